@@ -1,0 +1,10 @@
+import { ApiExceptionFilter, createFastifyApp } from '@casino/platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { GatewayConfig } from './config/gateway-config';
+import { GatewayModule } from './gateway.module';
+
+export async function createGatewayApp(config: GatewayConfig): Promise<NestFastifyApplication> {
+  const app = await createFastifyApp(GatewayModule.forRoot(config), { trustProxy: true });
+  app.useGlobalFilters(new ApiExceptionFilter());
+  return app;
+}

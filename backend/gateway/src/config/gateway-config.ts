@@ -1,0 +1,18 @@
+import { IntegerSetting, PlatformSettings } from '@casino/platform';
+import { IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
+
+/** Settings of the gateway, validated once at boot. */
+export class GatewayConfig extends PlatformSettings {
+  @IsString()
+  public GATEWAY_HOST = '127.0.0.1';
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  public GATEWAY_PORT = 8080;
+
+  /** Where the gateway routes API calls (nest-app). */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false })
+  public API_UPSTREAM_URL = 'http://127.0.0.1:3000';
+}

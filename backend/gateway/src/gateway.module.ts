@@ -1,0 +1,38 @@
+import {
+  createLoggerModule,
+  HealthModule,
+  MetricsModule,
+  NatsModule,
+  NatsProbe,
+  RedisModule,
+  RedisProbe,
+} from '@casino/platform';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { OpenTelemetryModule } from 'nestjs-otel';
+import { GatewayConfig } from './config/gateway-config';
+
+/** The edge: routing, rate limits and live pushes arrive with their features; for now the plumbing. */
+@Global()
+@Module({})
+export class GatewayModule {
+  public static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        createLoggerModule({ serviceName: 'gateway', level: config.LOG_LEVEL }),
+        MetricsModule,
+        OpenTelemetryModule.forRoot(),
+        RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }, 'gateway'),
+        NatsModule.forRoot({
+          servers: config.NATS_URL,
+          subjectPrefix: config.NATS_SUBJECT_PREFIX,
+          clientName: 'gateway',
+          duplicateWindowSeconds: config.NATS_DUPLICATE_WINDOW_SECONDS,
+        }),
+        HealthModule.forProbes([RedisProbe, NatsProbe]),
+      ],
+      providers: [{ provide: GatewayConfig, useValue: config }],
+      exports: [GatewayConfig],
+    };
+  }
+}

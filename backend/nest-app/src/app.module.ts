@@ -1,0 +1,15 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { InfraModule } from './infra/infra.module';
+
+@Module({})
+export class AppModule {
+  /** `extraModules` lets tests mount probe controllers beside the real ones. */
+  public static forRoot(config: AppConfig, extraModules: Type<unknown>[] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), InfraModule.forRoot(config), ...extraModules],
+    };
+  }
+}

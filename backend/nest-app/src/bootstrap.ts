@@ -1,0 +1,22 @@
+import type { Type } from '@nestjs/common';
+import { createFastifyApp } from '@casino/platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { configureHttp } from './common/http/configure-http';
+import type { AppConfig } from './config/app-config';
+
+/** Builds nest-app with all its conventions, ready to listen (or to be injected by tests). */
+export async function createNestApp(
+  config: AppConfig,
+  extraModules: Type<unknown>[] = [],
+): Promise<NestFastifyApplication> {
+  const app = await createFastifyApp(AppModule.forRoot(config, extraModules), { rawBody: true });
+  configureHttp(app);
+  return app;
+}
+
+export async function startNestApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await createNestApp(config);
+  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  return app;
+}

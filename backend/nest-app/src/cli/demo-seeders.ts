@@ -1,0 +1,4 @@
+import type { DemoSeeder } from './demo-seeder';
+
+/** Each module adds its seeder here as it arrives (players, providers, games...). Order matters. */
+export const DEMO_SEEDERS: DemoSeeder[] = [];

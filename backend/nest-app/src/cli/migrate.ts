@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { migrateClickHouse } from '@casino/platform';
+import { DataSource } from 'typeorm';
+import { loadAppConfig } from '../config/load-app-config';
+import { CLICKHOUSE_MIGRATIONS_DIR } from '../infra/clickhouse/clickhouse-migrations';
+import { clickHouseOptions } from '../infra/clickhouse/clickhouse-options';
+import { typeOrmOptions } from '../infra/database/typeorm-options';
+
+/** `migrate run` applies PostgreSQL and ClickHouse migrations; `migrate revert` undoes the last PostgreSQL one. */
+async function main(command: string | undefined): Promise<void> {
+  const config = loadAppConfig();
+  const dataSource = await new DataSource(typeOrmOptions(config)).initialize();
+  try {
+    if (command === 'run') {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      report(
+        'PostgreSQL',
+        applied.map((migration) => migration.name),
+      );
+      report('ClickHouse', await migrateClickHouse(clickHouseOptions(config), CLICKHOUSE_MIGRATIONS_DIR));
+    } else if (command === 'revert') {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      process.stdout.write('PostgreSQL: reverted the last migration\n');
+    } else {
+      throw new Error('usage: migrate run|revert');
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+function report(store: string, applied: string[]): void {
+  process.stdout.write(applied.length === 0 ? `${store}: up to date\n` : `${store}: applied ${applied.join(', ')}\n`);
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  process.stderr.write(`migrate failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+import { ConfigError } from '@casino/platform';
+import { loadAppConfig } from './load-app-config';
+
+describe('AppConfig', () => {
+  it('boots with the development defaults', () => {
+    const config = loadAppConfig({ API_PORT: '3000' });
+    expect(config.API_PORT).toBe(3000);
+    expect(config.DATABASE_URL).toMatch(/^postgres:\/\//);
+  });
+
+  it.each([
+    ['API_PORT', 'abc'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['REDIS_URL', 'not a url'],
+    ['NATS_SUBJECT_PREFIX', 'has.dots'],
+    ['CLICKHOUSE_DATABASE', 'x; DROP'],
+    ['MIGRATIONS_RUN_ON_START', 'perhaps'],
+  ])('refuses a malformed %s by name', (name, value) => {
+    expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`- ${name}: `));
+  });
+
+  it('never migrates on start in production', () => {
+    expect(loadAppConfig({ NODE_ENV: 'production', MIGRATIONS_RUN_ON_START: 'true' }).migrateOnStart).toBe(false);
+    expect(loadAppConfig({ NODE_ENV: 'development' }).migrateOnStart).toBe(true);
+  });
+});

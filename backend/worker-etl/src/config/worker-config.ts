@@ -1,0 +1,15 @@
+import { IntegerSetting, PlatformSettings } from '@casino/platform';
+import { IsInt, IsString, Max, Min } from 'class-validator';
+
+/** Settings of worker-etl, validated once at boot. */
+export class WorkerConfig extends PlatformSettings {
+  /** The worker serves only health and metrics over HTTP. */
+  @IsString()
+  public WORKER_HOST = '127.0.0.1';
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  public WORKER_PORT = 3001;
+}

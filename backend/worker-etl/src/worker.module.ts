@@ -1,0 +1,52 @@
+import {
+  ClickHouseModule,
+  ClickHouseProbe,
+  createLoggerModule,
+  HealthModule,
+  MetricsModule,
+  NatsModule,
+  NatsProbe,
+  RedisModule,
+  RedisProbe,
+} from '@casino/platform';
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { OpenTelemetryModule } from 'nestjs-otel';
+import { WorkerConfig } from './config/worker-config';
+
+/** worker-etl: event consumers and job processors arrive with their features; for now the plumbing. */
+@Global()
+@Module({})
+export class WorkerModule {
+  public static forRoot(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        createLoggerModule({ serviceName: 'worker-etl', level: config.LOG_LEVEL }),
+        MetricsModule,
+        OpenTelemetryModule.forRoot(),
+        RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }, 'worker-etl'),
+        NatsModule.forRoot({
+          servers: config.NATS_URL,
+          subjectPrefix: config.NATS_SUBJECT_PREFIX,
+          clientName: 'worker-etl',
+          duplicateWindowSeconds: config.NATS_DUPLICATE_WINDOW_SECONDS,
+        }),
+        ClickHouseModule.forRoot({
+          url: config.CLICKHOUSE_URL,
+          database: config.CLICKHOUSE_DATABASE,
+          username: config.CLICKHOUSE_USER,
+          password: config.CLICKHOUSE_PASSWORD,
+        }),
+        BullModule.forRoot({
+          // Workers block on Redis; they must retry forever rather than fail a command.
+          connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+          prefix: config.QUEUE_PREFIX,
+        }),
+        HealthModule.forProbes([RedisProbe, NatsProbe, ClickHouseProbe]),
+      ],
+      providers: [{ provide: WorkerConfig, useValue: config }],
+      exports: [WorkerConfig],
+    };
+  }
+}

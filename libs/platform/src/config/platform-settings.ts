@@ -1,0 +1,59 @@
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IntegerSetting } from './setting-decorators';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * Settings every app shares (same names, same meaning, one `.env`). Each app's config class
+ * extends this with its own. Defaults are safe for development only.
+ */
+export class PlatformSettings {
+  @IsIn(['development', 'test', 'production'])
+  public NODE_ENV = 'development';
+
+  @IsIn(LOG_LEVELS)
+  public LOG_LEVEL = 'info';
+
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  public REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Matches(/^[A-Za-z0-9_:-]*$/)
+  public REDIS_KEY_PREFIX = 'casino:';
+
+  @Matches(/^[A-Za-z0-9_-]+$/)
+  public QUEUE_PREFIX = 'casino-bull';
+
+  @IsString()
+  public NATS_URL = 'nats://127.0.0.1:4222';
+
+  @Matches(NAME_PATTERN)
+  public NATS_SUBJECT_PREFIX = 'casino';
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(10)
+  @Max(86400)
+  public NATS_DUPLICATE_WINDOW_SECONDS = 120;
+
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false })
+  public CLICKHOUSE_URL = 'http://127.0.0.1:8123';
+
+  @Matches(NAME_PATTERN)
+  public CLICKHOUSE_DATABASE = 'casino';
+
+  @IsString()
+  public CLICKHOUSE_USER = 'default';
+
+  @IsString()
+  public CLICKHOUSE_PASSWORD = '';
+
+  /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; tracing is off when unset. */
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false })
+  public OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  public get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+}

@@ -1,0 +1,32 @@
+import { Transform } from 'class-transformer';
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+/**
+ * Boolean settings accept true/false/1/0/yes/no/on/off; anything else stays a string
+ * so that @IsBoolean reports the setting by name instead of silently reading `true`.
+ */
+export function BooleanSetting(): PropertyDecorator {
+  return Transform(({ obj, key, value }) => {
+    const original: unknown = (obj as Record<string, unknown>)[key];
+    if (typeof original !== 'string') {
+      return value;
+    }
+    const word = original.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return true;
+    if (FALSE_WORDS.has(word)) return false;
+    return original;
+  });
+}
+
+/** Integer settings: "3000" becomes 3000, "abc" or "3.5" stays a string and fails @IsInt by name. */
+export function IntegerSetting(): PropertyDecorator {
+  return Transform(({ obj, key, value }) => {
+    const original: unknown = (obj as Record<string, unknown>)[key];
+    if (typeof original !== 'string') {
+      return value;
+    }
+    return /^-?\d+$/.test(original.trim()) ? Number(original.trim()) : original;
+  });
+}

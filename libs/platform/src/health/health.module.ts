@@ -1,0 +1,24 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller';
+import { READINESS_PROBES, type ReadinessProbe } from './readiness-probe';
+
+/** `GET /health/live` and `GET /health/ready` over the probes an app names. */
+@Module({})
+export class HealthModule {
+  public static forProbes(probes: Type<ReadinessProbe>[], imports: DynamicModule['imports'] = []): DynamicModule {
+    return {
+      module: HealthModule,
+      imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), ...imports],
+      controllers: [HealthController],
+      providers: [
+        ...probes,
+        {
+          provide: READINESS_PROBES,
+          useFactory: (...instances: ReadinessProbe[]) => instances,
+          inject: probes,
+        },
+      ],
+    };
+  }
+}

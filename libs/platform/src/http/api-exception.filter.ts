@@ -1,0 +1,30 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorResponse } from './error-response';
+
+/**
+ * Every error leaves as `{ error: { code, message, details? }, requestId }`. Unexpected errors
+ * are logged with their stack and shown only as a generic message.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  public catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const response = toErrorResponse(exception, request.routeOptions?.url !== undefined);
+    if (response.unexpected) {
+      this.logger.error({ err: exception, requestId: request.id }, 'Unexpected error');
+    }
+    if (response.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(Math.max(1, Math.ceil(response.retryAfterSeconds))));
+    }
+    const error: Record<string, unknown> = { code: response.code, message: response.message };
+    if (response.details !== undefined) {
+      error['details'] = response.details;
+    }
+    void reply.status(response.status).send({ error, requestId: request.id });
+  }
+}

@@ -1,0 +1,42 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { HttpMetrics } from '../metrics/http-metrics';
+import type { IncomingMessage } from 'node:http';
+import { requestIdOf } from './request-id';
+
+export interface FastifyAppOptions {
+  bodyLimitBytes?: number;
+  trustProxy?: boolean;
+  /** Keep each request's raw body bytes (for signature checks over exactly what was sent). */
+  rawBody?: boolean;
+}
+
+/** A Nest app on Fastify with the platform's request ids, pino logger and HTTP metrics. */
+export async function createFastifyApp(
+  rootModule: Type<unknown> | DynamicModule,
+  options: FastifyAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    genReqId: (raw: IncomingMessage) => requestIdOf(raw),
+    bodyLimit: options.bodyLimitBytes ?? 1_048_576,
+    trustProxy: options.trustProxy ?? false,
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    bufferLogs: true,
+    rawBody: options.rawBody ?? false,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  app.get(HttpMetrics).attach(fastify);
+  return app;
+}
+
+export type { INestApplication };

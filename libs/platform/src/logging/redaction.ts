@@ -1,0 +1,38 @@
+/**
+ * Paths pino blanks out of every log line. Anything that authenticates somebody or moves
+ * money on their behalf: headers, cookies, tokens, passwords, one-time codes, secrets.
+ */
+const SENSITIVE_FIELDS = [
+  'password',
+  'newPassword',
+  'currentPassword',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'mfaToken',
+  'idToken',
+  'code',
+  'otp',
+  'totp',
+  'secret',
+  'recoveryCodes',
+  'initData',
+  'hash',
+  'apiKey',
+  'privateKey',
+  'cardNumber',
+  'cvc',
+];
+
+export const REDACTED_PATHS: string[] = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["x-hub88-signature"]',
+  'req.headers["stripe-signature"]',
+  'req.headers["x-signature"]',
+  'res.headers["set-cookie"]',
+  ...SENSITIVE_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
+];
+
+export const REDACTION_CENSOR = '[REDACTED]';

@@ -1,0 +1,55 @@
+import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import type { ReadinessProbe } from '../health/readiness-probe';
+
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+export interface RedisOptions {
+  url: string;
+  keyPrefix: string;
+}
+
+/** Builds a client that reconnects forever, so a Redis restart heals without restarting the app. */
+export function createRedisClient(options: RedisOptions, name: string): Redis {
+  return new Redis(options.url, {
+    keyPrefix: options.keyPrefix,
+    connectionName: name,
+    maxRetriesPerRequest: 2,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+}
+
+@Injectable()
+export class RedisProbe implements ReadinessProbe {
+  public readonly name = 'redis';
+
+  public constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  public async check(): Promise<void> {
+    if (this.redis.status !== 'ready') {
+      throw new Error(`redis connection is ${this.redis.status}`);
+    }
+    await this.redis.ping();
+  }
+}
+
+@Injectable()
+class RedisLifecycle implements OnApplicationShutdown {
+  public constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  public async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+@Global()
+@Module({})
+export class RedisModule {
+  public static forRoot(options: RedisOptions, clientName: string): DynamicModule {
+    return {
+      module: RedisModule,
+      providers: [{ provide: REDIS_CLIENT, useFactory: () => createRedisClient(options, clientName) }, RedisLifecycle],
+      exports: [REDIS_CLIENT],
+    };
+  }
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Makes sure every local service the platform needs is installed and running on loopback:
+# PostgreSQL, Redis, NATS with JetStream, ClickHouse and MailDev. Idempotent: what runs is left alone.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PG_ROLE=casino
+PG_PASSWORD=casino
+PG_DATABASE=casino
+
+ensure_postgres() {
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then apt_install postgresql; fi
+  if pg_isready -q -h 127.0.0.1 -p 5432; then
+    ok "PostgreSQL already running on 127.0.0.1:5432"
+  else
+    local version
+    version=$(ls /etc/postgresql | sort -V | tail -n1)
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    wait_for 30 pg_isready -q -h 127.0.0.1 -p 5432 || fail "PostgreSQL did not start"
+    ok "started PostgreSQL $version on 127.0.0.1:5432"
+  fi
+  local psql=(as_root runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -d postgres)
+  if [ "$("${psql[@]}" -tAc "SELECT 1 FROM pg_roles WHERE rolname='$PG_ROLE'")" != 1 ]; then
+    "${psql[@]}" -c "CREATE ROLE $PG_ROLE LOGIN CREATEDB PASSWORD '$PG_PASSWORD'"
+    ok "created PostgreSQL role $PG_ROLE"
+  fi
+  if [ "$("${psql[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname='$PG_DATABASE'")" != 1 ]; then
+    "${psql[@]}" -c "CREATE DATABASE $PG_DATABASE OWNER $PG_ROLE"
+    ok "created database $PG_DATABASE"
+  else
+    ok "database $PG_DATABASE exists"
+  fi
+}
+
+ensure_redis() {
+  if ! command -v redis-server >/dev/null 2>&1; then apt_install redis-server; fi
+  if redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
+    ok "Redis already running on 127.0.0.1:6379"
+    return
+  fi
+  as_root mkdir -p /var/lib/redis /var/log/redis
+  as_root redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  wait_for 15 sh -c 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG' || fail "Redis did not start"
+  ok "started Redis on 127.0.0.1:6379"
+}
+
+ensure_nats() {
+  if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then apt_install nats-server; fi
+  if tcp_open 127.0.0.1 4222; then
+    ok "NATS already running on 127.0.0.1:4222"
+    return
+  fi
+  as_root mkdir -p /var/lib/nats-server
+  as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+    -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+  wait_for 15 tcp_open 127.0.0.1 4222 || fail "NATS did not start"
+  ok "started NATS with JetStream on 127.0.0.1:4222"
+}
+
+clickhouse_up() { curl -fsS http://127.0.0.1:8123/ping 2>/dev/null | grep -q Ok; }
+
+ensure_clickhouse() {
+  if clickhouse_up; then
+    ok "ClickHouse already running on 127.0.0.1:8123"
+    return
+  fi
+  if [ ! -x /usr/sbin/clickhouse-server ] && [ ! -x /usr/bin/clickhouse-server ]; then
+    apt_install clickhouse-server
+  fi
+  local binary=/usr/sbin/clickhouse-server
+  [ -x "$binary" ] || binary=/usr/bin/clickhouse-server
+  as_root mkdir -p /var/lib/clickhouse /var/log/clickhouse-server
+  as_root chown -R clickhouse:clickhouse /var/lib/clickhouse /var/log/clickhouse-server
+  (cd / && as_root start-stop-daemon --start --oknodo --background --chuid clickhouse --exec "$binary" -- \
+    --config-file=/etc/clickhouse-server/config.xml)
+  wait_for 60 clickhouse_up || fail "ClickHouse did not start (see /var/log/clickhouse-server/)"
+  ok "started ClickHouse $(curl -fsS 'http://127.0.0.1:8123/?query=SELECT%20version()') on 127.0.0.1:8123"
+}
+
+ensure_maildev() {
+  if curl -fsS http://127.0.0.1:1080/email >/dev/null 2>&1; then
+    ok "MailDev already running (SMTP 127.0.0.1:1025, inbox http://127.0.0.1:1080)"
+    return
+  fi
+  [ -x "$ROOT_DIR/node_modules/.bin/maildev" ] || fail "MailDev is missing: run npm install first"
+  nohup "$ROOT_DIR/node_modules/.bin/maildev" --smtp 1025 --web 1080 --ip 127.0.0.1 --web-ip 127.0.0.1 --silent \
+    >"$RUN_DIR/maildev.log" 2>&1 &
+  echo $! >"$RUN_DIR/maildev.pid"
+  wait_for 30 curl -fsS http://127.0.0.1:1080/email || fail "MailDev did not start (see $RUN_DIR/maildev.log)"
+  ok "started MailDev (SMTP 127.0.0.1:1025, inbox http://127.0.0.1:1080)"
+}
+
+say "local services"
+command -v curl >/dev/null 2>&1 || apt_install curl
+ensure_postgres
+ensure_redis
+ensure_nats
+ensure_clickhouse
+ensure_maildev

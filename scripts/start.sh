@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# npm start: installs what is missing, starts the services, migrates, seeds demo data and runs
+# nest-app (:3000), worker-etl (:3001) and the gateway (:8080) until Ctrl-C.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_node_modules
+bash "$ROOT_DIR/scripts/services.sh"
+build_all
+
+cd "$ROOT_DIR"
+say "migrating PostgreSQL and ClickHouse"
+node backend/nest-app/dist/cli/migrate.js run
+say "seeding demo data"
+node backend/nest-app/dist/cli/seed.js
+
+for port in 3000 3001 8080; do
+  tcp_open 127.0.0.1 "$port" && fail "port $port is taken: is the platform already running? (stop it, or see $RUN_DIR/*.log)"
+done
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  [ "${#pids[@]}" -gt 0 ] && kill "${pids[@]}" 2>/dev/null
+  wait 2>/dev/null
+}
+trap stop_all INT TERM EXIT
+
+start_app() {
+  local name="$1" entry="$2"
+  node "$entry" >"$RUN_DIR/$name.log" 2>&1 &
+  pids+=($!)
+}
+
+say "starting the apps (logs in $RUN_DIR/)"
+start_app nest-app backend/nest-app/dist/main.js
+start_app worker-etl backend/worker-etl/dist/main.js
+start_app gateway backend/gateway/dist/main.js
+
+for target in "nest-app 3000" "worker-etl 3001" "gateway 8080"; do
+  set -- $target
+  if wait_for 60 curl -fsS "http://127.0.0.1:$2/health/ready"; then
+    ok "$1 ready on http://127.0.0.1:$2"
+  else
+    tail -n 20 "$RUN_DIR/$1.log" >&2
+    fail "$1 did not become ready (see $RUN_DIR/$1.log)"
+  fi
+done
+
+cat <<MSG
+
+  The platform is up.
+    API docs        http://127.0.0.1:3000/docs        (OpenAPI JSON: /docs-json)
+    API health      http://127.0.0.1:3000/health/ready
+    API metrics     http://127.0.0.1:3000/metrics
+    Gateway         http://127.0.0.1:8080/health/ready
+    Worker          http://127.0.0.1:3001/health/ready
+    Mail inbox      http://127.0.0.1:1080
+    Logs            $RUN_DIR/{nest-app,worker-etl,gateway}.log
+
+  Ctrl-C stops the apps (the services keep running).
+MSG
+
+wait -n "${pids[@]}"
+fail "an app stopped; see $RUN_DIR/*.log"

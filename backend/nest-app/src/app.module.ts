@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { CommonModule } from './common/common.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { InfraModule } from './infra/infra.module';
@@ -9,7 +10,13 @@ export class AppModule {
   public static forRoot(config: AppConfig, extraModules: Type<unknown>[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), InfraModule.forRoot(config), ...extraModules],
+      imports: [
+        ConfigModule.forRoot(config),
+        InfraModule.forRoot(config),
+        CommonModule,
+        // Feature modules (auth, user, wallet, game, payment, report, admin) are listed here.
+        ...extraModules,
+      ],
     };
   }
 }

@@ -1,0 +1,9 @@
+import type { Role } from './roles';
+
+/** Who is calling, as the auth guard established it from a live session's access token. */
+export interface AuthenticatedUser {
+  userId: string;
+  roles: Role[];
+  /** The session id (`sid` claim); ending the session ends its access tokens at once. */
+  sessionId: string;
+}

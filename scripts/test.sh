@@ -10,7 +10,7 @@ build_all
 cd "$ROOT_DIR"
 status=0
 say "lint (eslint, prettier)"
-if npx eslint --max-warnings=0 "backend/*/src/**/*.ts" "backend/*/test/**/*.ts" "libs/*/src/**/*.ts" \
+if npx eslint --max-warnings=0 "backend/*/src/**/*.ts" "backend/*/test/**/*.ts" "libs/*/src/**/*.ts" "libs/*/test/**/*.ts" \
    && npx prettier --check --log-level warn "**/*.{ts,js,mjs,json}"; then
   ok "lint clean"; lint="passed"
 else

@@ -13,6 +13,6 @@ export class GatewayConfig extends PlatformSettings {
   public GATEWAY_PORT = 8080;
 
   /** Where the gateway routes API calls (nest-app). */
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false })
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   public API_UPSTREAM_URL = 'http://127.0.0.1:3000';
 }

@@ -15,7 +15,7 @@ export class PlatformSettings {
   @IsIn(LOG_LEVELS)
   public LOG_LEVEL = 'info';
 
-  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   public REDIS_URL = 'redis://127.0.0.1:6379';
 
   @Matches(/^[A-Za-z0-9_:-]*$/)
@@ -36,7 +36,7 @@ export class PlatformSettings {
   @Max(86400)
   public NATS_DUPLICATE_WINDOW_SECONDS = 120;
 
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false })
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   public CLICKHOUSE_URL = 'http://127.0.0.1:8123';
 
   @Matches(NAME_PATTERN)
@@ -50,7 +50,7 @@ export class PlatformSettings {
 
   /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; tracing is off when unset. */
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false })
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   public OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
 
   public get isProduction(): boolean {

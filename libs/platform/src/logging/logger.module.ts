@@ -9,24 +9,39 @@ export interface LoggingOptions {
   level: string;
 }
 
-const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
+const SENSITIVE_QUERY_PARAMS = /^(token|access_token|refresh_token|code|otp|password|secret|signature|hash|initData)$/i;
+
+/** The URL as logged: values of query parameters that could carry a secret are blanked. */
+export function loggableUrl(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart < 0) return url;
+  const params = new URLSearchParams(url.slice(queryStart + 1));
+  for (const key of [...params.keys()]) {
+    if (SENSITIVE_QUERY_PARAMS.test(key)) params.set(key, REDACTION_CENSOR);
+  }
+  return `${url.slice(0, queryStart)}?${params.toString()}`;
+}
 
 /** JSON logs with a request id on every line and secrets redacted. */
 export function createLoggerModule(options: LoggingOptions): DynamicModule {
   return LoggerModule.forRoot({
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+    // Probes are polled every few seconds; logging each would drown the log.
+    exclude: [
+      { path: 'health/{*path}', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
     pinoHttp: {
       level: options.level,
       base: { service: options.serviceName },
       genReqId: (req: IncomingMessage) => requestIdOf(req),
       customAttributeKeys: { reqId: 'requestId' },
       redact: { paths: REDACTED_PATHS, censor: REDACTION_CENSOR },
-      autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.includes(req.url ?? '') },
       serializers: {
         req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: loggableUrl(req.url),
           headers: req.headers,
         }),
       },

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The compiled apps, started the way `npm start` starts them, with one malformed setting each. */
+const APPS = [
+  { name: 'nest-app', entry: 'backend/nest-app/dist/main.js', setting: 'API_PORT' },
+  { name: 'worker-etl', entry: 'backend/worker-etl/dist/main.js', setting: 'WORKER_PORT' },
+  { name: 'gateway', entry: 'backend/gateway/dist/main.js', setting: 'GATEWAY_PORT' },
+];
+const ROOT = join(__dirname, '..', '..', '..');
+
+describe('boot with a malformed setting (compiled apps)', () => {
+  it.each(APPS)('$name stops at boot naming $setting', ({ entry, setting }) => {
+    const script = join(ROOT, entry);
+    expect(existsSync(script)).toBe(true); // npm test builds before it tests
+    const result = spawnSync(process.execPath, [script], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'], [setting]: 'not-a-port', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration');
+    expect(result.stderr).toMatch(new RegExp(`- ${setting}: .*${setting} must be an integer number`));
+    expect(result.stderr).not.toContain('not-a-port');
+  });
+
+  it('names every bad setting at once', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, APPS[0]!.entry)], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'], API_PORT: '70000', NODE_ENV: 'staging', REDIS_URL: 'nope' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    for (const setting of ['API_PORT', 'NODE_ENV', 'REDIS_URL']) {
+      expect(result.stderr).toContain(`- ${setting}: `);
+    }
+  });
+});

@@ -1,0 +1,41 @@
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { REDACTED_PATHS, REDACTION_CENSOR } from './redaction';
+import { loggableUrl } from './logger.module';
+
+function capture(): { logger: pino.Logger; lines: () => string } {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return {
+    logger: pino({ redact: { paths: REDACTED_PATHS, censor: REDACTION_CENSOR } }, sink),
+    lines: () => chunks.join(''),
+  };
+}
+
+describe('log redaction', () => {
+  it('blanks authorization headers, cookies, tokens, passwords and one-time codes', () => {
+    const { logger, lines } = capture();
+    logger.info({
+      req: { headers: { authorization: 'Bearer eyJsecret', cookie: 'sid=abc', 'x-hub88-signature': 'c2ln' } },
+      body: { email: 'a@example.test', code: '123456', password: 'hunter2', refreshToken: 'rt-secret' },
+      mfaToken: 'mfa-secret',
+      deep: { nested: { accessToken: 'at-secret' } },
+    });
+    const output = lines();
+    for (const secret of ['eyJsecret', 'sid=abc', 'c2ln', '123456', 'hunter2', 'rt-secret', 'mfa-secret', 'at-secret']) {
+      expect(output).not.toContain(secret);
+    }
+    expect(output).toContain('a@example.test');
+    expect(output).toContain(REDACTION_CENSOR);
+  });
+
+  it('blanks secret query parameters in logged URLs and keeps the rest', () => {
+    expect(loggableUrl('/api/v1/x?token=abc&page=2')).toBe('/api/v1/x?token=%5BREDACTED%5D&page=2');
+    expect(loggableUrl('/api/v1/x')).toBe('/api/v1/x');
+  });
+});

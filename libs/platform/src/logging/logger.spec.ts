@@ -27,7 +27,16 @@ describe('log redaction', () => {
       deep: { nested: { accessToken: 'at-secret' } },
     });
     const output = lines();
-    for (const secret of ['eyJsecret', 'sid=abc', 'c2ln', '123456', 'hunter2', 'rt-secret', 'mfa-secret', 'at-secret']) {
+    for (const secret of [
+      'eyJsecret',
+      'sid=abc',
+      'c2ln',
+      '123456',
+      'hunter2',
+      'rt-secret',
+      'mfa-secret',
+      'at-secret',
+    ]) {
       expect(output).not.toContain(secret);
     }
     expect(output).toContain('a@example.test');

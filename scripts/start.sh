@@ -13,8 +13,16 @@ node backend/nest-app/dist/cli/migrate.js run
 say "seeding demo data"
 node backend/nest-app/dist/cli/seed.js
 
-for port in 3000 3001 8080; do
-  tcp_open 127.0.0.1 "$port" && fail "port $port is taken: is the platform already running? (stop it, or see $RUN_DIR/*.log)"
+# name, compiled entry point, port whose /health/ready must answer 200. Add an app with one line.
+APPS=(
+  "nest-app backend/nest-app/dist/main.js 3000"
+  "worker-etl backend/worker-etl/dist/main.js 3001"
+  "gateway backend/gateway/dist/main.js 8080"
+)
+
+for app in "${APPS[@]}"; do
+  set -- $app
+  tcp_open 127.0.0.1 "$3" && fail "port $3 is taken: is the platform already running? (stop it, or see $RUN_DIR/*.log)"
 done
 
 pids=()
@@ -32,14 +40,15 @@ start_app() {
 }
 
 say "starting the apps (logs in $RUN_DIR/)"
-start_app nest-app backend/nest-app/dist/main.js
-start_app worker-etl backend/worker-etl/dist/main.js
-start_app gateway backend/gateway/dist/main.js
+for app in "${APPS[@]}"; do
+  set -- $app
+  start_app "$1" "$2"
+done
 
-for target in "nest-app 3000" "worker-etl 3001" "gateway 8080"; do
-  set -- $target
-  if wait_for 60 curl -fsS "http://127.0.0.1:$2/health/ready"; then
-    ok "$1 ready on http://127.0.0.1:$2"
+for app in "${APPS[@]}"; do
+  set -- $app
+  if wait_for 60 curl -fsS "http://127.0.0.1:$3/health/ready"; then
+    ok "$1 ready on http://127.0.0.1:$3"
   else
     tail -n 20 "$RUN_DIR/$1.log" >&2
     fail "$1 did not become ready (see $RUN_DIR/$1.log)"

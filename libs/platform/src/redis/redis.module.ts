@@ -19,6 +19,23 @@ export function createRedisClient(options: RedisOptions, name: string): Redis {
   });
 }
 
+const BOOT_CONNECT_WAIT_MS = 5000;
+
+/** Connects at boot, waiting a little for the first connection so the app starts ready; never blocks for long. */
+async function connectRedis(options: RedisOptions, name: string): Promise<Redis> {
+  const client = createRedisClient(options, name);
+  if (client.status !== 'ready') {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, BOOT_CONNECT_WAIT_MS);
+      client.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  return client;
+}
+
 @Injectable()
 export class RedisProbe implements ReadinessProbe {
   public readonly name = 'redis';
@@ -26,7 +43,9 @@ export class RedisProbe implements ReadinessProbe {
   public constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
   public async check(): Promise<void> {
-    if (this.redis.status !== 'ready') {
+    // While connecting, a ping waits in ioredis' queue (bounded by the probe timeout); once the
+    // connection is lost, say so at once instead of timing out.
+    if (this.redis.status === 'reconnecting' || this.redis.status === 'end') {
       throw new Error(`redis connection is ${this.redis.status}`);
     }
     await this.redis.ping();

@@ -67,7 +67,7 @@ export class RedisModule {
   public static forRoot(options: RedisOptions, clientName: string): DynamicModule {
     return {
       module: RedisModule,
-      providers: [{ provide: REDIS_CLIENT, useFactory: () => createRedisClient(options, clientName) }, RedisLifecycle],
+      providers: [{ provide: REDIS_CLIENT, useFactory: () => connectRedis(options, clientName) }, RedisLifecycle],
       exports: [REDIS_CLIENT],
     };
   }

@@ -3,6 +3,9 @@ import { CommonModule } from './common/common.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { InfraModule } from './infra/infra.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { UserModule } from './modules/user/user.module';
+import { WalletModule } from './modules/wallet/wallet.module';
 
 @Module({})
 export class AppModule {
@@ -15,6 +18,9 @@ export class AppModule {
         InfraModule.forRoot(config),
         CommonModule,
         // Feature modules (auth, user, wallet, game, payment, report, admin) are listed here.
+        AuthModule.forRoot(config),
+        UserModule,
+        WalletModule,
         ...extraModules,
       ],
     };

@@ -10,7 +10,10 @@ export async function createNestApp(
   config: AppConfig,
   extraModules: Type<unknown>[] = [],
 ): Promise<NestFastifyApplication> {
-  const app = await createFastifyApp(AppModule.forRoot(config, extraModules), { rawBody: true });
+  const app = await createFastifyApp(AppModule.forRoot(config, extraModules), {
+    rawBody: true,
+    trustProxy: config.API_TRUST_PROXY,
+  });
   configureHttp(app);
   return app;
 }

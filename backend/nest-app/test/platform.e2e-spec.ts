@@ -1,6 +1,7 @@
 import { Body, Controller, Module, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsInt, IsString, Min } from 'class-validator';
+import { Public } from '../src/common/auth/auth.decorators';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { startTestApp } from './support/test-app';
 
@@ -14,6 +15,7 @@ class EchoBody {
 }
 
 /** A route that exists only to drive the global ValidationPipe and filter the way every module's DTOs do. */
+@Public()
 @Controller('conventions-probe')
 class ConventionsProbeController {
   @Post()

@@ -17,6 +17,7 @@ export * from './nats/event-bus';
 export * from './nats/nats.tokens';
 export * from './nats/nats.module';
 export * from './nats/streams';
+export * from './nats/durable-consumer';
 export * from './clickhouse/sql';
 export * from './clickhouse/clickhouse.tokens';
 export * from './clickhouse/clickhouse.module';

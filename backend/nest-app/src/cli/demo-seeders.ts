@@ -1,4 +1,5 @@
+import { userDemoSeeder } from '../modules/user/user.demo-seeder';
 import type { DemoSeeder } from './demo-seeder';
 
 /** Each module adds its seeder here as it arrives (players, providers, games...). Order matters. */
-export const DEMO_SEEDERS: DemoSeeder[] = [];
+export const DEMO_SEEDERS: DemoSeeder[] = [userDemoSeeder];

@@ -20,8 +20,20 @@ describe('AppConfig', () => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`- ${name}: `));
   });
 
+  const PRODUCTION_SECRETS = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'p'.repeat(48),
+    TOTP_ENCRYPTION_KEY: 'q'.repeat(64),
+    SMS_SENDER: 'http',
+    PROVIDER_CREDENTIALS_KEY: 'r'.repeat(64),
+  };
+
   it('never migrates on start in production', () => {
-    expect(loadAppConfig({ NODE_ENV: 'production', MIGRATIONS_RUN_ON_START: 'true' }).migrateOnStart).toBe(false);
+    expect(loadAppConfig({ ...PRODUCTION_SECRETS, MIGRATIONS_RUN_ON_START: 'true' }).migrateOnStart).toBe(false);
     expect(loadAppConfig({ NODE_ENV: 'development' }).migrateOnStart).toBe(true);
+  });
+
+  it('refuses to run production with a development secret', () => {
+    expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/- JWT_SECRET: /);
   });
 });

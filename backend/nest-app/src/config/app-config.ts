@@ -1,5 +1,38 @@
 import { BooleanSetting, IntegerSetting, PlatformSettings } from '@casino/platform';
-import { IsBoolean, IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
+import { CURRENCY_MINOR_DIGITS } from '@casino/contracts';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  type ValidationArguments,
+} from 'class-validator';
+
+/** Development defaults of secrets: clearly marked, refused in production. */
+const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0000';
+const DEV_TOTP_ENCRYPTION_KEY = 'dev-only-insecure-totp-key-change-me-00000';
+const DEV_PROVIDER_CREDENTIALS_KEY = 'dev-only-insecure-provider-credentials-key-0';
+
+/** A setting whose development default may not be used with NODE_ENV=production. */
+function NotDevelopmentDefaultInProduction(developmentDefault: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'notDevelopmentDefaultInProduction',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments): boolean =>
+        (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV !== 'production' || value !== developmentDefault,
+      defaultMessage: (args?: ValidationArguments): string =>
+        `${args?.property ?? 'setting'} must be set to a non-development value in production`,
+    },
+  });
+}
 
 /** Every setting of nest-app, validated once at boot. Defaults are safe for development only. */
 export class AppConfig extends PlatformSettings {
@@ -12,7 +45,15 @@ export class AppConfig extends PlatformSettings {
   @Max(65535)
   public API_PORT = 3000;
 
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  /**
+   * Trust `X-Forwarded-For` from the proxy in front (the gateway), so client IPs (rate limits,
+   * security events, consents) are the players' and not the proxy's. Only behind a trusted proxy.
+   */
+  @BooleanSetting()
+  @IsBoolean()
+  public API_TRUST_PROXY = false;
+
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   public DATABASE_URL = 'postgres://casino:casino@127.0.0.1:5432/casino';
 
   @IntegerSetting()
@@ -25,6 +66,315 @@ export class AppConfig extends PlatformSettings {
   @BooleanSetting()
   @IsBoolean()
   public MIGRATIONS_RUN_ON_START = true;
+
+  // --- user module ---
+  /** Currency of a new player's account (ISO 4217, one the platform knows). */
+  @IsIn(Object.keys(CURRENCY_MINOR_DIGITS))
+  public DEFAULT_CURRENCY = 'EUR';
+
+  /** Minimum age of a player, in years. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(18)
+  @Max(25)
+  public MIN_PLAYER_AGE = 18;
+
+  /** Comma-separated ISO 3166 alpha-2 countries whose residents may not play; `none` for none. */
+  @Matches(/^(none|[A-Z]{2}(,[A-Z]{2})*)$/)
+  public BLOCKED_COUNTRIES = 'US,FR';
+
+  /** Shared secret of the KYC provider's webhook signature (HMAC-SHA256). Production must set its own. */
+  @IsString()
+  @MinLength(16)
+  public KYC_WEBHOOK_SECRET = 'dev-kyc-webhook-secret-change-me';
+
+  /** How far a KYC webhook's signed timestamp may be from now, in seconds. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(30)
+  @Max(3600)
+  public KYC_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+  /** Name of the KYC provider (the `:provider` of its webhook route). */
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  public KYC_PROVIDER = 'sandbox';
+
+  /** Current versions of the documents players accept; a new version asks everyone again. */
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/)
+  public CONSENT_TERMS_VERSION = '1';
+
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/)
+  public CONSENT_PRIVACY_VERSION = '1';
+
+  @Matches(/^[A-Za-z0-9._-]{1,32}$/)
+  public CONSENT_MARKETING_VERSION = '1';
+
+  public get blockedCountries(): ReadonlySet<string> {
+    return new Set(this.BLOCKED_COUNTRIES === 'none' ? [] : this.BLOCKED_COUNTRIES.split(','));
+  }
+
+  // --- auth module ---
+  /** HMAC key of access tokens (HS256), at least 32 characters; production must set its own. */
+  @IsString()
+  @MinLength(32)
+  @NotDevelopmentDefaultInProduction(DEV_JWT_SECRET)
+  public JWT_SECRET = DEV_JWT_SECRET;
+
+  /** Key that encrypts TOTP secrets at rest (AES-256-GCM via HKDF), at least 32 characters; production must set its own. */
+  @IsString()
+  @MinLength(32)
+  @NotDevelopmentDefaultInProduction(DEV_TOTP_ENCRYPTION_KEY)
+  public TOTP_ENCRYPTION_KEY = DEV_TOTP_ENCRYPTION_KEY;
+
+  /** Issuer shown in authenticator apps. */
+  @Matches(/^[A-Za-z0-9 ._-]{1,40}$/)
+  public TOTP_ISSUER = 'Casino';
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  public ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(3600)
+  @Max(7776000)
+  public REFRESH_TOKEN_TTL_SECONDS = 2592000;
+
+  /** The account with this email gets the admin role at start. */
+  @IsEmail()
+  public ADMIN_EMAIL = 'admin@example.test';
+
+  /** Bot token of the Telegram bot behind the Login Widget and Mini App; Telegram sign-in is off when empty. */
+  @IsOptional()
+  @Matches(/^\d+:[A-Za-z0-9_-]{20,}$/)
+  public TELEGRAM_BOT_TOKEN?: string;
+
+  /** How old a Telegram `auth_date` may be, in seconds. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(604800)
+  public TELEGRAM_AUTH_MAX_AGE_SECONDS = 86400;
+
+  /** How long a step-up 2FA check counts as recent (withdrawals, security settings), in seconds. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  public MFA_STEP_UP_TTL_SECONDS = 300;
+
+  /** Rate limits of every auth endpoint: requests per window per client IP and per account. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  public AUTH_RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  public AUTH_RATE_LIMIT_PER_IP = 100;
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  public AUTH_RATE_LIMIT_PER_ACCOUNT = 20;
+
+  // --- mail and SMS ---
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
+  public SMTP_URL = 'smtp://127.0.0.1:1025';
+
+  @IsString()
+  @MinLength(3)
+  public MAIL_FROM = 'Casino <no-reply@example.test>';
+
+  /** `log`: development sink (log line without the text + the dev inbox); `http`: the SMS gateway. */
+  @IsIn(['log', 'http'])
+  @NotDevelopmentDefaultInProduction('log')
+  public SMS_SENDER = 'log';
+
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  public SMS_GATEWAY_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  public SMS_GATEWAY_TOKEN?: string;
+
+  // --- wallet ledger and outbox relay (ADR 0010) ---
+  /** Most commands the ledger applies in one database transaction (group commit). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  public WALLET_BATCH_MAX_SIZE = 128;
+
+  /** Ledger batches in flight at once per process; each holds one database connection. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  public WALLET_BATCH_MAX_IN_FLIGHT = 1;
+
+  /** Create wallets from `user.registered` events (a durable JetStream consumer). */
+  @BooleanSetting()
+  @IsBoolean()
+  public WALLET_USER_CONSUMER_ENABLED = true;
+
+  /** Run the outbox relay in this process (several processes may; they never publish one row at once). */
+  @BooleanSetting()
+  @IsBoolean()
+  public OUTBOX_RELAY_ENABLED = true;
+
+  /** Pause between relay passes when the outbox is empty or NATS failed, in milliseconds. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  public OUTBOX_RELAY_INTERVAL_MS = 200;
+
+  /** Most outbox rows one relay pass claims. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  public OUTBOX_RELAY_BATCH_SIZE = 500;
+
+  // --- payment module ---
+  /** Stripe secret key (`sk_test_…` / `sk_live_…`); empty turns the `stripe` provider off. */
+  @IsOptional()
+  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]{4,}$/)
+  public STRIPE_API_KEY?: string;
+
+  /** Stripe webhook endpoint secret(s) `whsec_…`; comma-separated during a rotation (any may match). */
+  @IsOptional()
+  @Matches(/^whsec_[A-Za-z0-9_]{8,}(,whsec_[A-Za-z0-9_]{8,})*$/)
+  public STRIPE_WEBHOOK_SECRET?: string;
+
+  /** Base URL of Stripe's API; tests point it at a local stand-in. */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  public STRIPE_API_URL = 'https://api.stripe.com';
+
+  /** The sandbox PSP (backend/sandbox-psp) for development and demos; never offered in production. */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  public SANDBOX_PSP_URL = 'http://127.0.0.1:4010';
+
+  @Matches(/^sk_test_[A-Za-z0-9_]{4,}$/)
+  public SANDBOX_PSP_API_KEY = 'sk_test_sandbox_dev_only';
+
+  /** Secret(s) of the sandbox PSP's webhook signatures, same scheme as Stripe; comma-separated during a rotation. */
+  @Matches(/^whsec_[A-Za-z0-9_]{8,}(,whsec_[A-Za-z0-9_]{8,})*$/)
+  public SANDBOX_PSP_WEBHOOK_SECRET = 'whsec_sandbox_dev_only';
+
+  /** How far a webhook's signed timestamp may be from now, either way, in seconds (Stripe: 300). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(30)
+  @Max(3600)
+  public PAYMENT_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+  /** Withdrawals above this many minor units wait for a `finance` approval before the payout is sent. */
+  @Matches(/^(0|[1-9]\d{0,17})$/)
+  public WITHDRAWAL_APPROVAL_THRESHOLD = '100000';
+
+  /** Withdrawals need a recent step-up 2FA check of the session (auth module, MFA_STEP_UP_TTL_SECONDS). */
+  @BooleanSetting()
+  @IsBoolean()
+  public WITHDRAWAL_STEP_UP_REQUIRED = false;
+
+  /** Cumulative deposits (EUR minor units) past which verified KYC is needed before more (4AMLD Art. 11(d)). */
+  @Matches(/^(0|[1-9]\d{0,17})$/)
+  public AML_KYC_THRESHOLD_EUR = '200000';
+
+  /**
+   * The same threshold in other currencies, `CUR:minor units`, set at or below EUR 2,000 so a
+   * rate move never checks too late. A currency not listed has a threshold of zero (KYC first).
+   */
+  @Matches(/^([A-Z]{3}:(0|[1-9]\d{0,17}))(,[A-Z]{3}:(0|[1-9]\d{0,17}))*$/)
+  public AML_KYC_THRESHOLDS_OTHER =
+    'USD:200000,GBP:170000,CHF:180000,CAD:290000,AUD:320000,SEK:2200000,NOK:2300000,DKK:1490000,' +
+    'PLN:850000,BRL:1100000,JPY:300000,KRW:2900000,CLP:1900000,KWD:600000,BHD:750000,TND:6500000';
+
+  /** Seconds between reconciliation runs (wallet and PSP records against succeeded intents); 0 = off. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  public PAYMENT_RECONCILIATION_INTERVAL_SECONDS = 3600;
+
+  /** How far back a reconciliation run looks, in hours. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(2160)
+  public PAYMENT_RECONCILIATION_WINDOW_HOURS = 48;
+
+  public get withdrawalApprovalThreshold(): bigint {
+    return BigInt(this.WITHDRAWAL_APPROVAL_THRESHOLD);
+  }
+
+  /** AML thresholds by currency, in that currency's minor units. */
+  public get amlKycThresholds(): ReadonlyMap<string, bigint> {
+    const entries = this.AML_KYC_THRESHOLDS_OTHER.split(',').map((pair): [string, bigint] => {
+      const [currency, amount] = pair.split(':');
+      return [currency, BigInt(amount)];
+    });
+    return new Map([...entries, ['EUR', BigInt(this.AML_KYC_THRESHOLD_EUR)]]);
+  }
+
+  // --- game module ---
+  /** Key that encrypts game providers' credentials at rest (AES-256-GCM via HKDF), at least 32 characters. */
+  @IsString()
+  @MinLength(32)
+  @NotDevelopmentDefaultInProduction(DEV_PROVIDER_CREDENTIALS_KEY)
+  public PROVIDER_CREDENTIALS_KEY = DEV_PROVIDER_CREDENTIALS_KEY;
+
+  /** When set, these replace the `hub88` provider record's Hub88 public key (PEM file), API URL, operator id and private key at start. */
+  @IsOptional()
+  @IsString()
+  public HUB88_PUBLIC_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  public HUB88_API_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[0-9]{1,12}$/)
+  public HUB88_OPERATOR_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  public HUB88_OPERATOR_PRIVATE_KEY_FILE?: string;
+
+  /** A game session's token stops working for balance and bets after this much inactivity, in seconds. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  public GAME_SESSION_IDLE_TTL_SECONDS = 1800;
+
+  /** Real-money launches need a verified KYC once the player's deposits reach this many major units (AML threshold). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  public GAME_KYC_DEPOSIT_THRESHOLD = 2000;
+
+  /** Sync every provider's game list at start and then every so many seconds (BullMQ repeatable job); 0 turns it off. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(604800)
+  public GAME_CATALOG_SYNC_INTERVAL_SECONDS = 3600;
+
+  /** Where a game sends the player back to (Hub88 `lobby_url`). */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  public GAME_LOBBY_URL = 'http://127.0.0.1:8080/';
+
+  /** The demo game provider (backend/demo-provider) the demo seeder registers. */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  public DEMO_PROVIDER_URL = 'http://127.0.0.1:4100';
 
   public get migrateOnStart(): boolean {
     return !this.isProduction && this.MIGRATIONS_RUN_ON_START;

@@ -44,6 +44,12 @@ export interface WalletTransactionCompletedV1 {
   entries: LedgerEntryV1[];
   balanceAfter: WalletBalancesV1;
   reference?: Record<string, string>;
+  /** The caller's idempotency scope (`hub88`, `payment`, `staff:<id>`): who moved the money. */
+  idempotencyScope?: string;
+  /** Set on a rollback: the bet or win it reverses. */
+  reversesTransactionId?: string;
+  /** Set on hold, capture and release transactions. */
+  holdId?: string;
 }
 
 export interface WalletHoldV1 {
@@ -53,6 +59,10 @@ export interface WalletHoldV1 {
   amount: string;
   currency: string;
   balanceAfter: WalletBalancesV1;
+  /** The ledger transaction that placed, captured or released the hold. */
+  transactionId?: string;
+  /** The payment provider that pays out when the hold is captured. */
+  provider?: string;
 }
 
 export type WalletTransactionCompletedEvent = DomainEventEnvelope<

@@ -29,6 +29,8 @@ export class NatsProbe implements ReadinessProbe {
   }
 }
 
+const DRAIN_WAIT_MS = 3000;
+
 @Injectable()
 class NatsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Nats');
@@ -44,9 +46,12 @@ class NatsLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   public async onApplicationShutdown(): Promise<void> {
-    if (!this.connection.isClosed()) {
-      await this.connection.drain().catch(() => this.connection.close());
-    }
+    if (this.connection.isClosed()) return;
+    // Drain lets in-flight messages finish, but it can wait on open pull requests; bound it.
+    const drained = this.connection.drain().catch(() => undefined);
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, DRAIN_WAIT_MS).unref());
+    await Promise.race([drained, timer]);
+    if (!this.connection.isClosed()) await this.connection.close();
   }
 }
 

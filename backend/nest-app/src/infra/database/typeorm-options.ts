@@ -14,7 +14,8 @@ export function typeOrmOptions(config: AppConfig): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // TypeORM's own logger prints failed queries with their parameters (PII); errors reach callers instead.
+    logging: false,
     applicationName: 'casino-nest-app',
   };
 }

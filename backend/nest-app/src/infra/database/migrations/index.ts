@@ -1,5 +1,20 @@
 import { Foundation1764230000000 } from './1764230000000-foundation';
 import { Outbox1764230100000 } from './1764230100000-outbox';
+import { WalletLedger1764230200000 } from './1764230200000-wallet-ledger';
+import { Users1764230300000 } from './1764230300000-users';
+import { UserKyc1764230310000 } from './1764230310000-user-kyc';
+import { ResponsibleGaming1764230320000 } from './1764230320000-responsible-gaming';
+import { UserConsents1764230330000 } from './1764230330000-user-consents';
+import { Auth1764230380000 } from './1764230380000-auth';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
-export const MIGRATIONS = [Foundation1764230000000, Outbox1764230100000];
+export const MIGRATIONS = [
+  Foundation1764230000000,
+  Outbox1764230100000,
+  WalletLedger1764230200000,
+  Users1764230300000,
+  UserKyc1764230310000,
+  ResponsibleGaming1764230320000,
+  UserConsents1764230330000,
+  Auth1764230380000,
+];

@@ -1,0 +1,27 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import { Public } from '../../common/auth/auth.decorators';
+import { DevSmsInbox, type DevSmsMessage } from './dev-sms-inbox';
+
+class DevSmsInboxQuery {
+  @ApiPropertyOptional({ example: '+4915112345678' })
+  @IsOptional()
+  @Matches(/^\+[1-9]\d{6,14}$/)
+  public to?: string;
+}
+
+/** Mounted only when NODE_ENV is development or test (see SmsModule). */
+@ApiTags('dev')
+@Controller('dev/sms-inbox')
+export class DevSmsInboxController {
+  public constructor(private readonly inbox: DevSmsInbox) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'SMS messages the development sink received (development and test only)' })
+  @ApiOkResponse({ description: 'Newest first' })
+  public list(@Query() query: DevSmsInboxQuery): Promise<DevSmsMessage[]> {
+    return this.inbox.list(query.to);
+  }
+}

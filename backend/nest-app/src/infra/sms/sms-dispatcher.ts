@@ -1,0 +1,14 @@
+import { QUEUES, SMS_JOBS, type SendSmsJobV1 } from '@casino/contracts';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+
+/** Producer side of the `sms` queue. */
+@Injectable()
+export class SmsDispatcher {
+  public constructor(@InjectQueue(QUEUES.SMS) private readonly queue: Queue<SendSmsJobV1>) {}
+
+  public async send(message: SendSmsJobV1): Promise<void> {
+    await this.queue.add(SMS_JOBS.SEND_SMS, message);
+  }
+}

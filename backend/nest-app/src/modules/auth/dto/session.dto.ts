@@ -1,0 +1,24 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class SessionDto {
+  @ApiProperty({ description: 'The session id (the access token`s sid claim)' })
+  public id!: string;
+
+  @ApiProperty({ example: 'email' })
+  public method!: string;
+
+  @ApiProperty({ description: 'User agent at sign-in' })
+  public device!: string;
+
+  @ApiProperty({ example: '203.0.113.7' })
+  public ip!: string;
+
+  @ApiProperty()
+  public createdAt!: string;
+
+  @ApiProperty()
+  public lastSeenAt!: string;
+
+  @ApiProperty({ description: 'This is the session of the calling access token' })
+  public current!: boolean;
+}

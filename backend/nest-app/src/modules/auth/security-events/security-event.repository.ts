@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RequestOrigin } from '../../user/user-directory';
+
+export const SECURITY_EVENT_KINDS = [
+  'sign_in.succeeded',
+  'sign_in.mfa_required',
+  'sign_in.failed',
+  'sign_in.refused',
+  'code.locked',
+  'mfa.enabled',
+  'mfa.disabled',
+  'mfa.failed',
+  'mfa.locked',
+  'mfa.step_up',
+  'mfa.recovery_code_used',
+  'mfa.recovery_codes_regenerated',
+  'phone.verified',
+  'telegram.linked',
+  'refresh_token.reused',
+  'session.revoked',
+  'session.revoked_all',
+  'role.granted',
+  'role.revoked',
+] as const;
+export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
+
+export interface NewSecurityEvent {
+  kind: SecurityEventKind;
+  userId?: string | null;
+  sessionId?: string | null;
+  /** Who was targeted when no user is known yet: a hashed email, a Telegram id. Never a secret. */
+  subject?: string | null;
+  origin?: RequestOrigin;
+  details?: Record<string, unknown>;
+}
+
+export interface SecurityEvent {
+  id: string;
+  occurredAt: Date;
+  kind: SecurityEventKind;
+  userId: string | null;
+  sessionId: string | null;
+  subject: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
+interface SecurityEventRow {
+  id: string;
+  occurred_at: Date;
+  kind: SecurityEventKind;
+  user_id: string | null;
+  session_id: string | null;
+  subject: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  details: Record<string, unknown>;
+}
+
+const COLUMNS = 'id, occurred_at, kind, user_id, session_id, subject, host(ip) AS ip, user_agent, request_id, details';
+
+/** The append-only security event log (PostgreSQL) the admin dashboards read. */
+@Injectable()
+export class SecurityEventRepository {
+  public constructor(private readonly dataSource: DataSource) {}
+
+  public async record(event: NewSecurityEvent): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO security_events (kind, user_id, session_id, subject, ip, user_agent, request_id, details)
+       VALUES ($1, $2, $3, $4, $5::inet, $6, $7, $8::jsonb)`,
+      [
+        event.kind,
+        event.userId ?? null,
+        event.sessionId ?? null,
+        event.subject ?? null,
+        event.origin?.ip ?? null,
+        event.origin?.userAgent ?? null,
+        event.origin?.requestId ?? null,
+        JSON.stringify(event.details ?? {}),
+      ],
+    );
+  }
+
+  /** A user's events, newest first. */
+  public async listForUser(userId: string, limit = 50): Promise<SecurityEvent[]> {
+    const rows: SecurityEventRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM security_events WHERE user_id = $1 ORDER BY occurred_at DESC, id LIMIT $2`,
+      [userId, limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  /** Events of some kinds since a time, newest first (dashboards: failures, lockouts, token reuse). */
+  public async listRecentOfKinds(kinds: SecurityEventKind[], since: Date, limit = 100): Promise<SecurityEvent[]> {
+    const rows: SecurityEventRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM security_events WHERE kind = ANY($1) AND occurred_at >= $2
+       ORDER BY occurred_at DESC, id LIMIT $3`,
+      [kinds, since, limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  /** How many events of a kind came from one IP since a time (e.g. failed sign-ins per IP). */
+  public async countFromIpSince(kind: SecurityEventKind, ip: string, since: Date): Promise<number> {
+    const rows: { count: string }[] = await this.dataSource.query(
+      `SELECT count(*) AS count FROM security_events WHERE kind = $1 AND ip = $2::inet AND occurred_at >= $3`,
+      [kind, ip, since],
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+}
+
+function toEvent(row: SecurityEventRow): SecurityEvent {
+  return {
+    id: row.id,
+    occurredAt: row.occurred_at,
+    kind: row.kind,
+    userId: row.user_id,
+    sessionId: row.session_id,
+    subject: row.subject,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+    details: row.details,
+  };
+}

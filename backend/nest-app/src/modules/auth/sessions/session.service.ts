@@ -1,0 +1,148 @@
+import { DomainError } from '@casino/contracts';
+import { Injectable } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
+import { Clock } from '../../../common/time/clock';
+import { AppConfig } from '../../../config/app-config';
+import { UserDirectory, type RequestOrigin, type UserAccount } from '../../user/user-directory';
+import { AuthHasher } from '../auth-hasher';
+import { SecurityEventRepository } from '../security-events/security-event.repository';
+import { AccessTokenService } from './access-token.service';
+import { SessionStore, type SessionRecord } from './session.store';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+export type SignInMethod = 'email' | 'telegram' | 'telegram-webapp';
+
+const REFRESH_TOKEN_BYTES = 32;
+
+/** Sessions and their tokens: start, rotate with reuse detection, list, end. */
+@Injectable()
+export class SessionService {
+  public constructor(
+    private readonly store: SessionStore,
+    private readonly accessTokens: AccessTokenService,
+    private readonly hasher: AuthHasher,
+    private readonly users: UserDirectory,
+    private readonly events: SecurityEventRepository,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Starts a session (a new refresh-token family) for an account that has passed every factor. */
+  public async start(
+    account: UserAccount,
+    method: SignInMethod,
+    origin: RequestOrigin,
+    mfaPassed: boolean,
+  ): Promise<TokenPair & { sessionId: string }> {
+    const sessionId = randomUUID();
+    const refreshToken = newRefreshToken();
+    const now = this.clock.now().getTime();
+    await this.store.create(
+      {
+        id: sessionId,
+        userId: account.id,
+        roles: account.roles,
+        method,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        createdAt: now,
+        mfaAt: mfaPassed ? now : null,
+        refreshHash: this.hasher.hash('refresh-token', refreshToken),
+      },
+      this.config.REFRESH_TOKEN_TTL_SECONDS,
+    );
+    const accessToken = await this.accessTokens.sign({ sub: account.id, roles: account.roles, sid: sessionId });
+    return { sessionId, accessToken, refreshToken, expiresIn: this.accessTokens.ttlSeconds };
+  }
+
+  /**
+   * Rotates a refresh token: the old one dies. A token that was already rotated out (or a race of
+   * two refreshes with one token) cannot be told from theft, so the whole family is revoked.
+   */
+  public async refresh(refreshToken: string, origin: RequestOrigin): Promise<TokenPair> {
+    const oldHash = this.hasher.hash('refresh-token', refreshToken);
+    const sessionId = await this.store.sessionOfRefreshToken(oldHash);
+    const session = sessionId ? await this.store.get(sessionId) : null;
+    if (!sessionId || !session) {
+      throw new DomainError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid; sign in again');
+    }
+    const account = await this.users.findById(session.userId);
+    if (!account || account.status !== 'active') {
+      await this.store.end(sessionId, session.userId);
+      throw new DomainError('ACCOUNT_NOT_ACTIVE', 'The account cannot sign in');
+    }
+    const newToken = newRefreshToken();
+    const outcome = await this.store.rotate(
+      sessionId,
+      oldHash,
+      this.hasher.hash('refresh-token', newToken),
+      this.config.REFRESH_TOKEN_TTL_SECONDS,
+      this.clock.now().getTime(),
+    );
+    if (outcome === 'reused') {
+      await this.store.end(sessionId, session.userId);
+      await this.events.record({ kind: 'refresh_token.reused', userId: session.userId, sessionId, origin });
+      throw new DomainError('REFRESH_TOKEN_REUSED', 'The refresh token was already used; the session has been ended');
+    }
+    if (outcome === 'gone') {
+      throw new DomainError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid; sign in again');
+    }
+    await this.store.updateRolesForUser(account.id, account.roles);
+    const accessToken = await this.accessTokens.sign({ sub: account.id, roles: account.roles, sid: sessionId });
+    return { accessToken, refreshToken: newToken, expiresIn: this.accessTokens.ttlSeconds };
+  }
+
+  public list(userId: string): Promise<SessionRecord[]> {
+    return this.store.listForUser(userId);
+  }
+
+  /** Ends one of the caller's sessions; SESSION_NOT_FOUND for an unknown one or someone else's. */
+  public async end(user: AuthenticatedUser, sessionId: string, origin: RequestOrigin): Promise<void> {
+    const session = await this.store.get(sessionId);
+    if (!session || session.userId !== user.userId || !(await this.store.end(sessionId, user.userId))) {
+      throw new DomainError('SESSION_NOT_FOUND', 'No such session');
+    }
+    await this.events.record({
+      kind: 'session.revoked',
+      userId: user.userId,
+      sessionId,
+      origin,
+      details: { by: user.sessionId === sessionId ? 'logout' : 'owner' },
+    });
+  }
+
+  /** Ends every session of the user (logout everywhere); returns how many were live. */
+  public async endAll(userId: string, origin: RequestOrigin, reason: string): Promise<number> {
+    const sessions = await this.store.listForUser(userId);
+    for (const session of sessions) {
+      await this.store.end(session.id, userId);
+    }
+    await this.events.record({
+      kind: 'session.revoked_all',
+      userId,
+      origin,
+      details: { reason, count: sessions.length },
+    });
+    return sessions.length;
+  }
+
+  /** Marks a session as having just passed a second factor (step-up). */
+  public async markMfa(sessionId: string): Promise<void> {
+    await this.store.markMfa(sessionId, this.clock.now().getTime());
+  }
+
+  public updateRoles(account: UserAccount): Promise<void> {
+    return this.store.updateRolesForUser(account.id, account.roles);
+  }
+}
+
+function newRefreshToken(): string {
+  return randomBytes(REFRESH_TOKEN_BYTES).toString('base64url');
+}

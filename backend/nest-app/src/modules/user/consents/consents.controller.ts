@@ -1,0 +1,47 @@
+import { Body, Controller, Get, Put, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { CurrentUser } from '../../../common/auth/auth.decorators';
+import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
+import { originOf } from '../request-origin';
+import { ConsentsService } from './consents.service';
+import { ConsentsDto, UpdateConsentsDto } from './dto/consents.dto';
+import { NotificationPreferencesDto } from './dto/notification-preferences.dto';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users/me')
+export class ConsentsController {
+  public constructor(private readonly consents: ConsentsService) {}
+
+  @Get('consents')
+  @ApiOkResponse({ type: ConsentsDto })
+  public async list(@CurrentUser() caller: AuthenticatedUser): Promise<ConsentsDto> {
+    return this.consents.list(caller.userId);
+  }
+
+  @Put('consents')
+  @ApiOkResponse({ type: ConsentsDto })
+  public async record(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() body: UpdateConsentsDto,
+    @Req() request: FastifyRequest,
+  ): Promise<ConsentsDto> {
+    return this.consents.record(caller.userId, body.consents, originOf(request));
+  }
+
+  @Get('notification-preferences')
+  @ApiOkResponse({ type: NotificationPreferencesDto })
+  public async preferences(@CurrentUser() caller: AuthenticatedUser): Promise<NotificationPreferencesDto> {
+    return this.consents.preferences(caller.userId);
+  }
+
+  @Put('notification-preferences')
+  @ApiOkResponse({ type: NotificationPreferencesDto })
+  public async updatePreferences(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() body: NotificationPreferencesDto,
+  ): Promise<NotificationPreferencesDto> {
+    return this.consents.updatePreferences(caller.userId, body.preferences);
+  }
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { CurrentUser, Roles } from '../../../common/auth/auth.decorators';
+import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
+import { originOf } from '../request-origin';
+import { KycDecisionDto } from './dto/kyc-decision.dto';
+import { KycReviewDto } from './dto/kyc-history-entry.dto';
+import { KycStatusDto } from './dto/kyc-status.dto';
+import { KycService } from './kyc.service';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('compliance', 'admin')
+@Controller('admin/users/:id/kyc')
+export class KycAdminController {
+  public constructor(private readonly kyc: KycService) {}
+
+  @Get()
+  @ApiOkResponse({ type: KycReviewDto })
+  public async review(@Param('id', ParseUUIDPipe) userId: string): Promise<KycReviewDto> {
+    return this.kyc.review(userId);
+  }
+
+  @Post('decision')
+  @HttpCode(200)
+  @ApiOkResponse({ type: KycStatusDto })
+  public async decide(
+    @CurrentUser() staff: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) userId: string,
+    @Body() body: KycDecisionDto,
+    @Req() request: FastifyRequest,
+  ): Promise<KycStatusDto> {
+    return this.kyc.decide(staff, userId, body, originOf(request));
+  }
+}

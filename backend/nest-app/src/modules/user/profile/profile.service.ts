@@ -1,0 +1,181 @@
+import {
+  DomainError,
+  EVENT_STREAMS,
+  MAIL_JOBS,
+  QUEUES,
+  SMS_JOBS,
+  USER_CURRENCY_CHANGED,
+  type SendEmailJobV1,
+  type SendSmsJobV1,
+  type UserCurrencyChangedV1,
+} from '@casino/contracts';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../../common/time/clock';
+import { AppConfig } from '../../../config/app-config';
+import { domainEvent } from '../../../infra/outbox/domain-event.factory';
+import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
+import { isUniqueViolation } from '../database-errors';
+import { UsersRepository } from '../users.repository';
+import { normaliseEmail, userNotFound } from '../users.service';
+import type { ProfilePatch, UserRecord } from '../user.types';
+import type { CodeSentDto } from './dto/code-sent.dto';
+import type { ProfileDto } from './dto/profile.dto';
+import type { UpdateProfileDto } from './dto/update-profile.dto';
+import { assertCountryAllowed, assertCurrencyChangeAllowed, assertOldEnough } from './profile-rules';
+import { CODE_TTL_SECONDS, VerificationCodes } from './verification-codes';
+
+/** The player's own profile: reading, validated changes, and email/phone changes confirmed by code. */
+@Injectable()
+export class ProfileService {
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly codes: VerificationCodes,
+    private readonly outbox: OutboxWriter,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    @InjectQueue(QUEUES.MAIL) private readonly mailQueue: Queue,
+    @InjectQueue(QUEUES.SMS) private readonly smsQueue: Queue,
+  ) {}
+
+  public async getProfile(userId: string): Promise<ProfileDto> {
+    const user = await this.users.findById(userId);
+    if (!user) throw userNotFound(userId);
+    const [pendingEmail, pendingPhone] = await Promise.all([
+      this.codes.pendingTarget('email-change', userId),
+      this.codes.pendingTarget('phone-change', userId),
+    ]);
+    return toProfileDto(user, pendingEmail, pendingPhone);
+  }
+
+  /** Checks every rule before writing anything; a new phone number is only saved once its code is confirmed. */
+  public async updateProfile(userId: string, change: UpdateProfileDto): Promise<ProfileDto> {
+    const user = await this.users.findById(userId);
+    if (!user) throw userNotFound(userId);
+    const { phone, ...patch } = change;
+    this.checkRules(user, patch);
+    const phoneCode = phone !== undefined && phone !== user.phone ? await this.issuePhoneCode(userId, phone) : null;
+    await this.dataSource.transaction(async (manager) => {
+      const locked = await this.users.lockById(manager, userId);
+      if (!locked) throw userNotFound(userId);
+      const currencyChanged = patch.currency !== undefined && patch.currency !== locked.currency;
+      if (currencyChanged) assertCurrencyChangeAllowed(patch.currency ?? '', locked.currencyLockedAt);
+      const now = this.clock.now();
+      await this.users.updateProfile(manager, userId, patch, now);
+      if (currencyChanged) {
+        const payload: UserCurrencyChangedV1 = {
+          userId,
+          previousCurrency: locked.currency,
+          currency: patch.currency ?? '',
+          changedAt: now.toISOString(),
+        };
+        await this.outbox.append(manager, EVENT_STREAMS.USER, [domainEvent(USER_CURRENCY_CHANGED, 1, userId, payload)]);
+      }
+    });
+    if (phone !== undefined && phoneCode !== null) await this.sendSms(phone, phoneCode);
+    return this.getProfile(userId);
+  }
+
+  /** Sends a code to the new address. Whether another account has it is only told at confirmation. */
+  public async startEmailChange(userId: string, email: string): Promise<CodeSentDto> {
+    const user = await this.users.findById(userId);
+    if (!user) throw userNotFound(userId);
+    const target = normaliseEmail(email);
+    const code = await this.codes.issue('email-change', userId, target);
+    const job: SendEmailJobV1 = {
+      to: target,
+      subject: 'Confirm your new email address',
+      text: `Your confirmation code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.`,
+      template: 'email-change-code',
+    };
+    await this.mailQueue.add(MAIL_JOBS.SEND_EMAIL, job);
+    return { channel: 'email', expiresInSeconds: CODE_TTL_SECONDS };
+  }
+
+  public async confirmEmailChange(userId: string, code: string): Promise<ProfileDto> {
+    const before = await this.users.findById(userId);
+    if (!before) throw userNotFound(userId);
+    const email = await this.codes.redeem('email-change', userId, code);
+    await this.users.setVerifiedEmail(userId, email, this.clock.now()).catch((error: unknown) => {
+      throw isUniqueViolation(error, 'users_email_key')
+        ? new DomainError('EMAIL_ALREADY_IN_USE', 'Another account uses this email address')
+        : error;
+    });
+    if (before.email && before.email !== email) {
+      const notice: SendEmailJobV1 = {
+        to: before.email,
+        subject: 'Your email address was changed',
+        text: 'The email address of your account was changed. If this was not you, contact support at once.',
+        template: 'email-changed-notice',
+      };
+      await this.mailQueue.add(MAIL_JOBS.SEND_EMAIL, notice);
+    }
+    return this.getProfile(userId);
+  }
+
+  public async confirmPhoneChange(userId: string, code: string): Promise<ProfileDto> {
+    const phone = await this.codes.redeem('phone-change', userId, code);
+    await this.users.setVerifiedPhone(userId, phone, this.clock.now()).catch((error: unknown) => {
+      throw isUniqueViolation(error, 'users_phone_key')
+        ? new DomainError('PHONE_ALREADY_IN_USE', 'Another account uses this phone number')
+        : error;
+    });
+    return this.getProfile(userId);
+  }
+
+  private checkRules(user: UserRecord, patch: ProfilePatch): void {
+    if (patch.birthDate !== undefined && patch.birthDate !== null) {
+      assertOldEnough(patch.birthDate, this.clock.now(), this.config.MIN_PLAYER_AGE);
+    }
+    if (patch.country !== undefined && patch.country !== null) {
+      assertCountryAllowed(patch.country, this.config.blockedCountries);
+    }
+    if (patch.currency !== undefined && patch.currency !== user.currency) {
+      assertCurrencyChangeAllowed(patch.currency, user.currencyLockedAt);
+    }
+  }
+
+  private async issuePhoneCode(userId: string, phone: string): Promise<string> {
+    const holder = await this.users.findByPhone(phone);
+    if (holder && holder.id !== userId) {
+      throw new DomainError('PHONE_ALREADY_IN_USE', 'Another account uses this phone number');
+    }
+    return this.codes.issue('phone-change', userId, phone);
+  }
+
+  private async sendSms(to: string, code: string): Promise<void> {
+    const job: SendSmsJobV1 = {
+      to,
+      text: `Your confirmation code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.`,
+      template: 'phone-change-code',
+    };
+    await this.smsQueue.add(SMS_JOBS.SEND_SMS, job);
+  }
+}
+
+export function toProfileDto(user: UserRecord, pendingEmail: string | null, pendingPhone: string | null): ProfileDto {
+  return {
+    id: user.id,
+    email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
+    pendingEmail,
+    telegram: user.telegramId ? { id: user.telegramId, username: user.telegramUsername } : null,
+    phone: user.phone,
+    phoneVerified: user.phoneVerifiedAt !== null,
+    pendingPhone,
+    roles: user.roles,
+    status: user.status,
+    displayName: user.displayName,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    birthDate: user.birthDate,
+    country: user.country,
+    language: user.language,
+    currency: user.currency,
+    currencyLocked: user.currencyLockedAt !== null,
+    createdAt: user.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,58 @@
+import type { Role } from '../../common/auth/roles';
+
+/** Where a sign-in or registration came from, for consents, security events and audit. */
+export interface RequestOrigin {
+  ip: string;
+  userAgent: string;
+  requestId?: string;
+}
+
+export interface TelegramIdentity {
+  telegramId: string;
+  username?: string;
+  firstName?: string;
+  lastName?: string;
+  photoUrl?: string;
+}
+
+/** What auth needs to know of an account. */
+export interface UserAccount {
+  id: string;
+  email: string | null;
+  telegramId: string | null;
+  roles: Role[];
+  /** `active`, or `blocked` / `closed`: a blocked or closed account cannot sign in. */
+  status: 'active' | 'blocked' | 'closed';
+  createdAt: Date;
+}
+
+export interface FoundOrCreated {
+  account: UserAccount;
+  created: boolean;
+}
+
+/**
+ * The contract between the auth module and the user module (implemented by the user module's
+ * `UsersService`, provided under this abstract class as token). Registration publishes
+ * `user.registered` through the outbox in the same transaction that creates the user.
+ */
+export abstract class UserDirectory {
+  /** Finds the account with this (normalised, lower-case) email, or registers a player with it confirmed. */
+  public abstract findOrRegisterByEmail(email: string, origin: RequestOrigin): Promise<FoundOrCreated>;
+
+  /** Finds the account with this Telegram id, or registers a player with it. */
+  public abstract findOrRegisterByTelegram(identity: TelegramIdentity, origin: RequestOrigin): Promise<FoundOrCreated>;
+
+  /** Links a Telegram account to an existing account; TELEGRAM_ALREADY_LINKED if another account has it. */
+  public abstract linkTelegram(userId: string, identity: TelegramIdentity): Promise<UserAccount>;
+
+  public abstract findById(userId: string): Promise<UserAccount | null>;
+
+  /** Grants a role (staff action, audited by the caller's module); idempotent. */
+  public abstract grantRole(userId: string, role: Role): Promise<UserAccount>;
+
+  public abstract revokeRole(userId: string, role: Role): Promise<UserAccount>;
+
+  /** Makes sure the account with this email exists and has the admin role (ADMIN_EMAIL at start). */
+  public abstract ensureAdmin(email: string): Promise<UserAccount>;
+}

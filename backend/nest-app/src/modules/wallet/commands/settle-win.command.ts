@@ -1,0 +1,22 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { LedgerEngine } from '../ledger/ledger-engine';
+import type { WinCommandInput, LedgerResult } from '../ledger/ledger.types';
+import { validateSettleWin } from '../wallet.validation';
+
+/** Credits a win; a zero amount closes the round. */
+export class SettleWinCommand extends Command<LedgerResult> {
+  public constructor(public readonly input: WinCommandInput) {
+    super();
+  }
+}
+
+@CommandHandler(SettleWinCommand)
+export class SettleWinHandler implements ICommandHandler<SettleWinCommand, LedgerResult> {
+  public constructor(private readonly engine: LedgerEngine) {}
+
+  public execute({ input }: SettleWinCommand): Promise<LedgerResult> {
+    validateSettleWin(input);
+    return this.engine.submit({ type: 'win', ...input, transactionId: randomUUID(), eventId: randomUUID() });
+  }
+}

@@ -1,0 +1,153 @@
+import { DomainError } from '@casino/contracts';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AppConfig } from '../../../config/app-config';
+import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
+import { LedgerLoader } from './ledger-loader';
+import { applyCommands, type CommandOutcome } from './ledger-state-machine';
+import type { TransactionWrite } from './ledger-state';
+import type { LedgerCommand, LedgerResult } from './ledger.types';
+import { LedgerRepository } from './ledger.repository';
+
+/** Work a command adds to its transaction once accepted (the staff audit record of an adjustment). */
+export type WithinTransaction = (manager: EntityManager, result: LedgerResult) => Promise<void>;
+
+interface Pending {
+  command: LedgerCommand;
+  withinTransaction?: WithinTransaction;
+  resolve: (result: LedgerResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A concurrent batch took one of our idempotency keys first: run the batch again, it will see it. */
+class KeyTakenConcurrently extends Error {}
+
+const MAX_ATTEMPTS = 5;
+/** Serialization failure, deadlock, unique violation: the batch may succeed when run again. */
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '23505']);
+
+/**
+ * Applies ledger commands with group commit: commands that arrive while a batch is running wait
+ * and then go together into the next database transaction, which locks every account it touches
+ * in id order, applies the commands one after another in memory, and writes everything with a
+ * few set-based statements. Each command's effect is all-or-nothing and exactly as if it had run
+ * alone in its batch position (ADR 0010). Light load gives batches of one; heavy load, larger ones.
+ */
+@Injectable()
+export class LedgerEngine implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(LedgerEngine.name);
+  private readonly queue: Pending[] = [];
+  private inFlight = 0;
+
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly loader: LedgerLoader,
+    private readonly repository: LedgerRepository,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  /** Lets the batches already submitted finish before the database connection closes. */
+  public async beforeApplicationShutdown(): Promise<void> {
+    while (this.inFlight > 0 || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
+  public submit(command: LedgerCommand, withinTransaction?: WithinTransaction): Promise<LedgerResult> {
+    return new Promise<LedgerResult>((resolve, reject) => {
+      this.queue.push({ command, withinTransaction, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.config.WALLET_BATCH_MAX_IN_FLIGHT && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.config.WALLET_BATCH_MAX_SIZE);
+      this.inFlight += 1;
+      void this.run(batch).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    try {
+      const outcomes = await this.executeWithRetries(batch);
+      outcomes.forEach((outcome, index) => {
+        const item = batch[index];
+        if (outcome.ok) item?.resolve(outcome.result);
+        else item?.reject(outcome.error);
+      });
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      // One command broke the whole batch (a constraint the model missed, a bad input): isolate it.
+      this.logger.warn({ err: error, size: batch.length }, 'ledger batch failed; applying its commands one by one');
+      for (const item of batch) await this.run([item]);
+    }
+  }
+
+  private async executeWithRetries(batch: Pending[]): Promise<CommandOutcome[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.execute(batch);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  private async execute(batch: Pending[]): Promise<CommandOutcome[]> {
+    const commands = batch.map((item) => item.command);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('READ COMMITTED');
+      const state = await this.loader.load(runner, commands);
+      const outcomes = applyCommands(state, commands);
+      const writes = outcomes.flatMap((outcome) => (outcome.ok && outcome.write ? [outcome.write] : []));
+      if (writes.length > 0) await this.write(runner.manager, writes, batch, outcomes);
+      await runner.commitTransaction();
+      return outcomes;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async write(
+    manager: EntityManager,
+    writes: TransactionWrite[],
+    batch: Pending[],
+    outcomes: CommandOutcome[],
+  ): Promise<void> {
+    const runner = manager.queryRunner;
+    if (!runner) throw new Error('the ledger writes inside a query runner');
+    const inserted = await this.repository.insertTransactions(runner, writes);
+    if (inserted !== writes.length) throw new KeyTakenConcurrently();
+    await this.repository.insertEntries(runner, writes);
+    await this.repository.insertHolds(runner, writes);
+    await this.repository.resolveHolds(runner, writes);
+    await this.outbox.append(
+      manager,
+      'wallet',
+      writes.flatMap((write) => write.events),
+    );
+    for (const [index, item] of batch.entries()) {
+      const outcome = outcomes[index];
+      if (item.withinTransaction && outcome?.ok && outcome.write) await item.withinTransaction(manager, outcome.result);
+    }
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof KeyTakenConcurrently) return true;
+  if (error instanceof DomainError) return false;
+  const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code;
+  return code !== undefined && RETRYABLE_SQLSTATES.has(code);
+}

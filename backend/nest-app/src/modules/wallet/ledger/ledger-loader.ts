@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { Clock } from '../../../common/time/clock';
+import { WalletDirectory } from '../wallet.directory';
+import {
+  emptyLedgerState,
+  idempotencyMapKey,
+  ownerMapKey,
+  type KnownTransaction,
+  type LedgerState,
+} from './ledger-state';
+import type { AccountKind, Idempotency, LedgerCommand } from './ledger.types';
+import { LedgerRepository } from './ledger.repository';
+import { pspClearingAccount, systemAccountFor, type SystemAccountSpec } from './system-accounts';
+
+/**
+ * Reads what a batch needs, in the batch's transaction: first what never changes (wallets, the
+ * original of a rollback, a hold's wallet), then locks every account involved in id order, then
+ * what may change and is only stable under those locks (idempotency keys, hold states, reversals).
+ */
+@Injectable()
+export class LedgerLoader {
+  private readonly systemAccountIds = new Map<string, string>();
+
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly repository: LedgerRepository,
+    private readonly directory: WalletDirectory,
+  ) {}
+
+  public async load(runner: QueryRunner, commands: LedgerCommand[]): Promise<LedgerState> {
+    const state = emptyLedgerState(this.clock.now());
+    const targets = await this.loadRollbackTargets(runner, commands, state);
+    const holds = await this.repository.findHolds(runner, holdIdsOf(commands));
+    for (const hold of holds) state.holds.set(hold.id, hold);
+    await this.loadWallets(runner, commands, state, [
+      ...targets.map((target) => target.walletId),
+      ...holds.map((hold) => hold.walletId),
+    ]);
+    await this.loadSystemAccounts(commands, state);
+    await this.lock(runner, state, targets);
+    await this.loadAfterLock(runner, commands, state, targets);
+    return state;
+  }
+
+  private async loadRollbackTargets(
+    runner: QueryRunner,
+    commands: LedgerCommand[],
+    state: LedgerState,
+  ): Promise<KnownTransaction[]> {
+    const ids: string[] = [];
+    const keys: Idempotency[] = [];
+    for (const command of commands) {
+      if (command.type !== 'rollback') continue;
+      if ('transactionId' in command.target) ids.push(command.target.transactionId);
+      else keys.push(command.target.idempotency);
+    }
+    const targets = await this.repository.findTransactions(runner, ids, keys);
+    for (const target of targets) remember(state, target);
+    return targets;
+  }
+
+  private async loadWallets(
+    runner: QueryRunner,
+    commands: LedgerCommand[],
+    state: LedgerState,
+    walletIds: string[],
+  ): Promise<void> {
+    const owners: { userId: string; currency: string }[] = [];
+    for (const command of commands) {
+      if (!('wallet' in command)) continue;
+      if ('walletId' in command.wallet) walletIds.push(command.wallet.walletId);
+      else owners.push({ userId: command.wallet.userId, currency: command.currency });
+    }
+    for (const wallet of await this.directory.resolve(walletIds, owners, runner.manager)) {
+      state.wallets.set(wallet.walletId, wallet);
+      state.walletsByOwner.set(ownerMapKey(wallet.userId, wallet.currency), wallet.walletId);
+      const kinds: [string, AccountKind][] = [
+        [wallet.cash, 'player_cash'],
+        [wallet.bonus, 'player_bonus'],
+        [wallet.held, 'player_held'],
+      ];
+      for (const [id, kind] of kinds) state.accountKinds.set(id, kind);
+    }
+  }
+
+  private async loadSystemAccounts(commands: LedgerCommand[], state: LedgerState): Promise<void> {
+    const specs = new Map<string, SystemAccountSpec>();
+    const add = (spec: SystemAccountSpec | null): void => {
+      if (spec) specs.set(spec.code, spec);
+    };
+    for (const command of commands) {
+      add(systemAccountFor(command));
+      if (command.type === 'hold') add(pspClearingAccount(command.provider, command.currency));
+    }
+    for (const hold of state.holds.values()) add(pspClearingAccount(hold.provider, hold.currency));
+    const missing = [...specs.values()].filter((spec) => !this.systemAccountIds.has(spec.code));
+    if (missing.length > 0) {
+      // Committed on their own, outside the batch, so that a cached id always exists.
+      const created = await this.repository.ensureSystemAccounts(this.dataSource, missing);
+      for (const [code, id] of created) this.systemAccountIds.set(code, id);
+    }
+    for (const spec of specs.values()) {
+      const id = this.systemAccountIds.get(spec.code);
+      if (!id) throw new Error(`system account ${spec.code} could not be created`);
+      state.systemAccounts.set(spec.code, id);
+      state.accountKinds.set(id, spec.kind);
+    }
+  }
+
+  private async lock(runner: QueryRunner, state: LedgerState, targets: KnownTransaction[]): Promise<void> {
+    const ids = new Set<string>(state.systemAccounts.values());
+    for (const wallet of state.wallets.values()) [wallet.cash, wallet.bonus, wallet.held].forEach((id) => ids.add(id));
+    for (const target of targets) target.entries.forEach((entry) => ids.add(entry.accountId));
+    if (ids.size === 0) return;
+    for (const account of await this.repository.lockAccounts(runner, [...ids])) {
+      state.balances.set(account.id, account.balance);
+      state.accountKinds.set(account.id, account.kind);
+    }
+  }
+
+  private async loadAfterLock(
+    runner: QueryRunner,
+    commands: LedgerCommand[],
+    state: LedgerState,
+    targets: KnownTransaction[],
+  ): Promise<void> {
+    const known = await this.repository.findTransactions(
+      runner,
+      [],
+      commands.map((command) => command.idempotency),
+    );
+    for (const transaction of known) remember(state, transaction);
+    for (const hold of await this.repository.findHolds(runner, [...state.holds.keys()])) state.holds.set(hold.id, hold);
+    const reversed = await this.repository.findReversed(
+      runner,
+      targets.map((target) => target.id),
+    );
+    for (const id of reversed) state.reversed.add(id);
+  }
+}
+
+function remember(state: LedgerState, transaction: KnownTransaction & { idempotency: Idempotency }): void {
+  state.byTransactionId.set(transaction.id, transaction);
+  state.byIdempotencyKey.set(
+    idempotencyMapKey(transaction.idempotency.scope, transaction.idempotency.key),
+    transaction,
+  );
+}
+
+function holdIdsOf(commands: LedgerCommand[]): string[] {
+  return commands.flatMap((command) =>
+    command.type === 'hold_capture' || command.type === 'hold_release' ? [command.holdId] : [],
+  );
+}

@@ -1,0 +1,57 @@
+import { parseMinorUnits } from '@casino/contracts';
+import { Body, Controller, Get, Headers, Ip, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { requestIdOf } from '@casino/platform';
+import type { FastifyRequest } from 'fastify';
+import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
+import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
+import { balancesToJson } from './ledger/ledger-events';
+import { AdjustmentResultDto, CreateAdjustmentDto } from './dto/create-adjustment.dto';
+import { StaffWalletDto } from './dto/wallet-balance.dto';
+import { requireIdempotencyKey } from './wallet.http';
+import { WalletService } from './wallet.service';
+
+/** Back-office view and correction of any wallet. */
+@ApiTags('wallets (staff)')
+@ApiBearerAuth()
+@Controller('wallets')
+export class WalletAdminController {
+  public constructor(private readonly wallets: WalletService) {}
+
+  @Get(':walletId')
+  @Roles('admin', 'finance', 'support', 'compliance', 'risk')
+  @ApiOkResponse({ type: StaffWalletDto })
+  public async wallet(@Param('walletId', ParseUUIDPipe) walletId: string): Promise<StaffWalletDto> {
+    return StaffWalletDto.fromView(await this.wallets.wallet(walletId));
+  }
+
+  @Post(':walletId/adjustments')
+  @Roles('admin', 'finance')
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'Unique per adjustment; a retry reuses it' })
+  @ApiCreatedResponse({ type: AdjustmentResultDto })
+  public async adjust(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('walletId', ParseUUIDPipe) walletId: string,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Body() body: CreateAdjustmentDto,
+    @Req() request: FastifyRequest,
+    @Ip() ip: string,
+  ): Promise<AdjustmentResultDto> {
+    const wallet = await this.wallets.wallet(walletId);
+    const result = await this.wallets.adjust({
+      wallet: { walletId },
+      currency: wallet.balances.currency,
+      amount: parseMinorUnits(body.amount),
+      reason: body.reason,
+      balance: body.balance,
+      idempotency: { scope: `staff:${user.userId}`, key: requireIdempotencyKey(idempotencyKey) },
+      actor: { userId: user.userId, roles: user.roles, requestId: requestIdOf(request.raw), ip },
+    });
+    return {
+      transactionId: result.transactionId,
+      walletId: result.walletId,
+      replayed: result.replayed,
+      balances: balancesToJson(result.balances),
+    };
+  }
+}

@@ -1,0 +1,121 @@
+import { DomainError } from '@casino/contracts';
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { AdjustCommand } from './commands/adjust.command';
+import { CaptureHoldCommand } from './commands/capture-hold.command';
+import { DepositCommand } from './commands/deposit.command';
+import { HoldFundsCommand } from './commands/hold-funds.command';
+import { PlaceBetCommand } from './commands/place-bet.command';
+import { ReleaseHoldCommand } from './commands/release-hold.command';
+import { RollbackCommand } from './commands/rollback.command';
+import { SettleWinCommand } from './commands/settle-win.command';
+import type {
+  AdjustCommandInput,
+  BetCommandInput,
+  DepositCommandInput,
+  HoldCommandInput,
+  LedgerResult,
+  ResolveHoldCommandInput,
+  RollbackCommandInput,
+  WalletBalances,
+  WinCommandInput,
+} from './ledger/ledger.types';
+import { isUuid } from './wallet.directory';
+import {
+  WalletRepository,
+  type TransactionListFilter,
+  type TransactionRow,
+  type WalletBalanceRow,
+} from './wallet.repository';
+
+export interface WalletView {
+  walletId: string;
+  userId: string;
+  balances: WalletBalances;
+}
+
+/**
+ * What other modules (game, payment, admin) call. Every money movement carries an idempotency
+ * key scoped to its caller and answers with the transaction id and the balances after it; a
+ * retry with the same key and payload answers the first result again without moving money.
+ */
+@Injectable()
+export class WalletService {
+  public constructor(
+    private readonly commandBus: CommandBus,
+    private readonly wallets: WalletRepository,
+  ) {}
+
+  /** Creates the player's wallet in a currency unless it exists; safe to call any number of times. */
+  public async openWallet(userId: string, currency: string): Promise<WalletView> {
+    if (!isUuid(userId)) throw new DomainError('VALIDATION_FAILED', 'userId must be a UUID', { userId });
+    if (!(await this.wallets.currencyExists(currency))) {
+      throw new DomainError('UNKNOWN_CURRENCY', `Unknown currency ${currency}`, { currency });
+    }
+    await this.wallets.createIfAbsent(userId, currency);
+    const wallet = (await this.wallets.balancesOfUser(userId)).find((row) => row.currency === currency);
+    if (!wallet) throw new Error(`wallet of ${userId} in ${currency} was not created`);
+    return toView(wallet);
+  }
+
+  public deposit(input: DepositCommandInput): Promise<LedgerResult> {
+    return this.commandBus.execute(new DepositCommand(input));
+  }
+
+  /** The result's `holdId` names the hold for `captureHold` or `releaseHold`. */
+  public holdFunds(input: HoldCommandInput): Promise<LedgerResult> {
+    return this.commandBus.execute(new HoldFundsCommand(input));
+  }
+
+  public captureHold(input: ResolveHoldCommandInput): Promise<LedgerResult> {
+    return this.commandBus.execute(new CaptureHoldCommand(input));
+  }
+
+  public releaseHold(input: ResolveHoldCommandInput): Promise<LedgerResult> {
+    return this.commandBus.execute(new ReleaseHoldCommand(input));
+  }
+
+  public placeBet(input: BetCommandInput): Promise<LedgerResult> {
+    return this.commandBus.execute(new PlaceBetCommand(input));
+  }
+
+  public settleWin(input: WinCommandInput): Promise<LedgerResult> {
+    return this.commandBus.execute(new SettleWinCommand(input));
+  }
+
+  public rollback(input: RollbackCommandInput): Promise<LedgerResult> {
+    return this.commandBus.execute(new RollbackCommand(input));
+  }
+
+  public adjust(input: AdjustCommandInput): Promise<LedgerResult> {
+    return this.commandBus.execute(new AdjustCommand(input));
+  }
+
+  public async walletsOfUser(userId: string): Promise<WalletView[]> {
+    return (await this.wallets.balancesOfUser(userId)).map(toView);
+  }
+
+  public async wallet(walletId: string): Promise<WalletView> {
+    const row = isUuid(walletId) ? await this.wallets.balancesOfWallet(walletId) : null;
+    if (!row) throw new DomainError('WALLET_NOT_FOUND', 'No such wallet', { walletId });
+    return toView(row);
+  }
+
+  public listTransactions(filter: TransactionListFilter): Promise<TransactionRow[]> {
+    return this.wallets.listTransactions(filter);
+  }
+}
+
+function toView(row: WalletBalanceRow): WalletView {
+  return {
+    walletId: row.walletId,
+    userId: row.userId,
+    balances: {
+      cash: row.cash,
+      bonus: row.bonus,
+      held: row.held,
+      available: row.cash + row.bonus,
+      currency: row.currency,
+    },
+  };
+}

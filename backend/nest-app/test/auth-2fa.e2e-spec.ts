@@ -1,0 +1,215 @@
+import { generateSync } from '@otplib/totp';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { base32, nodeCrypto } from '../src/modules/auth/two-factor/otp-plugins';
+import { bearer, readEmailCode, requestEmailCode, signIn, uniqueEmail, type SignedIn } from './support/sign-in';
+import { startTestApp } from './support/test-app';
+import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+
+interface ErrorBody {
+  error: { code: string; details?: Record<string, unknown> };
+}
+interface SignInBody {
+  accessToken?: string;
+  refreshToken?: string;
+  mfaRequired?: boolean;
+  mfaToken?: string;
+}
+
+/** TOTP as an authenticator app computes it (reference auth.md: SHA1, 6 digits, 30 s). `offset` in steps. */
+function totpCode(secret: string, offset = 0): string {
+  return generateSync({
+    secret,
+    epoch: Math.floor(Date.now() / 1000) + offset * 30,
+    digits: 6,
+    period: 30,
+    crypto: nodeCrypto,
+    base32,
+  });
+}
+
+/** Waits for a new 30 s step when the current one ends soon, so ±1-step codes stay in the window. */
+async function waitForFreshStep(): Promise<void> {
+  const left = 30 - ((Date.now() / 1000) % 30);
+  if (left < 10) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 200));
+}
+
+describe('auth: two-factor authentication (e2e)', () => {
+  let environment: TestEnvironment;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment('auth2fa', { ADMIN_EMAIL: uniqueEmail('admin') });
+    app = await startTestApp(environment.config);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await environment?.dispose();
+  });
+
+  const post = (url: string, payload: object, accessToken?: string) =>
+    app.inject({ method: 'POST', url, payload, headers: accessToken ? bearer(accessToken) : {} });
+
+  /** Email code sign-in that stops at the MFA challenge. Waits out the per-address resend cooldown. */
+  async function startSignIn(email: string): Promise<string> {
+    await requestEmailCode(app, email);
+    const code = await readEmailCode(email);
+    const body = (await post('/api/v1/auth/email/verify', { email, code })).json<SignInBody>();
+    expect(body).toEqual({ mfaRequired: true, mfaToken: expect.any(String) });
+    return body.mfaToken as string;
+  }
+
+  async function clearCooldown(email: string): Promise<void> {
+    // Tests only: the one-per-minute resend limit is checked in the email suite; here it would cost minutes.
+    const redis = app.get<import('ioredis').Redis>((await import('@casino/platform')).REDIS_CLIENT);
+    const keys = await redis.keys(`${environment.config.REDIS_KEY_PREFIX}auth:code-cooldown:email:*`);
+    if (keys.length > 0) await redis.del(...keys.map((key) => key.slice(environment.config.REDIS_KEY_PREFIX.length)));
+    expect(email).toContain('@');
+  }
+
+  it('TOTP: setup, enable, sign-in requires MFA, codes and recovery codes single use, step-up', async () => {
+    await waitForFreshStep();
+    const email = uniqueEmail('totp');
+    const first: SignedIn = await signIn(app, email);
+
+    const setup = await post('/api/v1/auth/2fa/totp/setup', {}, first.accessToken);
+    expect(setup.statusCode).toBe(201);
+    const { secret, otpauthUri, qrCodeDataUrl } = setup.json<{
+      secret: string;
+      otpauthUri: string;
+      qrCodeDataUrl: string;
+    }>();
+    expect(otpauthUri).toContain(`secret=${secret}`);
+    expect(otpauthUri.startsWith('otpauth://totp/')).toBe(true);
+    expect(qrCodeDataUrl.startsWith('data:image/png;base64,')).toBe(true);
+
+    expect(
+      (await post('/api/v1/auth/2fa/totp/enable', { code: '000000' }, first.accessToken)).json<ErrorBody>().error.code,
+    ).toBe('MFA_CODE_INVALID');
+    // Enable with the previous step's code (allowed drift), keeping the current and next steps for later.
+    const enable = await post('/api/v1/auth/2fa/totp/enable', { code: totpCode(secret, -1) }, first.accessToken);
+    expect(enable.statusCode).toBe(200);
+    const { recoveryCodes } = enable.json<{ recoveryCodes: string[] }>();
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+
+    await clearCooldown(email);
+    const mfaToken = await startSignIn(email);
+    const wrong = await post('/api/v1/auth/2fa/verify', { mfaToken, code: totpCode(secret, -5) });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json<ErrorBody>()).toMatchObject({
+      error: { code: 'MFA_CODE_INVALID', details: { attemptsLeft: 4 } },
+    });
+    const currentCode = totpCode(secret, 0);
+    const verified = await post('/api/v1/auth/2fa/verify', { mfaToken, code: currentCode });
+    expect(verified.statusCode).toBe(200);
+    const second = verified.json<SignInBody>();
+    expect(second.accessToken).toEqual(expect.any(String));
+    // The challenge is used up, and the same TOTP step is never accepted twice.
+    expect((await post('/api/v1/auth/2fa/verify', { mfaToken, code: currentCode })).json<ErrorBody>().error.code).toBe(
+      'MFA_CHALLENGE_INVALID',
+    );
+    await clearCooldown(email);
+    const replayToken = await startSignIn(email);
+    const replay = await post('/api/v1/auth/2fa/verify', { mfaToken: replayToken, code: currentCode });
+    expect(replay.json<ErrorBody>().error.code).toBe('MFA_CODE_INVALID');
+
+    // A recovery code works once.
+    const recovered = await post('/api/v1/auth/2fa/verify', {
+      mfaToken: replayToken,
+      code: recoveryCodes[0]?.toUpperCase(),
+    });
+    expect(recovered.statusCode).toBe(200);
+    await clearCooldown(email);
+    const againToken = await startSignIn(email);
+    expect(
+      (await post('/api/v1/auth/2fa/verify', { mfaToken: againToken, code: recoveryCodes[0] })).json<ErrorBody>().error
+        .code,
+    ).toBe('MFA_CODE_INVALID');
+
+    // Step-up: the session from before 2FA has no recent second factor, so security changes are refused.
+    const disable = await post('/api/v1/auth/2fa/totp/disable', {}, first.accessToken);
+    expect(disable.statusCode).toBe(403);
+    expect(disable.json<ErrorBody>().error.code).toBe('MFA_STEP_UP_REQUIRED');
+    expect((await post('/api/v1/auth/2fa/step-up', { code: currentCode }, first.accessToken)).statusCode).toBe(401);
+    const stepUp = await post('/api/v1/auth/2fa/step-up', { code: totpCode(secret, 1) }, first.accessToken);
+    expect(stepUp.statusCode).toBe(200);
+    expect(Date.parse(stepUp.json<{ verifiedUntil: string }>().verifiedUntil)).toBeGreaterThan(Date.now());
+    const status = await app.inject({ method: 'GET', url: '/api/v1/auth/2fa', headers: bearer(first.accessToken) });
+    expect(status.json()).toMatchObject({ totpEnabled: true, smsEnabled: false, recoveryCodesLeft: 9 });
+    expect((await post('/api/v1/auth/2fa/totp/disable', {}, first.accessToken)).statusCode).toBe(204);
+
+    const kinds: { kind: string }[] = await app
+      .get(DataSource)
+      .query(`SELECT kind FROM security_events WHERE user_id = $1 AND kind LIKE 'mfa.%' ORDER BY occurred_at`, [
+        first.userId,
+      ]);
+    expect(kinds.map((row) => row.kind)).toEqual(
+      expect.arrayContaining(['mfa.enabled', 'mfa.failed', 'mfa.recovery_code_used', 'mfa.step_up', 'mfa.disabled']),
+    );
+  });
+
+  it('a challenge dies after 5 wrong codes, even for a right one after', async () => {
+    await waitForFreshStep();
+    const email = uniqueEmail('locked');
+    const player = await signIn(app, email);
+    const { secret } = (await post('/api/v1/auth/2fa/totp/setup', {}, player.accessToken)).json<{ secret: string }>();
+    const { recoveryCodes } = (
+      await post('/api/v1/auth/2fa/totp/enable', { code: totpCode(secret) }, player.accessToken)
+    ).json<{
+      recoveryCodes: string[];
+    }>();
+    await clearCooldown(email);
+    const mfaToken = await startSignIn(email);
+    const answers: string[] = [];
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      answers.push(
+        (await post('/api/v1/auth/2fa/verify', { mfaToken, code: 'aaaaa-aaaaa' })).json<ErrorBody>().error.code,
+      );
+    }
+    expect(answers).toEqual([
+      'MFA_CODE_INVALID',
+      'MFA_CODE_INVALID',
+      'MFA_CODE_INVALID',
+      'MFA_CODE_INVALID',
+      'MFA_CHALLENGE_INVALID',
+    ]);
+    const sixth = await post('/api/v1/auth/2fa/verify', { mfaToken, code: recoveryCodes[1] });
+    expect(sixth.statusCode).toBe(401);
+    expect(sixth.json<ErrorBody>().error.code).toBe('MFA_CHALLENGE_INVALID');
+  });
+
+  it('SMS: verifies the phone through the dev sink and finishes a sign-in with an SMS code', async () => {
+    const email = uniqueEmail('sms');
+    const phone = `+49151${Math.floor(Math.random() * 1e8)
+      .toString()
+      .padStart(8, '0')}`;
+    const player = await signIn(app, email);
+    const inbox = async (): Promise<string> => {
+      for (let i = 0; i < 100; i++) {
+        const messages = (
+          await app.inject({ method: 'GET', url: `/api/v1/dev/sms-inbox?to=${encodeURIComponent(phone)}` })
+        ).json<{ text: string }[]>();
+        const code = messages[0]?.text.match(/\b(\d{6})\b/)?.[1];
+        if (code && messages.length > seen) {
+          seen = messages.length;
+          return code;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error('no SMS');
+    };
+    let seen = 0;
+    expect((await post('/api/v1/auth/2fa/sms/phone', { phone }, player.accessToken)).statusCode).toBe(202);
+    const confirm = await post('/api/v1/auth/2fa/sms/phone/confirm', { code: await inbox() }, player.accessToken);
+    expect(confirm.statusCode).toBe(204);
+
+    await clearCooldown(email);
+    const mfaToken = await startSignIn(email);
+    expect((await post('/api/v1/auth/2fa/sms/challenge', { mfaToken })).statusCode).toBe(202);
+    const verified = await post('/api/v1/auth/2fa/verify', { mfaToken, code: await inbox() });
+    expect(verified.statusCode).toBe(200);
+    expect(verified.json<SignInBody>().accessToken).toEqual(expect.any(String));
+  });
+});

@@ -1,0 +1,162 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { bearer, readEmailCode, requestEmailCode, signIn, uniqueEmail } from './support/sign-in';
+import { startTestApp } from './support/test-app';
+import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+describe('auth: email codes, guards and roles (e2e)', () => {
+  const adminEmail = uniqueEmail('admin');
+  let environment: TestEnvironment;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment('authemail', { ADMIN_EMAIL: adminEmail });
+    app = await startTestApp(environment.config);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await environment?.dispose();
+  });
+
+  const verify = (email: string, code: string) =>
+    app.inject({ method: 'POST', url: '/api/v1/auth/email/verify', payload: { email, code } });
+
+  it('delivers the code to MailDev and signs a new player in with it', async () => {
+    const email = uniqueEmail();
+    await requestEmailCode(app, email);
+    const code = await readEmailCode(email);
+    expect(code).toMatch(/^\d{6}$/);
+    const response = await verify(email.toUpperCase(), code);
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{ accessToken: string; refreshToken: string; expiresIn: number }>();
+    expect(body.expiresIn).toBe(900);
+    expect(body.refreshToken.length).toBeGreaterThanOrEqual(43); // 32 random bytes, base64url
+    const sessions = await app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/sessions',
+      headers: bearer(body.accessToken),
+    });
+    expect(sessions.statusCode).toBe(200);
+    expect(await verify(email, code).then((r) => r.json<ErrorBody>().error.code)).toBe('AUTH_CODE_INVALID');
+  });
+
+  it('answers 202 for any address and 429 with Retry-After for a second code within a minute', async () => {
+    const email = uniqueEmail('unknown');
+    await requestEmailCode(app, email);
+    const again = await app.inject({ method: 'POST', url: '/api/v1/auth/email/start', payload: { email } });
+    expect(again.statusCode).toBe(429);
+    expect(Number(again.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(again.headers['retry-after'])).toBeLessThanOrEqual(60);
+    const body = again.json<ErrorBody>();
+    expect(body.error.code).toBe('RATE_LIMITED');
+    expect(body.error.details?.['retryAfterSeconds']).toEqual(expect.any(Number));
+    await readEmailCode(email);
+  });
+
+  it('kills the code after 5 wrong tries: the 6th try is refused even with the right code', async () => {
+    const email = uniqueEmail('brute');
+    await requestEmailCode(app, email);
+    const code = await readEmailCode(email);
+    const wrong = code === '000000' ? '111111' : '000000';
+    const codes: string[] = [];
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const response = await verify(email, wrong);
+      expect(response.statusCode).toBe(401);
+      codes.push(response.json<ErrorBody>().error.code);
+    }
+    expect(codes).toEqual([
+      'AUTH_CODE_INVALID',
+      'AUTH_CODE_INVALID',
+      'AUTH_CODE_INVALID',
+      'AUTH_CODE_INVALID',
+      'AUTH_CODE_ATTEMPTS_EXCEEDED',
+    ]);
+    const sixth = await verify(email, code);
+    expect(sixth.statusCode).toBe(401);
+    expect(sixth.json<ErrorBody>().error.code).toBe('AUTH_CODE_INVALID');
+    const events = await app.get(DataSource).query(`SELECT kind FROM security_events WHERE kind = 'code.locked'`);
+    expect(events.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses requests without a valid access token with 401 UNAUTHENTICATED', async () => {
+    const none = await app.inject({ method: 'GET', url: '/api/v1/auth/sessions' });
+    expect(none.statusCode).toBe(401);
+    expect(none.json<ErrorBody>().error.code).toBe('UNAUTHENTICATED');
+    const player = await signIn(app);
+    const [header, payload] = player.accessToken.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()), roles: ['admin'] }),
+    ).toString('base64url');
+    const tampered = await app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/sessions',
+      headers: bearer(`${header}.${forged}.${player.accessToken.split('.')[2]}`),
+    });
+    expect(tampered.statusCode).toBe(401);
+  });
+
+  it('lets only admins change roles, audits it, and applies it to live sessions at once', async () => {
+    const player = await signIn(app);
+    const other = await signIn(app);
+    const forbidden = await app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/users/${other.userId}/roles`,
+      headers: bearer(player.accessToken),
+      payload: { role: 'support' },
+    });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json<ErrorBody>().error.code).toBe('FORBIDDEN');
+
+    const admin = await signIn(app, adminEmail);
+    const grant = await app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/users/${player.userId}/roles`,
+      headers: bearer(admin.accessToken),
+      payload: { role: 'admin' },
+    });
+    expect(grant.statusCode).toBe(200);
+    expect(grant.json<{ roles: string[] }>().roles).toEqual(expect.arrayContaining(['player', 'admin']));
+    // The player's existing access token now carries admin power (roles come from the live session).
+    const asNewAdmin = await app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/users/${other.userId}/roles`,
+      headers: bearer(player.accessToken),
+      payload: { role: 'support' },
+    });
+    expect(asNewAdmin.statusCode).toBe(200);
+    const revoke = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/admin/users/${player.userId}/roles/admin`,
+      headers: bearer(admin.accessToken),
+    });
+    expect(revoke.statusCode).toBe(200);
+    const afterRevoke = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/admin/users/${other.userId}/roles/support`,
+      headers: bearer(player.accessToken),
+    });
+    expect(afterRevoke.statusCode).toBe(403);
+    const self = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/admin/users/${admin.userId}/roles/admin`,
+      headers: bearer(admin.accessToken),
+    });
+    expect(self.json<ErrorBody>().error.code).toBe('ROLE_CHANGE_NOT_ALLOWED');
+
+    const audit: { action: string; actor_id: string; target_id: string; details: { role: string } }[] = await app
+      .get(DataSource)
+      .query(
+        `SELECT action, actor_id, target_id, details FROM audit_log WHERE action LIKE 'user.role.%' ORDER BY occurred_at`,
+      );
+    expect(audit.map((row) => [row.action, row.actor_id, row.target_id, row.details.role])).toEqual([
+      ['user.role.grant', admin.userId, player.userId, 'admin'],
+      ['user.role.grant', player.userId, other.userId, 'support'],
+      ['user.role.revoke', admin.userId, player.userId, 'admin'],
+    ]);
+  });
+});

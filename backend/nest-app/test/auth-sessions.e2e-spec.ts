@@ -1,0 +1,226 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHash, createHmac } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { dataCheckString } from '../src/modules/auth/telegram/telegram-verification';
+import { bearer, signIn, uniqueEmail, userIdOf } from './support/sign-in';
+import { startTestApp } from './support/test-app';
+import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+
+interface ErrorBody {
+  error: { code: string };
+}
+interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+}
+
+// Telegram rules: /work/shared/reference/auth.md. A bot token of this test only.
+const BOT_TOKEN = '987654321:AAtestBotTokenForAuthSessionsSuite_x1';
+
+function widgetPayload(id: number, authDate: number): Record<string, string | number> {
+  const fields = { id: String(id), first_name: 'Tele', username: `tg${id}`, auth_date: String(authDate) };
+  const hash = createHmac('sha256', createHash('sha256').update(BOT_TOKEN).digest())
+    .update(dataCheckString(fields))
+    .digest('hex');
+  return { id, first_name: 'Tele', username: `tg${id}`, auth_date: authDate, hash };
+}
+
+function initData(id: number, authDate: number): string {
+  const fields = { auth_date: String(authDate), query_id: 'AAHtest', user: JSON.stringify({ id, first_name: 'Mini' }) };
+  const secret = createHmac('sha256', 'WebAppData').update(BOT_TOKEN).digest();
+  const hash = createHmac('sha256', secret).update(dataCheckString(fields)).digest('hex');
+  return new URLSearchParams({ ...fields, hash }).toString();
+}
+
+describe('auth: refresh rotation, sessions and Telegram (e2e)', () => {
+  let environment: TestEnvironment;
+  let app: NestFastifyApplication;
+  const now = (): number => Math.floor(Date.now() / 1000);
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment('authsessions', {
+      ADMIN_EMAIL: uniqueEmail('admin'),
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+    });
+    app = await startTestApp(environment.config);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await environment?.dispose();
+  });
+
+  const refresh = (refreshToken: string) =>
+    app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
+  const sessions = (accessToken: string) =>
+    app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: bearer(accessToken) });
+
+  it('rotates refresh tokens; reusing a rotated one revokes the family and its access tokens at once', async () => {
+    const first = await signIn(app);
+    const rotated = await refresh(first.refreshToken);
+    expect(rotated.statusCode).toBe(200);
+    const second = rotated.json<Tokens>();
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect((await sessions(second.accessToken)).statusCode).toBe(200);
+
+    const reuse = await refresh(first.refreshToken);
+    expect(reuse.statusCode).toBe(401);
+    expect(reuse.json<ErrorBody>().error.code).toBe('REFRESH_TOKEN_REUSED');
+    // The whole family is dead: the newest refresh token and every access token of the session.
+    expect((await refresh(second.refreshToken)).statusCode).toBe(401);
+    expect((await sessions(second.accessToken)).statusCode).toBe(401);
+    expect((await sessions(first.accessToken)).statusCode).toBe(401);
+
+    const events: { kind: string; user_id: string }[] = await app
+      .get(DataSource)
+      .query(`SELECT kind, user_id FROM security_events WHERE kind = 'refresh_token.reused'`);
+    expect(events).toEqual([{ kind: 'refresh_token.reused', user_id: first.userId }]);
+  });
+
+  it('refuses an unknown refresh token', async () => {
+    const response = await refresh('x'.repeat(43));
+    expect(response.json<ErrorBody>().error.code).toBe('REFRESH_TOKEN_INVALID');
+  });
+
+  /** A second session of the same account: link a Telegram id, then sign in with it from another device. */
+  async function secondDevice(player: { accessToken: string }, telegramId: number): Promise<Tokens> {
+    const link = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/telegram/link',
+      headers: bearer(player.accessToken),
+      payload: widgetPayload(telegramId, now()),
+    });
+    expect(link.statusCode).toBe(204);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/telegram',
+      headers: { 'user-agent': 'TabletApp/2.0' },
+      payload: widgetPayload(telegramId, now()),
+    });
+    expect(response.statusCode).toBe(200);
+    return response.json<Tokens>();
+  }
+
+  it('lists sessions with device, IP and current flag; ending one stops its access token at once', async () => {
+    const phone = await signIn(app);
+    const tablet = await secondDevice(phone, 8001);
+    const list = await sessions(phone.accessToken);
+    const items =
+      list.json<{ id: string; current: boolean; ip: string; device: string; method: string; lastSeenAt: string }[]>();
+    expect(items).toHaveLength(2);
+    expect(items.filter((item) => item.current)).toHaveLength(1);
+    const tabletSession = items.find((item) => !item.current);
+    expect(tabletSession).toMatchObject({ device: 'TabletApp/2.0', ip: '127.0.0.1', method: 'telegram' });
+
+    const stranger = await signIn(app);
+    const notMine = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/sessions/${tabletSession?.id}`,
+      headers: bearer(stranger.accessToken),
+    });
+    expect(notMine.statusCode).toBe(404);
+    expect((await sessions(tablet.accessToken)).statusCode).toBe(200);
+
+    const end = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/sessions/${tabletSession?.id}`,
+      headers: bearer(phone.accessToken),
+    });
+    expect(end.statusCode).toBe(204);
+    const refused = await sessions(tablet.accessToken);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json<ErrorBody>().error.code).toBe('UNAUTHENTICATED');
+    expect((await refresh(tablet.refreshToken)).statusCode).toBe(401);
+    expect((await sessions(phone.accessToken)).statusCode).toBe(200);
+
+    const logout = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(phone.accessToken) });
+    expect(logout.statusCode).toBe(204);
+    expect((await sessions(phone.accessToken)).statusCode).toBe(401);
+    expect((await refresh(phone.refreshToken)).statusCode).toBe(401);
+  });
+
+  it('ends every session of the account with logout-all', async () => {
+    const phone = await signIn(app);
+    const tablet = await secondDevice(phone, 8002);
+    const all = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout-all',
+      headers: bearer(tablet.accessToken),
+    });
+    expect(all.json<{ endedSessions: number }>().endedSessions).toBe(2);
+    expect((await sessions(phone.accessToken)).statusCode).toBe(401);
+    expect((await sessions(tablet.accessToken)).statusCode).toBe(401);
+    const events: { kind: string }[] = await app
+      .get(DataSource)
+      .query(`SELECT kind FROM security_events WHERE user_id = $1 AND kind LIKE 'session.%'`, [phone.userId]);
+    expect(events.map((event) => event.kind)).toEqual(['session.revoked_all']);
+  });
+
+  it('signs in with a Telegram Login Widget payload, the same account each time', async () => {
+    const first = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/telegram',
+      payload: widgetPayload(5001, now()),
+    });
+    expect(first.statusCode).toBe(200);
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/telegram',
+      payload: widgetPayload(5001, now() - 10),
+    });
+    expect(userIdOf(again.json<Tokens>().accessToken)).toBe(userIdOf(first.json<Tokens>().accessToken));
+  });
+
+  it('refuses tampered and stale widget payloads', async () => {
+    const tampered = { ...widgetPayload(5002, now()), id: 5003 };
+    const refused = await app.inject({ method: 'POST', url: '/api/v1/auth/telegram', payload: tampered });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json<ErrorBody>().error.code).toBe('TELEGRAM_AUTH_INVALID');
+    const stale = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/telegram',
+      payload: widgetPayload(5002, now() - 86_401),
+    });
+    expect(stale.statusCode).toBe(401);
+    expect(stale.json<ErrorBody>().error.code).toBe('TELEGRAM_AUTH_EXPIRED');
+  });
+
+  it('signs in with Mini App initData and refuses tampered or stale initData', async () => {
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/telegram/webapp',
+      payload: { initData: initData(6001, now()) },
+    });
+    expect(ok.statusCode).toBe(200);
+    const tampered = initData(6001, now()).replace('6001', '6002');
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/telegram/webapp',
+      payload: { initData: tampered },
+    });
+    expect(bad.json<ErrorBody>().error.code).toBe('TELEGRAM_AUTH_INVALID');
+    const stale = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/telegram/webapp',
+      payload: { initData: initData(6001, now() - 90_000) },
+    });
+    expect(stale.json<ErrorBody>().error.code).toBe('TELEGRAM_AUTH_EXPIRED');
+  });
+
+  it('links Telegram to a signed-in email account; Telegram sign-in then reaches that account', async () => {
+    const player = await signIn(app);
+    const link = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/telegram/link',
+      headers: bearer(player.accessToken),
+      payload: widgetPayload(7001, now()),
+    });
+    expect(link.statusCode).toBe(204);
+    const viaTelegram = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/telegram',
+      payload: widgetPayload(7001, now()),
+    });
+    expect(userIdOf(viaTelegram.json<Tokens>().accessToken)).toBe(player.userId);
+  });
+});

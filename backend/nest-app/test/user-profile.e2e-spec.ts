@@ -1,0 +1,148 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import type { ManualClock } from '../src/common/time/clock';
+import { UsersService } from '../src/modules/user/users.service';
+import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { signedInAs } from './support/user-test-auth';
+import { startUserTestApp } from './support/user-test-app';
+import { lastMailedCode, lastSmsCode, mailsTo } from './support/user-test-queues';
+
+const ORIGIN = { ip: '203.0.113.9', userAgent: 'jest' };
+
+describe('user profile (e2e)', () => {
+  let environment: TestEnvironment;
+  let app: NestFastifyApplication;
+  let clock: ManualClock;
+  let users: UsersService;
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment('user-profile', { MIN_PLAYER_AGE: '18', BLOCKED_COUNTRIES: 'US,FR' });
+    ({ app, clock } = await startUserTestApp(environment.config, new Date('2026-03-02T10:00:00Z')));
+    users = app.get(UsersService);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await environment?.dispose();
+  });
+
+  async function newPlayer(email: string): Promise<string> {
+    return (await users.findOrRegisterByEmail(email, ORIGIN)).account.id;
+  }
+
+  async function call(method: 'GET' | 'PATCH' | 'POST', url: string, userId: string, payload?: object) {
+    return app.inject({ method, url: `/api/v1/users/me${url}`, headers: await signedInAs(app, userId), payload });
+  }
+
+  it('refuses an anonymous caller with 401', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/v1/users/me' });
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('shows and updates the profile', async () => {
+    const userId = await newPlayer('pat@example.test');
+    const patch = { displayName: 'Pat', firstName: 'Pat', lastName: 'Doe', birthDate: '2008-03-02', country: 'DE' };
+    const updated = await call('PATCH', '', userId, { ...patch, language: 'de', currency: 'GBP' });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json()).toMatchObject({ ...patch, language: 'de', currency: 'GBP', email: 'pat@example.test' });
+    const shown = await call('GET', '', userId);
+    expect(shown.json()).toMatchObject({ ...patch, emailVerified: true, currencyLocked: false, roles: ['player'] });
+    const events = await app
+      .get(DataSource)
+      .query(`SELECT envelope FROM outbox_events WHERE aggregate_id = $1 AND event_type = 'user.currency.changed'`, [
+        userId,
+      ]);
+    expect(events.map((row: { envelope: { payload: unknown } }) => row.envelope.payload)).toEqual([
+      { userId, previousCurrency: 'EUR', currency: 'GBP', changedAt: '2026-03-02T10:00:00.000Z' },
+    ]);
+  });
+
+  it.each([
+    ['one day under 18', { birthDate: '2008-03-03' }, 422, 'PLAYER_UNDERAGE'],
+    ['a blocked country', { country: 'FR' }, 422, 'COUNTRY_NOT_ALLOWED'],
+    ['a phone number without +', { phone: '447911123456' }, 400, 'VALIDATION_FAILED'],
+    ['a phone number with letters', { phone: '+44791112345a' }, 400, 'VALIDATION_FAILED'],
+    ['a currency that is not ISO 4217', { currency: 'EURO' }, 400, 'VALIDATION_FAILED'],
+    ['an ISO 4217 currency the platform does not offer', { currency: 'XAU' }, 422, 'CURRENCY_NOT_SUPPORTED'],
+    ['an impossible date', { birthDate: '1990-02-30' }, 400, 'VALIDATION_FAILED'],
+    ['a lower-case country', { country: 'de' }, 400, 'VALIDATION_FAILED'],
+  ])('refuses %s and changes nothing', async (_label, invalid, status, code) => {
+    const userId = await newPlayer(`invalid-${code.toLowerCase()}-${status}-${Object.keys(invalid)[0]}@example.test`);
+    const before = (await call('GET', '', userId)).json();
+    const response = await call('PATCH', '', userId, { displayName: 'Changed', ...invalid });
+    expect(response.statusCode).toBe(status);
+    expect(response.json().error.code).toBe(code);
+    if (code === 'VALIDATION_FAILED') {
+      expect(response.json().error.details.fields.map((f: { field: string }) => f.field)).toEqual(Object.keys(invalid));
+    }
+    expect((await call('GET', '', userId)).json()).toEqual(before);
+  });
+
+  it('changes the phone number only once the SMS code is confirmed', async () => {
+    const userId = await newPlayer('phone@example.test');
+    const pending = await call('PATCH', '', userId, { phone: '+447911123456' });
+    expect(pending.json()).toMatchObject({ phone: null, pendingPhone: '+447911123456', phoneVerified: false });
+    const code = await lastSmsCode(app, '+447911123456');
+    const wrong = await call('POST', '/phone/confirm', userId, { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toMatchObject({ code: 'VERIFICATION_CODE_INVALID', details: { attemptsLeft: 4 } });
+    const confirmed = await call('POST', '/phone/confirm', userId, { code });
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.json()).toMatchObject({ phone: '+447911123456', phoneVerified: true, pendingPhone: null });
+    const reused = await call('POST', '/phone/confirm', userId, { code });
+    expect(reused.json().error.code).toBe('VERIFICATION_CODE_EXPIRED');
+  });
+
+  it('changes the email on confirmation, tells the old address, and refuses a second code within a minute', async () => {
+    const userId = await newPlayer('old-address@example.test');
+    const started = await call('POST', '/email', userId, { email: 'New-Address@Example.test' });
+    expect(started.statusCode).toBe(202);
+    const again = await call('POST', '/email', userId, { email: 'new-address@example.test' });
+    expect(again.statusCode).toBe(429);
+    expect(again.headers['retry-after']).toEqual(expect.stringMatching(/^\d+$/));
+    const code = await lastMailedCode(app, 'new-address@example.test');
+    const confirmed = await call('POST', '/email/confirm', userId, { code });
+    expect(confirmed.json()).toMatchObject({ email: 'new-address@example.test', emailVerified: true });
+    const notices = await mailsTo(app, 'old-address@example.test');
+    expect(notices.map((mail) => mail.template)).toEqual(['email-changed-notice']);
+    expect(JSON.stringify(notices)).not.toContain(code);
+  });
+
+  it('kills a code after 5 wrong tries: the 6th try fails even with the right code', async () => {
+    const userId = await newPlayer('brute@example.test');
+    await call('POST', '/email', userId, { email: 'brute-new@example.test' });
+    const code = await lastMailedCode(app, 'brute-new@example.test');
+    const wrong = code === '999999' ? '999998' : '999999';
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const response = await call('POST', '/email/confirm', userId, { code: wrong });
+      expect(response.json().error).toMatchObject({
+        code: 'VERIFICATION_CODE_INVALID',
+        details: { attemptsLeft: 5 - attempt },
+      });
+    }
+    const sixth = await call('POST', '/email/confirm', userId, { code });
+    expect(sixth.json().error.code).toBe('VERIFICATION_CODE_EXPIRED');
+    expect((await call('GET', '', userId)).json().email).toBe('brute@example.test');
+  });
+
+  it('refuses a code after 10 minutes', async () => {
+    const userId = await newPlayer('slow@example.test');
+    await call('POST', '/email', userId, { email: 'slow-new@example.test' });
+    const code = await lastMailedCode(app, 'slow-new@example.test');
+    clock.advance(10 * 60 * 1000 + 1000);
+    const response = await call('POST', '/email/confirm', userId, { code });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('VERIFICATION_CODE_EXPIRED');
+  });
+
+  it('refuses an address another account uses with EMAIL_ALREADY_IN_USE at confirmation', async () => {
+    await newPlayer('taken@example.test');
+    const userId = await newPlayer('wants-taken@example.test');
+    await call('POST', '/email', userId, { email: 'taken@example.test' });
+    const code = await lastMailedCode(app, 'taken@example.test');
+    const response = await call('POST', '/email/confirm', userId, { code });
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error.code).toBe('EMAIL_ALREADY_IN_USE');
+  });
+});

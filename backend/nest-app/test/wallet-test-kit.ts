@@ -1,0 +1,103 @@
+import { streamNameFor, type DomainEventEnvelope, type EventStreamKey } from '@casino/contracts';
+import type { INestApplicationContext } from '@nestjs/common';
+import { connect } from 'nats';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { LedgerResult } from '../src/modules/wallet/ledger/ledger.types';
+import { WalletService } from '../src/modules/wallet/wallet.service';
+import { WalletVerifier } from '../src/modules/wallet/wallet.verifier';
+
+/** Settings for wallet suites that drive the relay and the consumer themselves. */
+export const QUIET_WALLET_SETTINGS = { OUTBOX_RELAY_ENABLED: 'false', WALLET_USER_CONSUMER_ENABLED: 'false' };
+
+export interface WalletKit {
+  wallets: WalletService;
+  dataSource: DataSource;
+  verifier: WalletVerifier;
+  /** Opens a wallet for a new player and deposits `cash` into it. */
+  funded(cash: bigint, currency?: string): Promise<{ userId: string; walletId: string }>;
+  key(): { scope: string; key: string };
+}
+
+export function walletKit(app: INestApplicationContext): WalletKit {
+  const wallets = app.get(WalletService);
+  const kit: WalletKit = {
+    wallets,
+    dataSource: app.get(DataSource),
+    verifier: app.get(WalletVerifier),
+    key: () => ({ scope: 'test', key: randomUUID() }),
+    funded: async (cash, currency = 'EUR') => {
+      const userId = randomUUID();
+      const { walletId } = await wallets.openWallet(userId, currency);
+      if (cash > 0n) {
+        await wallets.deposit({
+          wallet: { walletId },
+          currency,
+          amount: cash,
+          provider: 'testpsp',
+          idempotency: kit.key(),
+        });
+      }
+      return { userId, walletId };
+    },
+  };
+  return kit;
+}
+
+/** The promise's DomainError code, or 'ok'. */
+export async function codeOf(promise: Promise<LedgerResult>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}
+
+export async function expectInvariants(kit: WalletKit): Promise<void> {
+  const result = await kit.verifier.verify();
+  if (!result.ok) throw new Error(`ledger invariant broken: ${JSON.stringify(result.violation)}`);
+}
+
+/** Every message in one of the suite's JetStream streams, read in order by an ordered JetStream consumer. */
+export async function readStream(
+  config: { NATS_URL: string; NATS_SUBJECT_PREFIX: string },
+  stream: EventStreamKey,
+): Promise<DomainEventEnvelope[]> {
+  const connection = await connect({ servers: config.NATS_URL.split(',') });
+  try {
+    const name = streamNameFor(config.NATS_SUBJECT_PREFIX, stream);
+    const total = (await (await connection.jetstreamManager()).streams.info(name)).state.messages;
+    const consumer = await connection.jetstream().consumers.get(name);
+    const events: DomainEventEnvelope[] = [];
+    const decoder = new TextDecoder();
+    while (events.length < total) {
+      const batch = await consumer.fetch({ max_messages: 1000, expires: 2000 });
+      let received = 0;
+      for await (const message of batch) {
+        events.push(JSON.parse(decoder.decode(message.data)) as DomainEventEnvelope);
+        received += 1;
+      }
+      if (received === 0) break;
+    }
+    return events;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Committed transactions (id, event id, wallet) in outbox order. */
+export async function committedTransactions(
+  dataSource: DataSource,
+): Promise<{ id: string; event_id: string; wallet_id: string }[]> {
+  return (await dataSource.query(
+    `SELECT t.id, t.event_id, t.wallet_id FROM ledger_transactions t JOIN outbox_events o ON o.id = t.event_id ORDER BY o.position`,
+  )) as { id: string; event_id: string; wallet_id: string }[];
+}
+
+export async function pendingOutboxRows(dataSource: DataSource): Promise<number> {
+  const rows = (await dataSource.query(`SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL`)) as {
+    n: number;
+  }[];
+  return rows[0]?.n ?? 0;
+}

@@ -6,3 +6,4 @@ export * from './events/envelope';
 export * from './events/user-events';
 export * from './events/wallet-events';
 export * from './jobs/queues';
+export * from './events/payment-events';

@@ -376,6 +376,11 @@ export class AppConfig extends PlatformSettings {
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   public DEMO_PROVIDER_URL = 'http://127.0.0.1:4100';
 
+  /** Development key pairs shared by the demo seeder and the demo provider (created when missing). */
+  @IsString()
+  @MinLength(1)
+  public DEMO_PROVIDER_KEYS_DIR = '.run/demo-provider-keys';
+
   public get migrateOnStart(): boolean {
     return !this.isProduction && this.MIGRATIONS_RUN_ON_START;
   }

@@ -1,0 +1,129 @@
+import { DomainError } from '@casino/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../../common/time/clock';
+
+/** How long a request holds its key before another may take over (the first one crashed). */
+const LEASE_MS = 60_000;
+
+type StoredOutcome =
+  | { kind: 'ok'; status: number; body: unknown }
+  | { kind: 'error'; code: string; message: string; details?: Record<string, unknown> };
+
+export function requestHash(parameters: Record<string, string>): string {
+  const canonical = JSON.stringify(
+    Object.keys(parameters)
+      .sort()
+      .map((key) => [key, parameters[key]]),
+  );
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * `Idempotency-Key` with Stripe's semantics (../shared/reference/payments.md): the first result of a
+ * key — success or error — is stored and replayed; the same key with other parameters is refused
+ * (IDEMPOTENCY_KEY_REUSED); a request while the first is in flight gets 409
+ * IDEMPOTENCY_REQUEST_IN_PROGRESS and nothing is stored for it. Keys are per player.
+ * Validation failures never get here (the pipe refuses them first), so nothing is stored for them.
+ */
+@Injectable()
+export class PaymentIdempotency {
+  private readonly logger = new Logger(PaymentIdempotency.name);
+
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  public async run<T>(
+    userId: string,
+    key: string,
+    hash: string,
+    execute: () => Promise<T>,
+  ): Promise<{ body: T; replayed: boolean }> {
+    const claimed = await this.claim(userId, key, hash);
+    if (!claimed) return { body: this.replay<T>(await this.load(userId, key, hash)), replayed: true };
+    let outcome: StoredOutcome;
+    try {
+      const body = await execute();
+      outcome = { kind: 'ok', status: 200, body };
+    } catch (error) {
+      outcome =
+        error instanceof DomainError
+          ? { kind: 'error', code: error.code, message: error.message, details: error.details }
+          : { kind: 'error', code: 'INTERNAL_ERROR', message: 'An unexpected error occurred' };
+      await this.store(userId, key, outcome);
+      throw error;
+    }
+    await this.store(userId, key, outcome);
+    return { body: outcome.body as T, replayed: false };
+  }
+
+  /** Removes keys older than the retention (Stripe may forget them after 24 hours; we keep them longer). */
+  public async prune(olderThan: Date): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM payment_idempotency_keys WHERE created_at < $1 AND completed_at IS NOT NULL`,
+      [olderThan],
+    );
+  }
+
+  private async claim(userId: string, key: string, hash: string): Promise<boolean> {
+    const now = this.clock.now();
+    const lease = new Date(now.getTime() + LEASE_MS);
+    const inserted = (await this.dataSource.query(
+      `INSERT INTO payment_idempotency_keys (user_id, key, request_hash, locked_until) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (user_id, key) DO NOTHING RETURNING 1`,
+      [userId, key, hash, lease],
+    )) as unknown[];
+    if (inserted.length === 1) return true;
+    // A first request that crashed mid-way leaves its lease to expire; the next one with the same parameters takes over.
+    const takenOver = (await this.dataSource.query(
+      `UPDATE payment_idempotency_keys SET locked_until = $4
+        WHERE user_id = $1 AND key = $2 AND request_hash = $3 AND completed_at IS NULL AND locked_until < $5
+        RETURNING 1`,
+      [userId, key, hash, lease, now],
+    )) as [unknown[], number];
+    return takenOver[1] === 1;
+  }
+
+  private async load(userId: string, key: string, hash: string): Promise<StoredOutcome> {
+    const rows = (await this.dataSource.query(
+      `SELECT request_hash, response_body FROM payment_idempotency_keys WHERE user_id = $1 AND key = $2`,
+      [userId, key],
+    )) as { request_hash: string; response_body: StoredOutcome | null }[];
+    const row = rows[0];
+    if (!row) throw new DomainError('IDEMPOTENCY_REQUEST_IN_PROGRESS', 'Retry the request', { key });
+    if (row.request_hash !== hash) {
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with other parameters', { key });
+    }
+    if (!row.response_body) {
+      throw new DomainError('IDEMPOTENCY_REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is in progress', {
+        key,
+      });
+    }
+    return row.response_body;
+  }
+
+  private replay<T>(outcome: StoredOutcome): T {
+    if (outcome.kind === 'ok') return outcome.body as T;
+    throw new DomainError(outcome.code, outcome.message, outcome.details);
+  }
+
+  private async store(userId: string, key: string, outcome: StoredOutcome): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `UPDATE payment_idempotency_keys SET response_status = $3, response_body = $4::jsonb, completed_at = now(), locked_until = NULL
+          WHERE user_id = $1 AND key = $2`,
+        [
+          userId,
+          key,
+          outcome.kind === 'ok' ? outcome.status : 0,
+          JSON.stringify(outcome, (_k, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+        ],
+      );
+    } catch (error) {
+      this.logger.error({ err: error, key }, 'could not store the result of an idempotent request');
+    }
+  }
+}

@@ -1,0 +1,197 @@
+import { DomainError, type PaymentIntentKind } from '@casino/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
+import { AppConfig } from '../../../config/app-config';
+import { PaymentGates } from '../gates/payment-gates';
+import type { ProviderName, ProviderPayment } from '../psp/payment-provider';
+import { PaymentProviders } from '../psp/payment-providers';
+import { PaymentIntentRepository } from './payment-intent.repository';
+import { isCancelable } from './payment-intent.state-machine';
+import type { PaymentIntent } from './payment-intent.types';
+import { PaymentIntentWriter } from './payment-intent.writer';
+import { PaymentPayouts, providerKeys } from './payment-payouts';
+import { PaymentSettlement } from './payment-settlement';
+
+export interface NewPayment {
+  amount: bigint;
+  currency: string;
+  provider: ProviderName;
+}
+
+/** A player's deposits and withdrawals: creation behind the gates, cancel, history. */
+@Injectable()
+export class PaymentIntentsService {
+  private readonly logger = new Logger(PaymentIntentsService.name);
+
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly intents: PaymentIntentRepository,
+    private readonly writer: PaymentIntentWriter,
+    private readonly providers: PaymentProviders,
+    private readonly gates: PaymentGates,
+    private readonly settlement: PaymentSettlement,
+    private readonly payouts: PaymentPayouts,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Creates the intent, then the provider's payment; the player pays through `nextAction`. */
+  public async createDeposit(user: AuthenticatedUser, input: NewPayment): Promise<PaymentIntent> {
+    const provider = this.providers.get(input.provider);
+    await this.gates.assertCanDeposit(user.userId, input.amount, input.currency);
+    const intent = await this.insert(user.userId, 'deposit', input, false);
+    let payment: ProviderPayment;
+    try {
+      payment = await provider.createPayment({
+        ...input,
+        intentId: intent.id,
+        idempotencyKey: providerKeys.create(intent.id),
+      });
+    } catch (error) {
+      await this.failAtCreation(intent.id, error);
+      throw error;
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.intents.lockById(manager, intent.id);
+      if (!current || current.status !== 'requires_payment_method' || current.providerReference)
+        return current ?? intent;
+      const patch = { providerReference: payment.reference, nextAction: payment.nextAction };
+      if (payment.status === 'requires_payment_method') return this.intents.update(manager, intent.id, patch);
+      return this.writer.transition(manager, current, payment.status, { cause: 'provider_created' }, patch);
+    });
+  }
+
+  /** Holds the funds at once; sends the payout, or waits for finance above the approval threshold. */
+  public async createWithdrawal(user: AuthenticatedUser, input: NewPayment): Promise<PaymentIntent> {
+    this.providers.get(input.provider);
+    await this.gates.assertCanWithdraw(user, input.currency);
+    const approvalRequired = input.amount > this.config.withdrawalApprovalThreshold;
+    const intent = await this.insert(user.userId, 'withdrawal', input, approvalRequired);
+    let holdId: string;
+    try {
+      holdId = await this.settlement.holdForWithdrawal(intent);
+    } catch (error) {
+      await this.failAtCreation(intent.id, error);
+      throw error;
+    }
+    const accepted = await this.dataSource.transaction(async (manager) => {
+      const current = (await this.intents.lockById(manager, intent.id)) as PaymentIntent;
+      const patch = {
+        walletHoldId: holdId,
+        nextAction: approvalRequired ? ({ type: 'staff_approval' } as const) : null,
+      };
+      const to = approvalRequired ? 'requires_action' : 'processing';
+      return this.writer.transition(
+        manager,
+        current,
+        to,
+        { cause: approvalRequired ? 'awaiting_approval' : 'payout_requested' },
+        patch,
+      );
+    });
+    if (accepted.status === 'processing') await this.payouts.send(accepted.id);
+    return (await this.intents.findById(accepted.id)) ?? accepted;
+  }
+
+  public async get(userId: string, intentId: string): Promise<PaymentIntent> {
+    const intent = await this.intents.findById(intentId);
+    if (!intent || intent.userId !== userId)
+      throw new DomainError('PAYMENT_NOT_FOUND', 'No such payment', { intentId });
+    return intent;
+  }
+
+  public async history(
+    userId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ items: PaymentIntent[]; nextCursor: string | null }> {
+    const items = await this.intents.listForUser(userId, limit + 1, cursor ? decodeCursor(cursor) : null);
+    const page = items.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: items.length > limit && last ? encodeCursor(last.id) : null };
+  }
+
+  /** The player cancels before the money moved: a deposit at the provider too, a withdrawal releases its hold. */
+  public async cancel(userId: string, intentId: string): Promise<PaymentIntent> {
+    const intent = await this.get(userId, intentId);
+    if (!isCancelable(intent.status)) {
+      throw new DomainError('PAYMENT_TRANSITION_NOT_ALLOWED', `A ${intent.status} payment cannot be canceled`, {
+        status: intent.status,
+      });
+    }
+    if (intent.kind === 'deposit' && intent.providerReference) {
+      try {
+        await this.providers
+          .get(intent.provider)
+          .cancelPayment(intent.providerReference, providerKeys.cancel(intent.id));
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_REFUSED') {
+          throw new DomainError(
+            'PAYMENT_TRANSITION_NOT_ALLOWED',
+            'The provider no longer allows canceling this payment',
+            error.details,
+          );
+        }
+        throw error;
+      }
+    }
+    const canceled = await this.dataSource.transaction(async (manager) => {
+      const current = (await this.intents.lockById(manager, intent.id)) as PaymentIntent;
+      if (current.status === 'canceled') return current;
+      return this.writer.transition(
+        manager,
+        current,
+        'canceled',
+        { cause: 'player_cancel', actorId: userId },
+        { nextAction: null },
+      );
+    });
+    await this.settlement.settleQuietly(canceled.id);
+    return (await this.intents.findById(canceled.id)) ?? canceled;
+  }
+
+  private insert(
+    userId: string,
+    kind: PaymentIntentKind,
+    input: NewPayment,
+    approvalRequired: boolean,
+  ): Promise<PaymentIntent> {
+    return this.dataSource.transaction((manager) =>
+      this.writer.create(manager, { id: randomUUID(), userId, kind, approvalRequired, ...input }),
+    );
+  }
+
+  /** The provider refused the payment or the wallet the hold: the intent fails, with why. */
+  private async failAtCreation(intentId: string, error: unknown): Promise<void> {
+    const code = error instanceof DomainError ? error.code : 'INTERNAL_ERROR';
+    const message = error instanceof DomainError ? error.message : 'The payment could not be created';
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const current = (await this.intents.lockById(manager, intentId)) as PaymentIntent;
+        await this.writer.transition(
+          manager,
+          current,
+          'failed',
+          { cause: 'creation_failed', details: { code } },
+          { failureCode: code, failureMessage: message },
+        );
+      });
+      await this.settlement.settleQuietly(intentId);
+    } catch (failure) {
+      this.logger.error({ err: failure, intentId }, 'could not mark a payment failed at creation');
+    }
+  }
+}
+
+function encodeCursor(intentId: string): string {
+  return Buffer.from(intentId).toString('base64url');
+}
+
+function decodeCursor(value: string): string {
+  const id = Buffer.from(value, 'base64url').toString();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
+    throw new DomainError('PAYMENT_CURSOR_INVALID', 'The cursor is not valid', { cursor: value });
+  }
+  return id;
+}

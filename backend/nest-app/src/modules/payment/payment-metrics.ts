@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, register } from 'prom-client';
+
+const SIGNATURE_FAILURES = 'payment_webhook_signature_failures_total';
+const WEBHOOK_EVENTS = 'payment_webhook_events_total';
+const RECONCILIATION_MISMATCHES = 'payment_reconciliation_mismatches_total';
+
+/** A counter on the default registry, reused when it exists (several apps in one test process). */
+function counter<T extends string>(name: string, help: string, labelNames: T[]): Counter<T> {
+  return (register.getSingleMetric(name) as Counter<T> | undefined) ?? new Counter({ name, help, labelNames });
+}
+
+@Injectable()
+export class PaymentMetrics {
+  public readonly signatureFailures = counter(
+    SIGNATURE_FAILURES,
+    'Payment webhooks refused for their signature, by provider and reason',
+    ['provider', 'reason'],
+  );
+
+  public readonly webhookEvents = counter(WEBHOOK_EVENTS, 'Verified payment webhooks by provider and outcome', [
+    'provider',
+    'outcome',
+  ]);
+
+  public readonly reconciliationMismatches = counter(
+    RECONCILIATION_MISMATCHES,
+    'Mismatches found by payment reconciliation, by kind',
+    ['kind'],
+  );
+}

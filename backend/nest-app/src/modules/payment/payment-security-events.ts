@@ -1,0 +1,61 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export type PaymentSecurityEventKind =
+  'webhook.signature_invalid' | 'webhook.amount_mismatch' | 'payment.late_success' | 'reconciliation.mismatch';
+
+export interface PaymentSecurityEvent {
+  kind: PaymentSecurityEventKind;
+  provider?: string;
+  intentId?: string | null;
+  ip?: string;
+  requestId?: string;
+  /** What happened; never a secret, a signature or a card detail. */
+  details: Record<string, unknown>;
+}
+
+/**
+ * Security and operations events of payments (bad webhook signatures, reconciliation mismatches)
+ * in `payment_security_events`, and as a warning in the log for alerting. The auth module's
+ * security_events repository takes only its own closed list of kinds, hence this table.
+ */
+@Injectable()
+export class PaymentSecurityEvents {
+  private readonly logger = new Logger(PaymentSecurityEvents.name);
+
+  public constructor(private readonly dataSource: DataSource) {}
+
+  public async record(event: PaymentSecurityEvent): Promise<void> {
+    this.logger.warn(
+      { kind: event.kind, provider: event.provider, intentId: event.intentId, details: event.details },
+      'payment security event',
+    );
+    await this.dataSource.query(
+      `INSERT INTO payment_security_events (kind, provider, intent_id, ip, request_id, details)
+       VALUES ($1, $2, $3, $4::inet, $5, $6::jsonb)`,
+      [
+        event.kind,
+        event.provider ?? null,
+        event.intentId ?? null,
+        event.ip ?? null,
+        event.requestId ?? null,
+        JSON.stringify(event.details),
+      ],
+    );
+  }
+
+  public async list(
+    kind: PaymentSecurityEventKind,
+  ): Promise<{ kind: string; provider: string | null; intentId: string | null; details: Record<string, unknown> }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT kind, provider, intent_id, details FROM payment_security_events WHERE kind = $1 ORDER BY occurred_at, id`,
+      [kind],
+    )) as { kind: string; provider: string | null; intent_id: string | null; details: Record<string, unknown> }[];
+    return rows.map((row) => ({
+      kind: row.kind,
+      provider: row.provider,
+      intentId: row.intent_id,
+      details: row.details,
+    }));
+  }
+}

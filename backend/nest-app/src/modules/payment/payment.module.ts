@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { UserModule } from '../user/user.module';
+import { WalletModule } from '../wallet/wallet.module';
+import { PaymentGates } from './gates/payment-gates';
+import { PaymentIdempotency } from './idempotency/payment-idempotency';
+import { PaymentIntentRepository } from './intents/payment-intent.repository';
+import { PaymentIntentWriter } from './intents/payment-intent.writer';
+import { PaymentIntentsService } from './intents/payment-intents.service';
+import { PaymentPayouts } from './intents/payment-payouts';
+import { PaymentSettlement } from './intents/payment-settlement';
+import { PaymentAdminController } from './payment-admin.controller';
+import { PaymentMetrics } from './payment-metrics';
+import { PaymentSecurityEvents } from './payment-security-events';
+import { PaymentWebhookController } from './payment-webhook.controller';
+import { PaymentController } from './payment.controller';
+import { PaymentProviders } from './psp/payment-providers';
+import { PaymentReconciliation } from './reconciliation/payment-reconciliation.service';
+import { PaymentReconciliationScheduler } from './reconciliation/payment-reconciliation.scheduler';
+import { PaymentWebhookEventRepository } from './webhooks/payment-webhook-event.repository';
+import { PaymentWebhookService } from './webhooks/payment-webhook.service';
+
+/** Deposits and withdrawals through PSPs: intents, webhooks, gates, wallet settlement, reconciliation. */
+@Module({
+  imports: [UserModule, WalletModule, ScheduleModule.forRoot()],
+  controllers: [PaymentController, PaymentWebhookController, PaymentAdminController],
+  providers: [
+    PaymentIntentRepository,
+    PaymentIntentWriter,
+    PaymentIntentsService,
+    PaymentPayouts,
+    PaymentSettlement,
+    PaymentGates,
+    PaymentIdempotency,
+    PaymentProviders,
+    PaymentWebhookEventRepository,
+    PaymentWebhookService,
+    PaymentSecurityEvents,
+    PaymentMetrics,
+    PaymentReconciliation,
+    PaymentReconciliationScheduler,
+  ],
+  exports: [PaymentIntentsService],
+})
+export class PaymentModule {}

@@ -1,0 +1,77 @@
+import type { IntentStatus } from '../intents/payment-intent.state-machine';
+
+export const PROVIDER_NAMES = ['stripe', 'sandbox'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/** What the player's client does next. */
+export type NextAction =
+  { type: 'redirect'; url: string } | { type: 'use_stripe_sdk'; clientSecret: string } | { type: 'staff_approval' };
+
+export interface ProviderPayment {
+  /** The provider's id (`pi_…`). */
+  reference: string;
+  status: IntentStatus;
+  amount: bigint;
+  currency: string;
+  /** Our intent id, from the payment's metadata. */
+  intentId: string | null;
+  nextAction: NextAction | null;
+  createdAt: Date;
+}
+
+export interface ProviderPayout {
+  reference: string;
+  status: 'pending' | 'paid' | 'failed' | 'canceled';
+  amount: bigint;
+  currency: string;
+  intentId: string | null;
+  createdAt: Date;
+}
+
+/** A verified provider event, in our terms. */
+export interface ProviderEvent {
+  eventId: string;
+  /** The provider's event type (`payment_intent.succeeded`, `payout.failed`). */
+  type: string;
+  occurredAt: Date;
+  object: 'payment' | 'payout' | 'other';
+  reference: string | null;
+  intentId: string | null;
+  amount: bigint | null;
+  currency: string | null;
+  /** The status the event moves the intent to; null for events we do not act on. */
+  target: IntentStatus | null;
+  failure: { code: string; message: string } | null;
+}
+
+export interface CreateAtProvider {
+  intentId: string;
+  amount: bigint;
+  currency: string;
+  /** Sent as the provider's Idempotency-Key: a retry never creates a second payment or payout. */
+  idempotencyKey: string;
+}
+
+/**
+ * One interface over every PSP. Calls throw DomainError PAYMENT_PROVIDER_REFUSED when the provider
+ * answered no (definitive) and PAYMENT_PROVIDER_UNAVAILABLE when the outcome is unknown (timeout,
+ * 5xx): the caller retries those with the same idempotency key.
+ */
+export interface PaymentProvider {
+  readonly name: ProviderName;
+  createPayment(input: CreateAtProvider): Promise<ProviderPayment>;
+  confirmPayment(reference: string, idempotencyKey: string): Promise<ProviderPayment>;
+  capturePayment(reference: string, idempotencyKey: string): Promise<ProviderPayment>;
+  cancelPayment(reference: string, idempotencyKey: string): Promise<ProviderPayment>;
+  refundPayment(
+    reference: string,
+    amount: bigint,
+    idempotencyKey: string,
+  ): Promise<{ reference: string; status: string }>;
+  createPayout(input: CreateAtProvider): Promise<ProviderPayout>;
+  /** Verifies the signature over the raw body (throws WebhookSignatureError), then parses. */
+  parseWebhook(rawBody: Buffer, signatureHeader: string | undefined, now: Date): ProviderEvent;
+  /** The provider's own record, for reconciliation. */
+  listPayments(createdSince: Date): Promise<ProviderPayment[]>;
+  listPayouts(createdSince: Date): Promise<ProviderPayout[]>;
+}

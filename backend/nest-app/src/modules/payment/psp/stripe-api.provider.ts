@@ -1,0 +1,175 @@
+import { DomainError } from '@casino/contracts';
+import Stripe from 'stripe';
+import type {
+  CreateAtProvider,
+  NextAction,
+  PaymentProvider,
+  ProviderEvent,
+  ProviderName,
+  ProviderPayment,
+  ProviderPayout,
+} from './payment-provider';
+import { mapStripeEvent, statusFromStripe } from './stripe-event-mapping';
+
+export interface StripeApiSettings {
+  apiKey: string;
+  /** Base URL of the API (`https://api.stripe.com`, or a stand-in / the sandbox PSP). */
+  apiUrl: string;
+  webhookSecrets: string[];
+  toleranceSeconds: number;
+}
+
+const LIST_LIMIT = 10_000;
+
+/** Builds the official SDK client against a base URL. */
+export function stripeClient(apiKey: string, apiUrl: string): Stripe {
+  const url = new URL(apiUrl);
+  return new Stripe(apiKey, {
+    host: url.hostname,
+    port: url.port || (url.protocol === 'http:' ? 80 : 443),
+    protocol: url.protocol === 'http:' ? 'http' : 'https',
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    telemetry: false,
+  });
+}
+
+/**
+ * Outbound calls through the official `stripe` SDK (Stripe, and the sandbox PSP, which speaks the
+ * same API). Subclasses decide how a webhook is verified and what the player's next action is.
+ */
+export abstract class StripeApiProvider implements PaymentProvider {
+  public abstract readonly name: ProviderName;
+  protected readonly client: Stripe;
+
+  protected constructor(protected readonly settings: StripeApiSettings) {
+    this.client = stripeClient(settings.apiKey, settings.apiUrl);
+  }
+
+  public abstract parseWebhook(rawBody: Buffer, signatureHeader: string | undefined, now: Date): ProviderEvent;
+
+  protected abstract nextActionOf(intent: Stripe.PaymentIntent): NextAction | null;
+
+  public async createPayment(input: CreateAtProvider): Promise<ProviderPayment> {
+    const intent = await this.call(() =>
+      this.client.paymentIntents.create(
+        {
+          amount: toStripeAmount(input.amount),
+          currency: input.currency.toLowerCase(),
+          metadata: { intentId: input.intentId },
+          automatic_payment_methods: { enabled: true },
+        },
+        { idempotencyKey: input.idempotencyKey },
+      ),
+    );
+    return this.toPayment(intent);
+  }
+
+  public async confirmPayment(reference: string, idempotencyKey: string): Promise<ProviderPayment> {
+    return this.toPayment(await this.call(() => this.client.paymentIntents.confirm(reference, {}, { idempotencyKey })));
+  }
+
+  public async capturePayment(reference: string, idempotencyKey: string): Promise<ProviderPayment> {
+    return this.toPayment(await this.call(() => this.client.paymentIntents.capture(reference, {}, { idempotencyKey })));
+  }
+
+  public async cancelPayment(reference: string, idempotencyKey: string): Promise<ProviderPayment> {
+    return this.toPayment(await this.call(() => this.client.paymentIntents.cancel(reference, {}, { idempotencyKey })));
+  }
+
+  public async refundPayment(
+    reference: string,
+    amount: bigint,
+    idempotencyKey: string,
+  ): Promise<{ reference: string; status: string }> {
+    const refund = await this.call(() =>
+      this.client.refunds.create({ payment_intent: reference, amount: toStripeAmount(amount) }, { idempotencyKey }),
+    );
+    return { reference: refund.id, status: refund.status ?? 'pending' };
+  }
+
+  public async createPayout(input: CreateAtProvider): Promise<ProviderPayout> {
+    const payout = await this.call(() =>
+      this.client.payouts.create(
+        {
+          amount: toStripeAmount(input.amount),
+          currency: input.currency.toLowerCase(),
+          metadata: { intentId: input.intentId },
+        },
+        { idempotencyKey: input.idempotencyKey },
+      ),
+    );
+    return toPayout(payout);
+  }
+
+  public async listPayments(createdSince: Date): Promise<ProviderPayment[]> {
+    const gte = Math.floor(createdSince.getTime() / 1000);
+    const intents = await this.call(() =>
+      this.client.paymentIntents.list({ created: { gte }, limit: 100 }).autoPagingToArray({ limit: LIST_LIMIT }),
+    );
+    return intents.map((intent) => this.toPayment(intent));
+  }
+
+  public async listPayouts(createdSince: Date): Promise<ProviderPayout[]> {
+    const gte = Math.floor(createdSince.getTime() / 1000);
+    const payouts = await this.call(() =>
+      this.client.payouts.list({ created: { gte }, limit: 100 }).autoPagingToArray({ limit: LIST_LIMIT }),
+    );
+    return payouts.map(toPayout);
+  }
+
+  protected parseVerifiedEvent(rawBody: Buffer): ProviderEvent {
+    const event = JSON.parse(rawBody.toString('utf8')) as Parameters<typeof mapStripeEvent>[0];
+    if (typeof event?.id !== 'string' || typeof event.type !== 'string' || typeof event.created !== 'number') {
+      throw new DomainError('VALIDATION_FAILED', 'The webhook is not an event', { provider: this.name });
+    }
+    return mapStripeEvent(event);
+  }
+
+  private toPayment(intent: Stripe.PaymentIntent): ProviderPayment {
+    return {
+      reference: intent.id,
+      status: statusFromStripe(intent.status),
+      amount: BigInt(intent.amount),
+      currency: intent.currency.toUpperCase(),
+      intentId: intent.metadata?.['intentId'] ?? null,
+      nextAction: this.nextActionOf(intent),
+      createdAt: new Date(intent.created * 1000),
+    };
+  }
+
+  /** Maps the SDK's errors: the provider said no → REFUSED; anything else → UNAVAILABLE (outcome unknown). */
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeError) {
+        const status = error.statusCode ?? 0;
+        const details = { provider: this.name, providerCode: error.code ?? error.type, providerStatus: status };
+        if (status >= 400 && status < 500 && status !== 429 && status !== 409 && status !== 401 && status !== 403) {
+          throw new DomainError('PAYMENT_PROVIDER_REFUSED', error.message.slice(0, 300), details);
+        }
+        throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The payment provider did not answer', details);
+      }
+      throw error;
+    }
+  }
+}
+
+function toStripeAmount(amount: bigint): number {
+  if (amount <= 0n || amount > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('amount out of range');
+  return Number(amount);
+}
+
+function toPayout(payout: Stripe.Payout): ProviderPayout {
+  const status =
+    payout.status === 'paid' || payout.status === 'failed' || payout.status === 'canceled' ? payout.status : 'pending';
+  return {
+    reference: payout.id,
+    status,
+    amount: BigInt(payout.amount),
+    currency: payout.currency.toUpperCase(),
+    intentId: payout.metadata?.['intentId'] ?? null,
+    createdAt: new Date(payout.created * 1000),
+  };
+}

@@ -1,0 +1,172 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
+import { loadSandboxConfig } from '../../sandbox-psp/src/sandbox-config';
+import { buildSandboxPsp, type SandboxPsp } from '../../sandbox-psp/src/sandbox-psp';
+import { createNestApp } from '../src/bootstrap';
+import type { AppConfig } from '../src/config/app-config';
+import { KycService } from '../src/modules/user/kyc/kyc.service';
+import { WalletService } from '../src/modules/wallet/wallet.service';
+import { bearer, signIn, uniqueEmail } from './support/sign-in';
+
+export const SANDBOX_KEY = 'sk_test_payment_suite_sandbox';
+export const SANDBOX_SECRET = 'whsec_payment_suite_sandbox';
+export const STRIPE_KEY = 'sk_test_payment_suite_stripe';
+export const STRIPE_SECRET = 'whsec_payment_suite_stripe';
+
+/** A sandbox PSP on a free port; also the stand-in for Stripe's API (it speaks Stripe's API shape). */
+export async function startSandbox(options: {
+  apiKey: string;
+  secret: string;
+  webhookUrl?: string;
+  payoutMode?: 'auto' | 'manual';
+}): Promise<{ psp: SandboxPsp; url: string }> {
+  const port = await freePort();
+  const config = loadSandboxConfig({
+    SANDBOX_PSP_PORT: String(port),
+    SANDBOX_PSP_API_KEY: options.apiKey,
+    SANDBOX_PSP_WEBHOOK_SECRET: options.secret,
+    SANDBOX_PSP_WEBHOOK_URL: options.webhookUrl ?? 'http://127.0.0.1:9/unused',
+    SANDBOX_PSP_WEBHOOK_DELAY_MS: '10',
+    SANDBOX_PSP_PAYOUT_MODE: options.payoutMode ?? 'manual',
+  });
+  const psp = buildSandboxPsp(config);
+  const url = await psp.app.listen({ host: '127.0.0.1', port });
+  return { psp, url };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Settings of a payment suite: both providers pointed at local sandboxes, no scheduled reconciliation. */
+export function paymentSettings(
+  sandboxUrl: string,
+  stripeUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    SANDBOX_PSP_URL: sandboxUrl,
+    SANDBOX_PSP_API_KEY: SANDBOX_KEY,
+    SANDBOX_PSP_WEBHOOK_SECRET: SANDBOX_SECRET,
+    STRIPE_API_URL: stripeUrl,
+    STRIPE_API_KEY: STRIPE_KEY,
+    STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
+    PAYMENT_RECONCILIATION_INTERVAL_SECONDS: '0',
+    ADMIN_EMAIL: uniqueEmail('admin'),
+    ...extra,
+  };
+}
+
+/** nest-app listening on a free port (the sandbox PSP delivers its webhooks over HTTP). */
+export async function startListeningApp(config: AppConfig): Promise<{ app: NestFastifyApplication; url: string }> {
+  const app = await createNestApp(config);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.getHttpServer().address() as { port: number };
+  return { app, url: `http://127.0.0.1:${address.port}` };
+}
+
+export interface Player {
+  userId: string;
+  headers: Record<string, string>;
+}
+
+/** A signed-in player (real sign-in) with an EUR wallet, funded when `cash` is given. */
+export async function newPlayer(app: NestFastifyApplication, cash = 0n): Promise<Player> {
+  const signedIn = await signIn(app);
+  const wallets = app.get(WalletService);
+  await wallets.openWallet(signedIn.userId, 'EUR');
+  if (cash > 0n) {
+    await wallets.deposit({
+      wallet: { userId: signedIn.userId },
+      currency: 'EUR',
+      amount: cash,
+      provider: 'testpsp',
+      idempotency: { scope: 'test', key: randomUUID() },
+    });
+  }
+  return { userId: signedIn.userId, headers: bearer(signedIn.accessToken) };
+}
+
+export async function verifyKyc(app: NestFastifyApplication, userId: string): Promise<void> {
+  const kyc = app.get(KycService);
+  await kyc.startCheck(userId, 'basic');
+  const officer = { userId: randomUUID(), roles: ['compliance' as const], sessionId: 'payment-suite' };
+  await kyc.decide(
+    officer,
+    userId,
+    { status: 'verified', level: 'basic', reason: 'documents checked' },
+    { ip: '127.0.0.1', userAgent: 'jest', requestId: 'payment-suite' },
+  );
+}
+
+export async function balances(
+  app: NestFastifyApplication,
+  userId: string,
+): Promise<{ cash: bigint; held: bigint; available: bigint }> {
+  const [wallet] = await app.get(WalletService).walletsOfUser(userId);
+  if (!wallet) throw new Error(`no wallet of ${userId}`);
+  return { cash: wallet.balances.cash, held: wallet.balances.held, available: wallet.balances.available };
+}
+
+export async function create(
+  app: NestFastifyApplication,
+  player: Player,
+  kind: 'deposits' | 'withdrawals',
+  payload: Record<string, unknown>,
+  key: string = randomUUID(),
+) {
+  return app.inject({
+    method: 'POST',
+    url: `/api/v1/payments/${kind}`,
+    headers: { ...player.headers, 'idempotency-key': key },
+    payload,
+  });
+}
+
+/** Polls until the intent reaches `status` (webhooks arrive asynchronously). */
+export async function waitForStatus(
+  app: NestFastifyApplication,
+  player: Player,
+  id: string,
+  status: string,
+  timeoutMs = 10_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Record<string, unknown> = {};
+  while (Date.now() < deadline) {
+    const response = await app.inject({ method: 'GET', url: `/api/v1/payments/${id}`, headers: player.headers });
+    last = response.json<Record<string, unknown>>();
+    if (last['status'] === status) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`intent ${id} did not reach ${status}: ${JSON.stringify(last)}`);
+}
+
+/**
+ * Polls until the wallet shows `expected`: the status change commits first and the wallet
+ * movement follows it (PaymentSettlement), so a client sees the two a moment apart.
+ */
+export async function waitForBalance(
+  app: NestFastifyApplication,
+  userId: string,
+  expected: Partial<{ cash: bigint; held: bigint; available: bigint }>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await balances(app, userId);
+  const matches = (): boolean =>
+    Object.entries(expected).every(([key, value]) => last[key as keyof typeof last] === value);
+  while (!matches() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    last = await balances(app, userId);
+  }
+  expect(last).toMatchObject(expected);
+}

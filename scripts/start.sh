@@ -18,6 +18,7 @@ APPS=(
   "nest-app backend/nest-app/dist/main.js 3000"
   "worker-etl backend/worker-etl/dist/main.js 3001"
   "gateway backend/gateway/dist/main.js 8080"
+  "demo-provider backend/demo-provider/dist/main.js 4100"
   "sandbox-psp backend/sandbox-psp/dist/main.js 4010"
 )
 

@@ -5,5 +5,6 @@ export * from './errors/domain-error';
 export * from './events/envelope';
 export * from './events/user-events';
 export * from './events/wallet-events';
-export * from './jobs/queues';
 export * from './events/payment-events';
+export * from './events/game-events';
+export * from './jobs/queues';

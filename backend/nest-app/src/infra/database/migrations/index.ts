@@ -6,6 +6,7 @@ import { UserKyc1764230310000 } from './1764230310000-user-kyc';
 import { ResponsibleGaming1764230320000 } from './1764230320000-responsible-gaming';
 import { UserConsents1764230330000 } from './1764230330000-user-consents';
 import { Auth1764230380000 } from './1764230380000-auth';
+import { Games1764230400000 } from './1764230400000-games';
 import { Payments1764230500000 } from './1764230500000-payments';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   ResponsibleGaming1764230320000,
   UserConsents1764230330000,
   Auth1764230380000,
+  Games1764230400000,
   Payments1764230500000,
 ];

@@ -1,0 +1,43 @@
+/** The demo provider's catalog, in Hub88's game-list shape. */
+export const DEMO_GAMES = [
+  {
+    game_code: 'demo_lucky_sevens',
+    name: 'Lucky Sevens (demo)',
+    category: 'slots',
+    rtp: 96.2,
+    volatility: 3,
+    demo_game_support: true,
+    enabled: true,
+    url_thumb: null,
+  },
+  {
+    game_code: 'demo_dragon_gold',
+    name: 'Dragon Gold (demo)',
+    category: 'slots',
+    rtp: 95.8,
+    volatility: 5,
+    demo_game_support: true,
+    enabled: true,
+    url_thumb: null,
+  },
+  {
+    game_code: 'demo_fruit_burst',
+    name: 'Fruit Burst (demo)',
+    category: 'slots',
+    rtp: 97.0,
+    volatility: 1,
+    demo_game_support: true,
+    enabled: true,
+    url_thumb: null,
+  },
+  {
+    game_code: 'demo_coin_flip',
+    name: 'Coin Flip (demo)',
+    category: 'table',
+    rtp: 98.0,
+    volatility: 2,
+    demo_game_support: false,
+    enabled: true,
+    url_thumb: null,
+  },
+] as const;

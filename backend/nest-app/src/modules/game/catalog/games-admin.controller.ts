@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { CurrentUser, Roles } from '../../../common/auth/auth.decorators';
+import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
+import { GameDto } from './dto/game.dto';
+import { UpdateGameDto } from './dto/update-game.dto';
+import { GamesService } from './games.service';
+
+/** Staff enable, disable and edit games; each change is in the audit log. */
+@ApiTags('admin: games')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('admin/games')
+export class GamesAdminController {
+  public constructor(private readonly games: GamesService) {}
+
+  @Get(':id')
+  @ApiOkResponse({ type: GameDto })
+  public async get(@Param('id') id: string): Promise<GameDto> {
+    return GameDto.from(await this.games.getAny(id), true);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: GameDto })
+  public async edit(
+    @Param('id') id: string,
+    @Body() body: UpdateGameDto,
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() request: FastifyRequest,
+  ): Promise<GameDto> {
+    return GameDto.from(await this.games.edit(id, { ...body }, { user, requestId: request.id }), true);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: GameDto })
+  public async enable(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() request: FastifyRequest,
+  ): Promise<GameDto> {
+    return GameDto.from(await this.games.edit(id, { enabled: true }, { user, requestId: request.id }), true);
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: GameDto })
+  public async disable(
+    @Param('id') id: string,
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() request: FastifyRequest,
+  ): Promise<GameDto> {
+    return GameDto.from(await this.games.edit(id, { enabled: false }, { user, requestId: request.id }), true);
+  }
+}

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { GameFilter, GameRecord, GameSort, ProviderGame } from './game.types';
+
+const COLUMNS = `id, provider_id AS "providerId", provider_code AS "providerCode", game_code AS "gameCode", title,
+  category, rtp::text AS rtp, volatility, features, thumbnail_url AS "thumbnailUrl", tags, enabled,
+  blocked_countries AS "blockedCountries", demo_available AS "demoAvailable", popularity,
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** Keyset order of each sort; each matches a partial index of the migration (`WHERE enabled`). */
+const ORDER: Record<GameSort, { order: string; after: string }> = {
+  title: { order: 'title ASC, id ASC', after: '(title, id) > ($V, $I::uuid)' },
+  popularity: {
+    order: 'popularity DESC, id ASC',
+    after: '(popularity < $V::int OR (popularity = $V::int AND id > $I::uuid))',
+  },
+  newest: {
+    order: 'created_at DESC, id ASC',
+    after: '(created_at < $V::timestamptz OR (created_at = $V::timestamptz AND id > $I::uuid))',
+  },
+};
+
+export type GameChanges = Partial<
+  Pick<
+    GameRecord,
+    | 'title'
+    | 'category'
+    | 'rtp'
+    | 'volatility'
+    | 'features'
+    | 'thumbnailUrl'
+    | 'tags'
+    | 'enabled'
+    | 'blockedCountries'
+    | 'demoAvailable'
+    | 'popularity'
+  >
+>;
+
+const CHANGE_COLUMNS: Record<keyof GameChanges, string> = {
+  title: 'title',
+  category: 'category',
+  rtp: 'rtp',
+  volatility: 'volatility',
+  features: 'features',
+  thumbnailUrl: 'thumbnail_url',
+  tags: 'tags',
+  enabled: 'enabled',
+  blockedCountries: 'blocked_countries',
+  demoAvailable: 'demo_available',
+  popularity: 'popularity',
+};
+
+/** The game catalog. The browsing query is the hot path: plain SQL on partial indexes. */
+@Injectable()
+export class GamesRepository {
+  public constructor(private readonly dataSource: DataSource) {}
+
+  /** Enabled games matching the filter, in the sort's order, after the cursor; `limit` rows at most. */
+  public async listEnabled(filter: GameFilter): Promise<GameRecord[]> {
+    const conditions = ['enabled'];
+    const values: unknown[] = [];
+    const bind = (value: unknown): string => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    if (filter.provider) conditions.push(`provider_code = ${bind(filter.provider)}`);
+    if (filter.category) conditions.push(`category = ${bind(filter.category)}`);
+    if (filter.tag) conditions.push(`tags @> ARRAY[${bind(filter.tag)}]::text[]`);
+    if (filter.search) conditions.push(`lower(title) LIKE ${bind(`%${escapeLike(filter.search.toLowerCase())}%`)}`);
+    const order = ORDER[filter.sort];
+    if (filter.cursor) {
+      const value = bind(filter.cursor.value);
+      const id = bind(filter.cursor.id);
+      conditions.push(order.after.replaceAll('$V', value).replaceAll('$I', id));
+    }
+    const sql = `SELECT ${COLUMNS} FROM games WHERE ${conditions.join(' AND ')} ORDER BY ${order.order} LIMIT ${bind(filter.limit)}`;
+    return (await this.dataSource.query(sql, values)) as GameRecord[];
+  }
+
+  public async findById(id: string): Promise<GameRecord | null> {
+    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM games WHERE id = $1`, [id])) as GameRecord[];
+    return rows[0] ?? null;
+  }
+
+  public async findByCode(providerId: string, gameCode: string): Promise<GameRecord | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM games WHERE provider_id = $1 AND game_code = $2`,
+      [providerId, gameCode],
+    )) as GameRecord[];
+    return rows[0] ?? null;
+  }
+
+  public async update(id: string, changes: GameChanges, manager: EntityManager): Promise<GameRecord | null> {
+    const entries = Object.entries(changes).filter(([, value]) => value !== undefined) as [
+      keyof GameChanges,
+      unknown,
+    ][];
+    const sets = entries.map(([key], index) => `${CHANGE_COLUMNS[key]} = $${index + 2}`);
+    const result = (await manager.query(
+      `UPDATE games SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, ...entries.map(([, value]) => value)],
+    )) as [GameRecord[], number];
+    return result[0][0] ?? null;
+  }
+
+  /**
+   * Inserts new games and refreshes what the provider owns of known ones; what staff own (tags,
+   * popularity, and `enabled` once set) is kept. Answers how many rows were inserted or changed.
+   */
+  public async upsertFromProvider(providerId: string, providerCode: string, games: ProviderGame[]): Promise<number> {
+    if (games.length === 0) return 0;
+    const result = (await this.dataSource.query(
+      `INSERT INTO games (provider_id, provider_code, game_code, title, category, rtp, volatility, features,
+                          thumbnail_url, blocked_countries, demo_available, enabled)
+       SELECT $1, $2, g.game_code, g.title, g.category, g.rtp::numeric, g.volatility, g.features, g.thumbnail_url,
+              g.blocked_countries, g.demo_available, g.enabled
+         FROM jsonb_to_recordset($3::jsonb) AS g(game_code text, title text, category text, rtp text, volatility text,
+              features text[], thumbnail_url text, blocked_countries text[], demo_available boolean, enabled boolean)
+       ON CONFLICT (provider_id, game_code) DO UPDATE SET
+         title = EXCLUDED.title, category = EXCLUDED.category, rtp = EXCLUDED.rtp, volatility = EXCLUDED.volatility,
+         features = EXCLUDED.features, thumbnail_url = EXCLUDED.thumbnail_url,
+         blocked_countries = EXCLUDED.blocked_countries, demo_available = EXCLUDED.demo_available, updated_at = now()
+       WHERE (games.title, games.category, games.rtp, games.volatility, games.features, games.thumbnail_url,
+              games.blocked_countries, games.demo_available)
+         IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.category, EXCLUDED.rtp, EXCLUDED.volatility, EXCLUDED.features,
+              EXCLUDED.thumbnail_url, EXCLUDED.blocked_countries, EXCLUDED.demo_available)
+       RETURNING id`,
+      [providerId, providerCode, JSON.stringify(games.map(toRecordset))],
+    )) as unknown[];
+    return result.length;
+  }
+}
+
+function toRecordset(game: ProviderGame): Record<string, unknown> {
+  return {
+    game_code: game.gameCode,
+    title: game.title,
+    category: game.category,
+    rtp: game.rtp,
+    volatility: game.volatility,
+    features: game.features,
+    thumbnail_url: game.thumbnailUrl,
+    blocked_countries: game.blockedCountries,
+    demo_available: game.demoAvailable,
+    enabled: game.enabled,
+  };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}

@@ -1,0 +1,31 @@
+import { DomainError } from '@casino/contracts';
+import type { GameWalletFailure } from './game-wallet.types';
+
+/** Domain errors of the wallet and the user module, as seamless-wallet outcomes. */
+const FAILURE_OF_CODE: Readonly<Record<string, GameWalletFailure>> = {
+  INSUFFICIENT_FUNDS: 'NOT_ENOUGH_MONEY',
+  IDEMPOTENCY_KEY_REUSED: 'DUPLICATE_TRANSACTION',
+  TRANSACTION_NOT_FOUND: 'TRANSACTION_NOT_FOUND',
+  ALREADY_ROLLED_BACK: 'TRANSACTION_ROLLED_BACK',
+  TRANSACTION_NOT_REVERSIBLE: 'TRANSACTION_NOT_FOUND',
+  CURRENCY_MISMATCH: 'WRONG_CURRENCY',
+  UNKNOWN_CURRENCY: 'WRONG_CURRENCY',
+  WALLET_NOT_FOUND: 'INVALID_TOKEN',
+  INVALID_AMOUNT: 'AMOUNT_NOT_EXACT',
+  VALIDATION_FAILED: 'INVALID_REQUEST',
+  USER_NOT_FOUND: 'INVALID_TOKEN',
+  ACCOUNT_NOT_ACTIVE: 'USER_DISABLED',
+  GAME_PLAYER_DISABLED: 'USER_DISABLED',
+  RG_SELF_EXCLUDED: 'USER_DISABLED',
+  RG_TIMED_OUT: 'USER_DISABLED',
+  RG_LOSS_LIMIT_REACHED: 'LIMIT_REACHED',
+  RG_WAGER_LIMIT_REACHED: 'LIMIT_REACHED',
+  RG_SESSION_LIMIT_REACHED: 'LIMIT_REACHED',
+  RG_LIMIT_CURRENCY_MISMATCH: 'LIMIT_REACHED',
+};
+
+/** The outcome of an expected refusal; anything else is not a business outcome and is rethrown. */
+export function failureOf(error: unknown): GameWalletFailure | null {
+  if (!(error instanceof DomainError)) return null;
+  return FAILURE_OF_CODE[error.code] ?? null;
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ProviderProtocol } from '../providers/provider.types';
+import { ProvidersService } from '../providers/providers.service';
+import type { GameWalletOutcome } from './game-wallet.types';
+import {
+  SEAMLESS_ADAPTERS,
+  WalletCallRejected,
+  type AdapterResponse,
+  type GatewayCommand,
+  type GatewayResult,
+  type SeamlessAdapter,
+  type WalletCall,
+} from './seamless-adapter';
+import { SeamlessWalletService } from './seamless-wallet.service';
+
+/** Every provider's wallet calls: find the provider, verify, parse, run the commands, answer in its protocol. */
+@Injectable()
+export class SeamlessGateway {
+  private readonly logger = new Logger(SeamlessGateway.name);
+
+  public constructor(
+    private readonly providers: ProvidersService,
+    private readonly wallet: SeamlessWalletService,
+    @Inject(SEAMLESS_ADAPTERS) private readonly adapters: SeamlessAdapter[],
+  ) {}
+
+  /** Null when no active provider of this protocol has the code (the route then answers 404). */
+  public async handle(
+    protocol: ProviderProtocol,
+    providerCode: string,
+    call: WalletCall,
+  ): Promise<AdapterResponse | null> {
+    const adapter = this.adapters.find((candidate) => candidate.protocol === protocol);
+    const provider = await this.providers.runtime(providerCode);
+    if (!adapter || !provider || provider.protocol !== protocol) return null;
+    if (!adapter.verify(call, provider)) return adapter.reject(call, 'INVALID_SIGNATURE', null);
+    if (provider.status !== 'active') return adapter.reject(call, 'PROVIDER_DISABLED', null);
+    let parsed;
+    try {
+      parsed = adapter.parse(call, provider);
+    } catch (error) {
+      if (error instanceof WalletCallRejected) return adapter.reject(call, error.failure, error.context);
+      throw error;
+    }
+    const results: GatewayResult[] = [];
+    for (const command of parsed.commands) {
+      const result = await this.run(command).catch((error: unknown): GatewayResult => {
+        // Not a business outcome (database down...): an error status, so that the provider retries.
+        this.logger.error({ err: error, provider: providerCode, kind: command.kind }, 'wallet call failed');
+        return { command, outcome: { ok: false, failure: 'UNKNOWN' } };
+      });
+      results.push(result);
+      if (!result.outcome.ok) break;
+    }
+    return adapter.render(parsed.context, results);
+  }
+
+  private async run(command: GatewayCommand): Promise<GatewayResult> {
+    switch (command.kind) {
+      case 'info': {
+        const info = await this.wallet.playerInfo(command.userId);
+        if (!info) return { command, outcome: { ok: false, failure: 'INVALID_TOKEN' } };
+        const balance = await this.wallet.currentBalance(info.userId, info.currency);
+        return { command, outcome: { ok: true, replayed: false, ...balance }, info };
+      }
+      case 'balance':
+        return { command, outcome: await this.wallet.balance(command) };
+      case 'bet':
+        return { command, outcome: await this.wallet.bet(command) };
+      case 'win':
+        return { command, outcome: await this.wallet.win(command) };
+      case 'rollback':
+        return { command, outcome: await this.wallet.rollback(command) };
+    }
+  }
+}
+
+export type { GameWalletOutcome };

@@ -1,0 +1,371 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../../common/time/clock';
+import { ResponsibleGamingService } from '../../user/responsible-gaming/responsible-gaming.service';
+import { UsersService } from '../../user/users.service';
+import { WalletService } from '../../wallet/wallet.service';
+import { GameSessionsService } from '../sessions/game-sessions.service';
+import { fingerprintOf } from './fingerprint';
+import { failureOf } from './game-wallet-failure';
+import type {
+  BetCommand,
+  GameWalletFailure,
+  GameWalletOutcome,
+  PlayerBalance,
+  ProviderRef,
+  RollbackCommand,
+  SessionQuery,
+  TransactionCommand,
+  WinCommand,
+} from './game-wallet.types';
+import {
+  GameTransactionsRepository,
+  type GameTransactionRow,
+  type StoredWalletCommand,
+} from './game-transactions.repository';
+import { RollbackFlow } from './rollback.flow';
+import { WalletDriver } from './wallet-driver';
+
+/** How long a request waits for another request's in-flight transaction to settle. */
+const SETTLE_WAIT_MS = 3_000;
+const SETTLE_POLL_MS = 20;
+/** A pending row this old lost its request (a crash): the next request that needs it drives it itself. */
+export const STALE_PENDING_MS = 15_000;
+const MAX_EXTERNAL_ID_LENGTH = 150;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface PlayerInfo {
+  userId: string;
+  country: string | null;
+  birthDate: string | null;
+  registeredAt: Date;
+  currency: string;
+}
+
+/**
+ * The seamless wallet of every provider protocol: balance, bet, win and rollback with sessions,
+ * idempotency by the provider's transaction id, tombstones, rounds. Money moves only through WalletService.
+ */
+@Injectable()
+export class SeamlessWalletService {
+  private readonly logger = new Logger(SeamlessWalletService.name);
+
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: GameSessionsService,
+    private readonly transactions: GameTransactionsRepository,
+    private readonly driver: WalletDriver,
+    private readonly rollbacks: RollbackFlow,
+    private readonly wallets: WalletService,
+    private readonly users: UsersService,
+    private readonly responsibleGaming: ResponsibleGamingService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The player's details for the provider (Hub88 `/user/info`: keyed by user id, no token). */
+  public async playerInfo(userId: string): Promise<PlayerInfo | null> {
+    if (!UUID_PATTERN.test(userId)) return null;
+    const user = await this.users.getRecord(userId).catch((error: unknown) => {
+      if (failureOf(error) === 'INVALID_TOKEN') return null;
+      throw error;
+    });
+    if (!user) return null;
+    return {
+      userId: user.id,
+      country: user.country,
+      birthDate: user.birthDate,
+      registeredAt: user.createdAt,
+      currency: user.currency,
+    };
+  }
+
+  public async balance(query: SessionQuery & { gameCode: string | null }): Promise<GameWalletOutcome> {
+    const resolved = await this.sessions.resolve(query);
+    if (!resolved.ok) return { ok: false, failure: resolved.failure };
+    const { userId, currency } = resolved.session;
+    if (query.gameCode !== null && !(await this.transactions.gameExists(query.provider.id, query.gameCode))) {
+      return { ok: false, failure: 'INVALID_GAME', balance: await this.currentBalance(userId, currency) };
+    }
+    return { ok: true, replayed: false, ...(await this.currentBalance(userId, currency)) };
+  }
+
+  public async bet(command: BetCommand): Promise<GameWalletOutcome> {
+    const resolved = await this.sessions.resolve(command);
+    if (!resolved.ok) return { ok: false, failure: resolved.failure };
+    const { userId, currency, id: sessionId } = resolved.session;
+    const refuse = async (failure: GameWalletFailure): Promise<GameWalletOutcome> => ({
+      ok: false,
+      failure,
+      balance: await this.currentBalance(userId, currency),
+    });
+    if (command.transactionId.length > MAX_EXTERNAL_ID_LENGTH) return refuse('INVALID_REQUEST');
+    if (command.currency !== currency) return refuse('WRONG_CURRENCY');
+    if (!(await this.transactions.gameExists(command.provider.id, command.gameCode))) return refuse('INVALID_GAME');
+    const fingerprint = fingerprintOf(command, userId);
+    const walletCommand: StoredWalletCommand = {
+      type: 'bet',
+      ...this.walletKey(command.provider, command.transactionId),
+      userId,
+      currency,
+      amount: command.amount.toString(),
+      funding: command.isFree ? 'bonus_only' : 'cash_first',
+      metadata: this.metadataOf(command),
+    };
+    const claimed = await this.transactions.claim({
+      ...(await this.rowBase(command, userId, sessionId, currency, fingerprint)),
+      kind: 'bet',
+      amount: command.amount,
+      isFree: command.isFree,
+      isPromo: command.isPromo,
+      walletCommand,
+    });
+    if (!claimed) return this.replay(command, fingerprint, userId, currency);
+    const refusal = await this.responsibleGamingRefusal(claimed, command, userId, currency);
+    if (refusal) return refuse(refusal);
+    const outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency);
+    if (outcome.ok && !outcome.replayed && command.amount > 0n && !command.isFree) {
+      await this.responsibleGaming
+        .recordBet(userId, command.amount, currency, this.clock.now())
+        .catch((error: unknown) => {
+          this.logger.warn({ err: error }, 'could not record a bet for responsible-gaming totals');
+        });
+    }
+    return outcome;
+  }
+
+  public async win(command: WinCommand): Promise<GameWalletOutcome> {
+    const resolved = await this.sessions.resolve(command);
+    if (!resolved.ok) return { ok: false, failure: resolved.failure };
+    const { userId, currency, id: sessionId } = resolved.session;
+    const refuse = async (failure: GameWalletFailure): Promise<GameWalletOutcome> => ({
+      ok: false,
+      failure,
+      balance: await this.currentBalance(userId, currency),
+    });
+    if (command.transactionId.length > MAX_EXTERNAL_ID_LENGTH) return refuse('INVALID_REQUEST');
+    if (command.currency !== currency) return refuse('WRONG_CURRENCY');
+    const fingerprint = fingerprintOf(command, userId);
+    const known = await this.transactions.find(command.provider.id, command.transactionId);
+    if (known) return this.replay(command, fingerprint, userId, currency);
+    if (command.referenceTransactionId !== null) {
+      await this.settled(command.provider, command.referenceTransactionId);
+    }
+    const base = await this.rowBase(command, userId, sessionId, currency, fingerprint);
+    const decision = await this.dataSource.transaction(async (manager) => {
+      const reference = command.referenceTransactionId;
+      const bet =
+        reference === null ? null : await this.transactions.find(command.provider.id, reference, manager, true);
+      const refusal = reference === null ? null : winRefusal(bet, userId);
+      if (refusal) return { refusal };
+      const claimed = await this.transactions.claim(
+        {
+          ...base,
+          kind: 'win',
+          amount: command.amount,
+          referenceExternalId: reference,
+          isFree: command.isFree,
+          isPromo: command.isPromo,
+          walletCommand: {
+            type: 'win',
+            ...this.walletKey(command.provider, command.transactionId),
+            userId,
+            currency,
+            amount: command.amount.toString(),
+            toBonus: command.isFree,
+            metadata: this.metadataOf(command),
+          },
+        },
+        manager,
+      );
+      return { claimed };
+    });
+    if ('refusal' in decision && decision.refusal) return refuse(decision.refusal);
+    const claimed = 'claimed' in decision ? decision.claimed : null;
+    if (!claimed) return this.replay(command, fingerprint, userId, currency);
+    const outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency);
+    if (outcome.ok && !outcome.replayed && command.amount > 0n && !command.isFree) {
+      await this.responsibleGaming
+        .recordWin(userId, command.amount, currency, this.clock.now())
+        .catch((error: unknown) => {
+          this.logger.warn({ err: error }, 'could not record a win for responsible-gaming totals');
+        });
+    }
+    return outcome;
+  }
+
+  public async rollback(command: RollbackCommand): Promise<GameWalletOutcome> {
+    const resolved = await this.sessions.resolve(command);
+    if (!resolved.ok) return { ok: false, failure: resolved.failure };
+    const { userId, currency, id: sessionId } = resolved.session;
+    const fingerprint = fingerprintOf(command, userId);
+    if (
+      command.transactionId.length > MAX_EXTERNAL_ID_LENGTH ||
+      command.referenceTransactionId.length > MAX_EXTERNAL_ID_LENGTH
+    ) {
+      return { ok: false, failure: 'INVALID_REQUEST', balance: await this.currentBalance(userId, currency) };
+    }
+    const known = await this.transactions.find(command.provider.id, command.transactionId);
+    if (known) return this.replay(command, fingerprint, userId, currency);
+    const target = await this.settled(command.provider, command.referenceTransactionId);
+    if (target?.status === 'pending') return { ok: false, failure: 'RETRY_LATER' };
+    const base = await this.rowBase(command, userId, sessionId, currency, fingerprint);
+    const walletCommand: StoredWalletCommand = {
+      type: 'rollback',
+      ...this.walletKey(command.provider, command.transactionId),
+      targetKey: command.referenceTransactionId,
+      metadata: this.metadataOf(command),
+    };
+    const result = await this.rollbacks.start(command, base, walletCommand, userId);
+    if (result.kind === 'replay') return this.replay(command, fingerprint, userId, currency);
+    if (result.kind === 'refused')
+      return { ok: false, failure: result.failure, balance: await this.currentBalance(userId, currency) };
+    if (result.kind === 'done') return { ok: true, replayed: false, ...(await this.currentBalance(userId, currency)) };
+    return this.outcomeOfDrive(result.row, command.provider, userId, currency);
+  }
+
+  /** The answer to a transaction id seen before (reference §4.2): same data → as the first time; other data → duplicate. */
+  private async replay(
+    command: TransactionCommand,
+    fingerprint: string,
+    userId: string,
+    currency: string,
+  ): Promise<GameWalletOutcome> {
+    const balance = async (): Promise<PlayerBalance> => this.currentBalance(userId, currency);
+    let row = await this.transactions.find(command.provider.id, command.transactionId);
+    if (!row) return { ok: false, failure: 'RETRY_LATER' };
+    if (row.kind === 'tombstone') {
+      // A rollback named this id before it arrived (§4.4): the late transaction moves no money.
+      return { ok: false, failure: 'TRANSACTION_ROLLED_BACK', balance: await balance() };
+    }
+    if (row.kind !== command.kind || row.fingerprint !== fingerprint) {
+      return { ok: false, failure: 'DUPLICATE_TRANSACTION', balance: await balance() };
+    }
+    if (row.status === 'pending') {
+      row = (await this.settled(command.provider, command.transactionId)) ?? row;
+      if (row.status === 'pending') return { ok: false, failure: 'RETRY_LATER' };
+    }
+    if (row.status === 'refused') {
+      return { ok: false, failure: (row.failure as GameWalletFailure | null) ?? 'UNKNOWN', balance: await balance() };
+    }
+    return { ok: true, replayed: true, ...(await balance()) };
+  }
+
+  /**
+   * Waits while the transaction is pending; drives it itself when its request is gone (stale).
+   * Answers the row as it is then (null when the id is unknown).
+   */
+  private async settled(provider: ProviderRef, externalId: string): Promise<GameTransactionRow | null> {
+    const deadline = Date.now() + SETTLE_WAIT_MS;
+    for (;;) {
+      const row = await this.transactions.find(provider.id, externalId);
+      if (!row || row.status !== 'pending') return row;
+      if (row.ageMs > STALE_PENDING_MS) {
+        await this.driver.drive(row, provider.code);
+        return this.transactions.find(provider.id, externalId);
+      }
+      if (Date.now() >= deadline) return row;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
+  }
+
+  private async outcomeOfDrive(
+    row: GameTransactionRow,
+    provider: ProviderRef,
+    userId: string,
+    currency: string,
+  ): Promise<GameWalletOutcome> {
+    const driven = await this.driver.drive(row, provider.code);
+    if (!driven.ok) return { ok: false, failure: driven.failure, balance: await this.currentBalance(userId, currency) };
+    if (driven.result === null) return { ok: true, replayed: false, ...(await this.currentBalance(userId, currency)) };
+    return { ok: true, replayed: driven.result.replayed, userId, currency, balance: driven.result.balances.available };
+  }
+
+  /** RG on the money path (bets only): a refusal is recorded as the bet's final answer. */
+  private async responsibleGamingRefusal(
+    row: GameTransactionRow,
+    command: BetCommand,
+    userId: string,
+    currency: string,
+  ): Promise<GameWalletFailure | null> {
+    let failure: GameWalletFailure | null = null;
+    if ((await this.users.getRecord(userId)).status !== 'active') failure = 'USER_DISABLED';
+    else if (command.amount > 0n && !command.isFree) {
+      try {
+        await this.responsibleGaming.assertCanBet(userId, command.amount, currency);
+      } catch (error) {
+        failure = failureOf(error);
+        if (failure === null) throw error;
+      }
+    }
+    if (failure !== null) await this.driver.finishRefused(row, failure, command.provider.code);
+    return failure;
+  }
+
+  private async rowBase(
+    command: TransactionCommand,
+    userId: string,
+    sessionId: string,
+    currency: string,
+    fingerprint: string,
+  ): Promise<Parameters<GameTransactionsRepository['claim']>[0]> {
+    const gameCode = command.gameCode;
+    const roundId =
+      command.round !== null && gameCode !== null
+        ? await this.transactions.upsertRound({
+            providerId: command.provider.id,
+            userId,
+            gameCode,
+            providerRoundId: command.round,
+            currency,
+          })
+        : null;
+    return {
+      providerId: command.provider.id,
+      externalId: command.transactionId,
+      kind: command.kind,
+      status: 'pending',
+      fingerprint,
+      userId,
+      sessionId,
+      roundId,
+      roundClosed: command.roundClosed,
+      gameCode,
+      currency,
+      amount: null,
+      referenceExternalId: command.kind === 'bet' ? null : command.referenceTransactionId,
+      isFree: false,
+      isPromo: false,
+      walletCommand: null,
+      details: command.details,
+    };
+  }
+
+  private walletKey(provider: ProviderRef, externalId: string): { scope: string; key: string } {
+    return { scope: `game:${provider.code}`, key: externalId };
+  }
+
+  private metadataOf(command: TransactionCommand): Record<string, string> {
+    return {
+      provider: command.provider.code,
+      providerTransactionId: command.transactionId,
+      ...(command.gameCode ? { gameCode: command.gameCode.slice(0, 200) } : {}),
+      ...(command.round ? { round: command.round.slice(0, 200) } : {}),
+    };
+  }
+
+  public async currentBalance(userId: string, currency: string): Promise<PlayerBalance> {
+    const wallet = (await this.wallets.walletsOfUser(userId)).find((view) => view.balances.currency === currency);
+    return { userId, currency, balance: wallet?.balances.available ?? 0n };
+  }
+}
+
+/** Why a win may not settle its bet (§4.3, §4.6), or null when it may. */
+function winRefusal(bet: GameTransactionRow | null, userId: string): GameWalletFailure | null {
+  if (!bet) return 'TRANSACTION_NOT_FOUND';
+  if (bet.kind === 'tombstone') return 'TRANSACTION_ROLLED_BACK';
+  if (bet.kind !== 'bet' || bet.userId !== userId) return 'TRANSACTION_NOT_FOUND';
+  if (bet.status === 'rolling_back' || bet.status === 'rolled_back') return 'TRANSACTION_ROLLED_BACK';
+  if (bet.status === 'refused') return 'TRANSACTION_NOT_FOUND';
+  if (bet.status === 'pending') return 'RETRY_LATER';
+  return null;
+}

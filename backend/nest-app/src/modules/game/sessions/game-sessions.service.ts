@@ -1,0 +1,222 @@
+import {
+  DomainError,
+  GAME_SESSION_CLOSED,
+  GAME_SESSION_OPENED,
+  minorDigitsOf,
+  type GameSessionClosedV1,
+  type GameSessionOpenedV1,
+} from '@casino/contracts';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../../common/time/clock';
+import { AppConfig } from '../../../config/app-config';
+import { domainEvent } from '../../../infra/outbox/domain-event.factory';
+import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
+import { KycService } from '../../user/kyc/kyc.service';
+import { ResponsibleGamingService } from '../../user/responsible-gaming/responsible-gaming.service';
+import { UsersService } from '../../user/users.service';
+import { WalletService } from '../../wallet/wallet.service';
+import type { GameRecord } from '../catalog/game.types';
+import { GamesService } from '../catalog/games.service';
+import { GAMES_API_CLIENTS, type GamesApiClient } from '../providers/games-api';
+import type { ProviderRuntime } from '../providers/provider.types';
+import { ProvidersService } from '../providers/providers.service';
+import type { GameWalletFailure, SessionQuery } from '../seamless/game-wallet.types';
+import { GameSessionsRepository, type GameSessionRow } from './game-sessions.repository';
+import { hashSessionToken, newSessionToken } from './session-token';
+
+export interface LaunchInput {
+  gameId: string;
+  mode: 'real' | 'demo';
+  platform: 'desktop' | 'mobile';
+  language: string;
+  /** Null for an anonymous demo launch. */
+  userId: string | null;
+  ip: string;
+}
+
+export interface LaunchResult {
+  url: string;
+  sessionId: string;
+  realityCheckMinutes: number | null;
+}
+
+export type ResolvedSession =
+  | { ok: true; session: GameSessionRow & { userId: string; currency: string } }
+  | { ok: false; failure: GameWalletFailure };
+
+/** Opens game sessions (with every check a launch needs) and resolves their tokens in wallet calls. */
+@Injectable()
+export class GameSessionsService {
+  private readonly logger = new Logger(GameSessionsService.name);
+
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessions: GameSessionsRepository,
+    private readonly games: GamesService,
+    private readonly providers: ProvidersService,
+    private readonly users: UsersService,
+    private readonly kyc: KycService,
+    private readonly responsibleGaming: ResponsibleGamingService,
+    private readonly wallets: WalletService,
+    private readonly outbox: OutboxWriter,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    @Inject(GAMES_API_CLIENTS) private readonly clients: GamesApiClient[],
+  ) {}
+
+  public async launch(input: LaunchInput): Promise<LaunchResult> {
+    const game = await this.games.getEnabled(input.gameId);
+    const provider = await this.providers.runtime(game.providerCode);
+    if (!provider || provider.status !== 'active') {
+      throw new DomainError('GAME_PROVIDER_DISABLED', 'The game provider is not available', {
+        provider: game.providerCode,
+      });
+    }
+    if (input.mode === 'demo') return this.launchDemo(input, game, provider);
+    if (!input.userId) throw new DomainError('UNAUTHENTICATED', 'Sign in to play for real money');
+    const player = await this.assertMayPlay(input.userId, game, provider);
+    const playSession = await this.responsibleGaming.assertCanLaunchGame(input.userId);
+    await this.wallets.openWallet(input.userId, player.currency);
+    const token = newSessionToken();
+    const sessionId = await this.open(input, game, provider, token, player);
+    const url = await this.clientFor(provider).launchUrl({
+      provider,
+      game,
+      mode: 'real',
+      platform: input.platform,
+      language: input.language,
+      token,
+      userId: input.userId,
+      currency: player.currency,
+      country: player.country,
+      ip: input.ip,
+      lobbyUrl: this.config.GAME_LOBBY_URL,
+    });
+    return { url, sessionId, realityCheckMinutes: playSession.realityCheckMinutes };
+  }
+
+  /**
+   * The session of a wallet call's token. Unknown, demo or another player's token: INVALID_TOKEN.
+   * Idle past the TTL: TOKEN_EXPIRED when `checkExpiry` (balance, bets), accepted otherwise (wins, rollbacks).
+   */
+  public async resolve(query: SessionQuery): Promise<ResolvedSession> {
+    const session = await this.sessions.findByTokenHash(query.provider.id, hashSessionToken(query.token));
+    if (!session || session.mode !== 'real' || !session.userId || !session.currency)
+      return { ok: false, failure: 'INVALID_TOKEN' };
+    if (query.userId !== null && query.userId !== session.userId) return { ok: false, failure: 'INVALID_TOKEN' };
+    const now = this.clock.now();
+    const idleMs = now.getTime() - session.lastActivityAt.getTime();
+    const expired = session.status === 'closed' || idleMs > this.config.GAME_SESSION_IDLE_TTL_SECONDS * 1000;
+    if (expired && session.status === 'open') await this.closeExpired(session, query.provider.code, now);
+    if (expired && query.checkExpiry) return { ok: false, failure: 'TOKEN_EXPIRED' };
+    if (!expired) await this.sessions.touch(session.id, now);
+    return { ok: true, session: { ...session, userId: session.userId, currency: session.currency } };
+  }
+
+  private async assertMayPlay(
+    userId: string,
+    game: GameRecord,
+    provider: ProviderRuntime,
+  ): Promise<{ currency: string; country: string | null }> {
+    const user = await this.users.getRecord(userId);
+    if (user.status !== 'active')
+      throw new DomainError('GAME_PLAYER_DISABLED', 'The account may not play', { status: user.status });
+    const country = user.country;
+    if (country && this.config.blockedCountries.has(country)) {
+      throw new DomainError('COUNTRY_NOT_ALLOWED', 'Players from this country may not play', { country });
+    }
+    if (country && game.blockedCountries.includes(country)) {
+      throw new DomainError('GAME_COUNTRY_BLOCKED', 'This game is not available in your country', { country });
+    }
+    if (provider.currencies.length > 0 && !provider.currencies.includes(user.currency)) {
+      throw new DomainError('GAME_CURRENCY_NOT_SUPPORTED', 'The game provider does not support your currency', {
+        currency: user.currency,
+      });
+    }
+    const threshold = BigInt(this.config.GAME_KYC_DEPOSIT_THRESHOLD) * 10n ** BigInt(minorDigitsOf(user.currency));
+    if ((await this.sessions.depositedTotal(userId, user.currency)) >= threshold) await this.kyc.assertVerified(userId);
+    return { currency: user.currency, country };
+  }
+
+  private async launchDemo(input: LaunchInput, game: GameRecord, provider: ProviderRuntime): Promise<LaunchResult> {
+    if (!game.demoAvailable)
+      throw new DomainError('GAME_DEMO_NOT_AVAILABLE', 'This game has no demo mode', { id: game.id });
+    const sessionId = await this.open({ ...input, userId: null }, game, provider, newSessionToken(), null);
+    const url = await this.clientFor(provider).launchUrl({
+      provider,
+      game,
+      mode: 'demo',
+      platform: input.platform,
+      language: input.language,
+      token: null,
+      userId: null,
+      currency: null,
+      country: null,
+      ip: input.ip,
+      lobbyUrl: this.config.GAME_LOBBY_URL,
+    });
+    return { url, sessionId, realityCheckMinutes: null };
+  }
+
+  private async open(
+    input: LaunchInput,
+    game: GameRecord,
+    provider: ProviderRuntime,
+    token: string,
+    player: { currency: string; country: string | null } | null,
+  ): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
+      const id = await this.sessions.insert(
+        {
+          tokenHash: hashSessionToken(token),
+          providerId: provider.id,
+          gameId: game.id,
+          userId: input.userId,
+          mode: input.mode,
+          platform: input.platform,
+          language: input.language,
+          currency: player?.currency ?? null,
+          country: player?.country ?? null,
+          openedAt: this.clock.now(),
+        },
+        manager,
+      );
+      const payload: GameSessionOpenedV1 = {
+        sessionId: id,
+        ...(input.userId ? { userId: input.userId } : {}),
+        gameId: game.id,
+        providerCode: provider.code,
+        gameCode: game.gameCode,
+        mode: input.mode,
+        platform: input.platform,
+        ...(player ? { currency: player.currency } : {}),
+        openedAt: this.clock.now().toISOString(),
+      };
+      await this.outbox.append(manager, 'game', [domainEvent(GAME_SESSION_OPENED, 1, id, payload)]);
+      return id;
+    });
+  }
+
+  private async closeExpired(session: GameSessionRow, providerCode: string, now: Date): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.sessions.close(session.id, now, manager))) return;
+      const payload: GameSessionClosedV1 = {
+        sessionId: session.id,
+        ...(session.userId ? { userId: session.userId } : {}),
+        gameId: session.gameId,
+        providerCode,
+        reason: 'expired',
+        closedAt: now.toISOString(),
+      };
+      await this.outbox.append(manager, 'game', [domainEvent(GAME_SESSION_CLOSED, 1, session.id, payload)]);
+    });
+    this.logger.log({ sessionId: session.id }, 'game session expired');
+  }
+
+  private clientFor(provider: ProviderRuntime): GamesApiClient {
+    const client = this.clients.find((candidate) => candidate.protocol === provider.protocol);
+    if (!client) throw new Error(`no games API client for protocol ${provider.protocol}`);
+    return client;
+  }
+}

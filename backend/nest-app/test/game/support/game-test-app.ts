@@ -1,0 +1,75 @@
+import { ApiExceptionFilter, createValidationPipe } from '@casino/platform';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../../src/app.module';
+import { API_PREFIX } from '../../../src/common/http/configure-http';
+import { Clock, ManualClock } from '../../../src/common/time/clock';
+import type { AppConfig } from '../../../src/config/app-config';
+import { SessionService } from '../../../src/modules/auth/sessions/session.service';
+import { UsersService } from '../../../src/modules/user/users.service';
+import { WalletService } from '../../../src/modules/wallet/wallet.service';
+
+export interface GameTestApp {
+  app: NestFastifyApplication;
+  clock: ManualClock;
+}
+
+/** nest-app with every real module, the raw body kept (as main.ts does), and a clock the test moves. */
+export async function startGameTestApp(config: AppConfig): Promise<GameTestApp> {
+  const clock = new ManualClock(new Date());
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    rawBody: true,
+    logger: false,
+  });
+  app.setGlobalPrefix(API_PREFIX);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, clock };
+}
+
+export interface TestPlayer {
+  userId: string;
+  headers: Record<string, string>;
+}
+
+/** A registered player with a live session (the auth module's own SessionService) and a funded wallet. */
+export async function newPlayer(
+  app: NestFastifyApplication,
+  label: string,
+  depositMinor = 0n,
+  currency = 'EUR',
+): Promise<TestPlayer> {
+  const email = `${label}-${Math.random().toString(16).slice(2, 10)}@example.test`;
+  const { account } = await app
+    .get(UsersService)
+    .findOrRegisterByEmail(email, { ip: '203.0.113.7', userAgent: 'jest-game' });
+  const { accessToken } = await app
+    .get(SessionService)
+    .start(account, 'email', { ip: '203.0.113.7', userAgent: 'jest-game' }, false);
+  const wallets = app.get(WalletService);
+  await wallets.openWallet(account.id, currency);
+  if (depositMinor > 0n) {
+    await wallets.deposit({
+      idempotency: { scope: 'test', key: `deposit-${account.id}` },
+      wallet: { userId: account.id },
+      currency,
+      amount: depositMinor,
+      provider: 'test-psp',
+    });
+  }
+  return { userId: account.id, headers: { authorization: `Bearer ${accessToken}` } };
+}
+
+/** Cash plus bonus of the player's wallet, minor units. */
+export async function availableOf(app: NestFastifyApplication, userId: string, currency = 'EUR'): Promise<bigint> {
+  const view = (await app.get(WalletService).walletsOfUser(userId)).find(
+    (wallet) => wallet.balances.currency === currency,
+  );
+  return view?.balances.available ?? 0n;
+}

@@ -18,35 +18,31 @@ describe('action-batch protocol (e2e)', () => {
   beforeAll(async () => {
     environment = await createTestEnvironment('game-actions', { GAME_CATALOG_SYNC_INTERVAL_SECONDS: '0' });
     ({ app } = await startGameTestApp(environment.config));
-    const provider = await app
-      .get(ProvidersService)
-      .create(
-        {
-          code: 'bgaming',
-          name: 'BGaming-like',
-          protocol: 'actions',
-          apiBaseUrl: 'https://games.bgaming.test',
-          currencies: ['EUR'],
-          credentials: { hmacSecret: SECRET },
-        },
-        { user: null },
-      );
-    await app
-      .get(GamesRepository)
-      .upsertFromProvider(provider.id, 'bgaming', [
-        {
-          gameCode: 'elvis_frog',
-          title: 'Elvis Frog',
-          category: 'slots',
-          rtp: '96.00',
-          volatility: 'high',
-          features: [],
-          thumbnailUrl: null,
-          blockedCountries: [],
-          demoAvailable: true,
-          enabled: true,
-        },
-      ]);
+    const provider = await app.get(ProvidersService).create(
+      {
+        code: 'bgaming',
+        name: 'BGaming-like',
+        protocol: 'actions',
+        apiBaseUrl: 'https://games.bgaming.test',
+        currencies: ['EUR'],
+        credentials: { hmacSecret: SECRET },
+      },
+      { user: null },
+    );
+    await app.get(GamesRepository).upsertFromProvider(provider.id, 'bgaming', [
+      {
+        gameCode: 'elvis_frog',
+        title: 'Elvis Frog',
+        category: 'slots',
+        rtp: '96.00',
+        volatility: 'high',
+        features: [],
+        thumbnailUrl: null,
+        blockedCountries: [],
+        demoAvailable: true,
+        enabled: true,
+      },
+    ]);
     gameId =
       (await app.inject({ method: 'GET', url: '/api/v1/games?provider=bgaming' })).json<{ items: { id: string }[] }>()
         .items[0]?.id ?? '';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { privateKeyFromPem, publicKeyFromPem, signHub88, verifyHub88 } from './hub88-signature';
 
 /** The five vectors of coingaming/Hub88-Examples (reference hub88-wallet-api.md §3 and §7.1). */
-const VECTORS_DIR = join(__dirname, '../../../../../../../shared/reference/hub88-signature-vectors');
+/** Copied from ../shared/reference/hub88-signature-vectors (see the fixture's README). */
+const VECTORS_DIR = join(__dirname, '../../../../test/fixtures/hub88-signature-vectors');
 
 function vectors(): [string, string][] {
   const lines = readFileSync(join(VECTORS_DIR, 'signatures.csv'), 'utf8').trim().split('\n').slice(1);

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   if (config.isProduction) {
     throw new Error('demo data is not seeded in production');
   }
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error'] });
   try {
     for (const seeder of DEMO_SEEDERS) {
       process.stdout.write(`${seeder.name}: ${await seeder.seed(app)}\n`);

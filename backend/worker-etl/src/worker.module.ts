@@ -12,9 +12,10 @@ import {
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { OpenTelemetryModule } from 'nestjs-otel';
+import { WalletEntriesLoader } from './analytics/wallet-entries.loader';
 import { WorkerConfig } from './config/worker-config';
 
-/** worker-etl: event consumers and job processors arrive with their features; for now the plumbing. */
+/** worker-etl: consumes domain events into ClickHouse; job processors arrive with their features. */
 @Global()
 @Module({})
 export class WorkerModule {
@@ -45,7 +46,7 @@ export class WorkerModule {
         }),
         HealthModule.forProbes([RedisProbe, NatsProbe, ClickHouseProbe]),
       ],
-      providers: [{ provide: WorkerConfig, useValue: config }],
+      providers: [{ provide: WorkerConfig, useValue: config }, WalletEntriesLoader],
       exports: [WorkerConfig],
     };
   }

@@ -1,5 +1,5 @@
-import { IntegerSetting, PlatformSettings } from '@casino/platform';
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { BooleanSetting, IntegerSetting, PlatformSettings } from '@casino/platform';
+import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
 
 /** Settings of worker-etl, validated once at boot. */
 export class WorkerConfig extends PlatformSettings {
@@ -12,4 +12,9 @@ export class WorkerConfig extends PlatformSettings {
   @Min(1)
   @Max(65535)
   public WORKER_PORT = 3001;
+
+  /** Load completed wallet transactions from JetStream into ClickHouse `wallet_entries`. */
+  @BooleanSetting()
+  @IsBoolean()
+  public WALLET_ENTRIES_LOADER_ENABLED = true;
 }

@@ -23,6 +23,7 @@ import { ProvidersService } from './providers/providers.service';
 import { GameTransactionsRepository } from './seamless/game-transactions.repository';
 import { RollbackFlow } from './seamless/rollback.flow';
 import { SEAMLESS_ADAPTERS, type SeamlessAdapter } from './seamless/seamless-adapter';
+import { ProviderBodyParserInstaller } from './seamless/provider-body';
 import { SeamlessGateway } from './seamless/seamless-gateway';
 import { SeamlessWalletService } from './seamless/seamless-wallet.service';
 import { WalletDriver } from './seamless/wallet-driver';
@@ -61,6 +62,7 @@ import { GameSessionsService } from './sessions/game-sessions.service';
     RollbackFlow,
     SeamlessWalletService,
     SeamlessGateway,
+    ProviderBodyParserInstaller,
     Hub88Adapter,
     ActionsAdapter,
     Hub88GamesApiClient,

@@ -3,6 +3,7 @@ import { Controller, HttpCode, Param, Post, Req, Res, type RawBodyRequest } from
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../../common/auth/auth.decorators';
+import { ProviderWalletRoute } from '../seamless/provider-body';
 import { SeamlessGateway } from '../seamless/seamless-gateway';
 
 /** Wallet calls of action-batch providers, authenticated by their HMAC signature. */
@@ -14,6 +15,7 @@ export class ActionsWalletController {
 
   @Post('play')
   @HttpCode(200)
+  @ProviderWalletRoute()
   public async play(
     @Param('code') code: string,
     @Req() request: RawBodyRequest<FastifyRequest>,

@@ -4,12 +4,15 @@ import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@casino/contracts';
 import { Public } from '../../../common/auth/auth.decorators';
+import { ProviderWalletRoute } from '../seamless/provider-body';
 import { SeamlessGateway } from '../seamless/seamless-gateway';
 import type { Hub88Operation } from './hub88.adapter';
 
 /**
  * Hub88's seamless-wallet calls (`POST /api/v1/providers/hub88/user/info` ...), authenticated by their
  * RSA signature instead of a sign-in. Any provider of the hub88 protocol is served under its own code.
+ * Every route is a `ProviderWalletRoute`: an unparsable body reaches the gateway, which checks the
+ * signature over the raw bytes first and then answers HTTP 200 `RS_ERROR_WRONG_SYNTAX`, `request_uuid: null`.
  */
 @ApiExcludeController()
 @Public()
@@ -19,6 +22,7 @@ export class Hub88WalletController {
 
   @Post('user/info')
   @HttpCode(200)
+  @ProviderWalletRoute()
   public userInfo(
     @Param('code') code: string,
     @Req() request: RawBodyRequest<FastifyRequest>,
@@ -29,6 +33,7 @@ export class Hub88WalletController {
 
   @Post('user/balance')
   @HttpCode(200)
+  @ProviderWalletRoute()
   public balance(
     @Param('code') code: string,
     @Req() request: RawBodyRequest<FastifyRequest>,
@@ -39,6 +44,7 @@ export class Hub88WalletController {
 
   @Post('transaction/bet')
   @HttpCode(200)
+  @ProviderWalletRoute()
   public bet(
     @Param('code') code: string,
     @Req() request: RawBodyRequest<FastifyRequest>,
@@ -49,6 +55,7 @@ export class Hub88WalletController {
 
   @Post('transaction/win')
   @HttpCode(200)
+  @ProviderWalletRoute()
   public win(
     @Param('code') code: string,
     @Req() request: RawBodyRequest<FastifyRequest>,
@@ -59,6 +66,7 @@ export class Hub88WalletController {
 
   @Post('transaction/rollback')
   @HttpCode(200)
+  @ProviderWalletRoute()
   public rollback(
     @Param('code') code: string,
     @Req() request: RawBodyRequest<FastifyRequest>,

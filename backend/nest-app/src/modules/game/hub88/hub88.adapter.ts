@@ -35,7 +35,8 @@ export const HUB88_OPERATIONS = [
 export type Hub88Operation = (typeof HUB88_OPERATIONS)[number];
 
 interface Hub88Context {
-  requestUuid: string;
+  /** Null when the body has none to echo (missing, or the JSON is broken): answered as `request_uuid: null`. */
+  requestUuid: string | null;
   user: string | null;
 }
 
@@ -59,7 +60,7 @@ export class Hub88Adapter implements SeamlessAdapter<Hub88Context> {
 
   public parse(call: WalletCall, provider: ProviderRuntime): ParsedCall<Hub88Context> {
     const ref: ProviderRef = { id: provider.id, code: provider.code };
-    const context: Hub88Context = { requestUuid: requestUuidOf(call.body) ?? '', user: userOf(call.body) };
+    const context: Hub88Context = { requestUuid: requestUuidOf(call.body), user: userOf(call.body) };
     try {
       return { context, commands: [this.command(call.operation as Hub88Operation, call.body, ref)] };
     } catch (error) {
@@ -109,7 +110,7 @@ export class Hub88Adapter implements SeamlessAdapter<Hub88Context> {
   }
 
   public reject(call: WalletCall, failure: GameWalletFailure, context: Hub88Context | null): AdapterResponse {
-    return this.answer(context ?? { requestUuid: requestUuidOf(call.body) ?? '', user: userOf(call.body) }, failure);
+    return this.answer(context ?? { requestUuid: requestUuidOf(call.body), user: userOf(call.body) }, failure);
   }
 
   private answer(

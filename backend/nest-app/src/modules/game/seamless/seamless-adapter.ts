@@ -3,7 +3,10 @@ import type { ProviderProtocol, ProviderRuntime } from '../providers/provider.ty
 import type { GameWalletFailure, GameWalletOutcome, SessionQuery, TransactionCommand } from './game-wallet.types';
 import type { PlayerInfo } from './seamless-wallet.service';
 
-/** One wallet call as it arrived: the route's operation, the exact body bytes, the headers and the parsed JSON. */
+/**
+ * One wallet call as it arrived: the route's operation, the exact body bytes, the headers and the parsed
+ * JSON (`UNPARSABLE_BODY` from provider-body.ts when the bytes are not JSON).
+ */
 export interface WalletCall {
   operation: string;
   rawBody: Buffer | undefined;

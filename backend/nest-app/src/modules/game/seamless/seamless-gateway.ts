@@ -12,8 +12,14 @@ import {
   type WalletCall,
 } from './seamless-adapter';
 import { SeamlessWalletService } from './seamless-wallet.service';
+import { UNPARSABLE_BODY } from './provider-body';
 
-/** Every provider's wallet calls: find the provider, verify, parse, run the commands, answer in its protocol. */
+/**
+ * Every provider's wallet calls: find the provider, verify, parse, run the commands, answer in its protocol.
+ * The order is fixed: (1) the provider by its code (unknown: no answer, the route's 404), (2) the signature
+ * over the raw body bytes, (3) the provider's status, (4) the JSON syntax, (5) the fields. So a call with a
+ * bad signature and broken JSON is refused for its signature, and nothing unauthenticated is interpreted.
+ */
 @Injectable()
 export class SeamlessGateway {
   private readonly logger = new Logger(SeamlessGateway.name);
@@ -35,6 +41,7 @@ export class SeamlessGateway {
     if (!adapter || !provider || provider.protocol !== protocol) return null;
     if (!adapter.verify(call, provider)) return adapter.reject(call, 'INVALID_SIGNATURE', null);
     if (provider.status !== 'active') return adapter.reject(call, 'PROVIDER_DISABLED', null);
+    if (call.body === UNPARSABLE_BODY) return adapter.reject(call, 'INVALID_REQUEST', null);
     let parsed;
     try {
       parsed = adapter.parse(call, provider);

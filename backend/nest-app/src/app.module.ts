@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CommonModule } from './common/common.module';
+import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { InfraModule } from './infra/infra.module';
@@ -11,14 +12,14 @@ import { WalletModule } from './modules/wallet/wallet.module';
 
 @Module({})
 export class AppModule {
-  /** `extraModules` lets tests mount probe controllers beside the real ones. */
-  public static forRoot(config: AppConfig, extraModules: Type<unknown>[] = []): DynamicModule {
+  /** `extraModules` lets tests mount probe controllers beside the real ones; `clock` replaces the system clock. */
+  public static forRoot(config: AppConfig, extraModules: Type<unknown>[] = [], clock?: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         InfraModule.forRoot(config),
-        CommonModule,
+        CommonModule.forRoot(clock),
         // Feature modules (auth, user, wallet, game, payment, report, admin) are listed here.
         AuthModule.forRoot(config),
         UserModule,

@@ -3,14 +3,19 @@ import { createFastifyApp } from '@casino/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureHttp } from './common/http/configure-http';
+import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 
-/** Builds nest-app with all its conventions, ready to listen (or to be injected by tests). */
+/**
+ * Builds nest-app with all its conventions, ready to listen (or to be injected by tests, which may
+ * add probe modules and replace the clock).
+ */
 export async function createNestApp(
   config: AppConfig,
   extraModules: Type<unknown>[] = [],
+  clock?: Clock,
 ): Promise<NestFastifyApplication> {
-  const app = await createFastifyApp(AppModule.forRoot(config, extraModules), {
+  const app = await createFastifyApp(AppModule.forRoot(config, extraModules, clock), {
     rawBody: true,
     trustProxy: config.API_TRUST_PROXY,
   });

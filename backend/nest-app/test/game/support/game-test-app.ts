@@ -1,36 +1,15 @@
-import { ApiExceptionFilter, createValidationPipe } from '@casino/platform';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { AppModule } from '../../../src/app.module';
-import { API_PREFIX } from '../../../src/common/http/configure-http';
-import { Clock, ManualClock } from '../../../src/common/time/clock';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../../../src/config/app-config';
 import { SessionService } from '../../../src/modules/auth/sessions/session.service';
 import { UsersService } from '../../../src/modules/user/users.service';
 import { WalletService } from '../../../src/modules/wallet/wallet.service';
+import { startClockedTestApp, type ClockedTestApp } from '../../support/test-app';
 
-export interface GameTestApp {
-  app: NestFastifyApplication;
-  clock: ManualClock;
-}
+export type GameTestApp = ClockedTestApp;
 
-/** nest-app with every real module, the raw body kept (as main.ts does), and a clock the test moves. */
-export async function startGameTestApp(config: AppConfig): Promise<GameTestApp> {
-  const clock = new ManualClock(new Date());
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-    .overrideProvider(Clock)
-    .useValue(clock)
-    .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-    rawBody: true,
-    logger: false,
-  });
-  app.setGlobalPrefix(API_PREFIX);
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ApiExceptionFilter());
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return { app, clock };
+/** nest-app with every real module and convention (raw body kept, as main.ts does), and a clock the test moves. */
+export function startGameTestApp(config: AppConfig): Promise<GameTestApp> {
+  return startClockedTestApp(config);
 }
 
 export interface TestPlayer {

@@ -1,32 +1,44 @@
+/* global process */
 // `npm run bench:wallet`: the wallet's throughput beside PostgreSQL's own, in one run on this machine.
 // Not a CI test. Needs the build (the npm script runs it first), PostgreSQL, NATS and ClickHouse.
 //   (a) pgbench TPC-B-like, scale 10, 32 clients, -M prepared, 15 s, on a scratch database
-//   (b) bet-then-win rounds through the wallet's command API, in process (the game provider HTTP API does
-//       not exist yet), 1,000 players, 32 concurrent clients, 15 s, outbox relay on, on a scratch database
+//   (b) bet-then-win rounds, 1,000 players, 32 concurrent clients, on a scratch database
 //   (c) the same with one hot wallet taking every bet and win
+// (b) and (c) run by two methods when both are available:
+//   hub88   — the real HTTP API a game provider calls (POST /api/v1/providers/hub88/transaction/bet|win, RSA-SHA256
+//             signed) against a nest-app process this script starts, driven by this script's own HTTP load generator;
+//   command — the wallet's command API (WalletService), in process in the nest-app (dist/cli/wallet-load.js).
+// In both, the outbox relay runs in its own process (dist/cli/outbox-relay.js) and the API process has
+// OUTBOX_RELAY_ENABLED=false: the production topology (docs/operations.md). After each load the script waits for
+// the relay to drain the outbox, checks that JetStream holds each event once, and runs wallet:verify.
 // Each bet and each win is one wallet transaction. Figures go to bench/results/wallet-<time>.json.
-import { execFileSync, spawn } from 'node:child_process';
+//
+// Settings (environment): BENCH_SECONDS (15), BENCH_METHODS (hub88,command), BENCH_RUNS (many,hot),
+// BENCH_RELAY (process | inprocess | off: for comparison runs), BENCH_APP_ENV ("KEY=value,..." extra app settings),
+// BENCH_NO_WRITE (1: print only, for experiments).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { hub88Available, runHub88Load } from './lib/hub88-load.mjs';
+import {
+  BIN,
+  CLIENTS,
+  ROOT,
+  SECONDS,
+  databaseUrl,
+  psql,
+  scratchEnvironment,
+  spawnNode,
+  verifyAfterLoad,
+  waitForEmptyOutbox,
+  withScratchDatabase,
+} from './lib/bench-support.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const LOAD = join(ROOT, 'backend', 'nest-app', 'dist', 'cli', 'wallet-load.js');
-const BASE_URL = process.env.DATABASE_URL ?? 'postgres://casino:casino@127.0.0.1:5432/casino';
-const CLICKHOUSE_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
-const CLIENTS = 32;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').toLowerCase();
-
-function databaseUrl(name) {
-  const url = new URL(BASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-function psql(statement) {
-  execFileSync('psql', [databaseUrl('postgres'), '-qAtc', statement], { stdio: ['ignore', 'pipe', 'inherit'] });
-}
+const METHODS = (process.env.BENCH_METHODS ?? 'hub88,command').split(',');
+const RUNS = (process.env.BENCH_RUNS ?? 'many,hot').split(',');
+const RELAY = process.env.BENCH_RELAY ?? 'process';
 
 function pgbench() {
   const name = `bench_pgbench_${stamp}`;
@@ -46,92 +58,138 @@ function pgbench() {
   }
 }
 
-async function walletLoad(label, extraArgs) {
-  const name = `bench_wallet_${label}_${stamp}`;
-  psql(`CREATE DATABASE ${name}`);
-  const env = {
-    ...process.env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl(name),
-    NATS_SUBJECT_PREFIX: name,
-    CLICKHOUSE_DATABASE: name,
-    REDIS_KEY_PREFIX: `${name}:`,
-    QUEUE_PREFIX: `${name}-bull`,
-  };
-  try {
-    const args = [LOAD, '--clients', String(CLIENTS), '--seconds', String(SECONDS), ...extraArgs];
-    const output = await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-      let text = '';
-      child.stdout.on('data', (chunk) => (text += chunk));
-      child.once('error', reject);
-      child.once('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`wallet-load ${label} exited ${code}`)),
-      );
-    });
-    const line = output.split('\n').find((candidate) => candidate.startsWith('{"result"'));
-    if (!line) throw new Error(`wallet-load ${label} printed no result`);
-    return JSON.parse(line).result;
-  } finally {
-    psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanUp(name);
-  }
+/** The command API load, in process in a nest-app (the load generator shares the app's event loop). */
+async function commandLoad(env, run) {
+  const args = ['--clients', String(CLIENTS), '--seconds', String(SECONDS)];
+  args.push(...(run === 'hot' ? ['--hot'] : ['--wallets', '1000']));
+  const child = spawnNode(join(BIN, 'wallet-load.js'), args, env);
+  const output = await child.finished;
+  const line = output.split('\n').find((candidate) => candidate.startsWith('{"result"'));
+  if (!line) throw new Error(`wallet-load ${run} printed no result`);
+  return JSON.parse(line).result;
 }
 
-async function cleanUp(name) {
-  await fetch(`${CLICKHOUSE_URL}/?query=${encodeURIComponent(`DROP DATABASE IF EXISTS ${name}`)}`, {
-    method: 'POST',
-  }).catch(() => undefined);
-  const { connect } = await import('nats');
-  const connection = await connect({ servers: (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').split(',') });
-  try {
-    const manager = await connection.jetstreamManager();
-    for (const stream of ['USER', 'WALLET', 'GAME', 'PAYMENT']) {
-      await manager.streams.delete(`${name.toUpperCase()}_${stream}`).catch(() => false);
+async function walletRun(pg, method, run) {
+  return withScratchDatabase(`bench_${method}_${run}_${stamp}`, async (name) => {
+    const env = scratchEnvironment(name, { OUTBOX_RELAY_ENABLED: RELAY === 'inprocess' ? 'true' : 'false' });
+    execFileSync(process.execPath, [join(BIN, 'migrate.js'), 'run'], { env, stdio: 'ignore' });
+    const relay =
+      RELAY === 'process' ? spawnNode(join(BIN, 'outbox-relay.js'), [], { ...env, LOG_LEVEL: 'info' }) : null;
+    try {
+      if (relay) await relay.waitFor(/outbox relay running/);
+      const figures =
+        method === 'hub88'
+          ? await runHub88Load(env, run, pg.transactionsPerSecond, () => (relay ? waitForEmptyOutbox(name) : undefined))
+          : await commandLoad(env, run);
+      const afterLoad = RELAY === 'off' ? null : await verifyAfterLoad(env, name);
+      return { ...figures, afterLoad };
+    } finally {
+      await relay?.stop();
     }
-  } finally {
-    await connection.close();
-  }
+  });
 }
 
 function row(label, tps, latency, extra = '') {
-  const cells = [label.padEnd(34), String(tps).padStart(10), latency.padStart(30), extra];
+  const cells = [label.padEnd(40), String(tps).padStart(10), latency.padStart(30), extra];
   process.stdout.write(`${cells.join('  ')}\n`);
 }
 
+const before = loadavg()[0];
 const pg = pgbench();
-const many = await walletLoad('many', ['--wallets', '1000']);
-const hot = await walletLoad('hot', ['--hot']);
 const ratio = (figure) => Math.round((figure.transactionsPerSecond / pg.transactionsPerSecond) * 100) / 100;
+const methods = {};
+for (const method of METHODS) {
+  if (method === 'hub88' && !(await hub88Available())) {
+    methods.hub88 = { available: false, reason: 'the Hub88 seamless-wallet endpoints are not built or do not answer' };
+    continue;
+  }
+  methods[method] = {};
+  try {
+    for (const run of RUNS) {
+      const figure = await walletRun(pg, method, run);
+      methods[method][run === 'hot' ? 'hotWallet' : 'manyPlayers'] = { ...figure, ratioToPgbench: ratio(figure) };
+    }
+  } catch (error) {
+    if (method !== 'hub88') throw error;
+    process.stderr.write(`hub88 method failed: ${error.stack}\n`);
+    methods.hub88 = { available: false, reason: `the Hub88 run failed: ${String(error.message).slice(0, 500)}` };
+  }
+}
+const METHOD_TEXT = {
+  hub88:
+    'real HTTP: Hub88 seamless-wallet API (POST /api/v1/providers/hub88/transaction/bet then /transaction/win, ' +
+    'RSA-SHA256 X-Hub88-Signature over the raw body, compact JSON) against a separate nest-app process ' +
+    '(node dist/main.js, OUTBOX_RELAY_ENABLED=false) started by the bench, from the bench’s own load generator ' +
+    '(32 keep-alive connections, one round after another per client; requests signed before the timed phase so ' +
+    'that the provider’s signing does not take this 2-core machine’s CPU); players registered and games launched ' +
+    'through the game module (real sessions and tokens) against a stand-in Hub88 Games API',
+  command:
+    'in-process command API (WalletService.placeBet then settleWin) in a nest-app process (dist/cli/wallet-load.js, ' +
+    'OUTBOX_RELAY_ENABLED=false); no HTTP',
+};
+const primary = methods.hub88?.manyPlayers ? 'hub88' : 'command';
+const floorsOf = (figures) => ({
+  manyPlayers: {
+    ratio: 0.6,
+    p99Ms: 25,
+    met: Boolean(figures?.manyPlayers) && ratio(figures.manyPlayers) >= 0.6 && figures.manyPlayers.latencyMs.p99 < 25,
+  },
+  hotWallet: { ratio: 0.3, met: Boolean(figures?.hotWallet) && ratio(figures.hotWallet) >= 0.3 },
+});
 const results = {
   at: new Date().toISOString(),
-  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-  method: 'in-process command API (WalletService) in the nest-app, outbox relay on; no HTTP',
+  machine: { cpus: cpus().length, node: process.version, loadAverageBefore: before, loadAverageAfter: loadavg()[0] },
+  method: METHOD_TEXT[primary],
+  topology:
+    RELAY === 'process'
+      ? 'API process with OUTBOX_RELAY_ENABLED=false + one outbox relay process (node dist/cli/outbox-relay.js)'
+      : `outbox relay ${RELAY}`,
+  appSettings: process.env.BENCH_APP_ENV ?? '',
   clients: CLIENTS,
   seconds: SECONDS,
   pgbench: pg,
-  manyPlayers: { ...many, ratioToPgbench: ratio(many) },
-  hotWallet: { ...hot, ratioToPgbench: ratio(hot) },
-  floors: {
-    manyPlayers: { ratio: 0.6, p99Ms: 25, met: ratio(many) >= 0.6 && many.latencyMs.p99 < 25 },
-    hotWallet: { ratio: 0.3, met: ratio(hot) >= 0.3 },
-  },
+  manyPlayers: methods[primary]?.manyPlayers,
+  hotWallet: methods[primary]?.hotWallet,
+  floors: floorsOf(methods[primary]),
+  methods: Object.fromEntries(
+    Object.entries(methods).map(([name, figures]) => [
+      name,
+      figures.available === false ? figures : { method: METHOD_TEXT[name], ...figures, floors: floorsOf(figures) },
+    ]),
+  ),
 };
-row('run', 'tx/s', 'p50 / p95 / p99 ms', 'ratio to pgbench, peak RSS');
+row('run', 'tx/s', 'p50 / p95 / p99 ms', 'ratio to pgbench, peak RSS of the nest-app');
 row('(a) pgbench TPC-B, 32 clients', pg.transactionsPerSecond, `avg ${pg.latencyAverageMs}`);
-for (const [label, figure] of [
-  ['(b) wallet bet+win, 1000 players', many],
-  ['(c) wallet bet+win, one hot wallet', hot],
-]) {
-  const { p50, p95, p99 } = figure.latencyMs;
-  row(label, figure.transactionsPerSecond, `${p50} / ${p95} / ${p99}`, `${ratio(figure)}x, ${figure.peakRssMb} MB`);
+for (const [name, figures] of Object.entries(methods)) {
+  if (figures.available === false) {
+    process.stdout.write(`${name}: not run (${figures.reason})\n`);
+    continue;
+  }
+  for (const [label, figure] of [
+    [`(b) ${name} bet+win, 1000 players`, figures.manyPlayers],
+    [`(c) ${name} bet+win, one hot wallet`, figures.hotWallet],
+  ]) {
+    if (!figure) continue;
+    const { p50, p95, p99 } = figure.latencyMs;
+    const lag = figure.afterLoad ? `, outbox drained in ${figure.afterLoad.drainSeconds} s` : '';
+    row(
+      label,
+      figure.transactionsPerSecond,
+      `${p50} / ${p95} / ${p99}`,
+      `${ratio(figure)}x, ${figure.peakRssMb} MB${lag}`,
+    );
+  }
+  const floors = floorsOf(figures);
+  process.stdout.write(
+    `${name} floors: (b) >= 0.6x with p99 < 25 ms: ${floors.manyPlayers.met ? 'met' : 'NOT met'}; ` +
+      `(c) >= 0.3x: ${floors.hotWallet.met ? 'met' : 'NOT met'}\n`,
+  );
 }
-process.stdout.write(
-  `floors: (b) >= 0.6x with p99 < 25 ms: ${results.floors.manyPlayers.met ? 'met' : 'NOT met'}; ` +
-    `(c) >= 0.3x: ${results.floors.hotWallet.met ? 'met' : 'NOT met'}\n`,
-);
-mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-const file = join(ROOT, 'bench', 'results', `wallet-${stamp}.json`);
-writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-process.stdout.write(`written to ${file}\n`);
+process.stdout.write(`load average (1 min) before ${before.toFixed(2)}, after ${loadavg()[0].toFixed(2)}\n`);
+if (process.env.BENCH_NO_WRITE === '1') process.stdout.write(`${JSON.stringify(results.methods)}\n`);
+else {
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  const file = join(ROOT, 'bench', 'results', `wallet-${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`written to ${file}\n`);
+}

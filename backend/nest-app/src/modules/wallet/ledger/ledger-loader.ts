@@ -126,9 +126,8 @@ export class LedgerLoader {
     state: LedgerState,
     targets: KnownTransaction[],
   ): Promise<void> {
-    const known = await this.repository.findTransactions(
+    const known = await this.repository.findByIdempotencyKeys(
       runner,
-      [],
       commands.map((command) => command.idempotency),
     );
     for (const transaction of known) remember(state, transaction);

@@ -2,7 +2,10 @@ import type { WalletTransactionType } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import type { HoldState, KnownTransaction, TransactionWrite } from './ledger-state';
-import type { AccountKind, Idempotency, LedgerResult } from './ledger.types';
+import { insertBatch } from './ledger-batch-write';
+import { resultFromStored, type StoredResult } from './ledger-result';
+import type { AccountKind, Idempotency } from './ledger.types';
+import { runPrepared, type PreparedStatement } from './prepared-statement';
 import type { SystemAccountSpec } from './system-accounts';
 
 interface TransactionRow {
@@ -18,15 +21,6 @@ interface TransactionRow {
   key: string;
 }
 
-/** LedgerResult as stored in `ledger_transactions.result` (amounts as strings). */
-export interface StoredResult {
-  transactionId: string;
-  transactionType: WalletTransactionType;
-  walletId: string;
-  holdId?: string;
-  balances: { cash: string; bonus: string; held: string; available: string; currency: string };
-}
-
 /** A DataSource (autocommit) or a QueryRunner (its transaction). */
 export interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
@@ -38,9 +32,35 @@ export interface LockedAccount {
   balance: bigint;
 }
 
-/** The SQL of the ledger's hot path: every statement is set-based, so a batch costs a few round trips. */
+const TRANSACTION_COLUMNS = `t.id, t.wallet_id, t.type, t.currency, t.amount::text AS amount, t.request_hash, t.result,
+  t.idempotency_scope AS scope, t.idempotency_key AS key,
+  COALESCE((SELECT json_agg(json_build_object('accountId', e.account_id, 'amount', e.amount::text) ORDER BY e.id)
+              FROM ledger_entries e WHERE e.transaction_id = t.id), '[]'::json) AS entries`;
+
+/** Locks the accounts in id order, so that concurrent batches never deadlock. */
+const LOCK_ACCOUNTS: PreparedStatement = {
+  name: 'ledger_lock_accounts_v1',
+  text: `SELECT id, kind, balance::text AS balance FROM ledger_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+};
+
+/**
+ * The batch's idempotency keys already in the ledger: one index probe per key on the unique
+ * (scope, key) index. The entries are aggregated only for keys found (a replay), never otherwise.
+ */
+const FIND_BY_KEYS: PreparedStatement = {
+  name: 'ledger_find_by_keys_v1',
+  text: `SELECT ${TRANSACTION_COLUMNS}
+           FROM unnest($1::text[], $2::text[]) AS k(scope, key)
+           JOIN ledger_transactions t ON t.idempotency_scope = k.scope AND t.idempotency_key = k.key`,
+};
+
+/**
+ * The SQL of the ledger's hot path: every statement is set-based, so a batch costs a few round trips,
+ * and the per-batch ones are named prepared statements (parsed and planned once per connection).
+ */
 @Injectable()
 export class LedgerRepository {
+  /** Transactions by id or by idempotency key (the targets of rollbacks). */
   public async findTransactions(
     runner: QueryRunner,
     ids: string[],
@@ -48,10 +68,7 @@ export class LedgerRepository {
   ): Promise<(KnownTransaction & { idempotency: Idempotency })[]> {
     if (ids.length === 0 && keys.length === 0) return [];
     const rows = (await runner.query(
-      `SELECT t.id, t.wallet_id, t.type, t.currency, t.amount::text AS amount, t.request_hash, t.result,
-              t.idempotency_scope AS scope, t.idempotency_key AS key,
-              COALESCE((SELECT json_agg(json_build_object('accountId', e.account_id, 'amount', e.amount::text) ORDER BY e.id)
-                          FROM ledger_entries e WHERE e.transaction_id = t.id), '[]'::json) AS entries
+      `SELECT ${TRANSACTION_COLUMNS}
          FROM ledger_transactions t
         WHERE t.id IN (
           SELECT id FROM ledger_transactions WHERE id = ANY($1::uuid[])
@@ -60,17 +77,20 @@ export class LedgerRepository {
             JOIN ledger_transactions x ON x.idempotency_scope = k.scope AND x.idempotency_key = k.key)`,
       [ids, keys.map((key) => key.scope), keys.map((key) => key.key)],
     )) as TransactionRow[];
-    return rows.map((row) => ({
-      id: row.id,
-      walletId: row.wallet_id,
-      type: row.type,
-      currency: row.currency,
-      amount: BigInt(row.amount),
-      requestHash: row.request_hash,
-      result: resultFromStored(row.result),
-      entries: row.entries.map((entry) => ({ accountId: entry.accountId, amount: BigInt(entry.amount) })),
-      idempotency: { scope: row.scope, key: row.key },
-    }));
+    return rows.map(knownFromRow);
+  }
+
+  /** The transactions that already hold any of these idempotency keys (read under the batch's locks). */
+  public async findByIdempotencyKeys(
+    runner: QueryRunner,
+    keys: Idempotency[],
+  ): Promise<(KnownTransaction & { idempotency: Idempotency })[]> {
+    if (keys.length === 0) return [];
+    const { rows } = await runPrepared<TransactionRow>(runner, FIND_BY_KEYS, [
+      keys.map((key) => key.scope),
+      keys.map((key) => key.key),
+    ]);
+    return rows.map(knownFromRow);
   }
 
   public async findHolds(runner: QueryRunner, ids: string[]): Promise<HoldState[]> {
@@ -101,10 +121,9 @@ export class LedgerRepository {
 
   /** Locks the accounts in id order (so concurrent batches never deadlock) and reads their balances. */
   public async lockAccounts(runner: QueryRunner, ids: string[]): Promise<LockedAccount[]> {
-    const rows = (await runner.query(
-      `SELECT id, kind, balance::text AS balance FROM ledger_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [ids],
-    )) as { id: string; kind: AccountKind; balance: string }[];
+    const { rows } = await runPrepared<{ id: string; kind: AccountKind; balance: string }>(runner, LOCK_ACCOUNTS, [
+      ids,
+    ]);
     return rows.map((row) => ({ id: row.id, kind: row.kind, balance: BigInt(row.balance) }));
   }
 
@@ -122,46 +141,9 @@ export class LedgerRepository {
     return new Map(rows.map((row) => [row.code, row.id]));
   }
 
-  /** Inserts the transactions; returns how many were new (fewer means a concurrent batch took a key). */
-  public async insertTransactions(runner: QueryRunner, writes: TransactionWrite[]): Promise<number> {
-    const sorted = [...writes].sort((a, b) => compareKeys(a.command.idempotency, b.command.idempotency));
-    const result = (await runner.query(
-      `INSERT INTO ledger_transactions (id, wallet_id, type, currency, amount, idempotency_scope, idempotency_key,
-                                        request_hash, reverses_transaction_id, hold_id, event_id, result, metadata)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::char(3)[], $5::bigint[], $6::text[], $7::text[],
-                            $8::char(64)[], $9::uuid[], $10::uuid[], $11::uuid[], $12::jsonb[], $13::jsonb[])
-       ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING`,
-      [
-        sorted.map((w) => w.id),
-        sorted.map((w) => w.walletId),
-        sorted.map((w) => w.type),
-        sorted.map((w) => w.currency),
-        sorted.map((w) => w.amount.toString()),
-        sorted.map((w) => w.command.idempotency.scope),
-        sorted.map((w) => w.command.idempotency.key),
-        sorted.map((w) => w.requestHash),
-        sorted.map((w) => w.reversesTransactionId),
-        sorted.map((w) => w.holdId),
-        sorted.map((w) => w.eventId),
-        sorted.map((w) => JSON.stringify(resultToStored(w.result))),
-        sorted.map((w) => JSON.stringify(w.metadata)),
-      ],
-      true,
-    )) as { affected?: number };
-    return result.affected ?? 0;
-  }
-
-  /** One statement for the whole batch: the ledger trigger checks zero-sum and moves the balances. */
-  public async insertEntries(runner: QueryRunner, writes: TransactionWrite[]): Promise<void> {
-    const entries = writes.flatMap((write) =>
-      write.entries.map((entry) => [write.id, entry.accountId, write.currency, entry.amount.toString()]),
-    );
-    if (entries.length === 0) return;
-    await runner.query(
-      `INSERT INTO ledger_entries (transaction_id, account_id, currency, amount)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::char(3)[], $4::bigint[])`,
-      [0, 1, 2, 3].map((column) => entries.map((entry) => entry[column])),
-    );
+  /** Transactions, entries and outbox events of the batch in one statement; returns how many transactions were new. */
+  public insertBatch(runner: QueryRunner, writes: TransactionWrite[]): Promise<number> {
+    return insertBatch(runner, writes);
   }
 
   public async insertHolds(runner: QueryRunner, writes: TransactionWrite[]): Promise<void> {
@@ -204,42 +186,16 @@ export class LedgerRepository {
   }
 }
 
-function compareKeys(a: Idempotency, b: Idempotency): number {
-  if (a.scope !== b.scope) return a.scope < b.scope ? -1 : 1;
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-}
-
-export function resultToStored(result: LedgerResult): StoredResult {
-  const { balances } = result;
+function knownFromRow(row: TransactionRow): KnownTransaction & { idempotency: Idempotency } {
   return {
-    transactionId: result.transactionId,
-    transactionType: result.transactionType,
-    walletId: result.walletId,
-    ...(result.holdId ? { holdId: result.holdId } : {}),
-    balances: {
-      cash: balances.cash.toString(),
-      bonus: balances.bonus.toString(),
-      held: balances.held.toString(),
-      available: balances.available.toString(),
-      currency: balances.currency,
-    },
-  };
-}
-
-export function resultFromStored(stored: StoredResult): LedgerResult {
-  const { balances } = stored;
-  return {
-    transactionId: stored.transactionId,
-    transactionType: stored.transactionType,
-    walletId: stored.walletId,
-    ...(stored.holdId ? { holdId: stored.holdId } : {}),
-    balances: {
-      cash: BigInt(balances.cash),
-      bonus: BigInt(balances.bonus),
-      held: BigInt(balances.held),
-      available: BigInt(balances.available),
-      currency: balances.currency,
-    },
-    replayed: false,
+    id: row.id,
+    walletId: row.wallet_id,
+    type: row.type,
+    currency: row.currency,
+    amount: BigInt(row.amount),
+    requestHash: row.request_hash,
+    result: resultFromStored(row.result),
+    entries: row.entries.map((entry) => ({ accountId: entry.accountId, amount: BigInt(entry.amount) })),
+    idempotency: { scope: row.scope, key: row.key },
   };
 }

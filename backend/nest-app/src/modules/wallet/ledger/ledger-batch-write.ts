@@ -1,0 +1,83 @@
+import type { QueryRunner } from 'typeorm';
+import { outboxColumns } from '../../../infra/outbox/outbox.writer';
+import type { TransactionWrite } from './ledger-state';
+import type { Idempotency } from './ledger.types';
+import { resultToStored } from './ledger-result';
+import { runPrepared, type PreparedStatement } from './prepared-statement';
+
+/**
+ * One statement, one round trip, for everything a batch writes in the common case: its transactions,
+ * their entries (the statement-level trigger checks zero-sum and moves the balances at the end of the
+ * statement) and their outbox events (in batch order, so positions follow each wallet's commit order).
+ * A transaction whose idempotency key a concurrent batch took is skipped with its entries and events;
+ * the caller compares the count and re-runs the batch (ADR 0010).
+ */
+const INSERT_BATCH: PreparedStatement = {
+  name: 'ledger_insert_batch_v1',
+  text: `
+    WITH tx AS (
+      INSERT INTO ledger_transactions (id, wallet_id, type, currency, amount, idempotency_scope, idempotency_key,
+                                       request_hash, reverses_transaction_id, hold_id, event_id, result, metadata)
+      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::char(3)[], $5::bigint[], $6::text[], $7::text[],
+                           $8::char(64)[], $9::uuid[], $10::uuid[], $11::uuid[], $12::jsonb[], $13::jsonb[])
+      ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING
+      RETURNING id),
+    entries AS (
+      INSERT INTO ledger_entries (transaction_id, account_id, currency, amount)
+      SELECT e.transaction_id, e.account_id, e.currency, e.amount
+        FROM unnest($14::uuid[], $15::uuid[], $16::char(3)[], $17::bigint[]) AS e(transaction_id, account_id, currency, amount)
+       WHERE e.transaction_id = ANY (ARRAY(SELECT id FROM tx))),
+    events AS (
+      INSERT INTO outbox_events (id, stream, event_type, aggregate_id, envelope)
+      SELECT o.id, o.stream, o.event_type, o.aggregate_id, o.envelope
+        FROM unnest($18::uuid[], $19::text[], $20::text[], $21::text[], $22::jsonb[], $23::uuid[]) WITH ORDINALITY
+             AS o(id, stream, event_type, aggregate_id, envelope, transaction_id, ord)
+       WHERE o.transaction_id = ANY (ARRAY(SELECT id FROM tx))
+       ORDER BY o.ord)
+    SELECT count(*)::int AS inserted FROM tx`,
+};
+
+/** Writes the batch's transactions, entries and events; returns how many transactions were new. */
+export async function insertBatch(runner: QueryRunner, writes: TransactionWrite[]): Promise<number> {
+  // Sorted by key, so that two batches waiting on each other's uncommitted keys always wait in one order.
+  const sorted = [...writes].sort((a, b) => compareKeys(a.command.idempotency, b.command.idempotency));
+  const entries = writes.flatMap((write) =>
+    write.entries.map((entry) => ({ transactionId: write.id, currency: write.currency, ...entry })),
+  );
+  const eventOwners = writes.flatMap((write) => write.events.map(() => write.id));
+  const events = outboxColumns(
+    'wallet',
+    writes.flatMap((write) => write.events),
+  );
+  const { rows } = await runPrepared<{ inserted: number }>(runner, INSERT_BATCH, [
+    sorted.map((w) => w.id),
+    sorted.map((w) => w.walletId),
+    sorted.map((w) => w.type),
+    sorted.map((w) => w.currency),
+    sorted.map((w) => w.amount.toString()),
+    sorted.map((w) => w.command.idempotency.scope),
+    sorted.map((w) => w.command.idempotency.key),
+    sorted.map((w) => w.requestHash),
+    sorted.map((w) => w.reversesTransactionId),
+    sorted.map((w) => w.holdId),
+    sorted.map((w) => w.eventId),
+    sorted.map((w) => JSON.stringify(resultToStored(w.result))),
+    sorted.map((w) => JSON.stringify(w.metadata)),
+    entries.map((entry) => entry.transactionId),
+    entries.map((entry) => entry.accountId),
+    entries.map((entry) => entry.currency),
+    entries.map((entry) => entry.amount.toString()),
+    events.ids,
+    events.streams,
+    events.types,
+    events.aggregateIds,
+    events.envelopes,
+    eventOwners,
+  ]);
+  return rows[0]?.inserted ?? 0;
+}
+
+function compareKeys(a: Idempotency, b: Idempotency): number {
+  if (a.scope !== b.scope) return a.scope < b.scope ? -1 : 1;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}

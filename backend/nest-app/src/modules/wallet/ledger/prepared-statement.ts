@@ -1,0 +1,36 @@
+import type { PoolClient, QueryResultRow } from 'pg';
+import type { QueryRunner } from 'typeorm';
+
+/**
+ * A named server-side prepared statement. node-postgres parses it once per connection and then only
+ * binds and executes it, and PostgreSQL may keep its plan: the ledger's hot statements are large
+ * set-based ones whose parsing and planning cost more than running them (ADR 0010).
+ */
+export interface PreparedStatement {
+  name: string;
+  text: string;
+}
+
+export interface PreparedResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+/** Runs a named statement on the runner's connection (inside its transaction, if one is open). */
+export async function runPrepared<T extends QueryResultRow>(
+  runner: QueryRunner,
+  statement: PreparedStatement,
+  values: unknown[],
+): Promise<PreparedResult<T>> {
+  // TypeORM's PostgreSQL query runner hands out its node-postgres client; its own query() sends unnamed statements.
+  const client = (await runner.connect()) as PoolClient;
+  const result = await client.query<T>({ name: statement.name, text: statement.text, values });
+  return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+}
+
+/** The SQLSTATE of a failed query, from node-postgres directly or wrapped by TypeORM. */
+export function sqlStateOf(error: unknown): string | undefined {
+  const candidate = error as { driverError?: { code?: unknown }; code?: unknown } | null;
+  const code = candidate?.driverError?.code ?? candidate?.code;
+  return typeof code === 'string' ? code : undefined;
+}

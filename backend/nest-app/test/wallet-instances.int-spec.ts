@@ -1,0 +1,124 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { startTestApp } from './support/test-app';
+import { codeOf, expectInvariants, QUIET_WALLET_SETTINGS, walletKit, type WalletKit } from './wallet-test-kit';
+
+/**
+ * Two API instances (two ledger engines, two connection pools) on one database. Batches that share no
+ * account never wait for each other, so one idempotency key used by both at once is decided by the
+ * unique index: the batch write that comes up short is re-run and then finds the key (ADR 0010).
+ */
+describe('wallet ledger across two instances (integration)', () => {
+  let environment: TestEnvironment;
+  let first: NestFastifyApplication;
+  let second: NestFastifyApplication;
+  let a: WalletKit;
+  let b: WalletKit;
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment('walletinstances', QUIET_WALLET_SETTINGS);
+    first = await startTestApp(environment.config);
+    second = await startTestApp(environment.config);
+    a = walletKit(first);
+    b = walletKit(second);
+  });
+
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    await environment?.dispose();
+  });
+
+  it('applies a key raced by two instances on unrelated wallets once, and their batch neighbours once each', async () => {
+    const x = await a.funded(100_000n);
+    const y = await b.funded(100_000n);
+    const rounds = 40;
+    const outcomes = await Promise.all(
+      Array.from({ length: rounds }, async (_, index) => {
+        const key = { scope: 'race', key: `key-${index}` };
+        // Different providers: no shared settlement account, so the two batches hold no common lock.
+        const [onX, onY, neighbourX, neighbourY] = await Promise.all([
+          codeOf(
+            a.wallets.placeBet({
+              wallet: { walletId: x.walletId },
+              currency: 'EUR',
+              provider: 'pa',
+              amount: 10n,
+              idempotency: key,
+            }),
+          ),
+          codeOf(
+            b.wallets.placeBet({
+              wallet: { walletId: y.walletId },
+              currency: 'EUR',
+              provider: 'pb',
+              amount: 20n,
+              idempotency: key,
+            }),
+          ),
+          codeOf(
+            a.wallets.placeBet({
+              wallet: { walletId: x.walletId },
+              currency: 'EUR',
+              provider: 'pa',
+              amount: 1n,
+              idempotency: a.key(),
+            }),
+          ),
+          codeOf(
+            b.wallets.placeBet({
+              wallet: { walletId: y.walletId },
+              currency: 'EUR',
+              provider: 'pb',
+              amount: 1n,
+              idempotency: b.key(),
+            }),
+          ),
+        ]);
+        return { onX, onY, neighbourX, neighbourY };
+      }),
+    );
+    for (const outcome of outcomes) {
+      expect([outcome.onX, outcome.onY].sort()).toEqual(['IDEMPOTENCY_KEY_REUSED', 'ok']);
+      expect(outcome.neighbourX).toBe('ok');
+      expect(outcome.neighbourY).toBe('ok');
+    }
+    const wonByX = outcomes.filter((outcome) => outcome.onX === 'ok').length;
+    const cashOf = async (walletId: string): Promise<bigint> => (await a.wallets.wallet(walletId)).balances.cash;
+    expect(await cashOf(x.walletId)).toBe(100_000n - 10n * BigInt(wonByX) - 1n * BigInt(rounds));
+    expect(await cashOf(y.walletId)).toBe(100_000n - 20n * BigInt(rounds - wonByX) - 1n * BigInt(rounds));
+    const [counts] = (await a.dataSource.query(
+      `SELECT (SELECT count(*) FROM ledger_transactions WHERE idempotency_scope = 'race')::int AS raced,
+              (SELECT count(*) FROM ledger_transactions)::int AS transactions,
+              (SELECT count(*) FROM outbox_events WHERE stream = 'wallet')::int AS events`,
+    )) as { raced: number; transactions: number; events: number }[];
+    expect(counts?.raced).toBe(rounds);
+    // Exactly one event per committed transaction: a skipped duplicate wrote neither entries nor events.
+    expect(counts?.events).toBe(counts?.transactions);
+    await expectInvariants(a);
+  });
+
+  it('keeps a wallet’s events in commit order when both instances write to it', async () => {
+    const { walletId } = await a.funded(10_000n);
+    await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        (index % 2 === 0 ? a : b).wallets.placeBet({
+          wallet: { walletId },
+          currency: 'EUR',
+          provider: 'hub88',
+          amount: 7n,
+          idempotency: { scope: 'order', key: randomUUID() },
+        }),
+      ),
+    );
+    const rows = (await a.dataSource.query(
+      `SELECT envelope->'payload'->'balanceAfter'->>'cash' AS cash FROM outbox_events
+        WHERE aggregate_id = $1 AND event_type = 'wallet.transaction.completed' ORDER BY position`,
+      [walletId],
+    )) as { cash: string }[];
+    const cash = rows.map((row) => BigInt(row.cash));
+    // Deposit first, then 30 bets of 7: each event's balance is 7 below the one before it.
+    expect(cash).toEqual(Array.from({ length: 31 }, (_, index) => 10_000n - 7n * BigInt(index)));
+  });
+});

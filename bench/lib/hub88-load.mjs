@@ -1,0 +1,243 @@
+/* global process, Buffer, URL, fetch, performance, setTimeout */
+// The HTTP method of the wallet benchmark: Hub88's seamless-wallet calls against a nest-app process.
+// This script plays Hub88: a stand-in for its Games API (the game module launches games through it and
+// hands it each session token), and a load generator that signs each wallet call with the test key pair of
+// /work/shared/reference/hub88-signature-vectors (RSA-SHA256 over the exact compact-JSON bytes sent).
+import { randomUUID, createPrivateKey, sign } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import { join } from 'node:path';
+import { BIN, CLIENTS, ROOT, SECONDS, psql, spawnNode } from './bench-support.mjs';
+
+const VECTORS = process.env.HUB88_VECTORS_DIR ?? '/work/shared/reference/hub88-signature-vectors';
+const DIST = join(ROOT, 'backend', 'nest-app', 'dist');
+const GAME = { game_code: 'bench_slot', name: 'Bench Slot', category: 'slots', rtp: 96, demo_game_support: false };
+const BET = 100_000; // Hub88 amounts are ×100000: 1.00 EUR
+const WIN = 50_000;
+
+/** True when the build has the game module's Hub88 wallet endpoints (and the seeding CLI). */
+export async function hub88Available() {
+  return (
+    existsSync(join(DIST, 'modules', 'game', 'hub88', 'hub88-wallet.controller.js')) &&
+    existsSync(join(BIN, 'wallet-bench-seed.js')) &&
+    existsSync(join(VECTORS, 'private.pem'))
+  );
+}
+
+/** The Hub88 Games API as far as a launch needs it: the game list, and a URL for each launch (its token kept). */
+async function startGamesApi() {
+  const tokens = new Map();
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.url === '/operator/generic/v2/game/list') return res.end(JSON.stringify([GAME]));
+      if (req.url === '/operator/generic/v2/game/url') {
+        if (body.user && body.token) tokens.set(body.user, body.token);
+        return res.end(JSON.stringify({ url: `https://games.example.test/${body.game_code}?t=${tokens.size}` }));
+      }
+      res.writeHead(404).end('{}');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, tokens, close: () => server.close() };
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitReady(base, app) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${base}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await app.stop();
+  throw new Error('nest-app did not become ready');
+}
+
+/** Every call of the timed phase, signed beforehand: bet then win, `rounds` rounds per client. */
+function presign(players, gameCode, rounds) {
+  const key = createPrivateKey(readFileSync(join(VECTORS, 'private.pem')));
+  const call = (path, fields) => {
+    const raw = Buffer.from(JSON.stringify({ ...fields, request_uuid: randomUUID() }));
+    return { path, raw, signature: sign('sha256', raw, key).toString('base64') };
+  };
+  return Array.from({ length: CLIENTS }, (_, client) =>
+    Array.from({ length: rounds }, (_, round) => {
+      const player = players[(client + round * CLIENTS) % players.length];
+      const bet = randomUUID();
+      const common = {
+        user: player.userId,
+        token: player.token,
+        round: `r-${bet}`,
+        reward_uuid: null,
+        is_free: false,
+        is_supplier_promo: false,
+        game_code: gameCode,
+        currency: 'EUR',
+        bet: null,
+        meta: null,
+      };
+      return [
+        call('transaction/bet', {
+          ...common,
+          transaction_uuid: bet,
+          supplier_transaction_id: `s-${bet}`,
+          round_closed: false,
+          amount: BET,
+        }),
+        call('transaction/win', {
+          ...common,
+          transaction_uuid: randomUUID(),
+          supplier_transaction_id: `s-w-${bet}`,
+          reference_transaction_uuid: bet,
+          round_closed: true,
+          amount: WIN,
+        }),
+      ];
+    }).flat(),
+  );
+}
+
+function post(agent, port, call) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/api/v1/providers/hub88/${call.path}`,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': call.raw.length,
+          'x-hub88-signature': call.signature,
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ http: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(call.raw);
+  });
+}
+
+/** Each client sends its calls one after another; no new round starts after `seconds`. */
+async function drive(port, calls, limitSeconds = Infinity) {
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const latencies = [];
+  const refused = {};
+  const started = performance.now();
+  const deadline = started + limitSeconds * 1000;
+  await Promise.all(
+    calls.map(async (queue) => {
+      for (const [index, call] of queue.entries()) {
+        if (index % 2 === 0 && performance.now() >= deadline) break;
+        const begin = performance.now();
+        const { http, body } = await post(agent, port, call);
+        if (http === 200 && body.status === 'RS_OK') latencies.push(performance.now() - begin);
+        else refused[`${http} ${body.status}`] = (refused[`${http} ${body.status}`] ?? 0) + 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { latencies, refused, seconds };
+}
+
+function figuresOf({ latencies, refused, seconds }) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (fraction) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
+  const round = (value) => Math.round(value * 100) / 100;
+  return {
+    transactions: sorted.length,
+    refused: Object.values(refused).reduce((sum, n) => sum + n, 0),
+    refusedByStatus: refused,
+    seconds: round(seconds),
+    transactionsPerSecond: round(sorted.length / seconds),
+    latencyMs: { p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(sorted.at(-1) ?? 0) },
+  };
+}
+
+/**
+ * Seeds players through the game module, starts nest-app (HTTP, relay off), and drives bet-then-win
+ * rounds for BENCH_SECONDS, from calls signed beforehand: enough for that long at `expectedRate`
+ * (pgbench's rate) transactions/s; a faster API would run out early and report the shorter time.
+ */
+export async function runHub88Load(env, run, expectedRate, waitForQuietOutbox) {
+  const gamesApi = await startGamesApi();
+  const port = await freePort();
+  const appEnv = {
+    ...env,
+    API_PORT: String(port),
+    HUB88_PUBLIC_KEY_FILE: join(VECTORS, 'public.pem'),
+    HUB88_OPERATOR_PRIVATE_KEY_FILE: join(VECTORS, 'private.pem'),
+    HUB88_OPERATOR_ID: '1',
+    HUB88_API_URL: gamesApi.url,
+    GAME_CATALOG_SYNC_INTERVAL_SECONDS: '0',
+    GAME_KYC_DEPOSIT_THRESHOLD: '1000000000',
+    WALLET_USER_CONSUMER_ENABLED: 'false',
+  };
+  try {
+    const seed = spawnNode(join(BIN, 'wallet-bench-seed.js'), ['--players', run === 'hot' ? '1' : '1000'], appEnv);
+    const line = (await seed.finished).split('\n').find((candidate) => candidate.startsWith('{"seeded"'));
+    if (!line) throw new Error('wallet-bench-seed printed nothing');
+    const { gameCode, userIds } = JSON.parse(line).seeded;
+    const players = userIds.map((userId) => ({ userId, token: gamesApi.tokens.get(userId) }));
+    if (players.some((player) => !player.token)) throw new Error('a launch did not reach the Games API stand-in');
+    const rounds = Math.ceil((SECONDS * expectedRate) / (2 * CLIENTS));
+    const signing = performance.now();
+    const calls = presign(players, gameCode, rounds);
+    const signedIn = Math.round(performance.now() - signing) / 1000;
+    // BENCH_APP_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the API process alone.
+    const nodeOptions = process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {};
+    const app = spawnNode(join(DIST, 'main.js'), [], { ...appEnv, ...nodeOptions });
+    try {
+      await waitReady(`http://127.0.0.1:${port}`, app);
+      await waitForQuietOutbox();
+      // A few rounds first, so that connections, prepared statements and caches are warm, as in service.
+      await drive(port, presign(players, gameCode, 2));
+      const commits = () =>
+        Number(
+          psql(
+            `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`,
+            new URL(env.DATABASE_URL).pathname.slice(1),
+          ),
+        );
+      const commitsBefore = commits();
+      const figures = figuresOf(await drive(port, calls, SECONDS));
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // statistics are flushed about once a second
+      const databaseCommitsPerTransaction = Math.round(((commits() - commitsBefore) / figures.transactions) * 10) / 10;
+      const peakRssMb = app.peakRssMb();
+      return {
+        ...figures,
+        peakRssMb,
+        roundsPerClient: rounds,
+        presignSeconds: signedIn,
+        databaseCommitsPerTransaction,
+      };
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    gamesApi.close();
+  }
+}

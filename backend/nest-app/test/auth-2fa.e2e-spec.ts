@@ -1,9 +1,8 @@
-import { generateSync } from '@otplib/totp';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { base32, nodeCrypto } from '../src/modules/auth/two-factor/otp-plugins';
 import { bearer, readEmailCode, requestEmailCode, signIn, uniqueEmail, type SignedIn } from './support/sign-in';
 import { startTestApp } from './support/test-app';
+import { totpCode, waitForFreshStep } from './support/totp';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 
 interface ErrorBody {
@@ -14,24 +13,6 @@ interface SignInBody {
   refreshToken?: string;
   mfaRequired?: boolean;
   mfaToken?: string;
-}
-
-/** TOTP as an authenticator app computes it (reference auth.md: SHA1, 6 digits, 30 s). `offset` in steps. */
-function totpCode(secret: string, offset = 0): string {
-  return generateSync({
-    secret,
-    epoch: Math.floor(Date.now() / 1000) + offset * 30,
-    digits: 6,
-    period: 30,
-    crypto: nodeCrypto,
-    base32,
-  });
-}
-
-/** Waits for a new 30 s step when the current one ends soon, so ±1-step codes stay in the window. */
-async function waitForFreshStep(): Promise<void> {
-  const left = 30 - ((Date.now() / 1000) % 30);
-  if (left < 10) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 200));
 }
 
 describe('auth: two-factor authentication (e2e)', () => {

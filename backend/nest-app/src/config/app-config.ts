@@ -279,10 +279,13 @@ export class AppConfig extends PlatformSettings {
   @Matches(/^(0|[1-9]\d{0,17})$/)
   public WITHDRAWAL_APPROVAL_THRESHOLD = '100000';
 
-  /** Withdrawals need a recent step-up 2FA check of the session (auth module, MFA_STEP_UP_TTL_SECONDS). */
+  /**
+   * A player who has 2FA must confirm it again (step-up, within MFA_STEP_UP_TTL_SECONDS) before a
+   * withdrawal; players without a second factor are not asked.
+   */
   @BooleanSetting()
   @IsBoolean()
-  public WITHDRAWAL_STEP_UP_REQUIRED = false;
+  public WITHDRAWAL_STEP_UP_REQUIRED = true;
 
   /** Cumulative deposits (EUR minor units) past which verified KYC is needed before more (4AMLD Art. 11(d)). */
   @Matches(/^(0|[1-9]\d{0,17})$/)

@@ -4,6 +4,7 @@ import type { AuthenticatedUser } from '../../../common/auth/authenticated-user'
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { SessionStore } from '../sessions/session.store';
+import { TwoFactorRepository } from './two-factor.repository';
 
 /**
  * For other modules (withdrawals, security settings): has the caller's session passed a second
@@ -15,7 +16,16 @@ export class StepUpService {
     private readonly sessions: SessionStore,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly factors: TwoFactorRepository,
   ) {}
+
+  /**
+   * Step-up for players who have a second factor: they must have confirmed it recently. A player
+   * without one passes (there is nothing to step up with); enrolment is encouraged elsewhere.
+   */
+  public async assertRecentMfaIfEnrolled(user: AuthenticatedUser): Promise<void> {
+    if (await this.factors.isAnyFactorEnabled(user.userId)) await this.assertRecentMfa(user);
+  }
 
   public async assertRecentMfa(user: AuthenticatedUser): Promise<void> {
     const session = await this.sessions.get(user.sessionId);

@@ -39,7 +39,7 @@ export class PaymentGates {
 
   public async assertCanWithdraw(user: AuthenticatedUser, currency: string): Promise<void> {
     await this.assertKyc(user.userId, 'withdrawal');
-    if (this.config.WITHDRAWAL_STEP_UP_REQUIRED) await this.stepUp.assertRecentMfa(user);
+    if (this.config.WITHDRAWAL_STEP_UP_REQUIRED) await this.stepUp.assertRecentMfaIfEnrolled(user);
     await this.assertHasWallet(user.userId, currency);
   }
 

@@ -75,6 +75,23 @@ describe('wallet API (e2e)', () => {
     expect(wallets.map((wallet) => wallet.balances.currency)).toEqual(['USD']);
   });
 
+  it('opens a wallet in the new currency when a player changes currency before depositing', async () => {
+    const newcomer = await signIn(app);
+    const wallets = async (): Promise<string[]> =>
+      (await kit.wallets.walletsOfUser(newcomer.userId)).map((wallet) => wallet.balances.currency).sort();
+    await eventually(async () => (await wallets()).length === 1, 20_000);
+    const changed = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/users/me',
+      headers: bearer(newcomer.accessToken),
+      payload: { currency: 'GBP' },
+    });
+    expect(changed.statusCode).toBe(200);
+    // user.currency.changed goes out through the outbox and the relay; the wallet module consumes it.
+    await eventually(async () => (await wallets()).includes('GBP'), 20_000);
+    expect(await wallets()).toEqual(['EUR', 'GBP']);
+  });
+
   it('lists the player’s transactions newest first, by type and date, a cursor page at a time', async () => {
     const currency = (await myWallets())[0]?.currency ?? 'EUR';
     const base = { wallet: { walletId }, currency, provider: 'hub88' };

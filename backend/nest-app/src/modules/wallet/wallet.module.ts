@@ -11,7 +11,7 @@ import { SettleWinHandler } from './commands/settle-win.command';
 import { LedgerEngine } from './ledger/ledger-engine';
 import { LedgerLoader } from './ledger/ledger-loader';
 import { LedgerRepository } from './ledger/ledger.repository';
-import { UserRegisteredConsumer } from './user-registered.consumer';
+import { UserEventsConsumer } from './user-events.consumer';
 import { WalletAdminController } from './wallet-admin.controller';
 import { WalletController } from './wallet.controller';
 import { WalletDirectory } from './wallet.directory';
@@ -43,7 +43,7 @@ const COMMAND_HANDLERS = [
     WalletRepository,
     WalletService,
     WalletVerifier,
-    UserRegisteredConsumer,
+    UserEventsConsumer,
   ],
   exports: [WalletService, WalletVerifier],
 })

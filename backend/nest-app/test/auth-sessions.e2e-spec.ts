@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataCheckString } from '../src/modules/auth/telegram/telegram-verification';
-import { bearer, signIn, uniqueEmail, userIdOf } from './support/sign-in';
+import { bearer, signIn, signInAsStaff, uniqueEmail, userIdOf } from './support/sign-in';
 import { startTestApp } from './support/test-app';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 
@@ -36,10 +36,11 @@ describe('auth: refresh rotation, sessions and Telegram (e2e)', () => {
   let environment: TestEnvironment;
   let app: NestFastifyApplication;
   const now = (): number => Math.floor(Date.now() / 1000);
+  const adminEmail = uniqueEmail('admin');
 
   beforeAll(async () => {
     environment = await createTestEnvironment('authsessions', {
-      ADMIN_EMAIL: uniqueEmail('admin'),
+      ADMIN_EMAIL: adminEmail,
       TELEGRAM_BOT_TOKEN: BOT_TOKEN,
     });
     app = await startTestApp(environment.config);
@@ -75,6 +76,29 @@ describe('auth: refresh rotation, sessions and Telegram (e2e)', () => {
       .get(DataSource)
       .query(`SELECT kind, user_id FROM security_events WHERE kind = 'refresh_token.reused'`);
     expect(events).toEqual([{ kind: 'refresh_token.reused', user_id: first.userId }]);
+  });
+
+  it('shows security events to risk staff, by kind or by player, and to nobody else', async () => {
+    const player = await signIn(app);
+    await refresh(player.refreshToken);
+    await refresh(player.refreshToken); // reuse of a rotated token
+    const risk = await signInAsStaff(app, adminEmail, 'risk');
+    const read = (query: string, accessToken: string) =>
+      app.inject({ method: 'GET', url: `/api/v1/admin/security-events${query}`, headers: bearer(accessToken) });
+
+    const reused = await read('?kind=refresh_token.reused', risk.accessToken);
+    expect(reused.statusCode).toBe(200);
+    const items = reused.json<{ items: { kind: string; userId: string; ip: string | null }[] }>().items;
+    expect(items.map((item) => item.kind)).toEqual(items.map(() => 'refresh_token.reused'));
+    expect(items.some((item) => item.userId === player.userId)).toBe(true);
+
+    const ofPlayer = await read(`?userId=${player.userId}`, risk.accessToken);
+    const kinds = ofPlayer.json<{ items: { kind: string }[] }>().items.map((item) => item.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['sign_in.succeeded', 'refresh_token.reused']));
+
+    // (The player's own session died with the reuse; another player is signed in to be refused.)
+    expect((await read('', (await signIn(app)).accessToken)).statusCode).toBe(403);
+    expect((await read('?kind=not.a.kind', risk.accessToken)).json<ErrorBody>().error.code).toBe('VALIDATION_FAILED');
   });
 
   it('refuses an unknown refresh token', async () => {

@@ -21,6 +21,7 @@ import { RolesGuard } from './guards/roles.guard';
 import { SecuritySettingsGuard } from './guards/security-settings.guard';
 import { StepUpGuard } from './guards/step-up.guard';
 import { AdminRolesController } from './roles/admin-roles.controller';
+import { SecurityEventsAdminController } from './security-events/security-events-admin.controller';
 import { RoleAdminService } from './roles/role-admin.service';
 import { SecurityEventRepository } from './security-events/security-event.repository';
 import { AccessTokenService } from './sessions/access-token.service';
@@ -72,6 +73,7 @@ export class AuthModule {
         AuthSessionController,
         AuthTwoFactorController,
         AdminRolesController,
+        SecurityEventsAdminController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -1,4 +1,8 @@
+import { QUEUES } from '@casino/contracts';
+import { eventually } from '@casino/platform/testing';
+import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { bearer, readEmailCode, requestEmailCode, signIn, uniqueEmail } from './support/sign-in';
 import { startTestApp } from './support/test-app';
@@ -43,6 +47,20 @@ describe('auth: email codes, guards and roles (e2e)', () => {
     });
     expect(sessions.statusCode).toBe(200);
     expect(await verify(email, code).then((r) => r.json<ErrorBody>().error.code)).toBe('AUTH_CODE_INVALID');
+  });
+
+  it('keeps no sent code in Redis: the mail job carrying it is deleted once the mail is sent', async () => {
+    const email = uniqueEmail();
+    await requestEmailCode(app, email);
+    const code = await readEmailCode(email);
+    const mail = app.get<Queue>(getQueueToken(QUEUES.MAIL));
+    const jobsWithCode = async (): Promise<number> =>
+      (await mail.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed'])).filter((job) =>
+        JSON.stringify(job.data).includes(code),
+      ).length;
+    // The job may still be finishing when MailDev already has the mail; then it must disappear.
+    await eventually(async () => (await jobsWithCode()) === 0, 5_000);
+    expect(await mail.getCompletedCount()).toBe(0);
   });
 
   it('answers 202 for any address and 429 with Retry-After for a second code within a minute', async () => {

@@ -63,6 +63,45 @@ describe('auth: email codes, guards and roles (e2e)', () => {
     expect(await mail.getCompletedCount()).toBe(0);
   });
 
+  it('records the consents given at sign-up; an outdated version is refused before the code is spent', async () => {
+    const email = uniqueEmail('consents');
+    await requestEmailCode(app, email);
+    const code = await readEmailCode(email);
+    const current = (kind: string, granted = true) => ({ kind, version: '1', granted });
+
+    const outdated = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/email/verify',
+      payload: { email, code, consents: [{ kind: 'terms', version: '0', granted: true }] },
+    });
+    expect(outdated.statusCode).toBe(409);
+    expect(outdated.json<ErrorBody>().error.code).toBe('CONSENT_VERSION_OUTDATED');
+    const accounts = await app.get(DataSource).query(`SELECT id FROM users WHERE email = $1`, [email]);
+    expect(accounts).toEqual([]);
+
+    const signedUp = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/email/verify',
+      payload: { email, code, consents: [current('terms'), current('privacy'), current('marketing', false)] },
+    });
+    expect(signedUp.statusCode).toBe(200);
+    const consents = await app.inject({
+      method: 'GET',
+      url: '/api/v1/users/me/consents',
+      headers: bearer(signedUp.json<{ accessToken: string }>().accessToken),
+    });
+    const byKind = Object.fromEntries(
+      consents
+        .json<{
+          consents: { kind: string; granted: boolean; acceptedVersion: string | null; actionNeeded: boolean }[];
+        }>()
+        .consents.map((consent) => [consent.kind, consent]),
+    );
+    expect(byKind['terms']).toMatchObject({ granted: true, acceptedVersion: '1', actionNeeded: false });
+    expect(byKind['privacy']).toMatchObject({ granted: true, acceptedVersion: '1', actionNeeded: false });
+    expect(byKind['marketing']).toMatchObject({ granted: false });
+  });
+
   it('answers 202 for any address and 429 with Retry-After for a second code within a minute', async () => {
     const email = uniqueEmail('unknown');
     await requestEmailCode(app, email);

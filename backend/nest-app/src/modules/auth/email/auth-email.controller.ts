@@ -32,6 +32,6 @@ export class AuthEmailController {
   @ApiOperation({ summary: 'Sign in (or up) with the emailed code' })
   @ApiOkResponse({ type: SignInResultDto })
   public verify(@Body() body: EmailVerifyDto, @Origin() origin: RequestOrigin): Promise<SignInResultDto> {
-    return this.emailSignIn.verify(body.email, body.code, origin);
+    return this.emailSignIn.verify(body.email, body.code, origin, body.consents);
   }
 }

@@ -1,6 +1,8 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { Mailer } from '../../../infra/mail/mailer';
+import { ConsentsService } from '../../user/consents/consents.service';
+import type { ConsentDecisionDto } from '../../user/consents/dto/consents.dto';
 import { UserDirectory, type RequestOrigin } from '../../user/user-directory';
 import { AuthHasher } from '../auth-hasher';
 import { newSixDigitCode, OneTimeCodeStore } from '../codes/one-time-code.store';
@@ -20,6 +22,7 @@ export class EmailSignInService {
     private readonly users: UserDirectory,
     private readonly signIn: SignInService,
     private readonly events: SecurityEventRepository,
+    private readonly consents: ConsentsService,
   ) {}
 
   /** Sends a code to any address, known or not (the answer is the same); one per address per minute. */
@@ -47,8 +50,17 @@ export class EmailSignInService {
     }
   }
 
-  /** Checks the code; the player is created on first use with the email confirmed. */
-  public async verify(rawEmail: string, code: string, origin: RequestOrigin): Promise<SignInResult> {
+  /**
+   * Checks the code; the player is created on first use with the email confirmed, and the consents
+   * given with it (sign-up) are recorded. Consents are validated before the code is spent.
+   */
+  public async verify(
+    rawEmail: string,
+    code: string,
+    origin: RequestOrigin,
+    consents: ConsentDecisionDto[] = [],
+  ): Promise<SignInResult> {
+    this.consents.assertValidDecisions(consents);
     const email = normaliseEmail(rawEmail);
     const subject = this.hasher.hash('address', email);
     const check = await this.codes.check('email', subject, this.codeHash(email, code));
@@ -70,6 +82,7 @@ export class EmailSignInService {
       );
     }
     const { account } = await this.users.findOrRegisterByEmail(email, origin);
+    if (consents.length > 0) await this.consents.record(account.id, consents, origin);
     return this.signIn.complete(account, 'email', origin);
   }
 

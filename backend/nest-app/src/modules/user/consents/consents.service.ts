@@ -58,6 +58,23 @@ export class ConsentsService {
 
   /** Records decisions on the current versions; terms and privacy can only be accepted (closing the account withdraws them). */
   public async record(userId: string, decisions: ConsentDecisionDto[], origin: RequestOrigin): Promise<ConsentsDto> {
+    this.assertValidDecisions(decisions);
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      for (const decision of decisions) {
+        await this.consents.append(manager, userId, {
+          ...decision,
+          ip: origin.ip,
+          userAgent: origin.userAgent,
+          recordedAt: now,
+        });
+      }
+    });
+    return this.list(userId);
+  }
+
+  /** Refuses decisions on an outdated version, or refusing a required consent; nothing is recorded then. */
+  public assertValidDecisions(decisions: ConsentDecisionDto[]): void {
     for (const decision of decisions) {
       const currentVersion = this.currentVersion(decision.kind);
       if (decision.version !== currentVersion) {
@@ -72,18 +89,6 @@ export class ConsentsService {
         });
       }
     }
-    const now = this.clock.now();
-    await this.dataSource.transaction(async (manager) => {
-      for (const decision of decisions) {
-        await this.consents.append(manager, userId, {
-          ...decision,
-          ip: origin.ip,
-          userAgent: origin.userAgent,
-          recordedAt: now,
-        });
-      }
-    });
-    return this.list(userId);
   }
 
   /** Withdraws marketing consent (self-exclusion takes a player out of marketing at once). */

@@ -141,6 +141,8 @@ export class WalletStates {
       .query(`UPDATE game_sessions SET last_activity_at = last_activity_at - interval '1 day' WHERE user_id = $1`, [
         values.user,
       ]);
+    // The wallet calls' session cache keeps a session for a few seconds (ADR 0011): drop the stale copy.
+    this.app.get(GameSessionsService).forgetCachedSessions();
     return values;
   }
 

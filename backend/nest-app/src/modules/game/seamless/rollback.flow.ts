@@ -76,6 +76,7 @@ export class RollbackFlow {
           status: 'applied',
           fingerprint: null,
           roundId: null,
+          round: null,
           roundClosed: false,
         },
         manager,

@@ -21,6 +21,7 @@ import type {
 import {
   GameTransactionsRepository,
   type GameTransactionRow,
+  type NewGameTransaction,
   type StoredWalletCommand,
 } from './game-transactions.repository';
 import { RollbackFlow } from './rollback.flow';
@@ -83,7 +84,10 @@ export class SeamlessWalletService {
     const resolved = await this.sessions.resolve(query);
     if (!resolved.ok) return { ok: false, failure: resolved.failure };
     const { userId, currency } = resolved.session;
-    if (query.gameCode !== null && !(await this.transactions.gameExists(query.provider.id, query.gameCode))) {
+    if (
+      query.gameCode !== null &&
+      !(await this.transactions.gameExists(query.provider.id, query.gameCode, this.clock.now().getTime()))
+    ) {
       return { ok: false, failure: 'INVALID_GAME', balance: await this.currentBalance(userId, currency) };
     }
     return { ok: true, replayed: false, ...(await this.currentBalance(userId, currency)) };
@@ -100,7 +104,9 @@ export class SeamlessWalletService {
     });
     if (command.transactionId.length > MAX_EXTERNAL_ID_LENGTH) return refuse('INVALID_REQUEST');
     if (command.currency !== currency) return refuse('WRONG_CURRENCY');
-    if (!(await this.transactions.gameExists(command.provider.id, command.gameCode))) return refuse('INVALID_GAME');
+    const now = this.clock.now().getTime();
+    if (!(await this.transactions.gameExists(command.provider.id, command.gameCode, now)))
+      return refuse('INVALID_GAME');
     const fingerprint = fingerprintOf(command, userId);
     const walletCommand: StoredWalletCommand = {
       type: 'bet',
@@ -112,7 +118,7 @@ export class SeamlessWalletService {
       metadata: this.metadataOf(command),
     };
     const claimed = await this.transactions.claim({
-      ...(await this.rowBase(command, userId, sessionId, currency, fingerprint)),
+      ...this.rowBase(command, userId, sessionId, currency, fingerprint),
       kind: 'bet',
       amount: command.amount,
       isFree: command.isFree,
@@ -145,43 +151,54 @@ export class SeamlessWalletService {
     if (command.transactionId.length > MAX_EXTERNAL_ID_LENGTH) return refuse('INVALID_REQUEST');
     if (command.currency !== currency) return refuse('WRONG_CURRENCY');
     const fingerprint = fingerprintOf(command, userId);
-    const known = await this.transactions.find(command.provider.id, command.transactionId);
-    if (known) return this.replay(command, fingerprint, userId, currency);
-    if (command.referenceTransactionId !== null) {
-      await this.settled(command.provider, command.referenceTransactionId);
+    const row: NewGameTransaction = {
+      ...this.rowBase(command, userId, sessionId, currency, fingerprint),
+      kind: 'win',
+      amount: command.amount,
+      isFree: command.isFree,
+      isPromo: command.isPromo,
+      walletCommand: {
+        type: 'win',
+        ...this.walletKey(command.provider, command.transactionId),
+        userId,
+        currency,
+        amount: command.amount.toString(),
+        toBonus: command.isFree,
+        metadata: this.metadataOf(command),
+      },
+    };
+    const reference = command.referenceTransactionId;
+    if (reference !== null) {
+      // The common case in one statement; a bet still being applied takes the waiting path below.
+      const fast = await this.transactions.claimWin(row, reference);
+      if (fast.claimed) return this.afterWin(command, fast.claimed, userId, currency);
+      if (fast.known) return this.replay(command, fingerprint, userId, currency);
+      if (fast.bet?.status !== 'pending') {
+        const refusal = winRefusal(fast.bet, userId);
+        // Allowed but not inserted: a concurrent duplicate took the id first.
+        return refusal ? refuse(refusal) : this.replay(command, fingerprint, userId, currency);
+      }
+      await this.settled(command.provider, reference);
     }
-    const base = await this.rowBase(command, userId, sessionId, currency, fingerprint);
     const decision = await this.dataSource.transaction(async (manager) => {
-      const reference = command.referenceTransactionId;
       const bet =
         reference === null ? null : await this.transactions.find(command.provider.id, reference, manager, true);
       const refusal = reference === null ? null : winRefusal(bet, userId);
       if (refusal) return { refusal };
-      const claimed = await this.transactions.claim(
-        {
-          ...base,
-          kind: 'win',
-          amount: command.amount,
-          referenceExternalId: reference,
-          isFree: command.isFree,
-          isPromo: command.isPromo,
-          walletCommand: {
-            type: 'win',
-            ...this.walletKey(command.provider, command.transactionId),
-            userId,
-            currency,
-            amount: command.amount.toString(),
-            toBonus: command.isFree,
-            metadata: this.metadataOf(command),
-          },
-        },
-        manager,
-      );
-      return { claimed };
+      return { claimed: await this.transactions.claim(row, manager) };
     });
     if ('refusal' in decision && decision.refusal) return refuse(decision.refusal);
     const claimed = 'claimed' in decision ? decision.claimed : null;
     if (!claimed) return this.replay(command, fingerprint, userId, currency);
+    return this.afterWin(command, claimed, userId, currency);
+  }
+
+  private async afterWin(
+    command: WinCommand,
+    claimed: GameTransactionRow,
+    userId: string,
+    currency: string,
+  ): Promise<GameWalletOutcome> {
     const outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency);
     if (outcome.ok && !outcome.replayed && command.amount > 0n && !command.isFree) {
       await this.responsibleGaming
@@ -208,7 +225,7 @@ export class SeamlessWalletService {
     if (known) return this.replay(command, fingerprint, userId, currency);
     const target = await this.settled(command.provider, command.referenceTransactionId);
     if (target?.status === 'pending') return { ok: false, failure: 'RETRY_LATER' };
-    const base = await this.rowBase(command, userId, sessionId, currency, fingerprint);
+    const base = this.rowBase(command, userId, sessionId, currency, fingerprint);
     const walletCommand: StoredWalletCommand = {
       type: 'rollback',
       ...this.walletKey(command.provider, command.transactionId),
@@ -301,24 +318,14 @@ export class SeamlessWalletService {
     return failure;
   }
 
-  private async rowBase(
+  /** The row's common fields; its round is created by the claim statement itself (`round`). */
+  private rowBase(
     command: TransactionCommand,
     userId: string,
     sessionId: string,
     currency: string,
     fingerprint: string,
-  ): Promise<Parameters<GameTransactionsRepository['claim']>[0]> {
-    const gameCode = command.gameCode;
-    const roundId =
-      command.round !== null && gameCode !== null
-        ? await this.transactions.upsertRound({
-            providerId: command.provider.id,
-            userId,
-            gameCode,
-            providerRoundId: command.round,
-            currency,
-          })
-        : null;
+  ): NewGameTransaction {
     return {
       providerId: command.provider.id,
       externalId: command.transactionId,
@@ -327,9 +334,10 @@ export class SeamlessWalletService {
       fingerprint,
       userId,
       sessionId,
-      roundId,
+      roundId: null,
+      round: command.gameCode !== null ? command.round : null,
       roundClosed: command.roundClosed,
-      gameCode,
+      gameCode: command.gameCode,
       currency,
       amount: null,
       referenceExternalId: command.kind === 'bet' ? null : command.referenceTransactionId,
@@ -360,7 +368,10 @@ export class SeamlessWalletService {
 }
 
 /** Why a win may not settle its bet (§4.3, §4.6), or null when it may. */
-function winRefusal(bet: GameTransactionRow | null, userId: string): GameWalletFailure | null {
+function winRefusal(
+  bet: Pick<GameTransactionRow, 'kind' | 'status' | 'userId'> | null,
+  userId: string,
+): GameWalletFailure | null {
   if (!bet) return 'TRANSACTION_NOT_FOUND';
   if (bet.kind === 'tombstone') return 'TRANSACTION_ROLLED_BACK';
   if (bet.kind !== 'bet' || bet.userId !== userId) return 'TRANSACTION_NOT_FOUND';

@@ -62,6 +62,14 @@ export class WalletDriver {
     providerCode: string,
   ): Promise<void> {
     const now = this.clock.now();
+    if (row.kind !== 'rollback' && !(row.roundId && row.roundClosed)) {
+      // Nothing else to change with it: one autocommit statement (one round trip, ADR 0011).
+      const moved = await this.transactions.transition(row.id, ['pending'], 'applied', this.dataSource.manager, {
+        walletTransactionId: result?.transactionId,
+      });
+      if (!moved) await this.reconcileLostRace(row, result !== null, providerCode);
+      return;
+    }
     const won = await this.dataSource.transaction(async (manager) => {
       // Lock order, as in RollbackFlow: the target first, then the rollback row (else two retries deadlock).
       const target = await this.lockTarget(row, manager);

@@ -23,6 +23,7 @@ import type { ProviderRuntime } from '../providers/provider.types';
 import { ProvidersService } from '../providers/providers.service';
 import type { GameWalletFailure, SessionQuery } from '../seamless/game-wallet.types';
 import { GameSessionsRepository, type GameSessionRow } from './game-sessions.repository';
+import { SESSION_TOUCH_INTERVAL_MS, SessionCache } from './session-cache';
 import { hashSessionToken, newSessionToken } from './session-token';
 
 export interface LaunchInput {
@@ -49,6 +50,7 @@ export type ResolvedSession =
 @Injectable()
 export class GameSessionsService {
   private readonly logger = new Logger(GameSessionsService.name);
+  private readonly cache = new SessionCache();
 
   public constructor(
     private readonly dataSource: DataSource,
@@ -101,17 +103,39 @@ export class GameSessionsService {
    * Idle past the TTL: TOKEN_EXPIRED when `checkExpiry` (balance, bets), accepted otherwise (wins, rollbacks).
    */
   public async resolve(query: SessionQuery): Promise<ResolvedSession> {
-    const session = await this.sessions.findByTokenHash(query.provider.id, hashSessionToken(query.token));
-    if (!session || session.mode !== 'real' || !session.userId || !session.currency)
-      return { ok: false, failure: 'INVALID_TOKEN' };
-    if (query.userId !== null && query.userId !== session.userId) return { ok: false, failure: 'INVALID_TOKEN' };
+    const tokenHash = hashSessionToken(query.token);
+    const cacheKey = `${query.provider.id}:${tokenHash}`;
     const now = this.clock.now();
+    let entry = this.cache.get(cacheKey, now.getTime());
+    if (!entry) {
+      const loaded = await this.sessions.findByTokenHash(query.provider.id, tokenHash);
+      if (!loaded) return { ok: false, failure: 'INVALID_TOKEN' };
+      entry = this.cache.put(cacheKey, loaded, now.getTime());
+    }
+    const session = entry.session;
+    if (session.mode !== 'real' || !session.userId || !session.currency) return { ok: false, failure: 'INVALID_TOKEN' };
+    if (query.userId !== null && query.userId !== session.userId) return { ok: false, failure: 'INVALID_TOKEN' };
     const idleMs = now.getTime() - session.lastActivityAt.getTime();
     const expired = session.status === 'closed' || idleMs > this.config.GAME_SESSION_IDLE_TTL_SECONDS * 1000;
-    if (expired && session.status === 'open') await this.closeExpired(session, query.provider.code, now);
+    if (expired && session.status === 'open') {
+      this.cache.forget(cacheKey);
+      await this.closeExpired(session, query.provider.code, now);
+    }
     if (expired && query.checkExpiry) return { ok: false, failure: 'TOKEN_EXPIRED' };
-    if (!expired) await this.sessions.touch(session.id, now);
+    if (!expired) {
+      // The idle clock: exact in the cache, moved in the database at most every few seconds (session-cache.ts).
+      if (now.getTime() - entry.touchedAt >= SESSION_TOUCH_INTERVAL_MS) {
+        await this.sessions.touch(session.id, now);
+        entry.touchedAt = now.getTime();
+      }
+      if (now > session.lastActivityAt) entry.session = { ...session, lastActivityAt: now };
+    }
     return { ok: true, session: { ...session, userId: session.userId, currency: session.currency } };
+  }
+
+  /** Forgets the cached sessions (for a test that changes sessions directly in the database). */
+  public forgetCachedSessions(): void {
+    this.cache.clear();
   }
 
   private async assertMayPlay(

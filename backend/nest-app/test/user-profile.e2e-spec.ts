@@ -4,6 +4,7 @@ import type { ManualClock } from '../src/common/time/clock';
 import { UsersService } from '../src/modules/user/users.service';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { signedInAs } from './support/user-test-auth';
+import { uniqueEmail } from './support/sign-in';
 import { startUserTestApp } from './support/user-test-app';
 import { lastMailedCode, lastSmsCode, mailsTo } from './support/user-test-queues';
 
@@ -95,24 +96,27 @@ describe('user profile (e2e)', () => {
   });
 
   it('changes the email on confirmation, tells the old address, and refuses a second code within a minute', async () => {
-    const userId = await newPlayer('old-address@example.test');
-    const started = await call('POST', '/email', userId, { email: 'New-Address@Example.test' });
+    const [oldAddress, newAddress] = [uniqueEmail('old-address'), uniqueEmail('new-address')];
+    const userId = await newPlayer(oldAddress);
+    const started = await call('POST', '/email', userId, { email: newAddress.toUpperCase() });
     expect(started.statusCode).toBe(202);
-    const again = await call('POST', '/email', userId, { email: 'new-address@example.test' });
+    const again = await call('POST', '/email', userId, { email: newAddress });
     expect(again.statusCode).toBe(429);
     expect(again.headers['retry-after']).toEqual(expect.stringMatching(/^\d+$/));
-    const code = await lastMailedCode(app, 'new-address@example.test');
+    const code = await lastMailedCode(newAddress);
     const confirmed = await call('POST', '/email/confirm', userId, { code });
-    expect(confirmed.json()).toMatchObject({ email: 'new-address@example.test', emailVerified: true });
-    const notices = await mailsTo(app, 'old-address@example.test');
-    expect(notices.map((mail) => mail.template)).toEqual(['email-changed-notice']);
+    expect(confirmed.json()).toMatchObject({ email: newAddress, emailVerified: true });
+    const notices = await mailsTo(oldAddress);
+    expect(notices.map((mail) => mail.subject)).toEqual(['Your email address was changed']);
     expect(JSON.stringify(notices)).not.toContain(code);
   });
 
   it('kills a code after 5 wrong tries: the 6th try fails even with the right code', async () => {
-    const userId = await newPlayer('brute@example.test');
-    await call('POST', '/email', userId, { email: 'brute-new@example.test' });
-    const code = await lastMailedCode(app, 'brute-new@example.test');
+    const brute = uniqueEmail('brute');
+    const userId = await newPlayer(brute);
+    const target = uniqueEmail('brute-new');
+    await call('POST', '/email', userId, { email: target });
+    const code = await lastMailedCode(target);
     const wrong = code === '999999' ? '999998' : '999999';
     for (let attempt = 1; attempt <= 5; attempt += 1) {
       const response = await call('POST', '/email/confirm', userId, { code: wrong });
@@ -123,13 +127,14 @@ describe('user profile (e2e)', () => {
     }
     const sixth = await call('POST', '/email/confirm', userId, { code });
     expect(sixth.json().error.code).toBe('VERIFICATION_CODE_EXPIRED');
-    expect((await call('GET', '', userId)).json().email).toBe('brute@example.test');
+    expect((await call('GET', '', userId)).json().email).toBe(brute);
   });
 
   it('refuses a code after 10 minutes', async () => {
-    const userId = await newPlayer('slow@example.test');
-    await call('POST', '/email', userId, { email: 'slow-new@example.test' });
-    const code = await lastMailedCode(app, 'slow-new@example.test');
+    const userId = await newPlayer(uniqueEmail('slow'));
+    const target = uniqueEmail('slow-new');
+    await call('POST', '/email', userId, { email: target });
+    const code = await lastMailedCode(target);
     clock.advance(10 * 60 * 1000 + 1000);
     const response = await call('POST', '/email/confirm', userId, { code });
     expect(response.statusCode).toBe(400);
@@ -137,10 +142,11 @@ describe('user profile (e2e)', () => {
   });
 
   it('refuses an address another account uses with EMAIL_ALREADY_IN_USE at confirmation', async () => {
-    await newPlayer('taken@example.test');
-    const userId = await newPlayer('wants-taken@example.test');
-    await call('POST', '/email', userId, { email: 'taken@example.test' });
-    const code = await lastMailedCode(app, 'taken@example.test');
+    const taken = uniqueEmail('taken');
+    await newPlayer(taken);
+    const userId = await newPlayer(uniqueEmail('wants-taken'));
+    await call('POST', '/email', userId, { email: taken });
+    const code = await lastMailedCode(taken);
     const response = await call('POST', '/email/confirm', userId, { code });
     expect(response.statusCode).toBe(409);
     expect(response.json().error.code).toBe('EMAIL_ALREADY_IN_USE');

@@ -1,30 +1,39 @@
-import { QUEUES, type SendEmailJobV1, type SendSmsJobV1 } from '@casino/contracts';
 import type { INestApplication } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
+import { eventually } from '@casino/platform/testing';
+import { DevSmsInbox, type DevSmsMessage } from '../../src/infra/sms/dev-sms-inbox';
+import { MAILDEV_API, readEmailCode } from './sign-in';
 
-/** The jobs the app enqueued on a queue (whatever state a worker, if any, moved them to). */
-async function jobsOf<T>(app: INestApplication, queue: string): Promise<T[]> {
-  const jobs = await app
-    .get<Queue>(getQueueToken(queue))
-    .getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
-  return jobs.map((job) => job.data as T);
+interface MailDevEmail {
+  id: string;
+  subject: string;
+  text?: string;
+  to: { address: string }[];
 }
 
-/** The 6-digit code in the last mail job sent to this address. */
-export async function lastMailedCode(app: INestApplication, to: string): Promise<string> {
-  const mails = (await jobsOf<SendEmailJobV1>(app, QUEUES.MAIL)).filter((job) => job.to === to);
-  const match = mails.map((mail) => /\b(\d{6})\b/.exec(mail.text)).find((found) => found !== null);
-  if (!match) throw new Error(`no code mailed to ${to}`);
-  return match[1];
+/** The 6-digit code in the newest mail to this address, as MailDev received it over SMTP. */
+export function lastMailedCode(to: string): Promise<string> {
+  return readEmailCode(to);
 }
 
-export async function mailsTo(app: INestApplication, to: string): Promise<SendEmailJobV1[]> {
-  return (await jobsOf<SendEmailJobV1>(app, QUEUES.MAIL)).filter((job) => job.to === to);
+/** The mails MailDev received for this address (waiting for at least one), then deleted there. */
+export async function mailsTo(to: string): Promise<{ subject: string; text: string }[]> {
+  let mine: MailDevEmail[] = [];
+  await eventually(async () => {
+    const mails = (await (await fetch(`${MAILDEV_API}/email`)).json()) as MailDevEmail[];
+    mine = mails.filter((mail) => mail.to.some((address) => address.address.toLowerCase() === to.toLowerCase()));
+    return mine.length > 0;
+  }, 15_000);
+  await Promise.all(mine.map((mail) => fetch(`${MAILDEV_API}/email/${mail.id}`, { method: 'DELETE' })));
+  return mine.map((mail) => ({ subject: mail.subject, text: mail.text ?? '' }));
 }
 
+/** The 6-digit code in the newest text to this number, as the development SMS sink received it. */
 export async function lastSmsCode(app: INestApplication, to: string): Promise<string> {
-  const messages = (await jobsOf<SendSmsJobV1>(app, QUEUES.SMS)).filter((job) => job.to === to);
+  let messages: DevSmsMessage[] = [];
+  await eventually(async () => {
+    messages = await app.get(DevSmsInbox).list(to);
+    return messages.some((sms) => /\b\d{6}\b/.test(sms.text));
+  }, 15_000);
   const match = messages.map((sms) => /\b(\d{6})\b/.exec(sms.text)).find((found) => found !== null);
   if (!match) throw new Error(`no code texted to ${to}`);
   return match[1];

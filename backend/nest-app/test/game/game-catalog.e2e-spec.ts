@@ -166,6 +166,19 @@ describe('game catalog, provider registry and launch (e2e)', () => {
       .json<{ items: { code: string; credentialKeys: string[] }[] }>()
       .items.find((item) => item.code === 'hub88');
     expect(hub88Record?.credentialKeys.sort()).toEqual(['operatorId', 'operatorPrivateKeyPem', 'publicKeyPem']);
+
+    const patch = (payload: Record<string, unknown>) =>
+      app.inject({ method: 'PATCH', url: '/api/v1/admin/game-providers/bgaming', headers: admin, payload });
+    const edited = await patch({ name: 'BGaming Europe', status: 'disabled' });
+    expect(edited.statusCode).toBe(200);
+    expect(edited.json()).toMatchObject({ code: 'bgaming', name: 'BGaming Europe', status: 'disabled' });
+    // Code and protocol identify a provider: they cannot be edited, and nothing else changes then.
+    const renamed = await patch({ code: 'other', name: 'Renamed' });
+    expect(renamed.statusCode).toBe(400);
+    expect(renamed.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await patch({ protocol: 'hub88' })).statusCode).toBe(400);
+    const shown = await app.inject({ method: 'GET', url: '/api/v1/admin/game-providers/bgaming', headers: admin });
+    expect(shown.json()).toMatchObject({ name: 'BGaming Europe', protocol: 'actions' });
   });
 
   describe('launch', () => {

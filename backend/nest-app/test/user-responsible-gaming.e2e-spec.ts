@@ -265,4 +265,37 @@ describe('responsible gaming (e2e, ManualClock)', () => {
     clock.set(new Date('2026-03-04T11:29:00Z'));
     expect((await rg.assertCanLaunchGame(userId)).sessionStartedAt).toBe('2026-03-04T11:29:00.000Z');
   });
+
+  it('clears money-path bets in one read, records the wager with the session touch, sees a time-out at once', async () => {
+    const userId = await newPlayer('money-path@example.test');
+    await put(userId, { wagerWeek: '1000', sessionTimeMinutes: 60 });
+    // Monday's wager counts in Wednesday's weekly total: the one read sums the ISO week.
+    clock.set(new Date('2026-03-02T12:00:00Z'));
+    await rg.recordClearedBet(await rg.clearBet(userId, 400n, 'EUR'), clock.now());
+    clock.set(new Date('2026-03-04T10:00:00Z'));
+    const first = await rg.clearBet(userId, 600n, 'EUR');
+    expect(first.session.startedAt.toISOString()).toBe('2026-03-04T10:00:00.000Z');
+    await expect(rg.clearBet(userId, 601n, 'EUR')).rejects.toMatchObject({
+      code: 'RG_WAGER_LIMIT_REACHED',
+      details: { used: '400', remaining: '600', resetsAt: '2026-03-09T00:00:00.000Z' },
+    });
+    // Bets the wallet then refused: they continue the session but count no wager.
+    await rg.touchClearedSession(first);
+    for (const minutes of [20, 20, 19]) {
+      clock.advance(minutes * MINUTE);
+      const later = await rg.clearBet(userId, 600n, 'EUR');
+      expect(later.session.startedAt.toISOString()).toBe('2026-03-04T10:00:00.000Z');
+      await rg.touchClearedSession(later);
+    }
+    clock.advance(MINUTE);
+    await expect(rg.clearBet(userId, 1n, 'EUR')).rejects.toMatchObject({
+      code: 'RG_SESSION_LIMIT_REACHED',
+      details: { limitMinutes: 60, resetsAt: '2026-03-04T11:29:00.000Z' },
+    });
+    clock.set(new Date('2026-03-04T11:29:00Z'));
+    await rg.recordClearedBet(await rg.clearBet(userId, 600n, 'EUR'), clock.now());
+    expect(await codeOf(rg.clearBet(userId, 1n, 'EUR'))).toBe('RG_WAGER_LIMIT_REACHED');
+    await post(userId, 'time-out', { hours: 24 });
+    expect(await codeOf(rg.clearBet(userId, 1n, 'EUR'))).toBe('RG_TIMED_OUT');
+  });
 });

@@ -12,6 +12,7 @@ import { VerificationCodes } from './profile/verification-codes';
 import { ResponsibleGamingController } from './responsible-gaming/responsible-gaming.controller';
 import { ResponsibleGamingService } from './responsible-gaming/responsible-gaming.service';
 import { RgActivityRepository } from './responsible-gaming/rg-activity.repository';
+import { RgBetGateRepository } from './responsible-gaming/rg-bet-gate.repository';
 import { RgExclusionsRepository } from './responsible-gaming/rg-exclusions.repository';
 import { RgLimitsRepository } from './responsible-gaming/rg-limits.repository';
 import { RgSettingsService } from './responsible-gaming/rg-settings.service';
@@ -32,6 +33,7 @@ import { UsersService } from './users.service';
     RgLimitsRepository,
     RgExclusionsRepository,
     RgActivityRepository,
+    RgBetGateRepository,
     RgSettingsService,
     ResponsibleGamingService,
     ConsentsRepository,

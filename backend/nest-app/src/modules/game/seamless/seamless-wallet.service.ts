@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
-import { ResponsibleGamingService } from '../../user/responsible-gaming/responsible-gaming.service';
+import { ResponsibleGamingService, type BetClearance } from '../../user/responsible-gaming/responsible-gaming.service';
 import { UsersService } from '../../user/users.service';
 import { WalletService } from '../../wallet/wallet.service';
 import { GameSessionsService } from '../sessions/game-sessions.service';
@@ -126,17 +126,26 @@ export class SeamlessWalletService {
       walletCommand,
     });
     if (!claimed) return this.replay(command, fingerprint, userId, currency);
-    const refusal = await this.responsibleGamingRefusal(claimed, command, userId, currency);
-    if (refusal) return refuse(refusal);
-    const outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency);
-    if (outcome.ok && !outcome.replayed && command.amount > 0n && !command.isFree) {
-      await this.responsibleGaming
-        .recordBet(userId, command.amount, currency, this.clock.now())
-        .catch((error: unknown) => {
-          this.logger.warn({ err: error }, 'could not record a bet for responsible-gaming totals');
-        });
+    const gate = await this.responsibleGamingGate(claimed, command, userId, currency);
+    if (gate.failure) return refuse(gate.failure);
+    let outcome: GameWalletOutcome | null = null;
+    try {
+      outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency);
+      return outcome;
+    } finally {
+      if (gate.clearance) await this.recordBetActivity(gate.clearance, outcome);
     }
-    return outcome;
+  }
+
+  /** A cleared bet's wager (only when it moved money) and its play-session touch: one statement either way. */
+  private async recordBetActivity(clearance: BetClearance, outcome: GameWalletOutcome | null): Promise<void> {
+    const moved = outcome?.ok === true && !outcome.replayed;
+    const write = moved
+      ? this.responsibleGaming.recordClearedBet(clearance, this.clock.now())
+      : this.responsibleGaming.touchClearedSession(clearance);
+    await write.catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'could not record a bet for responsible-gaming totals');
+    });
   }
 
   public async win(command: WinCommand): Promise<GameWalletOutcome> {
@@ -297,25 +306,28 @@ export class SeamlessWalletService {
     return { ok: true, replayed: driven.result.replayed, userId, currency, balance: driven.result.balances.available };
   }
 
-  /** RG on the money path (bets only): a refusal is recorded as the bet's final answer. */
-  private async responsibleGamingRefusal(
+  /**
+   * RG on the money path (bets only), in one read: the account status and, for a stake, the responsible-gaming
+   * gate. A refusal is recorded as the bet's final answer.
+   */
+  private async responsibleGamingGate(
     row: GameTransactionRow,
     command: BetCommand,
     userId: string,
     currency: string,
-  ): Promise<GameWalletFailure | null> {
+  ): Promise<{ failure: GameWalletFailure | null; clearance: BetClearance | null }> {
     let failure: GameWalletFailure | null = null;
-    if ((await this.users.getRecord(userId)).status !== 'active') failure = 'USER_DISABLED';
-    else if (command.amount > 0n && !command.isFree) {
+    let clearance: BetClearance | null = null;
+    if (command.amount > 0n && !command.isFree) {
       try {
-        await this.responsibleGaming.assertCanBet(userId, command.amount, currency);
+        clearance = await this.responsibleGaming.clearBet(userId, command.amount, currency);
       } catch (error) {
         failure = failureOf(error);
         if (failure === null) throw error;
       }
-    }
+    } else if ((await this.users.getRecord(userId)).status !== 'active') failure = 'USER_DISABLED';
     if (failure !== null) await this.driver.finishRefused(row, failure, command.provider.code);
-    return failure;
+    return { failure, clearance };
   }
 
   /** The row's common fields; its round is created by the claim statement itself (`round`). */

@@ -3,32 +3,31 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 import { UsersRepository } from '../users.repository';
+import { userNotFound } from '../users.service';
 import { RgActivityRepository, type ActivityTotals, type PlaySession } from './rg-activity.repository';
+import { RgBetGateRepository } from './rg-bet-gate.repository';
 import { RgExclusionsRepository } from './rg-exclusions.repository';
-import { RgLimitsRepository, type StoredLimit } from './rg-limits.repository';
-import { isMoneyLimitKey, periodOf, type MoneyLimitKey, type MoneyLimitKind } from './rg-limit-types';
+import { RgLimitsRepository } from './rg-limits.repository';
+import { periodOf, type LimitPeriod } from './rg-limit-types';
 import { periodWindow, utcDay } from './rg-periods';
+import { applyingMoneyLimits, assertNoExclusion, assertWithinMoneyLimits, continuedSession } from './rg-rules';
 
-/** A pause this long ends a play session; the next launch or bet starts a new one. */
-export const SESSION_IDLE_MS = 30 * 60 * 1000;
-
-const LIMIT_CODES: Record<MoneyLimitKind, string> = {
-  deposit: 'RG_DEPOSIT_LIMIT_REACHED',
-  loss: 'RG_LOSS_LIMIT_REACHED',
-  wager: 'RG_WAGER_LIMIT_REACHED',
-};
-
-/** How much of a limit an activity would use, given the period's totals and the new amount. */
-const USAGE: Record<MoneyLimitKind, (totals: ActivityTotals) => bigint> = {
-  deposit: (totals) => totals.deposits,
-  wager: (totals) => totals.wagers,
-  // Net loss: a new stake counts in full, as if it were lost.
-  loss: (totals) => totals.wagers - totals.wins,
-};
+export { SESSION_IDLE_MS } from './rg-rules';
 
 export interface PlaySessionInfo {
   sessionStartedAt: string;
   realityCheckMinutes: number | null;
+}
+
+/**
+ * A bet that passed the gate (`clearBet`). The play session it continues is written with its wager
+ * (`recordClearedBet`), or alone when the bet then moved no money (`touchClearedSession`).
+ */
+export interface BetClearance {
+  userId: string;
+  currency: string;
+  amount: bigint;
+  session: PlaySession;
 }
 
 /**
@@ -43,6 +42,7 @@ export class ResponsibleGamingService {
     private readonly limits: RgLimitsRepository,
     private readonly exclusions: RgExclusionsRepository,
     private readonly activity: RgActivityRepository,
+    private readonly betGate: RgBetGateRepository,
     private readonly users: UsersRepository,
     private readonly clock: Clock,
   ) {}
@@ -51,15 +51,46 @@ export class ResponsibleGamingService {
     assertPositive(amount);
     const now = this.clock.now();
     await this.assertNotExcluded(userId, now);
-    await this.assertWithinMoneyLimits(userId, ['deposit'], amount, currency, now);
+    const limits = await this.limits.findAll(userId);
+    const periods = new Set<LimitPeriod>(
+      applyingMoneyLimits(limits, ['deposit'])
+        .filter((limit) => limit.currency === currency)
+        .map((limit) => periodOf(limit.key)),
+    );
+    const totals = new Map<LimitPeriod, ActivityTotals>();
+    for (const period of periods) {
+      const window = periodWindow(period, now);
+      totals.set(period, await this.activity.totals(userId, currency, utcDay(window.start), utcDay(window.end)));
+    }
+    assertWithinMoneyLimits(limits, ['deposit'], amount, currency, now, (period) => totals.get(period) ?? NO_TOTALS);
   }
 
+  /** The bet gate, and the play session continued at once. */
   public async assertCanBet(userId: string, amount: bigint, currency: string): Promise<void> {
-    assertPositive(amount);
-    const now = this.clock.now();
-    await this.assertNotExcluded(userId, now);
-    await this.assertWithinMoneyLimits(userId, ['wager', 'loss'], amount, currency, now);
-    await this.continueSession(userId, now);
+    const session = await this.gateBet(userId, amount, currency, false);
+    await this.activity.saveSession(userId, session);
+  }
+
+  /**
+   * The bet gate of the money path in one read, fresh on every bet (nothing cached): the account is active, no
+   * exclusion is in force, the wager and loss limits hold and the session time limit is not reached. Writes
+   * nothing; the caller records the outcome with `recordClearedBet` or `touchClearedSession`.
+   */
+  public async clearBet(userId: string, amount: bigint, currency: string): Promise<BetClearance> {
+    const session = await this.gateBet(userId, amount, currency, true);
+    return { userId, currency, amount, session };
+  }
+
+  /** The cleared bet moved money: its wager and its play session, in one statement. */
+  public async recordClearedBet(clearance: BetClearance, at: Date): Promise<void> {
+    const { userId, currency, amount, session } = clearance;
+    await this.activity.recordBetActivity(userId, currency, utcDay(at), amount, session);
+  }
+
+  /** The cleared bet moved no money (refused by the wallet, replayed, failed): it still continued the session. */
+  public async touchClearedSession(clearance: BetClearance): Promise<void> {
+    const { userId, currency, session } = clearance;
+    await this.activity.recordBetActivity(userId, currency, utcDay(session.lastActivityAt), null, session);
   }
 
   /** Starts or continues the play session; answers when it started and how often to remind the player. */
@@ -95,78 +126,35 @@ export class ResponsibleGamingService {
 
   private async assertNotExcluded(userId: string, now: Date): Promise<void> {
     const [active] = await this.exclusions.findActive(userId, now);
-    if (!active) return;
-    const until = active.endsAt?.toISOString() ?? null;
-    if (active.kind === 'self_exclusion') {
-      throw new DomainError('RG_SELF_EXCLUDED', 'The player is self-excluded', { until });
-    }
-    throw new DomainError('RG_TIMED_OUT', 'The player has taken a time-out', { until });
+    assertNoExclusion(active);
   }
 
-  /** Refuses when any applying limit would be exceeded; names the one that resets last. */
-  private async assertWithinMoneyLimits(
-    userId: string,
-    kinds: MoneyLimitKind[],
-    amount: bigint,
-    currency: string,
-    now: Date,
-  ): Promise<void> {
-    const applying = (await this.limits.findAll(userId)).filter(
-      (limit): limit is StoredLimit & { key: MoneyLimitKey; value: bigint } =>
-        isMoneyLimitKey(limit.key) && limit.value !== null && kinds.some((kind) => limit.key.startsWith(kind)),
-    );
-    for (const kind of kinds) {
-      const breaches: Record<string, unknown>[] = [];
-      for (const limit of applying.filter((candidate) => candidate.key.startsWith(kind))) {
-        if (limit.currency !== currency) {
-          throw new DomainError('RG_LIMIT_CURRENCY_MISMATCH', 'The limit is set in another currency', {
-            limitCurrency: limit.currency,
-            currency,
-          });
-        }
-        const period = periodOf(limit.key);
-        const window = periodWindow(period, now);
-        const totals = await this.activity.totals(userId, currency, utcDay(window.start), utcDay(window.end));
-        const used = USAGE[kind](totals);
-        if (used + amount > limit.value) {
-          const remaining = limit.value > used ? limit.value - used : 0n;
-          breaches.push({
-            period,
-            limit: limit.value.toString(),
-            used: used.toString(),
-            remaining: remaining.toString(),
-            currency,
-            resetsAt: window.end.toISOString(),
-          });
-        }
-      }
-      if (breaches.length > 0) {
-        const latest = breaches.reduce((a, b) => (String(a['resetsAt']) >= String(b['resetsAt']) ? a : b));
-        throw new DomainError(LIMIT_CODES[kind], `The ${kind} limit would be exceeded`, latest);
-      }
+  private async gateBet(userId: string, amount: bigint, currency: string, checkAccount: boolean): Promise<PlaySession> {
+    assertPositive(amount);
+    const now = this.clock.now();
+    const gate = await this.betGate.read(userId, currency, now);
+    if (checkAccount && gate.userStatus === null) throw userNotFound(userId);
+    if (checkAccount && gate.userStatus !== 'active') {
+      throw new DomainError('ACCOUNT_NOT_ACTIVE', 'The account may not bet', { status: gate.userStatus });
     }
+    assertNoExclusion(gate.exclusion);
+    assertWithinMoneyLimits(gate.limits, ['wager', 'loss'], amount, currency, now, (period) => gate.totals[period]);
+    const sessionLimit = gate.limits.find((limit) => limit.key === 'sessionTimeMinutes');
+    return continuedSession(gate.session, sessionLimit?.value ? Number(sessionLimit.value) : null, now);
   }
 
   private async continueSession(userId: string, now: Date): Promise<PlaySession> {
     const existing = await this.activity.findSession(userId);
-    if (!existing || now.getTime() - existing.lastActivityAt.getTime() >= SESSION_IDLE_MS) {
-      const fresh = { startedAt: now, lastActivityAt: now };
-      await this.activity.saveSession(userId, fresh);
-      return fresh;
-    }
-    const sessionLimit = (await this.limits.findAll(userId)).find((limit) => limit.key === 'sessionTimeMinutes');
-    if (sessionLimit?.value && now.getTime() - existing.startedAt.getTime() >= Number(sessionLimit.value) * 60_000) {
-      throw new DomainError('RG_SESSION_LIMIT_REACHED', 'The session time limit is reached; take a break', {
-        sessionStartedAt: existing.startedAt.toISOString(),
-        limitMinutes: Number(sessionLimit.value),
-        resetsAt: new Date(existing.lastActivityAt.getTime() + SESSION_IDLE_MS).toISOString(),
-      });
-    }
-    const continued = { startedAt: existing.startedAt, lastActivityAt: now };
-    await this.activity.saveSession(userId, continued);
-    return continued;
+    const sessionLimit = existing
+      ? (await this.limits.findAll(userId)).find((limit) => limit.key === 'sessionTimeMinutes')
+      : undefined;
+    const session = continuedSession(existing, sessionLimit?.value ? Number(sessionLimit.value) : null, now);
+    await this.activity.saveSession(userId, session);
+    return session;
   }
 }
+
+const NO_TOTALS: ActivityTotals = { deposits: 0n, wagers: 0n, wins: 0n };
 
 function assertPositive(amount: bigint): void {
   if (amount <= 0n) throw new RangeError('Responsible-gaming amounts are positive minor units');

@@ -65,6 +65,35 @@ export class RgActivityRepository {
     );
   }
 
+  /**
+   * A cleared bet's wager counter (when `amount` is given) and its play-session touch in one statement. The write
+   * comes after the bet moved money, so a bet cleared later (a newer `lastActivityAt`) that wrote first wins.
+   */
+  public async recordBetActivity(
+    userId: string,
+    currency: string,
+    day: string,
+    amount: bigint | null,
+    session: PlaySession,
+  ): Promise<void> {
+    const touch = `INSERT INTO rg_play_sessions (user_id, started_at, last_activity_at) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id) DO UPDATE SET
+         started_at = CASE WHEN EXCLUDED.last_activity_at >= rg_play_sessions.last_activity_at
+                      THEN EXCLUDED.started_at ELSE rg_play_sessions.started_at END,
+         last_activity_at = GREATEST(rg_play_sessions.last_activity_at, EXCLUDED.last_activity_at)`;
+    if (amount === null) {
+      await this.dataSource.query(touch, [userId, session.startedAt, session.lastActivityAt]);
+      return;
+    }
+    await this.dataSource.query(
+      `WITH wagered AS (
+         INSERT INTO rg_activity_daily (user_id, currency, day, wagers) VALUES ($1, $4, $5, $6)
+         ON CONFLICT (user_id, currency, day) DO UPDATE SET wagers = rg_activity_daily.wagers + EXCLUDED.wagers
+       ) ${touch}`,
+      [userId, session.startedAt, session.lastActivityAt, currency, day, amount.toString()],
+    );
+  }
+
   public async endSession(manager: EntityManager, userId: string): Promise<void> {
     await manager.query(`DELETE FROM rg_play_sessions WHERE user_id = $1`, [userId]);
   }

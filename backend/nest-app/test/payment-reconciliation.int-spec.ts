@@ -1,49 +1,32 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { SandboxPsp } from '../../sandbox-psp/src/sandbox-psp';
 import { PaymentReconciliation } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
 import {
   create,
   newPlayer,
-  paymentSettings,
-  SANDBOX_KEY,
-  SANDBOX_SECRET,
-  startListeningApp,
-  startSandbox,
-  STRIPE_KEY,
-  STRIPE_SECRET,
   verifyKyc,
   waitForBalance,
   waitForStatus,
+  startPaymentSuite,
+  type PaymentSuite,
 } from './payment-test-kit';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 
 describe('payment reconciliation (integration: wallet and the PSP list API)', () => {
-  let environment: TestEnvironment;
+  let suite: PaymentSuite;
   let app: NestFastifyApplication;
-  let sandbox: { psp: SandboxPsp; url: string };
-  let stripeStandIn: { psp: SandboxPsp; url: string };
+  let sandbox: PaymentSuite['sandbox'];
   let reconciliation: PaymentReconciliation;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ apiKey: SANDBOX_KEY, secret: SANDBOX_SECRET });
-    stripeStandIn = await startSandbox({ apiKey: STRIPE_KEY, secret: STRIPE_SECRET });
-    environment = await createTestEnvironment('payment-recon', paymentSettings(sandbox.url, stripeStandIn.url));
-    const started = await startListeningApp(environment.config);
-    app = started.app;
-    sandbox.psp.webhooks.setWebhookUrl(`${started.url}/api/v1/payments/webhooks/sandbox`);
+    suite = await startPaymentSuite('payment-recon');
+    ({ app, sandbox } = suite);
     reconciliation = app.get(PaymentReconciliation);
     dataSource = app.get(DataSource);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await sandbox?.psp.app.close();
-    await stripeStandIn?.psp.app.close();
-    await environment?.dispose();
-  });
+  afterAll(() => suite?.close());
 
   async function succeededDeposit(amount: string): Promise<{ id: string; userId: string }> {
     const player = await newPlayer(app);

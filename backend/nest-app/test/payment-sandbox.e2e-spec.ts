@@ -1,56 +1,36 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { SandboxPsp } from '../../sandbox-psp/src/sandbox-psp';
 import {
   balances,
   create,
   newPlayer,
-  paymentSettings,
-  SANDBOX_KEY,
-  SANDBOX_SECRET,
-  startListeningApp,
-  startSandbox,
-  STRIPE_KEY,
-  STRIPE_SECRET,
   verifyKyc,
   waitForBalance,
   waitForStatus,
+  startPaymentSuite,
+  type PaymentSuite,
   type Player,
 } from './payment-test-kit';
 import { DataSource } from 'typeorm';
 import { requestHash } from '../src/modules/payment/idempotency/payment-idempotency';
 import { bearer, signInAsStaff } from './support/sign-in';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 
 // Rules: ../shared/reference/payments.md (life cycle, idempotency) and responsible-gaming.md (deposit limits, KYC, AML).
 const EUR = (amount: string, provider = 'sandbox') => ({ amount, currency: 'EUR', provider });
 
 describe('payments end to end with the sandbox PSP', () => {
-  let environment: TestEnvironment;
+  let suite: PaymentSuite;
   let app: NestFastifyApplication;
-  let sandbox: { psp: SandboxPsp; url: string };
-  let stripeStandIn: { psp: SandboxPsp; url: string };
+  let sandbox: PaymentSuite['sandbox'];
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ apiKey: SANDBOX_KEY, secret: SANDBOX_SECRET });
-    stripeStandIn = await startSandbox({ apiKey: STRIPE_KEY, secret: STRIPE_SECRET });
-    environment = await createTestEnvironment(
-      'payment-sandbox',
-      paymentSettings(sandbox.url, stripeStandIn.url, {
-        WITHDRAWAL_APPROVAL_THRESHOLD: '50000',
-        AML_KYC_THRESHOLD_EUR: '20000',
-      }),
-    );
-    const started = await startListeningApp(environment.config);
-    app = started.app;
-    sandbox.psp.webhooks.setWebhookUrl(`${started.url}/api/v1/payments/webhooks/sandbox`);
+    suite = await startPaymentSuite('payment-sandbox', {
+      WITHDRAWAL_APPROVAL_THRESHOLD: '50000',
+      AML_KYC_THRESHOLD_EUR: '20000',
+    });
+    ({ app, sandbox } = suite);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await sandbox?.psp.app.close();
-    await stripeStandIn?.psp.app.close();
-    await environment?.dispose();
-  });
+  afterAll(() => suite?.close());
 
   /** What a browser does on the hosted page: open it, then post one of its forms. */
   async function pay(url: string, action: string, form = ''): Promise<void> {
@@ -185,7 +165,7 @@ describe('payments end to end with the sandbox PSP', () => {
         payload: { decision: 'approve', reason: 'checked source of funds' },
       });
     expect((await decide(player.headers)).statusCode).toBe(403);
-    const finance = await signInAsStaff(app, environment.config.ADMIN_EMAIL, 'finance');
+    const finance = await signInAsStaff(app, suite.environment.config.ADMIN_EMAIL, 'finance');
     const approved = await decide(bearer(finance.accessToken));
     expect(approved.statusCode).toBe(200);
     expect(approved.json().status).toBe('processing');

@@ -1,50 +1,31 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { SandboxPsp } from '../../sandbox-psp/src/sandbox-psp';
 import {
   balances,
   create,
   newPlayer,
-  paymentSettings,
-  SANDBOX_KEY,
-  SANDBOX_SECRET,
-  startListeningApp,
-  startSandbox,
-  STRIPE_KEY,
-  STRIPE_SECRET,
+  startPaymentSuite,
   verifyKyc,
+  type PaymentSuite,
   type Player,
 } from './payment-test-kit';
 import { totpCode, waitForFreshStep } from './support/totp';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 
 // Issue 6: "withdrawals may require step-up 2FA when it is enabled" (auth reference: TOTP, never a code twice).
 const EUR = (amount: string) => ({ amount, currency: 'EUR', provider: 'sandbox' });
 
 describe('payments: step-up 2FA before a withdrawal', () => {
-  let environment: TestEnvironment;
+  let suite: PaymentSuite;
   let app: NestFastifyApplication;
-  let sandbox: { psp: SandboxPsp; url: string };
-  let stripeStandIn: { psp: SandboxPsp; url: string };
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ apiKey: SANDBOX_KEY, secret: SANDBOX_SECRET });
-    stripeStandIn = await startSandbox({ apiKey: STRIPE_KEY, secret: STRIPE_SECRET });
-    environment = await createTestEnvironment(
-      'payment-stepup',
-      paymentSettings(sandbox.url, stripeStandIn.url, {
-        WITHDRAWAL_STEP_UP_REQUIRED: 'true',
-        MFA_STEP_UP_TTL_SECONDS: '300',
-      }),
-    );
-    app = (await startListeningApp(environment.config)).app;
+    suite = await startPaymentSuite('payment-stepup', {
+      WITHDRAWAL_STEP_UP_REQUIRED: 'true',
+      MFA_STEP_UP_TTL_SECONDS: '300',
+    });
+    app = suite.app;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await sandbox?.psp.app.close();
-    await stripeStandIn?.psp.app.close();
-    await environment?.dispose();
-  });
+  afterAll(() => suite?.close());
 
   const post = (player: Player, url: string, payload: Record<string, unknown>) =>
     app.inject({ method: 'POST', url, headers: player.headers, payload });

@@ -8,6 +8,7 @@ import type { AppConfig } from '../src/config/app-config';
 import { KycService } from '../src/modules/user/kyc/kyc.service';
 import { WalletService } from '../src/modules/wallet/wallet.service';
 import { bearer, signIn, uniqueEmail } from './support/sign-in';
+import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 
 export const SANDBOX_KEY = 'sk_test_payment_suite_sandbox';
 export const SANDBOX_SECRET = 'whsec_payment_suite_sandbox';
@@ -169,4 +170,35 @@ export async function waitForBalance(
     last = await balances(app, userId);
   }
   expect(last).toMatchObject(expected);
+}
+
+export interface PaymentSuite {
+  environment: TestEnvironment;
+  app: NestFastifyApplication;
+  /** The sandbox PSP, its webhooks pointed at the listening app. */
+  sandbox: { psp: SandboxPsp; url: string };
+  /** A second sandbox speaking Stripe's API, standing in for Stripe. */
+  stripeStandIn: { psp: SandboxPsp; url: string };
+  close(): Promise<void>;
+}
+
+/** A payment suite's world: both PSPs, its own environment, nest-app listening and receiving webhooks. */
+export async function startPaymentSuite(name: string, extra: Record<string, string> = {}): Promise<PaymentSuite> {
+  const sandbox = await startSandbox({ apiKey: SANDBOX_KEY, secret: SANDBOX_SECRET });
+  const stripeStandIn = await startSandbox({ apiKey: STRIPE_KEY, secret: STRIPE_SECRET });
+  const environment = await createTestEnvironment(name, paymentSettings(sandbox.url, stripeStandIn.url, extra));
+  const { app, url } = await startListeningApp(environment.config);
+  sandbox.psp.webhooks.setWebhookUrl(`${url}/api/v1/payments/webhooks/sandbox`);
+  return {
+    environment,
+    app,
+    sandbox,
+    stripeStandIn,
+    close: async () => {
+      await app.close();
+      await sandbox.psp.app.close();
+      await stripeStandIn.psp.app.close();
+      await environment.dispose();
+    },
+  };
 }

@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   // The repository's .env, like the other apps; variables already in the environment win.
   const envFile = resolve(__dirname, '../../../.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
-  const config = loadSandboxConfig(process.env);
+  const config = loadSandboxConfig();
   const { app } = buildSandboxPsp(config);
   await app.listen({ host: config.host, port: config.port });
   process.stdout.write(

@@ -34,7 +34,8 @@ function text(env: NodeJS.ProcessEnv, name: string, fallback: string, pattern: R
   return value;
 }
 
-export function loadSandboxConfig(env: NodeJS.ProcessEnv): SandboxConfig {
+/** The one place the sandbox PSP reads the environment (tests pass their own settings). */
+export function loadSandboxConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig {
   if (env['NODE_ENV'] === 'production') {
     throw new SandboxConfigError('NODE_ENV: the sandbox PSP never runs in production');
   }

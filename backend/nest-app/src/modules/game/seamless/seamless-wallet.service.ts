@@ -35,6 +35,14 @@ export const STALE_PENDING_MS = 15_000;
 const MAX_EXTERNAL_ID_LENGTH = 150;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A bet or win past its first checks: whose it is, and how to refuse it with the balance. */
+interface MoneyCall {
+  userId: string;
+  currency: string;
+  sessionId: string;
+  refuse(failure: GameWalletFailure): Promise<GameWalletOutcome>;
+}
+
 export interface PlayerInfo {
   userId: string;
   country: string | null;
@@ -94,16 +102,9 @@ export class SeamlessWalletService {
   }
 
   public async bet(command: BetCommand): Promise<GameWalletOutcome> {
-    const resolved = await this.sessions.resolve(command);
-    if (!resolved.ok) return { ok: false, failure: resolved.failure };
-    const { userId, currency, id: sessionId } = resolved.session;
-    const refuse = async (failure: GameWalletFailure): Promise<GameWalletOutcome> => ({
-      ok: false,
-      failure,
-      balance: await this.currentBalance(userId, currency),
-    });
-    if (command.transactionId.length > MAX_EXTERNAL_ID_LENGTH) return refuse('INVALID_REQUEST');
-    if (command.currency !== currency) return refuse('WRONG_CURRENCY');
+    const opened = await this.openMoneyCall(command);
+    if ('outcome' in opened) return opened.outcome;
+    const { userId, currency, sessionId, refuse } = opened;
     const now = this.clock.now().getTime();
     if (!(await this.transactions.gameExists(command.provider.id, command.gameCode, now)))
       return refuse('INVALID_GAME');
@@ -137,6 +138,24 @@ export class SeamlessWalletService {
     }
   }
 
+  /**
+   * What a bet or a win checks first: a live session, a sane transaction id, the session's currency.
+   * Refusals carry the player's balance, as the protocols expect.
+   */
+  private async openMoneyCall(command: BetCommand | WinCommand): Promise<{ outcome: GameWalletOutcome } | MoneyCall> {
+    const resolved = await this.sessions.resolve(command);
+    if (!resolved.ok) return { outcome: { ok: false, failure: resolved.failure } };
+    const { userId, currency, id: sessionId } = resolved.session;
+    const refuse = async (failure: GameWalletFailure): Promise<GameWalletOutcome> => ({
+      ok: false,
+      failure,
+      balance: await this.currentBalance(userId, currency),
+    });
+    if (command.transactionId.length > MAX_EXTERNAL_ID_LENGTH) return { outcome: await refuse('INVALID_REQUEST') };
+    if (command.currency !== currency) return { outcome: await refuse('WRONG_CURRENCY') };
+    return { userId, currency, sessionId, refuse };
+  }
+
   /** A cleared bet's wager (only when it moved money) and its play-session touch: one statement either way. */
   private async recordBetActivity(clearance: BetClearance, outcome: GameWalletOutcome | null): Promise<void> {
     const moved = outcome?.ok === true && !outcome.replayed;
@@ -149,16 +168,9 @@ export class SeamlessWalletService {
   }
 
   public async win(command: WinCommand): Promise<GameWalletOutcome> {
-    const resolved = await this.sessions.resolve(command);
-    if (!resolved.ok) return { ok: false, failure: resolved.failure };
-    const { userId, currency, id: sessionId } = resolved.session;
-    const refuse = async (failure: GameWalletFailure): Promise<GameWalletOutcome> => ({
-      ok: false,
-      failure,
-      balance: await this.currentBalance(userId, currency),
-    });
-    if (command.transactionId.length > MAX_EXTERNAL_ID_LENGTH) return refuse('INVALID_REQUEST');
-    if (command.currency !== currency) return refuse('WRONG_CURRENCY');
+    const opened = await this.openMoneyCall(command);
+    if ('outcome' in opened) return opened.outcome;
+    const { userId, currency, sessionId, refuse } = opened;
     const fingerprint = fingerprintOf(command, userId);
     const row: NewGameTransaction = {
       ...this.rowBase(command, userId, sessionId, currency, fingerprint),

@@ -60,7 +60,6 @@ build_all() {
   cd "$ROOT_DIR"
   say "building (tsc -b, incremental)"
   npx tsc -b tsconfig.build.json
-  mkdir -p backend/nest-app/dist/infra/clickhouse/migrations
-  cp backend/nest-app/src/infra/clickhouse/migrations/*.sql backend/nest-app/dist/infra/clickhouse/migrations/
+  bash scripts/copy-assets.sh
   ok "built"
 }

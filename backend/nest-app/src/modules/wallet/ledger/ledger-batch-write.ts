@@ -3,7 +3,7 @@ import { outboxColumns } from '../../../infra/outbox/outbox.writer';
 import type { TransactionWrite } from './ledger-state';
 import type { Idempotency } from './ledger.types';
 import { resultToStored } from './ledger-result';
-import { runPrepared, type PreparedStatement } from './prepared-statement';
+import { runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
 
 /**
  * One statement, one round trip, for everything a batch writes in the common case: its transactions,

@@ -7,7 +7,7 @@ import { applyCommands, type CommandOutcome } from './ledger-state-machine';
 import type { TransactionWrite } from './ledger-state';
 import type { LedgerCommand, LedgerResult } from './ledger.types';
 import { LedgerRepository } from './ledger.repository';
-import { sqlStateOf } from './prepared-statement';
+import { sqlStateOf } from '../../../infra/database/prepared-statement';
 
 /** Work a command adds to its transaction once accepted (the staff audit record of an adjustment). */
 export type WithinTransaction = (manager: EntityManager, result: LedgerResult) => Promise<void>;

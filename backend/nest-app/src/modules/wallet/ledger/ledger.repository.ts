@@ -5,7 +5,7 @@ import type { HoldState, KnownTransaction, TransactionWrite } from './ledger-sta
 import { insertBatch } from './ledger-batch-write';
 import { resultFromStored, type StoredResult } from './ledger-result';
 import type { AccountKind, Idempotency } from './ledger.types';
-import { runPrepared, type PreparedStatement } from './prepared-statement';
+import { runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
 import type { SystemAccountSpec } from './system-accounts';
 
 interface TransactionRow {

@@ -3,8 +3,9 @@ import type { QueryRunner } from 'typeorm';
 
 /**
  * A named server-side prepared statement. node-postgres parses it once per connection and then only
- * binds and executes it, and PostgreSQL may keep its plan: the ledger's hot statements are large
- * set-based ones whose parsing and planning cost more than running them (ADR 0010).
+ * binds and executes it, and PostgreSQL may keep its plan: the hot statements (the ledger's, ADR 0010, and
+ * the coalesced ones of the game and RG modules, ADR 0011) are large set-based ones whose parsing and
+ * planning cost more than running them.
  */
 export interface PreparedStatement {
   name: string;
@@ -26,6 +27,12 @@ export async function runPrepared<T extends QueryResultRow>(
   const client = (await runner.connect()) as PoolClient;
   const result = await client.query<T>({ name: statement.name, text: statement.text, values });
   return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+}
+
+/** Serialization failure or deadlock: the same statement may succeed when run again. */
+export function isTransientConflict(error: unknown): boolean {
+  const code = sqlStateOf(error);
+  return code === '40001' || code === '40P01';
 }
 
 /** The SQLSTATE of a failed query, from node-postgres directly or wrapped by TypeORM. */

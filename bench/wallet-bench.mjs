@@ -30,6 +30,7 @@ import {
   psql,
   scratchEnvironment,
   spawnNode,
+  startAutoAnalyze,
   verifyAfterLoad,
   waitForEmptyOutbox,
   withScratchDatabase,
@@ -77,10 +78,12 @@ async function walletRun(pg, method, run) {
       RELAY === 'process' ? spawnNode(join(BIN, 'outbox-relay.js'), [], { ...env, LOG_LEVEL: 'info' }) : null;
     try {
       if (relay) await relay.waitFor(/outbox relay running/);
-      const figures =
+      const stopAnalyze = startAutoAnalyze(name);
+      const figures = await (
         method === 'hub88'
-          ? await runHub88Load(env, run, pg.transactionsPerSecond, () => (relay ? waitForEmptyOutbox(name) : undefined))
-          : await commandLoad(env, run);
+          ? runHub88Load(env, run, pg.transactionsPerSecond, () => (relay ? waitForEmptyOutbox(name) : undefined))
+          : commandLoad(env, run)
+      ).finally(stopAnalyze);
       const afterLoad = RELAY === 'off' ? null : await verifyAfterLoad(env, name);
       return { ...figures, afterLoad };
     } finally {

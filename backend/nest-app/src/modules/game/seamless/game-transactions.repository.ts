@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { QueryResultRow } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Coalescer } from '../../../common/batching/coalescer';
+import { HotPathDatabase } from '../../../infra/database/hot-path-database';
+import { isTransientConflict, runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
+import { CLAIM, CLAIM_WINS, CLOSE_ROUNDS, MARK_APPLIED, ROW_COLUMNS } from './game-transactions.sql';
 
 export type GameTransactionKind = 'bet' | 'win' | 'rollback' | 'tombstone';
 export type GameTransactionStatus = 'pending' | 'applied' | 'refused' | 'rolling_back' | 'rolled_back';
@@ -72,25 +77,16 @@ export interface RoundTotals {
   openedAt: Date;
 }
 
+export interface ClosedRound extends RoundTotals {
+  roundId: string;
+  closedAt: Date;
+}
+
 /** How long a game seen enabled is trusted without reading the catalog again. */
 const GAME_CACHE_MS = 5_000;
 
-const COLUMNS = `id, provider_id AS "providerId", external_id AS "externalId", kind, status, failure, fingerprint,
-  user_id AS "userId", round_id AS "roundId", round_closed AS "roundClosed", game_code AS "gameCode", currency,
-  amount::text AS amount, reference_external_id AS "referenceExternalId", is_free AS "isFree",
-  wallet_transaction_id AS "walletTransactionId", wallet_command AS "walletCommand",
-  (extract(epoch FROM clock_timestamp() - updated_at) * 1000)::float8 AS "ageMs"`;
-
-const INSERT_COLUMNS = `provider_id, external_id, kind, status, fingerprint, user_id, session_id, round_id, round_closed,
-  game_code, currency, amount, reference_external_id, is_free, is_promo, wallet_command, details`;
-const INSERT_VALUES = `$1::uuid, $2::text, $3::text, $4::text, $5::text, $6::uuid, $7::uuid,
-  coalesce($8::uuid, (SELECT id FROM round)), $9::boolean, $10::text, $11::char(3), $12::bigint, $13::text,
-  $14::boolean, $15::boolean, $16::jsonb, $17::jsonb`;
-/** The round of a transaction ($18, the provider's round id), created on its first transaction. */
-const UPSERT_ROUND = `INSERT INTO game_rounds (provider_id, user_id, game_code, provider_round_id, currency)
-  SELECT $1::uuid, $6::uuid, $10::text, $18::text, $11::char(3)`;
-const ROUND_CONFLICT = `ON CONFLICT (provider_id, user_id, game_code, provider_round_id)
-  DO UPDATE SET provider_round_id = EXCLUDED.provider_round_id RETURNING id`;
+/** Coalesced batches (ADR 0011): at most this many rows per statement, and this many statements of a kind at once. */
+const BATCH = { maxBatchSize: 64, maxInFlight: 1 };
 
 export interface WinClaim {
   /** The win's new row; null when it was not inserted. */
@@ -101,79 +97,126 @@ export interface WinClaim {
   known: boolean;
 }
 
-function claimParameters(row: NewGameTransaction): unknown[] {
+interface WinClaimInput {
+  row: NewGameTransaction;
+  betExternalId: string;
+}
+
+interface AppliedInput {
+  id: string;
+  walletTransactionId: string | null;
+}
+
+/** The rows as the claim statements' parallel arrays ($1..$18). */
+function claimColumns(rows: NewGameTransaction[]): unknown[][] {
   return [
-    row.providerId,
-    row.externalId,
-    row.kind,
-    row.status,
-    row.fingerprint,
-    row.userId,
-    row.sessionId,
-    row.roundId,
-    row.roundClosed,
-    row.gameCode,
-    row.currency,
-    row.amount?.toString() ?? null,
-    row.referenceExternalId,
-    row.isFree,
-    row.isPromo,
-    row.walletCommand ? JSON.stringify(row.walletCommand) : null,
-    JSON.stringify(row.details),
-    row.round,
+    rows.map((row) => row.providerId),
+    rows.map((row) => row.externalId),
+    rows.map((row) => row.kind),
+    rows.map((row) => row.status),
+    rows.map((row) => row.fingerprint),
+    rows.map((row) => row.userId),
+    rows.map((row) => row.sessionId),
+    rows.map((row) => row.roundId),
+    rows.map((row) => row.roundClosed),
+    rows.map((row) => row.gameCode),
+    rows.map((row) => row.currency),
+    rows.map((row) => row.amount?.toString() ?? null),
+    rows.map((row) => row.referenceExternalId),
+    rows.map((row) => row.isFree),
+    rows.map((row) => row.isPromo),
+    rows.map((row) => (row.walletCommand ? JSON.stringify(row.walletCommand) : null)),
+    rows.map((row) => JSON.stringify(row.details)),
+    rows.map((row) => row.round),
   ];
 }
 
-/** The record of every provider transaction id; the unique (provider, external id) key arbitrates races. */
+const rowKey = (row: Pick<NewGameTransaction, 'providerId' | 'externalId'>): string =>
+  `${row.providerId}:${row.externalId}`;
+
+/**
+ * The record of every provider transaction id; the unique (provider, external id) key arbitrates races.
+ * The hot-path statements outside transactions are coalesced: concurrent calls share one set-based statement.
+ */
 @Injectable()
 export class GameTransactionsRepository {
   /** Enabled games by provider and code, with when they were seen enabled. */
   private readonly enabledGames = new Map<string, number>();
+  private readonly claims = new Coalescer<NewGameTransaction, GameTransactionRow | null>(
+    (rows) => this.claimRows(rows),
+    { ...BATCH, keyOf: rowKey, isRetryable: isTransientConflict },
+  );
+  private readonly winClaims = new Coalescer<WinClaimInput, WinClaim>((inputs) => this.claimWinRows(inputs), {
+    ...BATCH,
+    keyOf: (input) => rowKey(input.row),
+    isRetryable: isTransientConflict,
+  });
 
-  public constructor(private readonly dataSource: DataSource) {}
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly hotPath: HotPathDatabase,
+  ) {}
 
   /**
    * Inserts the row unless the id is known; null when it was (the caller then reads what is there).
-   * With `round` set, the round is upserted in the same statement (one round trip, ADR 0011).
+   * With `round` set, the round is upserted in the same statement. Outside a transaction, concurrent
+   * claims go together into one statement.
    */
-  public async claim(
-    row: NewGameTransaction,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<GameTransactionRow | null> {
-    const rows = (await manager.query(
-      `WITH round AS (${UPSERT_ROUND} WHERE $18::text IS NOT NULL AND $10::text IS NOT NULL ${ROUND_CONFLICT})
-       INSERT INTO game_transactions (${INSERT_COLUMNS})
-       VALUES (${INSERT_VALUES}) ON CONFLICT (provider_id, external_id) DO NOTHING RETURNING ${COLUMNS}`,
-      claimParameters(row),
-    )) as GameTransactionRow[];
-    return rows[0] ?? null;
+  public async claim(row: NewGameTransaction, manager?: EntityManager): Promise<GameTransactionRow | null> {
+    if (!manager) return this.claims.submit(row);
+    const [claimed] = await this.claimRows([row], manager);
+    return claimed ?? null;
   }
 
   /**
-   * A win's claim in one statement (one round trip, ADR 0011): under a lock of the referenced bet's row
-   * (so it is serialised with the bet's rollbacks, as `RollbackFlow` locks it too), the win is inserted
-   * only when its own id is new and the bet is an applied bet of the same player. Answers what it found,
-   * so that the caller can replay, refuse, or wait for a pending bet.
+   * A win's claim (one statement, coalesced with concurrent ones): under a lock of the referenced bet's row,
+   * the win is inserted only when its own id is new and the bet is an applied bet of the same player.
+   * Answers what it found, so that the caller can replay, refuse, or wait for a pending bet.
    */
-  public async claimWin(row: NewGameTransaction, betExternalId: string): Promise<WinClaim> {
-    const rows = (await this.dataSource.query(
-      `WITH bet AS (SELECT kind, status, user_id AS "userId" FROM game_transactions
-                     WHERE provider_id = $1 AND external_id = $19 FOR UPDATE),
-            own AS (SELECT 1 FROM game_transactions WHERE provider_id = $1 AND external_id = $2),
-            allowed AS (SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM own)
-                          AND EXISTS (SELECT 1 FROM bet WHERE kind = 'bet' AND status = 'applied' AND "userId" = $6::uuid)),
-            round AS (${UPSERT_ROUND} WHERE $18::text IS NOT NULL AND $10::text IS NOT NULL
-                        AND EXISTS (SELECT 1 FROM allowed) ${ROUND_CONFLICT}),
-            claimed AS (INSERT INTO game_transactions (${INSERT_COLUMNS})
-                        SELECT ${INSERT_VALUES} WHERE EXISTS (SELECT 1 FROM allowed)
-                        ON CONFLICT (provider_id, external_id) DO NOTHING RETURNING ${COLUMNS})
-       SELECT (SELECT row_to_json(claimed) FROM claimed) AS claimed, (SELECT row_to_json(bet) FROM bet) AS bet,
-              EXISTS (SELECT 1 FROM own) AS known`,
-      [...claimParameters(row), betExternalId],
-    )) as { claimed: GameTransactionRow | null; bet: WinClaim['bet']; known: boolean }[];
-    const result = rows[0];
-    if (!result) throw new Error('the win claim answered no row');
-    return result;
+  public claimWin(row: NewGameTransaction, betExternalId: string): Promise<WinClaim> {
+    return this.winClaims.submit({ row, betExternalId });
+  }
+
+  private async claimRows(rows: NewGameTransaction[], manager?: EntityManager): Promise<(GameTransactionRow | null)[]> {
+    const inserted = await this.run<GameTransactionRow>(CLAIM, claimColumns(rows), manager);
+    const byKey = new Map(inserted.map((row) => [rowKey(row), row]));
+    return rows.map((row) => byKey.get(rowKey(row)) ?? null);
+  }
+
+  private claimWinRows(inputs: WinClaimInput[]): Promise<WinClaim[]> {
+    const columns = [...claimColumns(inputs.map((input) => input.row)), inputs.map((input) => input.betExternalId)];
+    return this.run<WinClaim & QueryResultRow>(CLAIM_WINS, columns);
+  }
+
+  /** Pending rows become applied, with their wallet transactions; answers the ids that moved. */
+  public async markApplied(rows: AppliedInput[], manager?: EntityManager): Promise<Set<string>> {
+    const moved = await this.run<{ id: string }>(
+      MARK_APPLIED,
+      [rows.map((row) => row.id), rows.map((row) => row.walletTransactionId)],
+      manager,
+    );
+    return new Set(moved.map((row) => row.id));
+  }
+
+  /** Closes each round once; answers the totals of the rounds this call closed (closed already: absent). */
+  public async closeRounds(rounds: { roundId: string; at: Date }[], manager: EntityManager): Promise<ClosedRound[]> {
+    if (rounds.length === 0) return [];
+    const rows = await this.run<Omit<ClosedRound, 'totalBet' | 'totalWin'> & { totalBet: string; totalWin: string }>(
+      CLOSE_ROUNDS,
+      [rounds.map((round) => round.roundId), rounds.map((round) => round.at)],
+      manager,
+    );
+    return rows.map((row) => ({ ...row, totalBet: BigInt(row.totalBet), totalWin: BigInt(row.totalWin) }));
+  }
+
+  /** A prepared statement in the caller's transaction, or on its own (autocommit) on the hot-path pool. */
+  private async run<T extends QueryResultRow>(
+    statement: PreparedStatement,
+    values: unknown[],
+    manager?: EntityManager,
+  ): Promise<T[]> {
+    if (manager?.queryRunner) return (await runPrepared<T>(manager.queryRunner, statement, values)).rows;
+    return this.hotPath.query<T>(statement, values);
   }
 
   public async find(
@@ -183,7 +226,7 @@ export class GameTransactionsRepository {
     lock = false,
   ): Promise<GameTransactionRow | null> {
     const rows = (await manager.query(
-      `SELECT ${COLUMNS} FROM game_transactions WHERE provider_id = $1 AND external_id = $2 ${lock ? 'FOR UPDATE' : ''}`,
+      `SELECT ${ROW_COLUMNS} FROM game_transactions WHERE provider_id = $1 AND external_id = $2 ${lock ? 'FOR UPDATE' : ''}`,
       [providerId, externalId],
     )) as GameTransactionRow[];
     return rows[0] ?? null;
@@ -214,25 +257,6 @@ export class GameTransactionsRepository {
       [providerId, betExternalId],
     )) as { count: number }[];
     return rows[0]?.count ?? 0;
-  }
-
-  /** Closes the round once; answers its totals when this call closed it, null when it was closed already. */
-  public async closeRound(roundId: string, at: Date, manager: EntityManager): Promise<RoundTotals | null> {
-    // One statement: close it and, when this call closed it, sum what stands in it (seen in this transaction).
-    const rows = (await manager.query(
-      `WITH closed AS (
-         UPDATE game_rounds SET status = 'closed', closed_at = $2 WHERE id = $1 AND status = 'open'
-         RETURNING id, provider_round_id, user_id, game_code, currency, opened_at)
-       SELECT r.provider_round_id AS "providerRoundId", r.user_id AS "userId", r.game_code AS "gameCode", r.currency,
-              r.opened_at AS "openedAt",
-              coalesce(sum(t.amount) FILTER (WHERE t.kind = 'bet' AND t.status = 'applied'), 0)::text AS "totalBet",
-              coalesce(sum(t.amount) FILTER (WHERE t.kind = 'win' AND t.status = 'applied'), 0)::text AS "totalWin"
-         FROM closed r LEFT JOIN game_transactions t ON t.round_id = r.id
-        GROUP BY r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at`,
-      [roundId, at],
-    )) as (Omit<RoundTotals, 'totalBet' | 'totalWin'> & { totalBet: string; totalWin: string })[];
-    const row = rows[0];
-    return row ? { ...row, totalBet: BigInt(row.totalBet), totalWin: BigInt(row.totalWin) } : null;
   }
 
   /**

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Clock } from '../../../common/time/clock';
 import type { GameWalletFailure, RollbackCommand } from './game-wallet.types';
 import {
   GameTransactionsRepository,
@@ -35,7 +34,6 @@ export class RollbackFlow {
     private readonly dataSource: DataSource,
     private readonly transactions: GameTransactionsRepository,
     private readonly driver: WalletDriver,
-    private readonly clock: Clock,
   ) {}
 
   public async start(
@@ -117,8 +115,7 @@ export class RollbackFlow {
       manager,
     );
     if (!row) throw new ClaimedConcurrently();
-    if (row.roundId && row.roundClosed)
-      await this.driver.closeRound(row.roundId, command.provider.code, this.clock.now(), manager);
+    if (row.roundId && row.roundClosed) await this.driver.closeRound(row.roundId, command.provider.code, manager);
     return { kind: 'done' };
   }
 }

@@ -1,7 +1,9 @@
 import { GAME_ROUND_CLOSED, type GameRoundClosedV1 } from '@casino/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Coalescer } from '../../../common/batching/coalescer';
 import { Clock } from '../../../common/time/clock';
+import { isTransientConflict } from '../../../infra/database/prepared-statement';
 import { domainEvent } from '../../../infra/outbox/domain-event.factory';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
 import type { LedgerResult } from '../../wallet/ledger/ledger.types';
@@ -14,6 +16,15 @@ import {
   type StoredWalletCommand,
 } from './game-transactions.repository';
 
+interface AppliedFinish {
+  row: GameTransactionRow;
+  walletTransactionId: string | null;
+  providerCode: string;
+}
+
+const closesRound = (row: Pick<GameTransactionRow, 'roundId' | 'roundClosed'>): boolean =>
+  row.roundId !== null && row.roundClosed;
+
 export type DriveResult = { ok: true; result: LedgerResult | null } | { ok: false; failure: GameWalletFailure };
 
 /**
@@ -24,6 +35,12 @@ export type DriveResult = { ok: true; result: LedgerResult | null } | { ok: fals
 @Injectable()
 export class WalletDriver {
   private readonly logger = new Logger(WalletDriver.name);
+  private readonly finishes = new Coalescer<AppliedFinish, boolean>((inputs) => this.finishBatch(inputs), {
+    maxBatchSize: 64,
+    maxInFlight: 1,
+    keyOf: (input) => input.row.id,
+    isRetryable: isTransientConflict,
+  });
 
   public constructor(
     private readonly dataSource: DataSource,
@@ -55,22 +72,42 @@ export class WalletDriver {
     return { ok: true, result };
   }
 
-  /** Marks the row applied (and a rollback's target rolled back, and a closed round closed) in one transaction. */
+  /** Marks the row applied (and a rollback's target rolled back, and a closed round closed). */
   public async finishApplied(
     row: GameTransactionRow,
     result: LedgerResult | null,
     providerCode: string,
   ): Promise<void> {
-    const now = this.clock.now();
-    if (row.kind !== 'rollback' && !(row.roundId && row.roundClosed)) {
-      // Nothing else to change with it: one autocommit statement (one round trip, ADR 0011).
-      const moved = await this.transactions.transition(row.id, ['pending'], 'applied', this.dataSource.manager, {
-        walletTransactionId: result?.transactionId,
-      });
-      if (!moved) await this.reconcileLostRace(row, result !== null, providerCode);
-      return;
-    }
-    const won = await this.dataSource.transaction(async (manager) => {
+    const won =
+      row.kind === 'rollback'
+        ? await this.finishRollback(row, result, providerCode)
+        : await this.finishes.submit({ row, walletTransactionId: result?.transactionId ?? null, providerCode });
+    if (!won) await this.reconcileLostRace(row, result !== null, providerCode);
+  }
+
+  /**
+   * Bets and wins applied together (coalesced, ADR 0011): one statement marks them applied; when some close
+   * their round, the rounds are closed and their events written in the same transaction.
+   */
+  private async finishBatch(inputs: AppliedFinish[]): Promise<boolean[]> {
+    const rows = inputs.map((input) => ({ id: input.row.id, walletTransactionId: input.walletTransactionId }));
+    const movedOf = (moved: Set<string>): boolean[] => inputs.map((input) => moved.has(input.row.id));
+    if (!inputs.some((input) => closesRound(input.row))) return movedOf(await this.transactions.markApplied(rows));
+    return this.dataSource.transaction(async (manager) => {
+      const moved = await this.transactions.markApplied(rows, manager);
+      const closing = inputs.filter((input) => closesRound(input.row) && moved.has(input.row.id));
+      await this.closeRounds(closing, manager);
+      return movedOf(moved);
+    });
+  }
+
+  /** A rollback's end: its row applied and its target rolled back (and its round closed) in one transaction. */
+  private async finishRollback(
+    row: GameTransactionRow,
+    result: LedgerResult | null,
+    providerCode: string,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
       // Lock order, as in RollbackFlow: the target first, then the rollback row (else two retries deadlock).
       const target = await this.lockTarget(row, manager);
       const moved = await this.transactions.transition(row.id, ['pending'], 'applied', manager, {
@@ -78,10 +115,9 @@ export class WalletDriver {
       });
       if (!moved) return false;
       if (target) await this.transactions.transition(target.id, ['rolling_back'], 'rolled_back', manager);
-      if (row.roundId && row.roundClosed) await this.closeRound(row.roundId, providerCode, now, manager);
+      if (closesRound(row)) await this.closeRounds([{ row, providerCode }], manager);
       return true;
     });
-    if (!won) await this.reconcileLostRace(row, result !== null, providerCode);
   }
 
   public async finishRefused(row: GameTransactionRow, failure: GameWalletFailure, providerCode: string): Promise<void> {
@@ -94,22 +130,39 @@ export class WalletDriver {
     this.logger.log({ provider: providerCode, kind: row.kind, failure }, 'game transaction refused');
   }
 
-  public async closeRound(roundId: string, providerCode: string, at: Date, manager: EntityManager): Promise<void> {
-    const totals = await this.transactions.closeRound(roundId, at, manager);
-    if (!totals) return;
-    const payload: GameRoundClosedV1 = {
-      roundId,
-      providerCode,
-      providerRoundId: totals.providerRoundId,
-      userId: totals.userId,
-      gameCode: totals.gameCode,
-      currency: totals.currency,
-      totalBet: totals.totalBet.toString(),
-      totalWin: totals.totalWin.toString(),
-      openedAt: totals.openedAt.toISOString(),
-      closedAt: at.toISOString(),
-    };
-    await this.outbox.append(manager, 'game', [domainEvent(GAME_ROUND_CLOSED, 1, roundId, payload)]);
+  /** Closes the round (once) and writes its `game.round.closed` event, in the caller's transaction. */
+  public async closeRound(roundId: string, providerCode: string, manager: EntityManager): Promise<void> {
+    await this.closeRounds([{ row: { roundId }, providerCode }], manager);
+  }
+
+  /** Closes the rounds, each once, at the clock's time, with an event for each round this call closed. */
+  private async closeRounds(
+    closing: { row: Pick<GameTransactionRow, 'roundId'>; providerCode: string }[],
+    manager: EntityManager,
+  ): Promise<void> {
+    const at = this.clock.now();
+    const providerOf = new Map<string, string>();
+    for (const { row, providerCode } of closing) if (row.roundId) providerOf.set(row.roundId, providerCode);
+    const closed = await this.transactions.closeRounds(
+      [...providerOf.keys()].map((roundId) => ({ roundId, at })),
+      manager,
+    );
+    const events = closed.map((round) => {
+      const payload: GameRoundClosedV1 = {
+        roundId: round.roundId,
+        providerCode: providerOf.get(round.roundId) ?? '',
+        providerRoundId: round.providerRoundId,
+        userId: round.userId,
+        gameCode: round.gameCode,
+        currency: round.currency,
+        totalBet: round.totalBet.toString(),
+        totalWin: round.totalWin.toString(),
+        openedAt: new Date(round.openedAt).toISOString(),
+        closedAt: new Date(round.closedAt).toISOString(),
+      };
+      return domainEvent(GAME_ROUND_CLOSED, 1, round.roundId, payload);
+    });
+    await this.outbox.append(manager, 'game', events);
   }
 
   /** A rollback's target row, locked (null for bets and wins). */

@@ -119,9 +119,10 @@ export class ResponsibleGamingService {
     await this.activity.add(this.dataSource.manager, userId, currency, utcDay(at), 'wagers', amount);
   }
 
+  /** On the money path: coalesced with the other play records arriving at once. */
   public async recordWin(userId: string, amount: bigint, currency: string, at: Date): Promise<void> {
     assertPositive(amount);
-    await this.activity.add(this.dataSource.manager, userId, currency, utcDay(at), 'wins', amount);
+    await this.activity.recordPlay({ userId, currency, day: utcDay(at), wins: amount });
   }
 
   private async assertNotExcluded(userId: string, now: Date): Promise<void> {

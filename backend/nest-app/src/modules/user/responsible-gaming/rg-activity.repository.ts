@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Coalescer } from '../../../common/batching/coalescer';
+import { HotPathDatabase } from '../../../infra/database/hot-path-database';
+import { isTransientConflict, type PreparedStatement } from '../../../infra/database/prepared-statement';
 
 export interface ActivityTotals {
   deposits: bigint;
@@ -14,13 +17,62 @@ export interface PlaySession {
 
 type Counter = 'deposits' | 'wagers' | 'wins';
 
+/** Play on one UTC day (`YYYY-MM-DD`): counters to add (none given: none added) and the session it continued. */
+export interface PlayRecord {
+  userId: string;
+  currency: string;
+  day: string;
+  wagers?: bigint;
+  wins?: bigint;
+  session?: PlaySession;
+}
+
+/*
+ * A batch of play records in one statement. ON CONFLICT DO UPDATE may touch a row only once per statement, so the
+ * counters are summed per key first (in key order, so that batches lock rows in one order) and each user's
+ * session is the one of the latest activity (the later input on a tie), as if the records had run one by one.
+ */
+const RECORD_PLAY: PreparedStatement = {
+  name: 'rg_record_play_v1',
+  text: `
+  WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::bpchar[], $3::date[], $4::bigint[], $5::bigint[], $6::timestamptz[],
+                         $7::timestamptz[]) WITH ORDINALITY
+           AS i(user_id, currency, day, wagers, wins, started_at, last_activity_at, ord)
+  ), counted AS (
+    INSERT INTO rg_activity_daily AS a (user_id, currency, day, wagers, wins)
+    SELECT user_id, currency, day, COALESCE(SUM(wagers), 0), COALESCE(SUM(wins), 0) FROM input
+    WHERE wagers IS NOT NULL OR wins IS NOT NULL
+    GROUP BY user_id, currency, day ORDER BY user_id, currency, day
+    ON CONFLICT (user_id, currency, day) DO UPDATE SET
+      wagers = a.wagers + EXCLUDED.wagers, wins = a.wins + EXCLUDED.wins
+  )
+  INSERT INTO rg_play_sessions AS s (user_id, started_at, last_activity_at)
+  SELECT DISTINCT ON (user_id) user_id, started_at, last_activity_at FROM input
+  WHERE last_activity_at IS NOT NULL
+  ORDER BY user_id, last_activity_at DESC, ord DESC
+  ON CONFLICT (user_id) DO UPDATE SET
+    started_at = CASE WHEN EXCLUDED.last_activity_at >= s.last_activity_at THEN EXCLUDED.started_at
+                 ELSE s.started_at END,
+    last_activity_at = GREATEST(s.last_activity_at, EXCLUDED.last_activity_at)`,
+};
+
 /**
  * The player's own counters of gross deposits, wagers and wins per UTC day and currency (the
  * ledger stays free of policy), and the current play session.
  */
 @Injectable()
 export class RgActivityRepository {
-  public constructor(private readonly dataSource: DataSource) {}
+  private readonly plays = new Coalescer<PlayRecord, void>((records) => this.recordPlays(records), {
+    maxBatchSize: 64,
+    maxInFlight: 1,
+    isRetryable: isTransientConflict,
+  });
+
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly hotPath: HotPathDatabase,
+  ) {}
 
   public async add(
     manager: EntityManager,
@@ -66,35 +118,38 @@ export class RgActivityRepository {
   }
 
   /**
-   * A cleared bet's wager counter (when `amount` is given) and its play-session touch in one statement. The write
-   * comes after the bet moved money, so a bet cleared later (a newer `lastActivityAt`) that wrote first wins.
+   * A cleared bet's wager and its play-session touch (`wagers` left out: the bet moved no money). The write comes
+   * after the bet moved money, so a bet cleared later (a newer `lastActivityAt`) that wrote first wins.
    */
-  public async recordBetActivity(
+  public recordBetActivity(
     userId: string,
     currency: string,
     day: string,
     amount: bigint | null,
     session: PlaySession,
   ): Promise<void> {
-    const touch = `INSERT INTO rg_play_sessions (user_id, started_at, last_activity_at) VALUES ($1, $2, $3)
-       ON CONFLICT (user_id) DO UPDATE SET
-         started_at = CASE WHEN EXCLUDED.last_activity_at >= rg_play_sessions.last_activity_at
-                      THEN EXCLUDED.started_at ELSE rg_play_sessions.started_at END,
-         last_activity_at = GREATEST(rg_play_sessions.last_activity_at, EXCLUDED.last_activity_at)`;
-    if (amount === null) {
-      await this.dataSource.query(touch, [userId, session.startedAt, session.lastActivityAt]);
-      return;
-    }
-    await this.dataSource.query(
-      `WITH wagered AS (
-         INSERT INTO rg_activity_daily (user_id, currency, day, wagers) VALUES ($1, $4, $5, $6)
-         ON CONFLICT (user_id, currency, day) DO UPDATE SET wagers = rg_activity_daily.wagers + EXCLUDED.wagers
-       ) ${touch}`,
-      [userId, session.startedAt, session.lastActivityAt, currency, day, amount.toString()],
-    );
+    return this.recordPlay({ userId, currency, day, wagers: amount ?? undefined, session });
+  }
+
+  /** Adds the counters given and touches the session given; calls arriving together share one statement. */
+  public recordPlay(record: PlayRecord): Promise<void> {
+    return this.plays.submit(record);
   }
 
   public async endSession(manager: EntityManager, userId: string): Promise<void> {
     await manager.query(`DELETE FROM rg_play_sessions WHERE user_id = $1`, [userId]);
+  }
+
+  private async recordPlays(records: PlayRecord[]): Promise<void[]> {
+    await this.hotPath.query(RECORD_PLAY, [
+      records.map((record) => record.userId),
+      records.map((record) => record.currency),
+      records.map((record) => record.day),
+      records.map((record) => record.wagers?.toString() ?? null),
+      records.map((record) => record.wins?.toString() ?? null),
+      records.map((record) => record.session?.startedAt ?? null),
+      records.map((record) => record.session?.lastActivityAt ?? null),
+    ]);
+    return records.map(() => undefined);
   }
 }

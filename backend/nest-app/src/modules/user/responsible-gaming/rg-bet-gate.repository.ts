@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Coalescer } from '../../../common/batching/coalescer';
+import { HotPathDatabase } from '../../../infra/database/hot-path-database';
+import type { PreparedStatement } from '../../../infra/database/prepared-statement';
 import type { UserStatus } from '../user.types';
 import type { ActivityTotals, PlaySession } from './rg-activity.repository';
 import type { ExclusionKind } from './rg-exclusions.repository';
@@ -19,7 +21,14 @@ export interface BetGateSnapshot {
   session: PlaySession | null;
 }
 
+interface GateInput {
+  userId: string;
+  currency: string;
+  now: Date;
+}
+
 interface GateRow {
+  ord: number;
   user_status: UserStatus | null;
   exclusion_kind: ExclusionKind | null;
   exclusion_ends_at: Date | null;
@@ -32,67 +41,95 @@ interface GateRow {
 const PERIODS: readonly LimitPeriod[] = ['day', 'week', 'month'];
 
 /*
- * $1 user, $2 now, $3 currency, $4..$9 the day, week and month windows ([start, end) as dates), $10/$11 their
- * union. Aggregates always answer one row, so the joins never lose the user or the totals.
+ * Per input (in arrays, one element each): user, now, currency, the day, week and month windows ([start, end) as
+ * dates) and their union. Exactly one row per input, in input order: the lookups are left joins on keys or
+ * LIMIT 1, and aggregates always answer one row, so no join loses an input or its totals.
  */
-const GATE_SQL = `
-  WITH excl AS (
-    SELECT kind, ends_at FROM rg_exclusions
-    WHERE user_id = $1 AND starts_at <= $2 AND (ends_at IS NULL OR ends_at > $2)
-    ORDER BY kind = 'self_exclusion' DESC, ends_at DESC NULLS FIRST LIMIT 1
-  ), lim AS (
-    SELECT json_agg(json_build_object('key', limit_key, 'currency', currency, 'value', value::text)) AS limits
-    FROM rg_limits WHERE user_id = $1 AND value IS NOT NULL
-  ), act AS (
-    SELECT ${PERIODS.map((period, index) => totalsColumns(period, 4 + index * 2)).join(',\n')}
-    FROM rg_activity_daily WHERE user_id = $1 AND currency = $3 AND day >= $10::date AND day < $11::date
-  )
-  SELECT (SELECT status FROM users WHERE id = $1) AS user_status,
-         excl.kind AS exclusion_kind, excl.ends_at AS exclusion_ends_at, lim.limits, act.*,
-         s.started_at, s.last_activity_at
-  FROM lim CROSS JOIN act
-  LEFT JOIN excl ON true
-  LEFT JOIN rg_play_sessions s ON s.user_id = $1`;
+const GATE_READ: PreparedStatement = {
+  name: 'rg_bet_gate_read_v1',
+  text: `
+  SELECT i.ord::int AS ord, u.status AS user_status, x.kind AS exclusion_kind, x.ends_at AS exclusion_ends_at,
+         l.limits, a.*, s.started_at, s.last_activity_at
+  FROM unnest($1::uuid[], $2::timestamptz[], $3::bpchar[], $4::date[], $5::date[], $6::date[], $7::date[],
+              $8::date[], $9::date[], $10::date[], $11::date[]) WITH ORDINALITY
+       AS i(user_id, now, currency, day_from, day_to, week_from, week_to, month_from, month_to, from_day, to_day, ord)
+  LEFT JOIN users u ON u.id = i.user_id
+  LEFT JOIN LATERAL (
+    SELECT e.kind, e.ends_at FROM rg_exclusions e
+    WHERE e.user_id = i.user_id AND e.starts_at <= i.now AND (e.ends_at IS NULL OR e.ends_at > i.now)
+    ORDER BY e.kind = 'self_exclusion' DESC, e.ends_at DESC NULLS FIRST LIMIT 1
+  ) x ON true
+  CROSS JOIN LATERAL (
+    SELECT json_agg(json_build_object('key', r.limit_key, 'currency', r.currency, 'value', r.value::text)
+                    ORDER BY r.limit_key) AS limits
+    FROM rg_limits r WHERE r.user_id = i.user_id AND r.value IS NOT NULL
+  ) l
+  CROSS JOIN LATERAL (
+    SELECT ${PERIODS.map(totalsColumns).join(',\n           ')}
+    FROM rg_activity_daily d
+    WHERE d.user_id = i.user_id AND d.currency = i.currency AND d.day >= i.from_day AND d.day < i.to_day
+  ) a
+  LEFT JOIN rg_play_sessions s ON s.user_id = i.user_id
+  ORDER BY i.ord`,
+};
 
-function totalsColumns(period: LimitPeriod, startParam: number): string {
-  const inWindow = `day >= $${startParam}::date AND day < $${startParam + 1}::date`;
+function totalsColumns(period: LimitPeriod): string {
+  const inWindow = `d.day >= i.${period}_from AND d.day < i.${period}_to`;
   return ['deposits', 'wagers', 'wins']
-    .map((counter) => `COALESCE(SUM(${counter}) FILTER (WHERE ${inWindow}), 0)::text AS ${period}_${counter}`)
+    .map((counter) => `COALESCE(SUM(d.${counter}) FILTER (WHERE ${inWindow}), 0)::text AS ${period}_${counter}`)
     .join(', ');
 }
 
-/** The bet gate's one read: user status, exclusion, effective limits, period totals and play session. */
+/**
+ * The bet gate's one read: user status, exclusion, effective limits, period totals and play session. Reads
+ * arriving while one runs are answered together by the next statement (group commit, `Coalescer`).
+ */
 @Injectable()
 export class RgBetGateRepository {
-  public constructor(private readonly dataSource: DataSource) {}
+  private readonly reads = new Coalescer<GateInput, BetGateSnapshot>((inputs) => this.readBatch(inputs), {
+    maxBatchSize: 64,
+    maxInFlight: 1,
+  });
 
-  public async read(userId: string, currency: string, now: Date): Promise<BetGateSnapshot> {
-    const windows = PERIODS.map((period) => periodWindow(period, now));
-    const bounds = windows.flatMap((window) => [utcDay(window.start), utcDay(window.end)]);
-    const from = windows.map((window) => window.start).reduce((a, b) => (a < b ? a : b));
-    const to = windows.map((window) => window.end).reduce((a, b) => (a > b ? a : b));
-    const [row] = (await this.dataSource.query(GATE_SQL, [
-      userId,
-      now,
-      currency,
-      ...bounds,
-      utcDay(from),
-      utcDay(to),
-    ])) as GateRow[];
-    const totalsOf = (period: LimitPeriod): ActivityTotals => ({
-      deposits: BigInt(row[`${period}_deposits`] as string),
-      wagers: BigInt(row[`${period}_wagers`] as string),
-      wins: BigInt(row[`${period}_wins`] as string),
-    });
-    return {
-      userStatus: row.user_status,
-      exclusion: row.exclusion_kind ? { kind: row.exclusion_kind, endsAt: row.exclusion_ends_at } : undefined,
-      limits: (row.limits ?? []).map((limit) => ({ ...limit, value: BigInt(limit.value) })),
-      totals: { day: totalsOf('day'), week: totalsOf('week'), month: totalsOf('month') },
-      session:
-        row.started_at && row.last_activity_at
-          ? { startedAt: row.started_at, lastActivityAt: row.last_activity_at }
-          : null,
-    };
+  public constructor(private readonly hotPath: HotPathDatabase) {}
+
+  public read(userId: string, currency: string, now: Date): Promise<BetGateSnapshot> {
+    return this.reads.submit({ userId, currency, now });
   }
+
+  private async readBatch(inputs: GateInput[]): Promise<BetGateSnapshot[]> {
+    const values = inputs.map(gateValues);
+    const columns = values[0].map((_, column) => values.map((row) => row[column]));
+    const rows = await this.hotPath.query<GateRow>(GATE_READ, columns);
+    const snapshots: BetGateSnapshot[] = [];
+    for (const row of rows) snapshots[row.ord - 1] = toSnapshot(row);
+    return snapshots;
+  }
+}
+
+/** One input's values, in the statement's parameter order. */
+function gateValues({ userId, currency, now }: GateInput): unknown[] {
+  const windows = PERIODS.map((period) => periodWindow(period, now));
+  const bounds = windows.flatMap((window) => [utcDay(window.start), utcDay(window.end)]);
+  const from = windows.map((window) => window.start).reduce((a, b) => (a < b ? a : b));
+  const to = windows.map((window) => window.end).reduce((a, b) => (a > b ? a : b));
+  return [userId, now, currency, ...bounds, utcDay(from), utcDay(to)];
+}
+
+function toSnapshot(row: GateRow): BetGateSnapshot {
+  const totalsOf = (period: LimitPeriod): ActivityTotals => ({
+    deposits: BigInt(row[`${period}_deposits`] as string),
+    wagers: BigInt(row[`${period}_wagers`] as string),
+    wins: BigInt(row[`${period}_wins`] as string),
+  });
+  return {
+    userStatus: row.user_status,
+    exclusion: row.exclusion_kind ? { kind: row.exclusion_kind, endsAt: row.exclusion_ends_at } : undefined,
+    limits: (row.limits ?? []).map((limit) => ({ ...limit, value: BigInt(limit.value) })),
+    totals: { day: totalsOf('day'), week: totalsOf('week'), month: totalsOf('month') },
+    session:
+      row.started_at && row.last_activity_at
+        ? { startedAt: row.started_at, lastActivityAt: row.last_activity_at }
+        : null,
+  };
 }

@@ -1,0 +1,118 @@
+import type { PreparedStatement } from '../../../infra/database/prepared-statement';
+
+/*
+ * The set-based statements of the seamless wallet's hot path (ADR 0011). Each takes its rows as parallel
+ * arrays and runs as a named prepared statement, once per coalesced batch; a batch of one is the single call.
+ */
+
+export const ROW_COLUMNS = `id, provider_id AS "providerId", external_id AS "externalId", kind, status, failure, fingerprint,
+  user_id AS "userId", round_id AS "roundId", round_closed AS "roundClosed", game_code AS "gameCode", currency,
+  amount::text AS amount, reference_external_id AS "referenceExternalId", is_free AS "isFree",
+  wallet_transaction_id AS "walletTransactionId", wallet_command AS "walletCommand",
+  (extract(epoch FROM clock_timestamp() - updated_at) * 1000)::float8 AS "ageMs"`;
+
+/** $1..$18: one array per column of a new row (see `claimColumns`), in this order. */
+const ROW_ARRAYS = `$1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::uuid[],
+  $9::boolean[], $10::text[], $11::char(3)[], $12::bigint[], $13::text[], $14::boolean[], $15::boolean[],
+  $16::jsonb[], $17::jsonb[], $18::text[]`;
+const ROW_NAMES = `provider_id, external_id, kind, status, fingerprint, user_id, session_id, round_id, round_closed,
+  game_code, currency, amount, reference_external_id, is_free, is_promo, wallet_command, details, round`;
+
+/**
+ * Each row's round (the provider's round id), created on its first transaction. One row per round (ON CONFLICT
+ * DO UPDATE may not touch a row twice in one statement), in key order (a stable lock order).
+ */
+function upsertRounds(source: string): string {
+  return `INSERT INTO game_rounds (provider_id, user_id, game_code, provider_round_id, currency)
+    SELECT DISTINCT ON (provider_id, user_id, game_code, round) provider_id, user_id, game_code, round, currency
+      FROM ${source} WHERE round IS NOT NULL AND game_code IS NOT NULL
+     ORDER BY provider_id, user_id, game_code, round
+    ON CONFLICT (provider_id, user_id, game_code, provider_round_id)
+    DO UPDATE SET provider_round_id = EXCLUDED.provider_round_id
+    RETURNING id, provider_id, user_id, game_code, provider_round_id`;
+}
+
+/** Inserts the rows of `source` with their rounds (CTE `round`); ids known already are skipped. */
+function insertRows(source: string): string {
+  return `INSERT INTO game_transactions (provider_id, external_id, kind, status, fingerprint, user_id, session_id,
+      round_id, round_closed, game_code, currency, amount, reference_external_id, is_free, is_promo, wallet_command,
+      details)
+    SELECT s.provider_id, s.external_id, s.kind, s.status, s.fingerprint, s.user_id, s.session_id,
+           coalesce(s.round_id, r.id), s.round_closed, s.game_code, s.currency, s.amount, s.reference_external_id,
+           s.is_free, s.is_promo, s.wallet_command, s.details
+      FROM ${source} s
+      LEFT JOIN round r ON r.provider_id = s.provider_id AND r.user_id = s.user_id AND r.game_code = s.game_code
+                       AND r.provider_round_id = s.round
+     ORDER BY s.provider_id, s.external_id
+    ON CONFLICT (provider_id, external_id) DO NOTHING RETURNING ${ROW_COLUMNS}`;
+}
+
+/** Inserts each row unless its id is known (with its round); answers the rows inserted. */
+export const CLAIM: PreparedStatement = {
+  name: 'game_claim_v1',
+  text: `WITH input AS (SELECT * FROM unnest(${ROW_ARRAYS}) AS i(${ROW_NAMES})),
+              round AS (${upsertRounds('input')})
+         ${insertRows('input')}`,
+};
+
+/**
+ * Wins' claims, $19 the referenced bets' ids. Under a lock of each referenced bet's row (the row `RollbackFlow`
+ * locks, so a win and its bet's rollback serialise; taken in id order), a win is inserted only when its own id
+ * is new and its bet is an applied bet of the same player. Answers, per input in order, the inserted row, the
+ * bet as found and whether the win's own id was known already.
+ */
+export const CLAIM_WINS: PreparedStatement = {
+  name: 'game_claim_wins_v1',
+  text: `WITH input AS (
+           SELECT * FROM unnest(${ROW_ARRAYS}, $19::text[]) WITH ORDINALITY AS i(${ROW_NAMES}, bet_external_id, ord)),
+         bet AS (
+           SELECT t.provider_id, t.external_id, t.kind, t.status, t.user_id FROM game_transactions t
+            WHERE (t.provider_id, t.external_id) IN (SELECT provider_id, bet_external_id FROM input)
+            ORDER BY t.id FOR UPDATE),
+         own AS (
+           SELECT i.ord FROM input i
+             JOIN game_transactions t ON t.provider_id = i.provider_id AND t.external_id = i.external_id),
+         allowed AS (
+           SELECT i.* FROM input i
+             JOIN bet b ON b.provider_id = i.provider_id AND b.external_id = i.bet_external_id
+            WHERE b.kind = 'bet' AND b.status = 'applied' AND b.user_id = i.user_id
+              AND NOT EXISTS (SELECT 1 FROM own o WHERE o.ord = i.ord)),
+         round AS (${upsertRounds('allowed')}),
+         claimed AS (${insertRows('allowed')})
+       SELECT (SELECT row_to_json(c) FROM claimed c
+                WHERE c."providerId" = i.provider_id AND c."externalId" = i.external_id) AS claimed,
+              (SELECT json_build_object('kind', b.kind, 'status', b.status, 'userId', b.user_id) FROM bet b
+                WHERE b.provider_id = i.provider_id AND b.external_id = i.bet_external_id) AS bet,
+              EXISTS (SELECT 1 FROM own o WHERE o.ord = i.ord) AS known
+         FROM input i ORDER BY i.ord`,
+};
+
+/** Pending rows ($1) become applied with their wallet transactions ($2); answers the ids that moved. */
+export const MARK_APPLIED: PreparedStatement = {
+  name: 'game_mark_applied_v1',
+  text: `UPDATE game_transactions t
+            SET status = 'applied', wallet_transaction_id = coalesce(i.wallet_transaction_id, t.wallet_transaction_id),
+                updated_at = now()
+           FROM unnest($1::uuid[], $2::uuid[]) AS i(id, wallet_transaction_id)
+          WHERE t.id = i.id AND t.status = 'pending'
+      RETURNING t.id`,
+};
+
+/**
+ * Closes rounds ($1) at their times ($2), each once; answers the totals of those this statement closed:
+ * what stands in them, as seen by the caller's transaction.
+ */
+export const CLOSE_ROUNDS: PreparedStatement = {
+  name: 'game_close_rounds_v1',
+  text: `WITH closed AS (
+           UPDATE game_rounds r SET status = 'closed', closed_at = i.closed_at
+             FROM unnest($1::uuid[], $2::timestamptz[]) AS i(id, closed_at)
+            WHERE r.id = i.id AND r.status = 'open'
+        RETURNING r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at)
+       SELECT r.id AS "roundId", r.provider_round_id AS "providerRoundId", r.user_id AS "userId",
+              r.game_code AS "gameCode", r.currency, r.opened_at AS "openedAt", r.closed_at AS "closedAt",
+              coalesce(sum(t.amount) FILTER (WHERE t.kind = 'bet' AND t.status = 'applied'), 0)::text AS "totalBet",
+              coalesce(sum(t.amount) FILTER (WHERE t.kind = 'win' AND t.status = 'applied'), 0)::text AS "totalWin"
+         FROM closed r LEFT JOIN game_transactions t ON t.round_id = r.id
+        GROUP BY r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at`,
+};

@@ -204,7 +204,7 @@ export async function runHub88Load(env, run, expectedRate, waitForQuietOutbox) {
     const players = userIds.map((userId) => ({ userId, token: gamesApi.tokens.get(userId) }));
     // Planner statistics for the seeded tables, as autovacuum keeps them in service (pgbench -i does the same;
     // this machine's PostgreSQL runs with autovacuum off).
-    psql('ANALYZE', new URL(env.DATABASE_URL).pathname.slice(1));
+    psql('SET client_min_messages = error; ANALYZE', new URL(env.DATABASE_URL).pathname.slice(1));
     if (players.some((player) => !player.token)) throw new Error('a launch did not reach the Games API stand-in');
     const rounds = Math.ceil((SECONDS * expectedRate) / (2 * CLIENTS));
     const signing = performance.now();

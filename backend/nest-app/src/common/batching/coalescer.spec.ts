@@ -17,22 +17,27 @@ function recordingBatches<I, O>(answer: (input: I) => O) {
 }
 
 describe('Coalescer', () => {
-  it('runs the first input alone and the ones that arrive meanwhile together, each caller getting its own output', async () => {
+  it('runs the inputs of one event-loop turn together, and those that arrive during a batch in the next', async () => {
     const batches = recordingBatches((n: number) => n * 10);
     const coalescer = new Coalescer(batches.run, { maxBatchSize: 100, maxInFlight: 1 });
-    const first = coalescer.submit(1);
-    const rest = [2, 3, 4].map((n) => coalescer.submit(n));
+    const first = [1, 2].map((n) => coalescer.submit(n));
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [3, 4, 5].map((n) => coalescer.submit(n));
     await batches.releaseNext();
     await batches.releaseNext();
-    expect(await first).toBe(10);
-    expect(await Promise.all(rest)).toEqual([20, 30, 40]);
-    expect(batches.batches).toEqual([[1], [2, 3, 4]]);
+    expect(await Promise.all(first)).toEqual([10, 20]);
+    expect(await Promise.all(later)).toEqual([30, 40, 50]);
+    expect(batches.batches).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   it('never puts two inputs with one key in a batch, and keeps arrival order otherwise', async () => {
     const batches = recordingBatches((input: { key: string; n: number }) => input.n);
     const coalescer = new Coalescer(batches.run, { maxBatchSize: 100, maxInFlight: 1, keyOf: (input) => input.key });
     const blocker = coalescer.submit({ key: 'x', n: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
     const inputs = [
       { key: 'a', n: 1 },
       { key: 'a', n: 2 },
@@ -78,6 +83,7 @@ describe('Coalescer', () => {
       { maxBatchSize: 100, maxInFlight: 1 },
     );
     const blocker = coalescer.submit(0);
+    await new Promise((resolve) => setImmediate(resolve));
     const results = await Promise.allSettled([12, 13, 14].map((n) => coalescer.submit(n)));
     await blocker;
     expect(results.map((result) => (result.status === 'fulfilled' ? result.value : 'failed'))).toEqual([

@@ -22,13 +22,14 @@ const MAX_ATTEMPTS = 4;
 
 /**
  * Group commit for one kind of statement: callers submit one input each and get their own output, while
- * the inputs that arrive during a running batch are executed together by one set-based call. Light load
- * gives batches of one (no added latency); heavy load, fewer and larger round trips. When a batch fails,
- * its inputs are run one by one, so one bad input fails only its own caller.
+ * the inputs submitted in one event-loop turn, or while a batch runs, are executed together by one set-based
+ * call. Light load gives batches of one (waiting at most the rest of the turn); heavy load, fewer and larger
+ * round trips. When a batch fails, its inputs are run one by one, so one bad input fails only its own caller.
  */
 export class Coalescer<I, O> {
   private readonly queue: Waiting<I, O>[] = [];
   private inFlight = 0;
+  private scheduled = false;
 
   public constructor(
     private readonly runBatch: (inputs: I[]) => Promise<O[]>,
@@ -38,13 +39,23 @@ export class Coalescer<I, O> {
   public submit(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      this.pump();
+      this.schedulePump();
     });
   }
 
   /** Inputs waiting or running. */
   public get pending(): number {
     return this.queue.length + this.inFlight;
+  }
+
+  /** Starts batches after the current event-loop turn, so that every input submitted in it can go together. */
+  private schedulePump(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
   }
 
   private pump(): void {

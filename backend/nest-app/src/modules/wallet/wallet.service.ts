@@ -20,6 +20,7 @@ import type {
   WalletBalances,
   WinCommandInput,
 } from './ledger/ledger.types';
+import type { Attachment } from './ledger/ledger-engine';
 import { isUuid } from './wallet.directory';
 import {
   WalletRepository,
@@ -75,12 +76,14 @@ export class WalletService {
     return this.commandBus.execute(new ReleaseHoldCommand(input));
   }
 
-  public placeBet(input: BetCommandInput): Promise<LedgerResult> {
-    return this.commandBus.execute(new PlaceBetCommand(input));
+  /** `attachment`: the caller's set-based writes, done in the bet's own transaction when it moves money. */
+  public placeBet(input: BetCommandInput, attachment?: Attachment): Promise<LedgerResult> {
+    return this.commandBus.execute(new PlaceBetCommand(input, attachment));
   }
 
-  public settleWin(input: WinCommandInput): Promise<LedgerResult> {
-    return this.commandBus.execute(new SettleWinCommand(input));
+  /** `attachment`: the caller's set-based writes, done in the win's own transaction when it moves money. */
+  public settleWin(input: WinCommandInput, attachment?: Attachment): Promise<LedgerResult> {
+    return this.commandBus.execute(new SettleWinCommand(input, attachment));
   }
 
   public rollback(input: RollbackCommandInput): Promise<LedgerResult> {

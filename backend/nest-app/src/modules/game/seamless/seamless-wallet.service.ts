@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
+import type { PlayRecord } from '../../user/responsible-gaming/rg-activity.repository';
 import { ResponsibleGamingService, type BetClearance } from '../../user/responsible-gaming/responsible-gaming.service';
 import { UsersService } from '../../user/users.service';
 import { WalletService } from '../../wallet/wallet.service';
@@ -135,12 +136,16 @@ export class SeamlessWalletService {
       await this.driver.finishRefused(claimed, gate.failure, command.provider.code);
       return refuse(gate.failure);
     }
+    const clearance = gate.clearance;
+    // The wager and the play session are written with the money, in the ledger's transaction (ADR 0011).
+    const play = clearance ? this.responsibleGaming.clearedBetRecord(clearance, this.clock.now()) : undefined;
     let outcome: GameWalletOutcome | null = null;
     try {
-      outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency);
+      outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency, play);
       return outcome;
     } finally {
-      if (gate.clearance) await this.recordBetActivity(gate.clearance, outcome);
+      const moved = outcome?.ok === true && !outcome.replayed;
+      if (clearance && !moved) await this.touchSession(clearance);
     }
   }
 
@@ -162,13 +167,9 @@ export class SeamlessWalletService {
     return { userId, currency, sessionId, refuse };
   }
 
-  /** A cleared bet's wager (only when it moved money) and its play-session touch: one statement either way. */
-  private async recordBetActivity(clearance: BetClearance, outcome: GameWalletOutcome | null): Promise<void> {
-    const moved = outcome?.ok === true && !outcome.replayed;
-    const write = moved
-      ? this.responsibleGaming.recordClearedBet(clearance, this.clock.now())
-      : this.responsibleGaming.touchClearedSession(clearance);
-    await write.catch((error: unknown) => {
+  /** A cleared bet that moved no money (refused by the wallet, replayed, failed) still continued the play session. */
+  private async touchSession(clearance: BetClearance): Promise<void> {
+    await this.responsibleGaming.touchClearedSession(clearance).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'could not record a bet for responsible-gaming totals');
     });
   }
@@ -226,15 +227,12 @@ export class SeamlessWalletService {
     userId: string,
     currency: string,
   ): Promise<GameWalletOutcome> {
-    const outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency);
-    if (outcome.ok && !outcome.replayed && command.amount > 0n && !command.isFree) {
-      await this.responsibleGaming
-        .recordWin(userId, command.amount, currency, this.clock.now())
-        .catch((error: unknown) => {
-          this.logger.warn({ err: error }, 'could not record a win for responsible-gaming totals');
-        });
-    }
-    return outcome;
+    // The win counter is written with the money, in the ledger's transaction (ADR 0011).
+    const play =
+      command.amount > 0n && !command.isFree
+        ? this.responsibleGaming.winRecord(userId, command.amount, currency, this.clock.now())
+        : undefined;
+    return this.outcomeOfDrive(claimed, command.provider, userId, currency, play);
   }
 
   public async rollback(command: RollbackCommand): Promise<GameWalletOutcome> {
@@ -317,8 +315,9 @@ export class SeamlessWalletService {
     provider: ProviderRef,
     userId: string,
     currency: string,
+    play?: PlayRecord,
   ): Promise<GameWalletOutcome> {
-    const driven = await this.driver.drive(row, provider.code);
+    const driven = await this.driver.drive(row, provider.code, play);
     if (!driven.ok) return { ok: false, failure: driven.failure, balance: await this.currentBalance(userId, currency) };
     if (driven.result === null) return { ok: true, replayed: false, ...(await this.currentBalance(userId, currency)) };
     return { ok: true, replayed: driven.result.replayed, userId, currency, balance: driven.result.balances.available };

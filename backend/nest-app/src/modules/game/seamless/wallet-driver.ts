@@ -6,6 +6,9 @@ import { Clock } from '../../../common/time/clock';
 import { isTransientConflict } from '../../../infra/database/prepared-statement';
 import { domainEvent } from '../../../infra/outbox/domain-event.factory';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
+import type { PlayRecord } from '../../user/responsible-gaming/rg-activity.repository';
+import { ResponsibleGamingService } from '../../user/responsible-gaming/responsible-gaming.service';
+import type { AttachedWriter, Attachment } from '../../wallet/ledger/ledger-engine';
 import type { LedgerResult } from '../../wallet/ledger/ledger.types';
 import { WalletService } from '../../wallet/wallet.service';
 import { failureOf } from './game-wallet-failure';
@@ -15,6 +18,20 @@ import {
   type GameTransactionRow,
   type StoredWalletCommand,
 } from './game-transactions.repository';
+
+/** What a bet or win writes inside the ledger's transaction when it moves money. */
+interface FinishInLedger {
+  row: GameTransactionRow;
+  providerCode: string;
+  play?: PlayRecord;
+}
+
+/** The row was recorded as ended (refused) by another driver while this one was moving its money. */
+class RowNoLongerPending extends Error {
+  public constructor(id: string) {
+    super(`game transaction ${id} is no longer pending`);
+  }
+}
 
 interface AppliedFinish {
   row: GameTransactionRow;
@@ -35,6 +52,9 @@ export type DriveResult = { ok: true; result: LedgerResult | null } | { ok: fals
 @Injectable()
 export class WalletDriver {
   private readonly logger = new Logger(WalletDriver.name);
+  private readonly finishInLedger: AttachedWriter<FinishInLedger> = {
+    write: (manager, items) => this.finishRows(manager, items),
+  };
   private readonly finishes = new Coalescer<AppliedFinish, boolean>((inputs) => this.finishBatch(inputs), {
     maxBatchSize: 64,
     maxInFlight: 1,
@@ -47,17 +67,25 @@ export class WalletDriver {
     private readonly transactions: GameTransactionsRepository,
     private readonly wallets: WalletService,
     private readonly outbox: OutboxWriter,
+    private readonly responsibleGaming: ResponsibleGamingService,
     private readonly clock: Clock,
   ) {}
 
-  /** Applies a pending bet or win; a refusal the wallet gives (funds, currency) is recorded as final. */
-  public async drive(row: GameTransactionRow, providerCode: string): Promise<DriveResult> {
+  /**
+   * Applies a pending bet or win; a refusal the wallet gives (funds, currency) is recorded as final. A bet's or
+   * win's end (`applied`, its round's close and event, and `play`, its RG record) is written in the ledger's own
+   * transaction when it moves money (ADR 0011); a replay by the wallet finishes the row on its own.
+   */
+  public async drive(row: GameTransactionRow, providerCode: string, play?: PlayRecord): Promise<DriveResult> {
     const command = row.walletCommand;
     if (!command) throw new Error(`game transaction ${row.id} has no wallet command`);
+    const attachment: Attachment<FinishInLedger> | undefined =
+      row.kind === 'rollback' ? undefined : { writer: this.finishInLedger, payload: { row, providerCode, play } };
     let result: LedgerResult;
     try {
-      result = await this.execute(command, providerCode);
+      result = await this.execute(command, providerCode, attachment);
     } catch (error) {
+      if (error instanceof RowNoLongerPending) return this.recordedEnd(row);
       const failure = failureOf(error);
       if (failure === null) throw error;
       if (command.type === 'rollback' && failure === 'TRANSACTION_ROLLED_BACK') {
@@ -68,8 +96,36 @@ export class WalletDriver {
       await this.finishRefused(row, failure, providerCode);
       return { ok: false, failure };
     }
-    await this.finishApplied(row, result, providerCode);
+    if (!attachment || result.replayed) await this.finishApplied(row, result, providerCode);
     return { ok: true, result };
+  }
+
+  /** Inside the ledger's batch transaction: the rows applied, their rounds closed, their RG records written. */
+  private async finishRows(
+    manager: EntityManager,
+    items: { payload: FinishInLedger; result: LedgerResult }[],
+  ): Promise<void> {
+    const rows = items.map(({ payload, result }) => ({
+      id: payload.row.id,
+      walletTransactionId: result.transactionId,
+    }));
+    const moved = await this.transactions.markApplied(rows, manager);
+    const lost = items.find(({ payload }) => !moved.has(payload.row.id));
+    // Another driver recorded this row's end first: its money must not move (the batch is re-run without it).
+    if (lost) throw new RowNoLongerPending(lost.payload.row.id);
+    const closing = items.filter(({ payload }) => closesRound(payload.row)).map(({ payload }) => payload);
+    await this.closeRounds(closing, manager);
+    const plays = items.flatMap(({ payload }) => (payload.play ? [payload.play] : []));
+    await this.responsibleGaming.recordPlaysIn(manager, plays);
+  }
+
+  /** The row's end as another driver recorded it. */
+  private async recordedEnd(row: GameTransactionRow): Promise<DriveResult> {
+    const recorded = await this.transactions.find(row.providerId, row.externalId);
+    if (recorded?.status === 'refused') {
+      return { ok: false, failure: (recorded.failure as GameWalletFailure | null) ?? 'UNKNOWN' };
+    }
+    throw new Error(`game transaction ${row.id} ended as ${recorded?.status ?? 'unknown'} by another request`);
   }
 
   /** Marks the row applied (and a rollback's target rolled back, and a closed round closed). */
@@ -171,7 +227,11 @@ export class WalletDriver {
     return this.transactions.find(row.providerId, row.referenceExternalId, manager, true);
   }
 
-  private execute(command: StoredWalletCommand, providerCode: string): Promise<LedgerResult> {
+  private execute(
+    command: StoredWalletCommand,
+    providerCode: string,
+    attachment?: Attachment<FinishInLedger>,
+  ): Promise<LedgerResult> {
     const idempotency = { scope: command.scope, key: command.key };
     const metadata = command.metadata;
     if (command.type === 'rollback') {
@@ -189,8 +249,11 @@ export class WalletDriver {
       amount: BigInt(command.amount ?? '0'),
       provider: providerCode,
     };
-    if (command.type === 'bet') return this.wallets.placeBet({ ...base, funding: command.funding ?? 'cash_first' });
-    return this.wallets.settleWin({ ...base, ...(command.toBonus ? { toBonus: true } : {}) });
+    const attached = attachment as Attachment | undefined;
+    if (command.type === 'bet') {
+      return this.wallets.placeBet({ ...base, funding: command.funding ?? 'cash_first' }, attached);
+    }
+    return this.wallets.settleWin({ ...base, ...(command.toBonus ? { toBonus: true } : {}) }, attached);
   }
 
   /**

@@ -1,10 +1,10 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 import { UsersRepository } from '../users.repository';
 import { userNotFound } from '../users.service';
-import { RgActivityRepository, type ActivityTotals, type PlaySession } from './rg-activity.repository';
+import { RgActivityRepository, type ActivityTotals, type PlayRecord, type PlaySession } from './rg-activity.repository';
 import { RgBetGateRepository } from './rg-bet-gate.repository';
 import { RgExclusionsRepository } from './rg-exclusions.repository';
 import { RgLimitsRepository } from './rg-limits.repository';
@@ -85,6 +85,23 @@ export class ResponsibleGamingService {
   public async recordClearedBet(clearance: BetClearance, at: Date): Promise<void> {
     const { userId, currency, amount, session } = clearance;
     await this.activity.recordBetActivity(userId, currency, utcDay(at), amount, session);
+  }
+
+  /** What `recordClearedBet` writes, for a caller that writes it inside its own transaction (`recordPlaysIn`). */
+  public clearedBetRecord(clearance: BetClearance, at: Date): PlayRecord {
+    const { userId, currency, amount, session } = clearance;
+    return { userId, currency, day: utcDay(at), wagers: amount, session };
+  }
+
+  /** What `recordWin` writes, for a caller that writes it inside its own transaction (`recordPlaysIn`). */
+  public winRecord(userId: string, amount: bigint, currency: string, at: Date): PlayRecord {
+    assertPositive(amount);
+    return { userId, currency, day: utcDay(at), wins: amount };
+  }
+
+  /** Wagers, wins and play-session touches written in the caller's transaction, in one statement. */
+  public recordPlaysIn(manager: EntityManager, records: PlayRecord[]): Promise<void> {
+    return this.activity.recordPlaysIn(manager, records);
   }
 
   /** The cleared bet moved no money (refused by the wallet, replayed, failed): it still continued the session. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Coalescer } from '../../../common/batching/coalescer';
 import { HotPathDatabase } from '../../../infra/database/hot-path-database';
-import { isTransientConflict, type PreparedStatement } from '../../../infra/database/prepared-statement';
+import { isTransientConflict, runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
 
 export interface ActivityTotals {
   deposits: bigint;
@@ -56,6 +56,18 @@ const RECORD_PLAY: PreparedStatement = {
                  ELSE s.started_at END,
     last_activity_at = GREATEST(s.last_activity_at, EXCLUDED.last_activity_at)`,
 };
+
+function playColumns(records: PlayRecord[]): unknown[][] {
+  return [
+    records.map((record) => record.userId),
+    records.map((record) => record.currency),
+    records.map((record) => record.day),
+    records.map((record) => record.wagers?.toString() ?? null),
+    records.map((record) => record.wins?.toString() ?? null),
+    records.map((record) => record.session?.startedAt ?? null),
+    records.map((record) => record.session?.lastActivityAt ?? null),
+  ];
+}
 
 /**
  * The player's own counters of gross deposits, wagers and wins per UTC day and currency (the
@@ -140,16 +152,15 @@ export class RgActivityRepository {
     await manager.query(`DELETE FROM rg_play_sessions WHERE user_id = $1`, [userId]);
   }
 
+  /** Play records written in the caller's transaction (the ledger's batch, ADR 0011), in one statement. */
+  public async recordPlaysIn(manager: EntityManager, records: PlayRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    if (!manager.queryRunner) throw new Error('recordPlaysIn runs inside a transaction');
+    await runPrepared(manager.queryRunner, RECORD_PLAY, playColumns(records));
+  }
+
   private async recordPlays(records: PlayRecord[]): Promise<void[]> {
-    await this.hotPath.query(RECORD_PLAY, [
-      records.map((record) => record.userId),
-      records.map((record) => record.currency),
-      records.map((record) => record.day),
-      records.map((record) => record.wagers?.toString() ?? null),
-      records.map((record) => record.wins?.toString() ?? null),
-      records.map((record) => record.session?.startedAt ?? null),
-      records.map((record) => record.session?.lastActivityAt ?? null),
-    ]);
+    await this.hotPath.query(RECORD_PLAY, playColumns(records));
     return records.map(() => undefined);
   }
 }

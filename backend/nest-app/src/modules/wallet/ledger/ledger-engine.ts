@@ -12,9 +12,25 @@ import { sqlStateOf } from '../../../infra/database/prepared-statement';
 /** Work a command adds to its transaction once accepted (the staff audit record of an adjustment). */
 export type WithinTransaction = (manager: EntityManager, result: LedgerResult) => Promise<void>;
 
+/**
+ * Set-based work another module adds to the batch transaction (ADR 0011): called once per batch, after the
+ * ledger's own writes, with every command of the batch that carried an attachment of this writer and moved
+ * money in this transaction (not replays, not refusals). A throw fails the batch, which is then applied
+ * command by command, so that it fails only the command whose attachment threw.
+ */
+export interface AttachedWriter<P> {
+  write(manager: EntityManager, items: { payload: P; result: LedgerResult }[]): Promise<void>;
+}
+
+export interface Attachment<P = unknown> {
+  writer: AttachedWriter<P>;
+  payload: P;
+}
+
 interface Pending {
   command: LedgerCommand;
   withinTransaction?: WithinTransaction;
+  attachment?: Attachment;
   resolve: (result: LedgerResult) => void;
   reject: (error: unknown) => void;
 }
@@ -51,9 +67,13 @@ export class LedgerEngine implements BeforeApplicationShutdown {
     while (this.inFlight > 0 || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
-  public submit(command: LedgerCommand, withinTransaction?: WithinTransaction): Promise<LedgerResult> {
+  public submit(
+    command: LedgerCommand,
+    withinTransaction?: WithinTransaction,
+    attachment?: Attachment,
+  ): Promise<LedgerResult> {
     return new Promise<LedgerResult>((resolve, reject) => {
-      this.queue.push({ command, withinTransaction, resolve, reject });
+      this.queue.push({ command, withinTransaction, attachment, resolve, reject });
       this.pump();
     });
   }
@@ -134,10 +154,18 @@ export class LedgerEngine implements BeforeApplicationShutdown {
     if (inserted !== writes.length) throw new KeyTakenConcurrently();
     await this.repository.insertHolds(runner, writes);
     await this.repository.resolveHolds(runner, writes);
+    const attached = new Map<AttachedWriter<unknown>, { payload: unknown; result: LedgerResult }[]>();
     for (const [index, item] of batch.entries()) {
       const outcome = outcomes[index];
-      if (item.withinTransaction && outcome?.ok && outcome.write) await item.withinTransaction(manager, outcome.result);
+      if (!outcome?.ok || !outcome.write) continue;
+      if (item.withinTransaction) await item.withinTransaction(manager, outcome.result);
+      if (item.attachment) {
+        const items = attached.get(item.attachment.writer) ?? [];
+        items.push({ payload: item.attachment.payload, result: outcome.result });
+        attached.set(item.attachment.writer, items);
+      }
     }
+    for (const [writer, items] of attached) await writer.write(manager, items);
   }
 }
 

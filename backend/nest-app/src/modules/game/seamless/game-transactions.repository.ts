@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Coalescer } from '../../../common/batching/coalescer';
 import { HotPathDatabase } from '../../../infra/database/hot-path-database';
 import { isTransientConflict, runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
-import { CLAIM, CLAIM_WINS, CLOSE_ROUNDS, MARK_APPLIED, ROW_COLUMNS } from './game-transactions.sql';
+import { APPLY_AND_CLOSE, CLAIM, CLAIM_WINS, CLOSE_ROUNDS, MARK_APPLIED, ROW_COLUMNS } from './game-transactions.sql';
 
 export type GameTransactionKind = 'bet' | 'win' | 'rollback' | 'tombstone';
 export type GameTransactionStatus = 'pending' | 'applied' | 'refused' | 'rolling_back' | 'rolled_back';
@@ -196,6 +196,33 @@ export class GameTransactionsRepository {
       manager,
     );
     return new Set(moved.map((row) => row.id));
+  }
+
+  /**
+   * Pending rows become applied and the rounds they close (`closeRoundId`) are closed at `at`, in one statement:
+   * answers the ids that moved and the totals of the rounds this call closed.
+   */
+  public async applyAndClose(
+    rows: (AppliedInput & { closeRoundId: string | null })[],
+    at: Date,
+    manager: EntityManager,
+  ): Promise<{ moved: Set<string>; closed: ClosedRound[] }> {
+    const [answer] = await this.run<{
+      applied: string[];
+      closed: (Omit<ClosedRound, 'totalBet' | 'totalWin'> & { totalBet: string; totalWin: string })[];
+    }>(
+      APPLY_AND_CLOSE,
+      [rows.map((row) => row.id), rows.map((row) => row.walletTransactionId), rows.map((row) => row.closeRoundId), at],
+      manager,
+    );
+    return {
+      moved: new Set(answer?.applied ?? []),
+      closed: (answer?.closed ?? []).map((round) => ({
+        ...round,
+        totalBet: BigInt(round.totalBet),
+        totalWin: BigInt(round.totalWin),
+      })),
+    };
   }
 
   /** Closes each round once; answers the totals of the rounds this call closed (closed already: absent). */

@@ -116,3 +116,36 @@ export const CLOSE_ROUNDS: PreparedStatement = {
          FROM closed r LEFT JOIN game_transactions t ON t.round_id = r.id
         GROUP BY r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at`,
 };
+
+/**
+ * Rows ($1) applied with their wallet transactions ($2), and the rounds they close ($3, null: none) closed at $4,
+ * in one statement. A round's totals count its applied rows and those this statement applies (the statement's
+ * snapshot still shows them pending). Answers the ids that moved and the totals of the rounds it closed.
+ */
+export const APPLY_AND_CLOSE: PreparedStatement = {
+  name: 'game_apply_and_close_v1',
+  text: `WITH input AS (
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS i(id, wallet_transaction_id, close_round_id)),
+         applied AS (
+           UPDATE game_transactions t
+              SET status = 'applied', wallet_transaction_id = coalesce(i.wallet_transaction_id, t.wallet_transaction_id),
+                  updated_at = now()
+             FROM input i
+            WHERE t.id = i.id AND t.status = 'pending'
+        RETURNING t.id),
+         closed AS (
+           UPDATE game_rounds r SET status = 'closed', closed_at = $4
+            WHERE r.status = 'open' AND r.id IN (SELECT i.close_round_id FROM input i JOIN applied a ON a.id = i.id)
+        RETURNING r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at),
+         totals AS (
+           SELECT r.id AS "roundId", r.provider_round_id AS "providerRoundId", r.user_id AS "userId",
+                  r.game_code AS "gameCode", r.currency, r.opened_at AS "openedAt", r.closed_at AS "closedAt",
+                  coalesce(sum(t.amount) FILTER (WHERE t.kind = 'bet' AND (t.status = 'applied'
+                    OR t.id IN (SELECT id FROM applied))), 0)::text AS "totalBet",
+                  coalesce(sum(t.amount) FILTER (WHERE t.kind = 'win' AND (t.status = 'applied'
+                    OR t.id IN (SELECT id FROM applied))), 0)::text AS "totalWin"
+             FROM closed r LEFT JOIN game_transactions t ON t.round_id = r.id
+            GROUP BY r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at)
+       SELECT (SELECT coalesce(array_agg(id::text), '{}') FROM applied) AS applied,
+              (SELECT coalesce(json_agg(totals), '[]') FROM totals) AS closed`,
+};

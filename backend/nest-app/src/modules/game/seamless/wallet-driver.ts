@@ -15,6 +15,7 @@ import { failureOf } from './game-wallet-failure';
 import type { GameWalletFailure } from './game-wallet.types';
 import {
   GameTransactionsRepository,
+  type ClosedRound,
   type GameTransactionRow,
   type StoredWalletCommand,
 } from './game-transactions.repository';
@@ -105,16 +106,13 @@ export class WalletDriver {
     manager: EntityManager,
     items: { payload: FinishInLedger; result: LedgerResult }[],
   ): Promise<void> {
-    const rows = items.map(({ payload, result }) => ({
-      id: payload.row.id,
-      walletTransactionId: result.transactionId,
-    }));
-    const moved = await this.transactions.markApplied(rows, manager);
+    const moved = await this.applyAndClose(
+      items.map(({ payload, result }) => ({ ...payload, walletTransactionId: result.transactionId })),
+      manager,
+    );
     const lost = items.find(({ payload }) => !moved.has(payload.row.id));
     // Another driver recorded this row's end first: its money must not move (the batch is re-run without it).
     if (lost) throw new RowNoLongerPending(lost.payload.row.id);
-    const closing = items.filter(({ payload }) => closesRound(payload.row)).map(({ payload }) => payload);
-    await this.closeRounds(closing, manager);
     const plays = items.flatMap(({ payload }) => (payload.play ? [payload.play] : []));
     await this.responsibleGaming.recordPlaysIn(manager, plays);
   }
@@ -146,15 +144,12 @@ export class WalletDriver {
    * their round, the rounds are closed and their events written in the same transaction.
    */
   private async finishBatch(inputs: AppliedFinish[]): Promise<boolean[]> {
-    const rows = inputs.map((input) => ({ id: input.row.id, walletTransactionId: input.walletTransactionId }));
     const movedOf = (moved: Set<string>): boolean[] => inputs.map((input) => moved.has(input.row.id));
-    if (!inputs.some((input) => closesRound(input.row))) return movedOf(await this.transactions.markApplied(rows));
-    return this.dataSource.transaction(async (manager) => {
-      const moved = await this.transactions.markApplied(rows, manager);
-      const closing = inputs.filter((input) => closesRound(input.row) && moved.has(input.row.id));
-      await this.closeRounds(closing, manager);
-      return movedOf(moved);
-    });
+    if (!inputs.some((input) => closesRound(input.row))) {
+      const rows = inputs.map((input) => ({ id: input.row.id, walletTransactionId: input.walletTransactionId }));
+      return movedOf(await this.transactions.markApplied(rows));
+    }
+    return this.dataSource.transaction(async (manager) => movedOf(await this.applyAndClose(inputs, manager)));
   }
 
   /** A rollback's end: its row applied and its target rolled back (and its round closed) in one transaction. */
@@ -197,12 +192,42 @@ export class WalletDriver {
     manager: EntityManager,
   ): Promise<void> {
     const at = this.clock.now();
-    const providerOf = new Map<string, string>();
-    for (const { row, providerCode } of closing) if (row.roundId) providerOf.set(row.roundId, providerCode);
+    const roundIds = [...new Set(closing.flatMap(({ row }) => (row.roundId ? [row.roundId] : [])))];
     const closed = await this.transactions.closeRounds(
-      [...providerOf.keys()].map((roundId) => ({ roundId, at })),
+      roundIds.map((roundId) => ({ roundId, at })),
       manager,
     );
+    await this.appendRoundEvents(closed, closing, manager);
+  }
+
+  /**
+   * Bets and wins applied, and the rounds they close closed with their events, in the caller's transaction
+   * (two statements); answers the ids of the rows that moved.
+   */
+  private async applyAndClose(
+    finishes: { row: GameTransactionRow; walletTransactionId: string | null; providerCode: string }[],
+    manager: EntityManager,
+  ): Promise<Set<string>> {
+    const { moved, closed } = await this.transactions.applyAndClose(
+      finishes.map(({ row, walletTransactionId }) => ({
+        id: row.id,
+        walletTransactionId,
+        closeRoundId: closesRound(row) ? row.roundId : null,
+      })),
+      this.clock.now(),
+      manager,
+    );
+    await this.appendRoundEvents(closed, finishes, manager);
+    return moved;
+  }
+
+  private async appendRoundEvents(
+    closed: ClosedRound[],
+    sources: { row: Pick<GameTransactionRow, 'roundId'>; providerCode: string }[],
+    manager: EntityManager,
+  ): Promise<void> {
+    if (closed.length === 0) return;
+    const providerOf = new Map(sources.map(({ row, providerCode }) => [row.roundId, providerCode]));
     const events = closed.map((round) => {
       const payload: GameRoundClosedV1 = {
         roundId: round.roundId,

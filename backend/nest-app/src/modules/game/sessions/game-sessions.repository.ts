@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Coalescer } from '../../../common/batching/coalescer';
+import { HotPathDatabase } from '../../../infra/database/hot-path-database';
+import { isTransientConflict, type PreparedStatement } from '../../../infra/database/prepared-statement';
 
 export interface GameSessionRow {
   id: string;
@@ -32,9 +35,47 @@ const COLUMNS = `s.id, s.provider_id AS "providerId", s.game_id AS "gameId", g.g
   s.user_id AS "userId", s.mode, s.platform, s.currency, s.status, s.created_at AS "createdAt",
   s.last_activity_at AS "lastActivityAt"`;
 
+/** Sessions by (provider, token hash), per input in order (null: no such session). */
+const FIND_BY_TOKEN_HASHES: PreparedStatement = {
+  name: 'game_sessions_by_token_v1',
+  text: `SELECT (SELECT row_to_json(found) FROM (
+             SELECT ${COLUMNS} FROM game_sessions s JOIN games g ON g.id = s.game_id
+              WHERE s.token_hash = i.token_hash AND s.provider_id = i.provider_id) found) AS session
+           FROM unnest($1::uuid[], $2::char(64)[]) WITH ORDINALITY AS i(provider_id, token_hash, ord)
+          ORDER BY i.ord`,
+};
+
+/** Moves open sessions' idle clocks forward (never back); one row per session, in id order. */
+const TOUCH: PreparedStatement = {
+  name: 'game_sessions_touch_v1',
+  text: `UPDATE game_sessions s SET last_activity_at = greatest(s.last_activity_at, i.at)
+           FROM (SELECT id, max(at) AS at FROM unnest($1::uuid[], $2::timestamptz[]) AS t(id, at)
+                  GROUP BY id ORDER BY id) i
+          WHERE s.id = i.id AND s.status = 'open'`,
+};
+
+type FoundSession = Omit<GameSessionRow, 'createdAt' | 'lastActivityAt'> & {
+  createdAt: string;
+  lastActivityAt: string;
+};
+
+/** Game sessions; the lookups and touches of the wallet calls are coalesced (ADR 0011). */
 @Injectable()
 export class GameSessionsRepository {
-  public constructor(private readonly dataSource: DataSource) {}
+  private readonly lookups = new Coalescer<{ providerId: string; tokenHash: string }, GameSessionRow | null>(
+    (inputs) => this.findMany(inputs),
+    { maxBatchSize: 64, maxInFlight: 1 },
+  );
+  private readonly touches = new Coalescer<{ id: string; at: Date }, void>((inputs) => this.touchMany(inputs), {
+    maxBatchSize: 64,
+    maxInFlight: 1,
+    isRetryable: isTransientConflict,
+  });
+
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly hotPath: HotPathDatabase,
+  ) {}
 
   public async insert(session: NewGameSession, manager: EntityManager): Promise<string> {
     const rows = (await manager.query(
@@ -59,21 +100,30 @@ export class GameSessionsRepository {
     return id;
   }
 
-  public async findByTokenHash(providerId: string, tokenHash: string): Promise<GameSessionRow | null> {
-    const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM game_sessions s JOIN games g ON g.id = s.game_id
-        WHERE s.token_hash = $1 AND s.provider_id = $2`,
-      [tokenHash, providerId],
-    )) as GameSessionRow[];
-    return rows[0] ?? null;
+  public findByTokenHash(providerId: string, tokenHash: string): Promise<GameSessionRow | null> {
+    return this.lookups.submit({ providerId, tokenHash });
   }
 
   /** Moves the idle clock forward (never back). */
-  public async touch(id: string, at: Date): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE game_sessions SET last_activity_at = greatest(last_activity_at, $2) WHERE id = $1 AND status = 'open'`,
-      [id, at],
+  public touch(id: string, at: Date): Promise<void> {
+    return this.touches.submit({ id, at });
+  }
+
+  private async findMany(inputs: { providerId: string; tokenHash: string }[]): Promise<(GameSessionRow | null)[]> {
+    const rows = await this.hotPath.query<{ session: FoundSession | null }>(FIND_BY_TOKEN_HASHES, [
+      inputs.map((input) => input.providerId),
+      inputs.map((input) => input.tokenHash),
+    ]);
+    return rows.map(({ session }) =>
+      session
+        ? { ...session, createdAt: new Date(session.createdAt), lastActivityAt: new Date(session.lastActivityAt) }
+        : null,
     );
+  }
+
+  private async touchMany(inputs: { id: string; at: Date }[]): Promise<void[]> {
+    await this.hotPath.query(TOUCH, [inputs.map((input) => input.id), inputs.map((input) => input.at)]);
+    return inputs.map(() => undefined);
   }
 
   /** True when this call closed it (an already closed session is left as it was). */

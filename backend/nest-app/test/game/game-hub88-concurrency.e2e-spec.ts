@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CatalogSyncService } from '../../src/modules/game/catalog/catalog-sync.service';
+import { WalletService } from '../../src/modules/wallet/wallet.service';
 import { WalletVerifier } from '../../src/modules/wallet/wallet.verifier';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { FakeHub88 } from './support/fake-hub88';
@@ -106,6 +107,40 @@ describe('Hub88 seamless wallet under concurrency (e2e)', () => {
       const again = await client.call('transaction/bet', bet(player, id, 100_000));
       expect(again.body.status).toBe(expected);
     }
+  });
+
+  it('moves no money for a bet whose row another driver ended while its money was on the way', async () => {
+    const player = await playing('lost-race', 1_000n);
+    const id = randomUUID();
+    const wallets = app.get(WalletService);
+    const placeBet = wallets.placeBet.bind(wallets);
+    // The window between claim and ledger, made deterministic: another driver (a retry driving a stale row)
+    // records the row's end first, as a refusal.
+    const spy = jest.spyOn(wallets, 'placeBet').mockImplementationOnce(async (input, attachment) => {
+      await db.query(
+        `UPDATE game_transactions SET status = 'refused', failure = 'NOT_ENOUGH_MONEY' WHERE external_id = $1`,
+        [id],
+      );
+      return placeBet(input, attachment);
+    });
+    try {
+      const answer = await client.call('transaction/bet', bet(player, id, 200_000));
+      expect(answer).toMatchObject({ httpStatus: 200, body: { status: 'RS_ERROR_NOT_ENOUGH_MONEY' } });
+      expect(await availableOf(app, player.userId)).toBe(1_000n);
+      const moved = (await db.query(
+        `SELECT count(*)::int AS count FROM ledger_transactions WHERE idempotency_scope = 'game:hub88'
+            AND idempotency_key = $1`,
+        [id],
+      )) as { count: number }[];
+      expect(moved[0]?.count).toBe(0);
+      const retry = await client.call('transaction/bet', bet(player, id, 200_000));
+      expect(retry.body.status).toBe('RS_ERROR_NOT_ENOUGH_MONEY');
+      expect(await availableOf(app, player.userId)).toBe(1_000n);
+    } finally {
+      spy.mockRestore();
+    }
+    const verified = await app.get(WalletVerifier).verify();
+    expect(verified.ok).toBe(true);
   });
 
   it('refunds once when retries of one rollback arrive together', async () => {

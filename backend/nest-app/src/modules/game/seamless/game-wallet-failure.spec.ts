@@ -1,5 +1,5 @@
 import { DomainError } from '@casino/contracts';
-import { failureOf } from './game-wallet-failure';
+import { failureOf, storedFailure } from './game-wallet-failure';
 
 describe('failureOf', () => {
   it.each([
@@ -19,5 +19,18 @@ describe('failureOf', () => {
   it('does not turn unexpected errors into business outcomes', () => {
     expect(failureOf(new Error('connection reset'))).toBeNull();
     expect(failureOf(new DomainError('INTERNAL_ERROR', 'x'))).toBeNull();
+  });
+});
+
+describe('storedFailure', () => {
+  it('reads back a known outcome as itself', () => {
+    expect(storedFailure('NOT_ENOUGH_MONEY')).toBe('NOT_ENOUGH_MONEY');
+    expect(storedFailure('LIMIT_REACHED')).toBe('LIMIT_REACHED');
+  });
+
+  it('answers anything else as UNKNOWN, never as success', () => {
+    expect(storedFailure(null)).toBe('UNKNOWN');
+    expect(storedFailure('INSUFFICIENT_FUNDS')).toBe('UNKNOWN');
+    expect(storedFailure('')).toBe('UNKNOWN');
   });
 });

@@ -1,5 +1,5 @@
 import { DomainError } from '@casino/contracts';
-import type { GameWalletFailure } from './game-wallet.types';
+import { GAME_WALLET_FAILURES, type GameWalletFailure } from './game-wallet.types';
 
 /** Domain errors of the wallet and the user module, as seamless-wallet outcomes. */
 const FAILURE_OF_CODE: Readonly<Record<string, GameWalletFailure>> = {
@@ -28,4 +28,9 @@ const FAILURE_OF_CODE: Readonly<Record<string, GameWalletFailure>> = {
 export function failureOf(error: unknown): GameWalletFailure | null {
   if (!(error instanceof DomainError)) return null;
   return FAILURE_OF_CODE[error.code] ?? null;
+}
+
+/** A failure read back from a stored row; anything not a known outcome answers as UNKNOWN, never as success. */
+export function storedFailure(value: string | null): GameWalletFailure {
+  return (GAME_WALLET_FAILURES as readonly string[]).includes(value ?? '') ? (value as GameWalletFailure) : 'UNKNOWN';
 }

@@ -7,7 +7,7 @@ import { UsersService } from '../../user/users.service';
 import { WalletService } from '../../wallet/wallet.service';
 import { GameSessionsService } from '../sessions/game-sessions.service';
 import { fingerprintOf } from './fingerprint';
-import { failureOf } from './game-wallet-failure';
+import { failureOf, storedFailure } from './game-wallet-failure';
 import type {
   BetCommand,
   GameWalletFailure,
@@ -287,7 +287,7 @@ export class SeamlessWalletService {
       if (row.status === 'pending') return { ok: false, failure: 'RETRY_LATER' };
     }
     if (row.status === 'refused') {
-      return { ok: false, failure: (row.failure as GameWalletFailure | null) ?? 'UNKNOWN', balance: await balance() };
+      return { ok: false, failure: storedFailure(row.failure), balance: await balance() };
     }
     return { ok: true, replayed: true, ...(await balance()) };
   }

@@ -11,7 +11,7 @@ import { ResponsibleGamingService } from '../../user/responsible-gaming/responsi
 import type { AttachedWriter, Attachment } from '../../wallet/ledger/ledger-engine';
 import type { LedgerResult } from '../../wallet/ledger/ledger.types';
 import { WalletService } from '../../wallet/wallet.service';
-import { failureOf } from './game-wallet-failure';
+import { failureOf, storedFailure } from './game-wallet-failure';
 import type { GameWalletFailure } from './game-wallet.types';
 import {
   GameTransactionsRepository,
@@ -121,7 +121,7 @@ export class WalletDriver {
   private async recordedEnd(row: GameTransactionRow): Promise<DriveResult> {
     const recorded = await this.transactions.find(row.providerId, row.externalId);
     if (recorded?.status === 'refused') {
-      return { ok: false, failure: (recorded.failure as GameWalletFailure | null) ?? 'UNKNOWN' };
+      return { ok: false, failure: storedFailure(recorded.failure) };
     }
     throw new Error(`game transaction ${row.id} ended as ${recorded?.status ?? 'unknown'} by another request`);
   }

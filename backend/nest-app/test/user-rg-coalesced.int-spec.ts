@@ -254,4 +254,24 @@ describe('responsible gaming, coalesced reads and writes (integration)', () => {
     clock.set(new Date('2026-03-05T00:00:00Z'));
     await expect(rg.clearBet(userId, 1000n, 'EUR')).resolves.toMatchObject({ amount: 1000n });
   });
+
+  it('takes reversals off the day that counted them, never below zero and never creating a day', async () => {
+    const [userId] = await newPlayers('rg-reversal', 1);
+    const day = utcDay(NOW);
+    await activity.recordPlay({ userId, currency: 'EUR', day, wagers: 500n, wins: 100n });
+    await Promise.all([
+      activity.recordPlay({ userId, currency: 'EUR', day, wagers: -200n }),
+      activity.recordPlay({ userId, currency: 'EUR', day, wins: -250n }),
+      activity.recordPlay({ userId, currency: 'EUR', day: '2026-03-01', wagers: -50n }),
+    ]);
+    expect(await activity.totals(userId, 'EUR', day, '2026-03-05')).toEqual({ deposits: 0n, wagers: 300n, wins: 0n });
+    const days = (await app
+      .get(DataSource)
+      .query(`SELECT day::text FROM rg_activity_daily WHERE user_id = $1`, [userId])) as { day: string }[];
+    expect(days).toEqual([{ day }]);
+    // A wager limit sees only what is still standing: 700 more fit under 1,000.
+    await limit(userId, 'wagerDay', 1000);
+    await expect(rg.clearBet(userId, 700n, 'EUR')).resolves.toMatchObject({ amount: 700n });
+    await expect(rg.clearBet(userId, 701n, 'EUR')).rejects.toMatchObject({ code: 'RG_WAGER_LIMIT_REACHED' });
+  });
 });

@@ -143,6 +143,38 @@ describe('Hub88 seamless wallet under concurrency (e2e)', () => {
     expect(verified.ok).toBe(true);
   });
 
+  it('takes a rolled-back bet or win off the responsible-gaming counters, with the money', async () => {
+    const player = await playing('rg-rollback', 10_000n);
+    const counters = async (): Promise<{ wagers: string; wins: string }> => {
+      const rows = (await db.query(
+        `SELECT sum(wagers)::text AS wagers, sum(wins)::text AS wins FROM rg_activity_daily WHERE user_id = $1`,
+        [player.userId],
+      )) as { wagers: string; wins: string }[];
+      return rows[0] ?? { wagers: '0', wins: '0' };
+    };
+    const undo = (reference: string) => ({
+      user: player.userId,
+      transaction_uuid: randomUUID(),
+      reference_transaction_uuid: reference,
+      token: player.token,
+      game_code: GAME,
+    });
+    const betId = randomUUID();
+    const winId = randomUUID();
+    expect((await client.call('transaction/bet', bet(player, betId, 300_000))).body.status).toBe('RS_OK');
+    const win = { ...bet(player, winId, 100_000), round: `r-${betId}`, reference_transaction_uuid: betId };
+    expect((await client.call('transaction/win', win)).body.status).toBe('RS_OK');
+    expect(await counters()).toEqual({ wagers: '300', wins: '100' });
+
+    expect((await client.call('transaction/rollback', undo(winId))).body.status).toBe('RS_OK');
+    expect(await counters()).toEqual({ wagers: '300', wins: '0' });
+    const retried = undo(betId);
+    expect((await client.call('transaction/rollback', retried)).body.status).toBe('RS_OK');
+    expect((await client.call('transaction/rollback', retried)).body.status).toBe('RS_OK');
+    expect(await counters()).toEqual({ wagers: '0', wins: '0' });
+    expect(await availableOf(app, player.userId)).toBe(10_000n);
+  });
+
   it('refunds once when retries of one rollback arrive together', async () => {
     const player = await playing('rollback-retries', 10_000n);
     for (let index = 0; index < 10; index += 1) {

@@ -86,8 +86,9 @@ export class WalletService {
     return this.commandBus.execute(new SettleWinCommand(input, attachment));
   }
 
-  public rollback(input: RollbackCommandInput): Promise<LedgerResult> {
-    return this.commandBus.execute(new RollbackCommand(input));
+  /** `attachment`: the caller's set-based writes, done in the rollback's own transaction when it moves money. */
+  public rollback(input: RollbackCommandInput, attachment?: Attachment): Promise<LedgerResult> {
+    return this.commandBus.execute(new RollbackCommand(input, attachment));
   }
 
   public adjust(input: AdjustCommandInput): Promise<LedgerResult> {

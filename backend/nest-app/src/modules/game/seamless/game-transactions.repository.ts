@@ -41,6 +41,8 @@ export interface GameTransactionRow {
   isFree: boolean;
   walletTransactionId: string | null;
   walletCommand: StoredWalletCommand | null;
+  /** When the provider's call created it (a Date, or its ISO text when read back as JSON). */
+  createdAt: Date | string;
   /** Milliseconds since the row last changed, by the database's clock. */
   ageMs: number;
 }

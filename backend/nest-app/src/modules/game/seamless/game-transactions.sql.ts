@@ -8,7 +8,7 @@ import type { PreparedStatement } from '../../../infra/database/prepared-stateme
 export const ROW_COLUMNS = `id, provider_id AS "providerId", external_id AS "externalId", kind, status, failure, fingerprint,
   user_id AS "userId", round_id AS "roundId", round_closed AS "roundClosed", game_code AS "gameCode", currency,
   amount::text AS amount, reference_external_id AS "referenceExternalId", is_free AS "isFree",
-  wallet_transaction_id AS "walletTransactionId", wallet_command AS "walletCommand",
+  wallet_transaction_id AS "walletTransactionId", wallet_command AS "walletCommand", created_at AS "createdAt",
   (extract(epoch FROM clock_timestamp() - updated_at) * 1000)::float8 AS "ageMs"`;
 
 /** $1..$18: one array per column of a new row (see `claimColumns`), in this order. */

@@ -10,7 +10,7 @@ import {
 import { WalletDriver } from './wallet-driver';
 
 export type RollbackStart =
-  | { kind: 'drive'; row: GameTransactionRow }
+  | { kind: 'drive'; row: GameTransactionRow; target: GameTransactionRow }
   | { kind: 'done' }
   | { kind: 'replay' }
   | { kind: 'refused'; failure: GameWalletFailure };
@@ -101,7 +101,7 @@ export class RollbackFlow {
       manager,
     );
     if (!row) throw new ClaimedConcurrently();
-    return { kind: 'drive', row };
+    return { kind: 'drive', row, target };
   }
 
   private async recordWithoutMoney(

@@ -262,7 +262,25 @@ export class SeamlessWalletService {
     if (result.kind === 'refused')
       return { ok: false, failure: result.failure, balance: await this.currentBalance(userId, currency) };
     if (result.kind === 'done') return { ok: true, replayed: false, ...(await this.currentBalance(userId, currency)) };
-    return this.outcomeOfDrive(result.row, command.provider, userId, currency);
+    return this.outcomeOfDrive(result.row, command.provider, userId, currency, this.reversedPlay(result.target));
+  }
+
+  /**
+   * What the rolled-back bet or win had added to the RG counters (stakes and wins of real money only), to take
+   * back with the money, on the day that counted it: limits then see only what was really played.
+   */
+  private reversedPlay(target: GameTransactionRow): PlayRecord | undefined {
+    const amount = target.amount === null ? 0n : BigInt(target.amount);
+    if (amount <= 0n || target.isFree || !target.userId || !target.currency) return undefined;
+    if (target.kind !== 'bet' && target.kind !== 'win') return undefined;
+    const counter = target.kind === 'bet' ? 'wagers' : 'wins';
+    return this.responsibleGaming.reversalRecord(
+      target.userId,
+      counter,
+      amount,
+      target.currency,
+      new Date(target.createdAt),
+    );
   }
 
   /** The answer to a transaction id seen before (reference §4.2): same data → as the first time; other data → duplicate. */

@@ -81,7 +81,9 @@ export class WalletDriver {
     const command = row.walletCommand;
     if (!command) throw new Error(`game transaction ${row.id} has no wallet command`);
     const attachment: Attachment<FinishInLedger> | undefined =
-      row.kind === 'rollback' ? undefined : { writer: this.finishInLedger, payload: { row, providerCode, play } };
+      row.kind !== 'rollback' || play
+        ? { writer: this.finishInLedger, payload: { row, providerCode, play } }
+        : undefined;
     let result: LedgerResult;
     try {
       result = await this.execute(command, providerCode, attachment);
@@ -97,23 +99,28 @@ export class WalletDriver {
       await this.finishRefused(row, failure, providerCode);
       return { ok: false, failure };
     }
-    if (!attachment || result.replayed) await this.finishApplied(row, result, providerCode);
+    // A rollback's own end keeps its transaction after the ledger's (its attachment carries only the RG reversal).
+    if (row.kind === 'rollback' || result.replayed) await this.finishApplied(row, result, providerCode);
     return { ok: true, result };
   }
 
   /** Inside the ledger's batch transaction: the rows applied, their rounds closed, their RG records written. */
   private async finishRows(
     manager: EntityManager,
-    items: { payload: FinishInLedger; result: LedgerResult }[],
+    all: { payload: FinishInLedger; result: LedgerResult }[],
   ): Promise<void> {
-    const moved = await this.applyAndClose(
-      items.map(({ payload, result }) => ({ ...payload, walletTransactionId: result.transactionId })),
-      manager,
-    );
+    const items = all.filter(({ payload }) => payload.row.kind !== 'rollback');
+    const moved =
+      items.length === 0
+        ? new Set<string>()
+        : await this.applyAndClose(
+            items.map(({ payload, result }) => ({ ...payload, walletTransactionId: result.transactionId })),
+            manager,
+          );
     const lost = items.find(({ payload }) => !moved.has(payload.row.id));
     // Another driver recorded this row's end first: its money must not move (the batch is re-run without it).
     if (lost) throw new RowNoLongerPending(lost.payload.row.id);
-    const plays = items.flatMap(({ payload }) => (payload.play ? [payload.play] : []));
+    const plays = all.flatMap(({ payload }) => (payload.play ? [payload.play] : []));
     await this.responsibleGaming.recordPlaysIn(manager, plays);
   }
 
@@ -260,11 +267,8 @@ export class WalletDriver {
     const idempotency = { scope: command.scope, key: command.key };
     const metadata = command.metadata;
     if (command.type === 'rollback') {
-      return this.wallets.rollback({
-        idempotency,
-        metadata,
-        target: { idempotency: { scope: command.scope, key: command.targetKey ?? '' } },
-      });
+      const target = { idempotency: { scope: command.scope, key: command.targetKey ?? '' } };
+      return this.wallets.rollback({ idempotency, metadata, target }, attachment as Attachment | undefined);
     }
     const base = {
       idempotency,

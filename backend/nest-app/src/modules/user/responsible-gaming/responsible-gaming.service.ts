@@ -99,6 +99,21 @@ export class ResponsibleGamingService {
     return { userId, currency, day: utcDay(at), wins: amount };
   }
 
+  /**
+   * What a rolled-back bet (`wagers`) or win (`wins`) had added to the counters of the day it was made
+   * (`countedAt`), to take back in the rollback's own transaction (`recordPlaysIn`).
+   */
+  public reversalRecord(
+    userId: string,
+    counter: 'wagers' | 'wins',
+    amount: bigint,
+    currency: string,
+    countedAt: Date,
+  ): PlayRecord {
+    assertPositive(amount);
+    return { userId, currency, day: utcDay(countedAt), [counter]: -amount };
+  }
+
   /** Wagers, wins and play-session touches written in the caller's transaction, in one statement. */
   public recordPlaysIn(manager: EntityManager, records: PlayRecord[]): Promise<void> {
     return this.activity.recordPlaysIn(manager, records);

@@ -17,7 +17,10 @@ export interface PlaySession {
 
 type Counter = 'deposits' | 'wagers' | 'wins';
 
-/** Play on one UTC day (`YYYY-MM-DD`): counters to add (none given: none added) and the session it continued. */
+/**
+ * Play on one UTC day (`YYYY-MM-DD`): counters to add (none given: none added) and the session it continued.
+ * Negative counters take back what a rolled-back bet or win added on its day (never below zero).
+ */
 export interface PlayRecord {
   userId: string;
   currency: string;
@@ -57,6 +60,17 @@ const RECORD_PLAY: PreparedStatement = {
     last_activity_at = GREATEST(s.last_activity_at, EXCLUDED.last_activity_at)`,
 };
 
+/** Additions in one statement, reversals (negative counters) in another. */
+async function writePlays(
+  records: PlayRecord[],
+  run: (statement: PreparedStatement, values: unknown[]) => Promise<void>,
+): Promise<void> {
+  const additions = records.filter((record) => !isReversal(record));
+  const reversals = records.filter(isReversal);
+  if (additions.length > 0) await run(RECORD_PLAY, playColumns(additions));
+  if (reversals.length > 0) await run(REVERSE_PLAY, reversalColumns(reversals));
+}
+
 function playColumns(records: PlayRecord[]): unknown[][] {
   return [
     records.map((record) => record.userId),
@@ -66,6 +80,31 @@ function playColumns(records: PlayRecord[]): unknown[][] {
     records.map((record) => record.wins?.toString() ?? null),
     records.map((record) => record.session?.startedAt ?? null),
     records.map((record) => record.session?.lastActivityAt ?? null),
+  ];
+}
+
+/** Rolled-back wagers and wins taken off the days that counted them, never below zero; rows in key order. */
+const REVERSE_PLAY: PreparedStatement = {
+  name: 'rg_reverse_play_v1',
+  text: `
+  UPDATE rg_activity_daily a
+     SET wagers = GREATEST(a.wagers - i.wagers, 0), wins = GREATEST(a.wins - i.wins, 0)
+    FROM (SELECT user_id, currency, day, SUM(wagers) AS wagers, SUM(wins) AS wins
+            FROM unnest($1::uuid[], $2::bpchar[], $3::date[], $4::bigint[], $5::bigint[])
+                 AS r(user_id, currency, day, wagers, wins)
+           GROUP BY user_id, currency, day ORDER BY user_id, currency, day) i
+   WHERE a.user_id = i.user_id AND a.currency = i.currency AND a.day = i.day`,
+};
+
+const isReversal = (record: PlayRecord): boolean => (record.wagers ?? 0n) < 0n || (record.wins ?? 0n) < 0n;
+
+function reversalColumns(records: PlayRecord[]): unknown[][] {
+  return [
+    records.map((record) => record.userId),
+    records.map((record) => record.currency),
+    records.map((record) => record.day),
+    records.map((record) => (-(record.wagers ?? 0n)).toString()),
+    records.map((record) => (-(record.wins ?? 0n)).toString()),
   ];
 }
 
@@ -154,13 +193,17 @@ export class RgActivityRepository {
 
   /** Play records written in the caller's transaction (the ledger's batch, ADR 0011), in one statement. */
   public async recordPlaysIn(manager: EntityManager, records: PlayRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    if (!manager.queryRunner) throw new Error('recordPlaysIn runs inside a transaction');
-    await runPrepared(manager.queryRunner, RECORD_PLAY, playColumns(records));
+    const runner = manager.queryRunner;
+    if (!runner) throw new Error('recordPlaysIn runs inside a transaction');
+    await writePlays(records, async (statement, values) => {
+      await runPrepared(runner, statement, values);
+    });
   }
 
   private async recordPlays(records: PlayRecord[]): Promise<void[]> {
-    await this.hotPath.query(RECORD_PLAY, playColumns(records));
+    await writePlays(records, async (statement, values) => {
+      await this.hotPath.query(statement, values);
+    });
     return records.map(() => undefined);
   }
 }

@@ -163,6 +163,41 @@ async function drive(port, calls, limitSeconds = Infinity) {
   return { latencies, refused, seconds };
 }
 
+/** The API's group-commit batches so far, by kind: count, inputs and seconds spent (from its /metrics). */
+async function batchTotals(port) {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((response) => response.text());
+  const totals = {};
+  for (const match of text.matchAll(
+    /^casino_batch_(size|duration_seconds)_(sum|count)\{batch="([^"]+)"\} ([\d.e+-]+)$/gm,
+  )) {
+    const [, metric, kind, batch, value] = match;
+    totals[batch] ??= { batches: 0, inputs: 0, seconds: 0 };
+    if (metric === 'size' && kind === 'count') totals[batch].batches = Number(value);
+    if (metric === 'size' && kind === 'sum') totals[batch].inputs = Number(value);
+    if (metric === 'duration_seconds' && kind === 'sum') totals[batch].seconds = Number(value);
+  }
+  return totals;
+}
+
+/** Per batch kind over the timed phase: batches, mean inputs per batch, and the share of the time one was running. */
+function batchFigures(before, after, seconds) {
+  return Object.fromEntries(
+    Object.entries(after).map(([kind, total]) => {
+      const batches = total.batches - (before[kind]?.batches ?? 0);
+      const inputs = total.inputs - (before[kind]?.inputs ?? 0);
+      const busy = total.seconds - (before[kind]?.seconds ?? 0);
+      return [
+        kind,
+        {
+          batches,
+          meanInputs: batches > 0 ? Math.round((inputs / batches) * 10) / 10 : 0,
+          busyShare: Math.round((busy / seconds) * 100) / 100,
+        },
+      ];
+    }),
+  );
+}
+
 function figuresOf({ latencies, refused, seconds }) {
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (fraction) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
@@ -226,7 +261,9 @@ export async function runHub88Load(env, run, expectedRate, waitForQuietOutbox) {
           ),
         );
       const commitsBefore = commits();
+      const batchesBefore = await batchTotals(port);
       const figures = figuresOf(await drive(port, calls, SECONDS));
+      const batches = batchFigures(batchesBefore, await batchTotals(port), figures.seconds);
       await new Promise((resolve) => setTimeout(resolve, 1000)); // statistics are flushed about once a second
       const databaseCommitsPerTransaction = Math.round(((commits() - commitsBefore) / figures.transactions) * 10) / 10;
       const peakRssMb = app.peakRssMb();
@@ -236,6 +273,7 @@ export async function runHub88Load(env, run, expectedRate, waitForQuietOutbox) {
         roundsPerClient: rounds,
         presignSeconds: signedIn,
         databaseCommitsPerTransaction,
+        batches,
       };
     } finally {
       await app.stop();

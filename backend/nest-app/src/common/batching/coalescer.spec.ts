@@ -1,3 +1,4 @@
+import { register } from 'prom-client';
 import { Coalescer } from './coalescer';
 
 /** A batch function that records each batch and answers after the test lets it (one gate per batch). */
@@ -19,7 +20,7 @@ function recordingBatches<I, O>(answer: (input: I) => O) {
 describe('Coalescer', () => {
   it('runs the inputs of one event-loop turn together, and those that arrive during a batch in the next', async () => {
     const batches = recordingBatches((n: number) => n * 10);
-    const coalescer = new Coalescer(batches.run, { maxBatchSize: 100, maxInFlight: 1 });
+    const coalescer = new Coalescer(batches.run, { name: 'test', maxBatchSize: 100, maxInFlight: 1 });
     const first = [1, 2].map((n) => coalescer.submit(n));
     await new Promise((resolve) => setImmediate(resolve));
     const later = [3, 4, 5].map((n) => coalescer.submit(n));
@@ -35,7 +36,12 @@ describe('Coalescer', () => {
 
   it('never puts two inputs with one key in a batch, and keeps arrival order otherwise', async () => {
     const batches = recordingBatches((input: { key: string; n: number }) => input.n);
-    const coalescer = new Coalescer(batches.run, { maxBatchSize: 100, maxInFlight: 1, keyOf: (input) => input.key });
+    const coalescer = new Coalescer(batches.run, {
+      name: 'test',
+      maxBatchSize: 100,
+      maxInFlight: 1,
+      keyOf: (input) => input.key,
+    });
     const blocker = coalescer.submit({ key: 'x', n: 0 });
     await new Promise((resolve) => setImmediate(resolve));
     const inputs = [
@@ -63,7 +69,7 @@ describe('Coalescer', () => {
         running -= 1;
         return inputs;
       },
-      { maxBatchSize: 8, maxInFlight: 2 },
+      { name: 'test', maxBatchSize: 8, maxInFlight: 2 },
     );
     const outputs = await Promise.all(Array.from({ length: 50 }, (_, n) => coalescer.submit(n)));
     expect(outputs).toEqual(Array.from({ length: 50 }, (_, n) => n));
@@ -80,7 +86,7 @@ describe('Coalescer', () => {
         if (inputs.includes(13)) throw new Error('thirteen');
         return inputs.map((n) => n + 1);
       },
-      { maxBatchSize: 100, maxInFlight: 1 },
+      { name: 'test', maxBatchSize: 100, maxInFlight: 1 },
     );
     const blocker = coalescer.submit(0);
     await new Promise((resolve) => setImmediate(resolve));
@@ -102,12 +108,33 @@ describe('Coalescer', () => {
         if (calls === 1) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
         return inputs;
       },
-      { maxBatchSize: 10, maxInFlight: 1, isRetryable: (error) => (error as { code?: string }).code === '40P01' },
+      {
+        name: 'test',
+        maxBatchSize: 10,
+        maxInFlight: 1,
+        isRetryable: (error) => (error as { code?: string }).code === '40P01',
+      },
     );
     expect(await flaky.submit('once')).toBe('once');
     expect(calls).toBe(2);
 
-    const short = new Coalescer(async () => [] as string[], { maxBatchSize: 10, maxInFlight: 1 });
+    const short = new Coalescer(async () => [] as string[], { name: 'test', maxBatchSize: 10, maxInFlight: 1 });
     await expect(short.submit('x')).rejects.toThrow('a batch of 1 answered 0 outputs');
+  });
+});
+
+describe('batch metrics', () => {
+  it('counts each batch of a kind with its size', async () => {
+    const coalescer = new Coalescer(async (inputs: number[]) => inputs, {
+      name: 'spec_metrics',
+      maxBatchSize: 10,
+      maxInFlight: 1,
+    });
+    await Promise.all([1, 2, 3].map((n) => coalescer.submit(n)));
+    const sizes = await register.getSingleMetric('casino_batch_size')?.get();
+    const of = (name: string) =>
+      sizes?.values.find((value) => value.labels.batch === 'spec_metrics' && value.metricName === name)?.value;
+    expect(of('casino_batch_size_count')).toBe(1);
+    expect(of('casino_batch_size_sum')).toBe(3);
   });
 });

@@ -1,4 +1,8 @@
+import { observeBatch } from './batch-metrics';
+
 export interface CoalescerOptions<I> {
+  /** The batch kind in metrics (`casino_batch_size{batch}`, `casino_batch_duration_seconds{batch}`). */
+  name: string;
   /** The most inputs one batch takes. */
   maxBatchSize: number;
   /** Batches running at once; while they run, new inputs wait and then go together into the next one. */
@@ -90,8 +94,10 @@ export class Coalescer<I, O> {
   }
 
   private async run(batch: Waiting<I, O>[]): Promise<void> {
+    const startedAt = process.hrtime.bigint();
     try {
       const outputs = await this.executeWithRetries(batch.map((waiting) => waiting.input));
+      observeBatch(this.options.name, batch.length, startedAt);
       batch.forEach((waiting, index) => waiting.resolve(outputs[index] as O));
     } catch (error) {
       if (batch.length === 1) {

@@ -146,10 +146,11 @@ export class GameTransactionsRepository {
   private readonly enabledGames = new Map<string, number>();
   private readonly claims = new Coalescer<NewGameTransaction, GameTransactionRow | null>(
     (rows) => this.claimRows(rows),
-    { ...BATCH, keyOf: rowKey, isRetryable: isTransientConflict },
+    { ...BATCH, name: 'game_claim', keyOf: rowKey, isRetryable: isTransientConflict },
   );
   private readonly winClaims = new Coalescer<WinClaimInput, WinClaim>((inputs) => this.claimWinRows(inputs), {
     ...BATCH,
+    name: 'game_claim_win',
     keyOf: (input) => rowKey(input.row),
     isRetryable: isTransientConflict,
   });

@@ -57,6 +57,7 @@ export class WalletDriver {
     write: (manager, items) => this.finishRows(manager, items),
   };
   private readonly finishes = new Coalescer<AppliedFinish, boolean>((inputs) => this.finishBatch(inputs), {
+    name: 'game_finish',
     maxBatchSize: 64,
     maxInFlight: 1,
     keyOf: (input) => input.row.id,

@@ -64,9 +64,10 @@ type FoundSession = Omit<GameSessionRow, 'createdAt' | 'lastActivityAt'> & {
 export class GameSessionsRepository {
   private readonly lookups = new Coalescer<{ providerId: string; tokenHash: string }, GameSessionRow | null>(
     (inputs) => this.findMany(inputs),
-    { maxBatchSize: 64, maxInFlight: 1 },
+    { name: 'game_session_lookup', maxBatchSize: 64, maxInFlight: 1 },
   );
   private readonly touches = new Coalescer<{ id: string; at: Date }, void>((inputs) => this.touchMany(inputs), {
+    name: 'game_session_touch',
     maxBatchSize: 64,
     maxInFlight: 1,
     isRetryable: isTransientConflict,

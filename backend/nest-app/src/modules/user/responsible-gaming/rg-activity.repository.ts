@@ -115,6 +115,7 @@ function reversalColumns(records: PlayRecord[]): unknown[][] {
 @Injectable()
 export class RgActivityRepository {
   private readonly plays = new Coalescer<PlayRecord, void>((records) => this.recordPlays(records), {
+    name: 'rg_record_play',
     maxBatchSize: 64,
     maxInFlight: 1,
     isRetryable: isTransientConflict,

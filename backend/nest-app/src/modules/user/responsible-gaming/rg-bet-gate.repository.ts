@@ -87,6 +87,7 @@ function totalsColumns(period: LimitPeriod): string {
 @Injectable()
 export class RgBetGateRepository {
   private readonly reads = new Coalescer<GateInput, BetGateSnapshot>((inputs) => this.readBatch(inputs), {
+    name: 'rg_bet_gate_read',
     maxBatchSize: 64,
     maxInFlight: 1,
   });

@@ -1,6 +1,7 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { observeBatch } from '../../../common/batching/batch-metrics';
 import { AppConfig } from '../../../config/app-config';
 import { LedgerLoader } from './ledger-loader';
 import { applyCommands, type CommandOutcome } from './ledger-state-machine';
@@ -90,8 +91,10 @@ export class LedgerEngine implements BeforeApplicationShutdown {
   }
 
   private async run(batch: Pending[]): Promise<void> {
+    const startedAt = process.hrtime.bigint();
     try {
       const outcomes = await this.executeWithRetries(batch);
+      observeBatch('ledger', batch.length, startedAt);
       outcomes.forEach((outcome, index) => {
         const item = batch[index];
         if (outcome.ok) item?.resolve(outcome.result);

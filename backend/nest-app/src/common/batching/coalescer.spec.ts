@@ -133,7 +133,9 @@ describe('batch metrics', () => {
     await Promise.all([1, 2, 3].map((n) => coalescer.submit(n)));
     const sizes = await register.getSingleMetric('casino_batch_size')?.get();
     const of = (name: string) =>
-      sizes?.values.find((value) => value.labels.batch === 'spec_metrics' && value.metricName === name)?.value;
+      sizes?.values.find(
+        (value) => value.labels.batch === 'spec_metrics' && (value as { metricName?: string }).metricName === name,
+      )?.value;
     expect(of('casino_batch_size_count')).toBe(1);
     expect(of('casino_batch_size_sum')).toBe(3);
   });

@@ -26,6 +26,7 @@ import { SEAMLESS_ADAPTERS, type SeamlessAdapter } from './seamless/seamless-ada
 import { ProviderBodyParserInstaller } from './seamless/provider-body';
 import { SeamlessGateway } from './seamless/seamless-gateway';
 import { SeamlessWalletService } from './seamless/seamless-wallet.service';
+import { GameRowEnds } from './seamless/game-row-ends';
 import { WalletDriver } from './seamless/wallet-driver';
 import { GameLaunchController } from './sessions/game-launch.controller';
 import { GameSessionsRepository } from './sessions/game-sessions.repository';
@@ -58,6 +59,7 @@ import { GameSessionsService } from './sessions/game-sessions.service';
     GameSessionsRepository,
     GameSessionsService,
     GameTransactionsRepository,
+    GameRowEnds,
     WalletDriver,
     RollbackFlow,
     SeamlessWalletService,

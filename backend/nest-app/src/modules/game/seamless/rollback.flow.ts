@@ -7,7 +7,7 @@ import {
   type NewGameTransaction,
   type StoredWalletCommand,
 } from './game-transactions.repository';
-import { WalletDriver } from './wallet-driver';
+import { GameRowEnds } from './game-row-ends';
 
 export type RollbackStart =
   | { kind: 'drive'; row: GameTransactionRow; target: GameTransactionRow }
@@ -33,7 +33,7 @@ export class RollbackFlow {
   public constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: GameTransactionsRepository,
-    private readonly driver: WalletDriver,
+    private readonly ends: GameRowEnds,
   ) {}
 
   public async start(
@@ -115,7 +115,7 @@ export class RollbackFlow {
       manager,
     );
     if (!row) throw new ClaimedConcurrently();
-    if (row.roundId && row.roundClosed) await this.driver.closeRound(row.roundId, command.provider.code, manager);
+    if (row.roundId && row.roundClosed) await this.ends.closeRound(row.roundId, command.provider.code, manager);
     return { kind: 'done' };
   }
 }

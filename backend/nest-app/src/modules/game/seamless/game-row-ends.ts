@@ -1,0 +1,181 @@
+import { GAME_ROUND_CLOSED, type GameRoundClosedV1 } from '@casino/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Coalescer } from '../../../common/batching/coalescer';
+import { Clock } from '../../../common/time/clock';
+import { isTransientConflict } from '../../../infra/database/prepared-statement';
+import { domainEvent } from '../../../infra/outbox/domain-event.factory';
+import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
+import type { PlayRecord } from '../../user/responsible-gaming/rg-activity.repository';
+import { ResponsibleGamingService } from '../../user/responsible-gaming/responsible-gaming.service';
+import type { AttachedWriter } from '../../wallet/ledger/ledger-engine';
+import type { LedgerResult } from '../../wallet/ledger/ledger.types';
+import type { GameWalletFailure } from './game-wallet.types';
+import { GameTransactionsRepository, type ClosedRound, type GameTransactionRow } from './game-transactions.repository';
+
+/** What a bet's or win's end writes inside the ledger's transaction when it moves money (a rollback: its RG part). */
+export interface EndInLedger {
+  row: GameTransactionRow;
+  providerCode: string;
+  play?: PlayRecord;
+}
+
+/** The row was recorded as ended (refused) by another driver while this one was moving its money. */
+export class RowNoLongerPending extends Error {
+  public constructor(id: string) {
+    super(`game transaction ${id} is no longer pending`);
+  }
+}
+
+interface AppliedEnd {
+  row: GameTransactionRow;
+  walletTransactionId: string | null;
+  providerCode: string;
+}
+
+const closesRound = (row: Pick<GameTransactionRow, 'roundId' | 'roundClosed'>): boolean =>
+  row.roundId !== null && row.roundClosed;
+
+/**
+ * Records how game transactions end: applied (with the round they close and its `game.round.closed` event, and
+ * a rollback's target rolled back) or refused. A bet's or win's end normally rides in the ledger's own
+ * transaction (`inLedger`, ADR 0011); the other ends are coalesced or run in a transaction of their own.
+ */
+@Injectable()
+export class GameRowEnds {
+  private readonly logger = new Logger(GameRowEnds.name);
+  public readonly inLedger: AttachedWriter<EndInLedger> = {
+    write: (manager, items) => this.endInLedger(manager, items),
+  };
+  private readonly appliedEnds = new Coalescer<AppliedEnd, boolean>((inputs) => this.endApplied(inputs), {
+    name: 'game_finish',
+    maxBatchSize: 64,
+    maxInFlight: 1,
+    keyOf: (input) => input.row.id,
+    isRetryable: isTransientConflict,
+  });
+
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: GameTransactionsRepository,
+    private readonly outbox: OutboxWriter,
+    private readonly responsibleGaming: ResponsibleGamingService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Marks the row applied (a rollback's target rolled back, a closed round closed); false: another end was first. */
+  public applied(row: GameTransactionRow, result: LedgerResult | null, providerCode: string): Promise<boolean> {
+    if (row.kind === 'rollback') return this.rollbackApplied(row, result, providerCode);
+    return this.appliedEnds.submit({ row, walletTransactionId: result?.transactionId ?? null, providerCode });
+  }
+
+  public async refused(row: GameTransactionRow, failure: GameWalletFailure, providerCode: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const target = await this.lockTarget(row, manager);
+      const moved = await this.transactions.transition(row.id, ['pending'], 'refused', manager, { failure });
+      // The target stays as it was: it was not reversed.
+      if (moved && target) await this.transactions.transition(target.id, ['rolling_back'], 'applied', manager);
+    });
+    this.logger.log({ provider: providerCode, kind: row.kind, failure }, 'game transaction refused');
+  }
+
+  /** Closes the round (once) and writes its `game.round.closed` event, in the caller's transaction. */
+  public async closeRound(roundId: string, providerCode: string, manager: EntityManager): Promise<void> {
+    const roundIds = [{ roundId, at: this.clock.now() }];
+    const closed = await this.transactions.closeRounds(roundIds, manager);
+    await this.appendRoundEvents(closed, [{ row: { roundId }, providerCode }], manager);
+  }
+
+  /** Inside the ledger's batch transaction: the rows applied, their rounds closed, their RG records written. */
+  private async endInLedger(
+    manager: EntityManager,
+    all: { payload: EndInLedger; result: LedgerResult }[],
+  ): Promise<void> {
+    const items = all.filter(({ payload }) => payload.row.kind !== 'rollback');
+    const ends = items.map(({ payload, result }) => ({ ...payload, walletTransactionId: result.transactionId }));
+    const moved = ends.length === 0 ? new Set<string>() : await this.applyAndClose(ends, manager);
+    const lost = items.find(({ payload }) => !moved.has(payload.row.id));
+    // Another driver recorded this row's end first: its money must not move (the batch is re-run without it).
+    if (lost) throw new RowNoLongerPending(lost.payload.row.id);
+    const plays = all.flatMap(({ payload }) => (payload.play ? [payload.play] : []));
+    await this.responsibleGaming.recordPlaysIn(manager, plays);
+  }
+
+  /**
+   * Bets and wins applied together (coalesced): one statement marks them applied; when some close their round,
+   * the rounds are closed and their events written in the same transaction.
+   */
+  private async endApplied(inputs: AppliedEnd[]): Promise<boolean[]> {
+    const movedOf = (moved: Set<string>): boolean[] => inputs.map((input) => moved.has(input.row.id));
+    if (!inputs.some((input) => closesRound(input.row))) {
+      const rows = inputs.map((input) => ({ id: input.row.id, walletTransactionId: input.walletTransactionId }));
+      return movedOf(await this.transactions.markApplied(rows));
+    }
+    return this.dataSource.transaction(async (manager) => movedOf(await this.applyAndClose(inputs, manager)));
+  }
+
+  /** A rollback's end: its row applied and its target rolled back (and its round closed) in one transaction. */
+  private rollbackApplied(
+    row: GameTransactionRow,
+    result: LedgerResult | null,
+    providerCode: string,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      // Lock order, as in RollbackFlow: the target first, then the rollback row (else two retries deadlock).
+      const target = await this.lockTarget(row, manager);
+      const moved = await this.transactions.transition(row.id, ['pending'], 'applied', manager, {
+        walletTransactionId: result?.transactionId,
+      });
+      if (!moved) return false;
+      if (target) await this.transactions.transition(target.id, ['rolling_back'], 'rolled_back', manager);
+      if (row.roundId && row.roundClosed) await this.closeRound(row.roundId, providerCode, manager);
+      return true;
+    });
+  }
+
+  /** Bets and wins applied, the rounds they close closed with their events; answers the ids of the rows that moved. */
+  private async applyAndClose(ends: AppliedEnd[], manager: EntityManager): Promise<Set<string>> {
+    const { moved, closed } = await this.transactions.applyAndClose(
+      ends.map(({ row, walletTransactionId }) => ({
+        id: row.id,
+        walletTransactionId,
+        closeRoundId: closesRound(row) ? row.roundId : null,
+      })),
+      this.clock.now(),
+      manager,
+    );
+    await this.appendRoundEvents(closed, ends, manager);
+    return moved;
+  }
+
+  private async appendRoundEvents(
+    closed: ClosedRound[],
+    sources: { row: Pick<GameTransactionRow, 'roundId'>; providerCode: string }[],
+    manager: EntityManager,
+  ): Promise<void> {
+    if (closed.length === 0) return;
+    const providerOf = new Map(sources.map(({ row, providerCode }) => [row.roundId, providerCode]));
+    const events = closed.map((round) => {
+      const payload: GameRoundClosedV1 = {
+        roundId: round.roundId,
+        providerCode: providerOf.get(round.roundId) ?? '',
+        providerRoundId: round.providerRoundId,
+        userId: round.userId,
+        gameCode: round.gameCode,
+        currency: round.currency,
+        totalBet: round.totalBet.toString(),
+        totalWin: round.totalWin.toString(),
+        openedAt: new Date(round.openedAt).toISOString(),
+        closedAt: new Date(round.closedAt).toISOString(),
+      };
+      return domainEvent(GAME_ROUND_CLOSED, 1, round.roundId, payload);
+    });
+    await this.outbox.append(manager, 'game', events);
+  }
+
+  /** A rollback's target row, locked (null for bets and wins). */
+  private async lockTarget(row: GameTransactionRow, manager: EntityManager): Promise<GameTransactionRow | null> {
+    if (row.kind !== 'rollback' || !row.referenceExternalId) return null;
+    return this.transactions.find(row.providerId, row.referenceExternalId, manager, true);
+  }
+}

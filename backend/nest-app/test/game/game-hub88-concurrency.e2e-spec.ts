@@ -143,6 +143,35 @@ describe('Hub88 seamless wallet under concurrency (e2e)', () => {
     expect(verified.ok).toBe(true);
   });
 
+  it('lets a retry drive a bet whose request died after its claim, moving its money once', async () => {
+    const player = await playing('stale-row', 1_000n);
+    const id = randomUUID();
+    const wallets = app.get(WalletService);
+    // The request dies between its claim and the wallet (a crash, a lost connection): the row stays pending.
+    const spy = jest.spyOn(wallets, 'placeBet').mockRejectedValueOnce(new Error('process died'));
+    try {
+      expect((await client.call('transaction/bet', bet(player, id, 200_000))).body.status).toBe('RS_ERROR_UNKNOWN');
+    } finally {
+      spy.mockRestore();
+    }
+    const statusOf = async (): Promise<string | undefined> => {
+      const rows = (await db.query(`SELECT status FROM game_transactions WHERE external_id = $1`, [id])) as {
+        status: string;
+      }[];
+      return rows[0]?.status;
+    };
+    expect(await statusOf()).toBe('pending');
+    // Older than STALE_PENDING_MS: the next request for it drives it itself.
+    await db.query(`UPDATE game_transactions SET updated_at = now() - interval '20 seconds' WHERE external_id = $1`, [
+      id,
+    ]);
+    const answers = await Promise.all([1, 2].map(() => client.call('transaction/bet', bet(player, id, 200_000))));
+    expect(answers.map((answer) => answer.body.status)).toEqual(['RS_OK', 'RS_OK']);
+    expect(await statusOf()).toBe('applied');
+    expect(await availableOf(app, player.userId)).toBe(800n);
+    expect((await app.get(WalletVerifier).verify()).ok).toBe(true);
+  });
+
   it('takes a rolled-back bet or win off the responsible-gaming counters, with the money', async () => {
     const player = await playing('rg-rollback', 10_000n);
     const counters = async (): Promise<{ wagers: string; wins: string }> => {

@@ -102,16 +102,12 @@ export class GameRowEnds {
   }
 
   /**
-   * Bets and wins applied together (coalesced): one statement marks them applied; when some close their round,
-   * the rounds are closed and their events written in the same transaction.
+   * Bets and wins applied together outside the ledger's transaction (a replay by the wallet, a stale row driven
+   * again; coalesced): one statement, and the events of the rounds it closes, in one transaction.
    */
   private async endApplied(inputs: AppliedEnd[]): Promise<boolean[]> {
-    const movedOf = (moved: Set<string>): boolean[] => inputs.map((input) => moved.has(input.row.id));
-    if (!inputs.some((input) => closesRound(input.row))) {
-      const rows = inputs.map((input) => ({ id: input.row.id, walletTransactionId: input.walletTransactionId }));
-      return movedOf(await this.transactions.markApplied(rows));
-    }
-    return this.dataSource.transaction(async (manager) => movedOf(await this.applyAndClose(inputs, manager)));
+    const moved = await this.dataSource.transaction((manager) => this.applyAndClose(inputs, manager));
+    return inputs.map((input) => moved.has(input.row.id));
   }
 
   /** A rollback's end: its row applied and its target rolled back (and its round closed) in one transaction. */

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Coalescer } from '../../../common/batching/coalescer';
 import { HotPathDatabase } from '../../../infra/database/hot-path-database';
 import { isTransientConflict, runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
-import { APPLY_AND_CLOSE, CLAIM, CLAIM_WINS, CLOSE_ROUNDS, MARK_APPLIED, ROW_COLUMNS } from './game-transactions.sql';
+import { APPLY_AND_CLOSE, CLAIM, CLAIM_WINS, CLOSE_ROUNDS, ROW_COLUMNS } from './game-transactions.sql';
 
 export type GameTransactionKind = 'bet' | 'win' | 'rollback' | 'tombstone';
 export type GameTransactionStatus = 'pending' | 'applied' | 'refused' | 'rolling_back' | 'rolled_back';
@@ -189,16 +189,6 @@ export class GameTransactionsRepository {
   private claimWinRows(inputs: WinClaimInput[]): Promise<WinClaim[]> {
     const columns = [...claimColumns(inputs.map((input) => input.row)), inputs.map((input) => input.betExternalId)];
     return this.run<WinClaim & QueryResultRow>(CLAIM_WINS, columns);
-  }
-
-  /** Pending rows become applied, with their wallet transactions; answers the ids that moved. */
-  public async markApplied(rows: AppliedInput[], manager?: EntityManager): Promise<Set<string>> {
-    const moved = await this.run<{ id: string }>(
-      MARK_APPLIED,
-      [rows.map((row) => row.id), rows.map((row) => row.walletTransactionId)],
-      manager,
-    );
-    return new Set(moved.map((row) => row.id));
   }
 
   /**

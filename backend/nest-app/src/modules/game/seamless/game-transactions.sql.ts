@@ -87,17 +87,6 @@ export const CLAIM_WINS: PreparedStatement = {
          FROM input i ORDER BY i.ord`,
 };
 
-/** Pending rows ($1) become applied with their wallet transactions ($2); answers the ids that moved. */
-export const MARK_APPLIED: PreparedStatement = {
-  name: 'game_mark_applied_v1',
-  text: `UPDATE game_transactions t
-            SET status = 'applied', wallet_transaction_id = coalesce(i.wallet_transaction_id, t.wallet_transaction_id),
-                updated_at = now()
-           FROM unnest($1::uuid[], $2::uuid[]) AS i(id, wallet_transaction_id)
-          WHERE t.id = i.id AND t.status = 'pending'
-      RETURNING t.id`,
-};
-
 /**
  * Closes rounds ($1) at their times ($2), each once; answers the totals of those this statement closed:
  * what stands in them, as seen by the caller's transaction.

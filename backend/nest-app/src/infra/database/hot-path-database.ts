@@ -33,6 +33,11 @@ export class HotPathDatabase implements OnApplicationShutdown {
     return result.rows;
   }
 
+  /** Answers once a connection of this pool runs a statement (readiness). */
+  public async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
   public async onApplicationShutdown(): Promise<void> {
     await this.pool.end();
   }

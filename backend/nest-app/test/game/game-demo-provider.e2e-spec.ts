@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { playRounds, randomScripts, seededRandom } from '../../../demo-provider/src/rounds';
 import { buildServer, type DemoProvider } from '../../../demo-provider/src/server';
+import { DataSource } from 'typeorm';
 import { CatalogSyncService } from '../../src/modules/game/catalog/catalog-sync.service';
 import { demoProviderSeeder } from '../../src/modules/game/demo/demo-provider.seeder';
 import { WalletVerifier } from '../../src/modules/wallet/wallet.verifier';
@@ -95,5 +96,20 @@ describe('demo provider against the operator (e2e)', () => {
     expect(Number.isInteger(summary.delta / 1000)).toBe(true);
     expect(await availableOf(app, player.userId)).toBe(start + BigInt(summary.delta / 1000));
     expect(await app.get(WalletVerifier).verify()).toMatchObject({ ok: true });
+    // Responsible gaming counts exactly what stands: bets and wins applied and not rolled back (real money only).
+    const db = app.get(DataSource);
+    const [standing] = (await db.query(
+      `SELECT coalesce(sum(amount) FILTER (WHERE kind = 'bet'), 0)::text AS wagers,
+              coalesce(sum(amount) FILTER (WHERE kind = 'win'), 0)::text AS wins
+         FROM game_transactions WHERE user_id = $1 AND status = 'applied' AND NOT is_free`,
+      [player.userId],
+    )) as { wagers: string; wins: string }[];
+    const [counted] = (await db.query(
+      `SELECT coalesce(sum(wagers), 0)::text AS wagers, coalesce(sum(wins), 0)::text AS wins
+         FROM rg_activity_daily WHERE user_id = $1`,
+      [player.userId],
+    )) as { wagers: string; wins: string }[];
+    expect(counted).toEqual(standing);
+    expect(BigInt(standing?.wagers ?? '0')).toBeGreaterThan(0n);
   }, 180_000);
 });

@@ -13,7 +13,11 @@ import { WalletModule } from './modules/wallet/wallet.module';
 @Module({})
 export class AppModule {
   /** `extraModules` lets tests mount probe controllers beside the real ones; `clock` replaces the system clock. */
-  public static forRoot(config: AppConfig, extraModules: Type<unknown>[] = [], clock?: Clock): DynamicModule {
+  public static forRoot(
+    config: AppConfig,
+    extraModules: (Type<unknown> | DynamicModule)[] = [],
+    clock?: Clock,
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [

@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { DynamicModule, Type } from '@nestjs/common';
 import { createFastifyApp } from '@casino/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
@@ -12,7 +12,7 @@ import type { AppConfig } from './config/app-config';
  */
 export async function createNestApp(
   config: AppConfig,
-  extraModules: Type<unknown>[] = [],
+  extraModules: (Type<unknown> | DynamicModule)[] = [],
   clock?: Clock,
 ): Promise<NestFastifyApplication> {
   const app = await createFastifyApp(AppModule.forRoot(config, extraModules, clock), {

@@ -3,6 +3,7 @@ import {
   ClickHouseProbe,
   createLoggerModule,
   HealthModule,
+  MailDeliveryModule,
   MetricsModule,
   NatsModule,
   NatsProbe,
@@ -15,7 +16,7 @@ import { OpenTelemetryModule } from 'nestjs-otel';
 import { WalletEntriesLoader } from './analytics/wallet-entries.loader';
 import { WorkerConfig } from './config/worker-config';
 
-/** worker-etl: consumes domain events into ClickHouse; job processors arrive with their features. */
+/** worker-etl: consumes domain events into ClickHouse and the `mail` queue into SMTP. */
 @Global()
 @Module({})
 export class WorkerModule {
@@ -45,6 +46,9 @@ export class WorkerModule {
           prefix: config.QUEUE_PREFIX,
         }),
         HealthModule.forProbes([RedisProbe, NatsProbe, ClickHouseProbe]),
+        ...(config.MAIL_DELIVERY_ENABLED
+          ? [MailDeliveryModule.forRoot({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM })]
+          : []),
       ],
       providers: [{ provide: WorkerConfig, useValue: config }, WalletEntriesLoader],
       exports: [WorkerConfig],

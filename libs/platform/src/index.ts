@@ -22,3 +22,5 @@ export * from './clickhouse/sql';
 export * from './clickhouse/clickhouse.tokens';
 export * from './clickhouse/clickhouse.module';
 export * from './clickhouse/clickhouse-migrator';
+export * from './mail/mail-delivery.module';
+export * from './mail/mail.processor';

@@ -182,14 +182,7 @@ export class AppConfig extends PlatformSettings {
   @Min(1)
   public AUTH_RATE_LIMIT_PER_ACCOUNT = 20;
 
-  // --- mail and SMS ---
-  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
-  public SMTP_URL = 'smtp://127.0.0.1:1025';
-
-  @IsString()
-  @MinLength(3)
-  public MAIL_FROM = 'Casino <no-reply@example.test>';
-
+  // --- SMS (mail is delivered by worker-etl) ---
   /** `log`: development sink (log line without the text + the dev inbox); `http`: the SMS gateway. */
   @IsIn(['log', 'http'])
   @NotDevelopmentDefaultInProduction('log')

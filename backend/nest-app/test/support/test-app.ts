@@ -1,16 +1,28 @@
-import type { Type } from '@nestjs/common';
+import { MailDeliveryModule } from '@casino/platform';
+import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createNestApp } from '../../src/bootstrap';
 import { ManualClock } from '../../src/common/time/clock';
 import type { AppConfig } from '../../src/config/app-config';
 
-/** The whole nest-app, in process, with its real conventions; requests go through `app.inject`. */
+/** MailDev's SMTP side: the sink of every mail in tests (its HTTP API is `MAILDEV_API`). */
+const MAILDEV_SMTP_URL = 'smtp://127.0.0.1:1025';
+
+/**
+ * The `mail` queue's delivery, which worker-etl runs in production, in the test's own process: a test then
+ * reads its mail in MailDev without running a worker.
+ */
+export function testMailDelivery(): DynamicModule {
+  return MailDeliveryModule.forRoot({ smtpUrl: MAILDEV_SMTP_URL, from: 'Casino <tests@example.test>' });
+}
+
+/** The whole nest-app, in process, with its real conventions and `testMailDelivery`; requests go through `app.inject`. */
 export async function startTestApp(
   config: AppConfig,
-  extraModules: Type<unknown>[] = [],
+  extraModules: (Type<unknown> | DynamicModule)[] = [],
   clock?: ManualClock,
 ): Promise<NestFastifyApplication> {
-  const app = await createNestApp(config, extraModules, clock);
+  const app = await createNestApp(config, [...extraModules, testMailDelivery()], clock);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -1,5 +1,5 @@
 import { BooleanSetting, IntegerSetting, PlatformSettings } from '@casino/platform';
-import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 
 /** Settings of worker-etl, validated once at boot. */
 export class WorkerConfig extends PlatformSettings {
@@ -17,4 +17,16 @@ export class WorkerConfig extends PlatformSettings {
   @BooleanSetting()
   @IsBoolean()
   public WALLET_ENTRIES_LOADER_ENABLED = true;
+
+  /** Deliver the `mail` queue's jobs over SMTP (MailDev in development and tests). */
+  @BooleanSetting()
+  @IsBoolean()
+  public MAIL_DELIVERY_ENABLED = true;
+
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
+  public SMTP_URL = 'smtp://127.0.0.1:1025';
+
+  @IsString()
+  @MinLength(3)
+  public MAIL_FROM = 'Casino <no-reply@example.test>';
 }

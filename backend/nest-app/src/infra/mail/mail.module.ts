@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { MailProcessor } from './mail.processor';
 import { Mailer } from './mailer';
 
-/** The `mail` queue's producer (`Mailer`) and, for now, its SMTP consumer. */
-@Module({ providers: [Mailer, MailProcessor], exports: [Mailer] })
+/** The `mail` queue's producer (`Mailer`); worker-etl delivers the jobs over SMTP (`MailDeliveryModule`). */
+@Module({ providers: [Mailer], exports: [Mailer] })
 export class MailModule {}

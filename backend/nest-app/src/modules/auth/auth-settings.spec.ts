@@ -16,7 +16,6 @@ describe('auth settings', () => {
       REFRESH_TOKEN_TTL_SECONDS: 2_592_000,
       ADMIN_EMAIL: 'admin@example.test',
       TELEGRAM_AUTH_MAX_AGE_SECONDS: 86_400,
-      SMTP_URL: 'smtp://127.0.0.1:1025',
     });
     expect(config.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
   });
@@ -38,8 +37,6 @@ describe('auth settings', () => {
     } catch (error) {
       problems = (error as ConfigError).problems;
     }
-    expect(
-      problems.filter((problem) => /^(JWT_SECRET|TOTP_ENCRYPTION_KEY|SMS_SENDER|SMTP_URL|MAIL_FROM):/.test(problem)),
-    ).toEqual([]);
+    expect(problems.filter((problem) => /^(JWT_SECRET|TOTP_ENCRYPTION_KEY|SMS_SENDER):/.test(problem))).toEqual([]);
   });
 });

@@ -1,14 +1,21 @@
 import { MAIL_JOBS, QUEUES, type SendEmailJobV1 } from '@casino/contracts';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { createTransport, type Transporter } from 'nodemailer';
-import { AppConfig } from '../../config/app-config';
+
+export interface MailDeliveryOptions {
+  /** `smtp://` or `smtps://` (MailDev in development and tests). */
+  smtpUrl: string;
+  /** The From header of every mail. */
+  from: string;
+}
+
+export const MAIL_DELIVERY_OPTIONS = Symbol('MAIL_DELIVERY_OPTIONS');
 
 /**
- * Sends `mail` jobs over SMTP (MailDev in development and tests). Lives in nest-app for now and
- * is meant to move to worker-etl, which consumes the same `SendEmailJobV1` contract.
- * Logs name the template and the job, never the text: mails carry one-time codes.
+ * Sends `mail` jobs over SMTP. Logs name the template and the job, never the text: mails carry one-time
+ * codes (the producer's queue deletes such jobs once sent).
  */
 @Injectable()
 @Processor(QUEUES.MAIL)
@@ -16,9 +23,9 @@ export class MailProcessor extends WorkerHost implements OnModuleDestroy {
   private readonly logger = new Logger(MailProcessor.name);
   private readonly transport: Transporter;
 
-  public constructor(private readonly config: AppConfig) {
+  public constructor(@Inject(MAIL_DELIVERY_OPTIONS) private readonly options: MailDeliveryOptions) {
     super();
-    this.transport = createTransport(config.SMTP_URL);
+    this.transport = createTransport(options.smtpUrl);
   }
 
   public async process(job: Job<SendEmailJobV1>): Promise<void> {
@@ -26,7 +33,7 @@ export class MailProcessor extends WorkerHost implements OnModuleDestroy {
       throw new Error(`Unknown mail job ${job.name}`);
     }
     const { to, subject, text, html } = job.data;
-    await this.transport.sendMail({ from: this.config.MAIL_FROM, to, subject, text, html });
+    await this.transport.sendMail({ from: this.options.from, to, subject, text, html });
     this.logger.log({ jobId: job.id, template: job.data.template }, 'Mail sent');
   }
 

@@ -189,7 +189,7 @@ describe('responsible gaming, coalesced reads and writes (integration)', () => {
           // (i * 17) % 50 runs through 0..49: every record has its own last activity, in no particular order.
           const lastActivityAt = new Date(NOW.getTime() + (round * 60 + ((i * 17) % 50)) * MINUTE);
           const session = { startedAt: new Date(lastActivityAt.getTime() - (i + 1) * MINUTE), lastActivityAt };
-          const clearance = { userId, currency: 'EUR', amount, session };
+          const clearance = { userId, currency: 'EUR', amount, session, limitGuarded: false };
           switch (i % 4) {
             case 0:
               count(userId, day, amount, amount * 2n);

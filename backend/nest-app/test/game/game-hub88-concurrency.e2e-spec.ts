@@ -38,7 +38,10 @@ describe('Hub88 seamless wallet under concurrency (e2e)', () => {
     await hub88.stop();
   });
 
-  async function playing(label: string, deposit: bigint): Promise<{ userId: string; token: string }> {
+  async function playing(
+    label: string,
+    deposit: bigint,
+  ): Promise<{ userId: string; token: string; headers: Record<string, string> }> {
     const player = await newPlayer(app, label, deposit);
     const [game] = (await db.query(`SELECT id FROM games WHERE game_code = $1`, [GAME])) as { id: string }[];
     const response = await app.inject({
@@ -48,7 +51,7 @@ describe('Hub88 seamless wallet under concurrency (e2e)', () => {
       payload: { mode: 'real', platform: 'mobile' },
     });
     expect(response.statusCode).toBe(200);
-    return { userId: player.userId, token: hub88.tokenOf(player.userId) };
+    return { userId: player.userId, token: hub88.tokenOf(player.userId), headers: player.headers };
   }
 
   function bet(
@@ -202,6 +205,29 @@ describe('Hub88 seamless wallet under concurrency (e2e)', () => {
     expect((await client.call('transaction/rollback', retried)).body.status).toBe('RS_OK');
     expect(await counters()).toEqual({ wagers: '0', wins: '0' });
     expect(await availableOf(app, player.userId)).toBe(10_000n);
+  });
+
+  it('lets concurrent bets pass a daily wager limit only as far as it goes', async () => {
+    const player = await playing('wager-limit', 10_000n);
+    const limited = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/users/me/responsible-gaming',
+      headers: player.headers,
+      payload: { wagerDay: '1000', reason: 'budget' },
+    });
+    expect(limited.statusCode).toBe(200);
+    // Ten €3.00 bets at once against a €10.00 daily wager limit: the gate alone would let them all read €0 used.
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => client.call('transaction/bet', bet(player, randomUUID(), 300_000))),
+    );
+    const statuses = answers.map((answer) => answer.body.status).sort();
+    expect(statuses).toEqual([...Array(3).fill('RS_OK'), ...Array(7).fill('RS_ERROR_LIMIT_REACHED')].sort());
+    expect(await availableOf(app, player.userId)).toBe(9_100n);
+    const [counted] = (await db.query(`SELECT sum(wagers)::text AS wagers FROM rg_activity_daily WHERE user_id = $1`, [
+      player.userId,
+    ])) as { wagers: string }[];
+    expect(counted?.wagers).toBe('900');
+    expect((await app.get(WalletVerifier).verify()).ok).toBe(true);
   });
 
   it('refunds once when retries of one rollback arrive together', async () => {

@@ -28,6 +28,8 @@ export interface BetClearance {
   currency: string;
   amount: bigint;
   session: PlaySession;
+  /** The player has wager or loss limits in this currency: the bet's record checks them again (`recordPlaysIn`). */
+  limitGuarded: boolean;
 }
 
 /**
@@ -67,7 +69,7 @@ export class ResponsibleGamingService {
 
   /** The bet gate, and the play session continued at once. */
   public async assertCanBet(userId: string, amount: bigint, currency: string): Promise<void> {
-    const session = await this.gateBet(userId, amount, currency, false);
+    const { session } = await this.gateBet(userId, amount, currency, false);
     await this.activity.saveSession(userId, session);
   }
 
@@ -77,8 +79,8 @@ export class ResponsibleGamingService {
    * nothing; the caller records the outcome with `recordClearedBet` or `touchClearedSession`.
    */
   public async clearBet(userId: string, amount: bigint, currency: string): Promise<BetClearance> {
-    const session = await this.gateBet(userId, amount, currency, true);
-    return { userId, currency, amount, session };
+    const { session, limitGuarded } = await this.gateBet(userId, amount, currency, true);
+    return { userId, currency, amount, session, limitGuarded };
   }
 
   /** The cleared bet moved money: its wager and its play session, in one statement. */
@@ -89,8 +91,15 @@ export class ResponsibleGamingService {
 
   /** What `recordClearedBet` writes, for a caller that writes it inside its own transaction (`recordPlaysIn`). */
   public clearedBetRecord(clearance: BetClearance, at: Date): PlayRecord {
-    const { userId, currency, amount, session } = clearance;
-    return { userId, currency, day: utcDay(at), wagers: amount, session };
+    const { userId, currency, amount, session, limitGuarded } = clearance;
+    return {
+      userId,
+      currency,
+      day: utcDay(at),
+      wagers: amount,
+      session,
+      ...(limitGuarded ? { guardLimitsAt: at } : {}),
+    };
   }
 
   /** What `recordWin` writes, for a caller that writes it inside its own transaction (`recordPlaysIn`). */
@@ -114,9 +123,31 @@ export class ResponsibleGamingService {
     return { userId, currency, day: utcDay(countedAt), [counter]: -amount };
   }
 
-  /** Wagers, wins and play-session touches written in the caller's transaction, in one statement. */
-  public recordPlaysIn(manager: EntityManager, records: PlayRecord[]): Promise<void> {
-    return this.activity.recordPlaysIn(manager, records);
+  /**
+   * Wagers, wins and play-session touches written in the caller's transaction, in one statement. A record with
+   * `guardLimitsAt` is then checked against the player's wager and loss limits as they stand with it, and the
+   * call throws the limit's error when it went over: under the ledger's lock of the player's accounts every bet
+   * of the player is serialised, so concurrent bets cannot pass a limit together (the gate's read cannot see
+   * bets still on their way).
+   */
+  public async recordPlaysIn(manager: EntityManager, records: PlayRecord[]): Promise<void> {
+    await this.activity.recordPlaysIn(manager, records);
+    const guarded = records.filter((record) => record.guardLimitsAt !== undefined);
+    if (guarded.length === 0) return;
+    const gates = await this.betGate.readIn(
+      manager,
+      guarded.map((record) => ({
+        userId: record.userId,
+        currency: record.currency,
+        now: record.guardLimitsAt ?? new Date(),
+      })),
+    );
+    guarded.forEach((record, index) => {
+      const gate = gates[index];
+      const at = record.guardLimitsAt;
+      if (!gate || !at) return;
+      assertWithinMoneyLimits(gate.limits, ['wager', 'loss'], 0n, record.currency, at, (period) => gate.totals[period]);
+    });
   }
 
   /** The cleared bet moved no money (refused by the wallet, replayed, failed): it still continued the session. */
@@ -162,7 +193,12 @@ export class ResponsibleGamingService {
     assertNoExclusion(active);
   }
 
-  private async gateBet(userId: string, amount: bigint, currency: string, checkAccount: boolean): Promise<PlaySession> {
+  private async gateBet(
+    userId: string,
+    amount: bigint,
+    currency: string,
+    checkAccount: boolean,
+  ): Promise<{ session: PlaySession; limitGuarded: boolean }> {
     assertPositive(amount);
     const now = this.clock.now();
     const gate = await this.betGate.read(userId, currency, now);
@@ -173,7 +209,11 @@ export class ResponsibleGamingService {
     assertNoExclusion(gate.exclusion);
     assertWithinMoneyLimits(gate.limits, ['wager', 'loss'], amount, currency, now, (period) => gate.totals[period]);
     const sessionLimit = gate.limits.find((limit) => limit.key === 'sessionTimeMinutes');
-    return continuedSession(gate.session, sessionLimit?.value ? Number(sessionLimit.value) : null, now);
+    const session = continuedSession(gate.session, sessionLimit?.value ? Number(sessionLimit.value) : null, now);
+    const limitGuarded = applyingMoneyLimits(gate.limits, ['wager', 'loss']).some(
+      (limit) => limit.currency === currency,
+    );
+    return { session, limitGuarded };
   }
 
   private async continueSession(userId: string, now: Date): Promise<PlaySession> {

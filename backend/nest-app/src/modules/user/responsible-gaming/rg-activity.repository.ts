@@ -28,6 +28,8 @@ export interface PlayRecord {
   wagers?: bigint;
   wins?: bigint;
   session?: PlaySession;
+  /** Check the wager and loss limits at this instant once written (`ResponsibleGamingService.recordPlaysIn`). */
+  guardLimitsAt?: Date;
 }
 
 /*

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Coalescer } from '../../../common/batching/coalescer';
 import { HotPathDatabase } from '../../../infra/database/hot-path-database';
-import type { PreparedStatement } from '../../../infra/database/prepared-statement';
+import type { EntityManager } from 'typeorm';
+import { runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
 import type { UserStatus } from '../user.types';
 import type { ActivityTotals, PlaySession } from './rg-activity.repository';
 import type { ExclusionKind } from './rg-exclusions.repository';
@@ -21,7 +22,7 @@ export interface BetGateSnapshot {
   session: PlaySession | null;
 }
 
-interface GateInput {
+export interface GateInput {
   userId: string;
   currency: string;
   now: Date;
@@ -98,14 +99,29 @@ export class RgBetGateRepository {
     return this.reads.submit({ userId, currency, now });
   }
 
-  private async readBatch(inputs: GateInput[]): Promise<BetGateSnapshot[]> {
-    const values = inputs.map(gateValues);
-    const columns = values[0].map((_, column) => values.map((row) => row[column]));
-    const rows = await this.hotPath.query<GateRow>(GATE_READ, columns);
-    const snapshots: BetGateSnapshot[] = [];
-    for (const row of rows) snapshots[row.ord - 1] = toSnapshot(row);
-    return snapshots;
+  /** The same read in the caller's transaction (it sees what that transaction wrote). */
+  public async readIn(manager: EntityManager, inputs: GateInput[]): Promise<BetGateSnapshot[]> {
+    if (inputs.length === 0) return [];
+    const runner = manager.queryRunner;
+    if (!runner) throw new Error('readIn runs inside a transaction');
+    return snapshotsOf((await runPrepared<GateRow>(runner, GATE_READ, gateColumns(inputs))).rows);
   }
+
+  private async readBatch(inputs: GateInput[]): Promise<BetGateSnapshot[]> {
+    return snapshotsOf(await this.hotPath.query<GateRow>(GATE_READ, gateColumns(inputs)));
+  }
+}
+
+/** The inputs as the statement's parameter arrays. */
+function gateColumns(inputs: GateInput[]): unknown[][] {
+  const values = inputs.map(gateValues);
+  return values[0].map((_, column) => values.map((row) => row[column]));
+}
+
+function snapshotsOf(rows: GateRow[]): BetGateSnapshot[] {
+  const snapshots: BetGateSnapshot[] = [];
+  for (const row of rows) snapshots[row.ord - 1] = toSnapshot(row);
+  return snapshots;
 }
 
 /** One input's values, in the statement's parameter order. */

@@ -87,6 +87,16 @@ export const CLAIM_WINS: PreparedStatement = {
          FROM input i ORDER BY i.ord`,
 };
 
+/** Each round of CTE `closed` with the bets and wins standing in it (`standing`: which of its rows count). */
+function closedRoundTotals(standing: string): string {
+  return `SELECT r.id AS "roundId", r.provider_round_id AS "providerRoundId", r.user_id AS "userId",
+                 r.game_code AS "gameCode", r.currency, r.opened_at AS "openedAt", r.closed_at AS "closedAt",
+                 coalesce(sum(t.amount) FILTER (WHERE t.kind = 'bet' AND ${standing}), 0)::text AS "totalBet",
+                 coalesce(sum(t.amount) FILTER (WHERE t.kind = 'win' AND ${standing}), 0)::text AS "totalWin"
+            FROM closed r LEFT JOIN game_transactions t ON t.round_id = r.id
+           GROUP BY r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at`;
+}
+
 /**
  * Closes rounds ($1) at their times ($2), each once; answers the totals of those this statement closed:
  * what stands in them, as seen by the caller's transaction.
@@ -98,12 +108,7 @@ export const CLOSE_ROUNDS: PreparedStatement = {
              FROM unnest($1::uuid[], $2::timestamptz[]) AS i(id, closed_at)
             WHERE r.id = i.id AND r.status = 'open'
         RETURNING r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at)
-       SELECT r.id AS "roundId", r.provider_round_id AS "providerRoundId", r.user_id AS "userId",
-              r.game_code AS "gameCode", r.currency, r.opened_at AS "openedAt", r.closed_at AS "closedAt",
-              coalesce(sum(t.amount) FILTER (WHERE t.kind = 'bet' AND t.status = 'applied'), 0)::text AS "totalBet",
-              coalesce(sum(t.amount) FILTER (WHERE t.kind = 'win' AND t.status = 'applied'), 0)::text AS "totalWin"
-         FROM closed r LEFT JOIN game_transactions t ON t.round_id = r.id
-        GROUP BY r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at`,
+       ${closedRoundTotals(`t.status = 'applied'`)}`,
 };
 
 /**
@@ -126,15 +131,7 @@ export const APPLY_AND_CLOSE: PreparedStatement = {
            UPDATE game_rounds r SET status = 'closed', closed_at = $4
             WHERE r.status = 'open' AND r.id IN (SELECT i.close_round_id FROM input i JOIN applied a ON a.id = i.id)
         RETURNING r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at),
-         totals AS (
-           SELECT r.id AS "roundId", r.provider_round_id AS "providerRoundId", r.user_id AS "userId",
-                  r.game_code AS "gameCode", r.currency, r.opened_at AS "openedAt", r.closed_at AS "closedAt",
-                  coalesce(sum(t.amount) FILTER (WHERE t.kind = 'bet' AND (t.status = 'applied'
-                    OR t.id IN (SELECT id FROM applied))), 0)::text AS "totalBet",
-                  coalesce(sum(t.amount) FILTER (WHERE t.kind = 'win' AND (t.status = 'applied'
-                    OR t.id IN (SELECT id FROM applied))), 0)::text AS "totalWin"
-             FROM closed r LEFT JOIN game_transactions t ON t.round_id = r.id
-            GROUP BY r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at)
+         totals AS (${closedRoundTotals(`(t.status = 'applied' OR t.id IN (SELECT id FROM applied))`)})
        SELECT (SELECT coalesce(array_agg(id::text), '{}') FROM applied) AS applied,
               (SELECT coalesce(json_agg(totals), '[]') FROM totals) AS closed`,
 };

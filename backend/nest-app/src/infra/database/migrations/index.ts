@@ -8,6 +8,7 @@ import { UserConsents1764230330000 } from './1764230330000-user-consents';
 import { Auth1764230380000 } from './1764230380000-auth';
 import { Games1764230400000 } from './1764230400000-games';
 import { Payments1764230500000 } from './1764230500000-payments';
+import { SetBasedIntegrity1764230600000 } from './1764230600000-set-based-integrity';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Auth1764230380000,
   Games1764230400000,
   Payments1764230500000,
+  SetBasedIntegrity1764230600000,
 ];

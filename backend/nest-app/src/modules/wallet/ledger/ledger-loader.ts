@@ -39,8 +39,8 @@ export class LedgerLoader {
       ...holds.map((hold) => hold.walletId),
     ]);
     await this.loadSystemAccounts(commands, state);
-    await this.lock(runner, state, targets);
-    await this.loadAfterLock(runner, commands, state, targets);
+    await this.lockAndFindKeys(runner, commands, state, targets);
+    await this.loadAfterLock(runner, state, targets);
     return state;
   }
 
@@ -109,28 +109,30 @@ export class LedgerLoader {
     }
   }
 
-  private async lock(runner: QueryRunner, state: LedgerState, targets: KnownTransaction[]): Promise<void> {
-    const ids = new Set<string>(state.systemAccounts.values());
-    for (const wallet of state.wallets.values()) [wallet.cash, wallet.bonus, wallet.held].forEach((id) => ids.add(id));
-    for (const target of targets) target.entries.forEach((entry) => ids.add(entry.accountId));
-    if (ids.size === 0) return;
-    for (const account of await this.repository.lockAccounts(runner, [...ids])) {
-      state.balances.set(account.id, account.balance);
-      state.accountKinds.set(account.id, account.kind);
-    }
-  }
-
-  private async loadAfterLock(
+  /** Locks every account involved and finds the idempotency keys already used, in one round trip. */
+  private async lockAndFindKeys(
     runner: QueryRunner,
     commands: LedgerCommand[],
     state: LedgerState,
     targets: KnownTransaction[],
   ): Promise<void> {
-    const known = await this.repository.findByIdempotencyKeys(
+    const ids = new Set<string>(state.systemAccounts.values());
+    for (const wallet of state.wallets.values()) [wallet.cash, wallet.bonus, wallet.held].forEach((id) => ids.add(id));
+    for (const target of targets) target.entries.forEach((entry) => ids.add(entry.accountId));
+    const { accounts, known } = await this.repository.lockAccountsAndFindKeys(
       runner,
+      [...ids],
       commands.map((command) => command.idempotency),
     );
+    for (const account of accounts) {
+      state.balances.set(account.id, account.balance);
+      state.accountKinds.set(account.id, account.kind);
+    }
     for (const transaction of known) remember(state, transaction);
+  }
+
+  /** What may change and is only stable under the locks: hold states and reversals. */
+  private async loadAfterLock(runner: QueryRunner, state: LedgerState, targets: KnownTransaction[]): Promise<void> {
     for (const hold of await this.repository.findHolds(runner, [...state.holds.keys()])) state.holds.set(hold.id, hold);
     const reversed = await this.repository.findReversed(
       runner,

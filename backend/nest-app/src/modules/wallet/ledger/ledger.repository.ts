@@ -37,21 +37,27 @@ const TRANSACTION_COLUMNS = `t.id, t.wallet_id, t.type, t.currency, t.amount::te
   COALESCE((SELECT json_agg(json_build_object('accountId', e.account_id, 'amount', e.amount::text) ORDER BY e.id)
               FROM ledger_entries e WHERE e.transaction_id = t.id), '[]'::json) AS entries`;
 
-/** Locks the accounts in id order, so that concurrent batches never deadlock. */
-const LOCK_ACCOUNTS: PreparedStatement = {
-  name: 'ledger_lock_accounts_v1',
-  text: `SELECT id, kind, balance::text AS balance FROM ledger_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-};
-
 /**
  * The batch's idempotency keys already in the ledger: one index probe per key on the unique
  * (scope, key) index. The entries are aggregated only for keys found (a replay), never otherwise.
  */
-const FIND_BY_KEYS: PreparedStatement = {
-  name: 'ledger_find_by_keys_v1',
-  text: `SELECT ${TRANSACTION_COLUMNS}
-           FROM unnest($1::text[], $2::text[]) AS k(scope, key)
-           JOIN ledger_transactions t ON t.idempotency_scope = k.scope AND t.idempotency_key = k.key`,
+const FIND_BY_KEYS_SQL = `SELECT ${TRANSACTION_COLUMNS}
+           FROM unnest($2::text[], $3::text[]) AS k(scope, key)
+           JOIN ledger_transactions t ON t.idempotency_scope = k.scope AND t.idempotency_key = k.key`;
+
+/**
+ * The lock of the accounts (in id order, so that concurrent batches never deadlock) and the lookup of the keys,
+ * in one round trip: the ledger's batch is the platform's one serial section, and each round trip in it costs
+ * throughput (ADR 0011). The keys are read in the statement's snapshot, which may predate a batch of another
+ * process that committed one of them while this one waited for the lock: the insert then finds the key taken
+ * and the batch runs again, and sees it.
+ */
+const LOCK_AND_FIND_KEYS: PreparedStatement = {
+  name: 'ledger_lock_and_find_keys_v1',
+  text: `WITH locked AS (
+           SELECT id, kind, balance::text AS balance FROM ledger_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
+         SELECT (SELECT coalesce(json_agg(l), '[]') FROM locked l) AS accounts,
+                (SELECT coalesce(json_agg(k), '[]') FROM (${FIND_BY_KEYS_SQL}) k) AS known`,
 };
 
 /**
@@ -77,19 +83,6 @@ export class LedgerRepository {
             JOIN ledger_transactions x ON x.idempotency_scope = k.scope AND x.idempotency_key = k.key)`,
       [ids, keys.map((key) => key.scope), keys.map((key) => key.key)],
     )) as TransactionRow[];
-    return rows.map(knownFromRow);
-  }
-
-  /** The transactions that already hold any of these idempotency keys (read under the batch's locks). */
-  public async findByIdempotencyKeys(
-    runner: QueryRunner,
-    keys: Idempotency[],
-  ): Promise<(KnownTransaction & { idempotency: Idempotency })[]> {
-    if (keys.length === 0) return [];
-    const { rows } = await runPrepared<TransactionRow>(runner, FIND_BY_KEYS, [
-      keys.map((key) => key.scope),
-      keys.map((key) => key.key),
-    ]);
     return rows.map(knownFromRow);
   }
 
@@ -119,12 +112,24 @@ export class LedgerRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Locks the accounts in id order (so concurrent batches never deadlock) and reads their balances. */
-  public async lockAccounts(runner: QueryRunner, ids: string[]): Promise<LockedAccount[]> {
-    const { rows } = await runPrepared<{ id: string; kind: AccountKind; balance: string }>(runner, LOCK_ACCOUNTS, [
-      ids,
-    ]);
-    return rows.map((row) => ({ id: row.id, kind: row.kind, balance: BigInt(row.balance) }));
+  /**
+   * Locks the accounts and reads their balances, and finds the transactions that already hold any of these
+   * idempotency keys, in one round trip.
+   */
+  public async lockAccountsAndFindKeys(
+    runner: QueryRunner,
+    ids: string[],
+    keys: Idempotency[],
+  ): Promise<{ accounts: LockedAccount[]; known: (KnownTransaction & { idempotency: Idempotency })[] }> {
+    const { rows } = await runPrepared<{
+      accounts: { id: string; kind: AccountKind; balance: string }[];
+      known: TransactionRow[];
+    }>(runner, LOCK_AND_FIND_KEYS, [ids, keys.map((key) => key.scope), keys.map((key) => key.key)]);
+    const [answer] = rows;
+    return {
+      accounts: (answer?.accounts ?? []).map((row) => ({ id: row.id, kind: row.kind, balance: BigInt(row.balance) })),
+      known: (answer?.known ?? []).map(knownFromRow),
+    };
   }
 
   /** Creates the system accounts that do not exist yet; returns every one's id by code. */

@@ -1,6 +1,7 @@
 import type { DomainEventEnvelope, EventStreamKey } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { runPrepared, type PreparedStatement } from '../database/prepared-statement';
 
 /** Outbox rows as parallel column arrays, for a writer that inserts them with `unnest` in its own statement. */
 export interface OutboxColumns {
@@ -22,6 +23,16 @@ export function outboxColumns(stream: EventStreamKey, events: DomainEventEnvelop
   };
 }
 
+/** Events in the given order (their positions follow it); one text for any count, so one plan. */
+const APPEND: PreparedStatement = {
+  name: 'outbox_append_v1',
+  text: `INSERT INTO outbox_events (id, stream, event_type, aggregate_id, envelope)
+         SELECT o.id, o.stream, o.event_type, o.aggregate_id, o.envelope
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY
+                AS o(id, stream, event_type, aggregate_id, envelope, ord)
+          ORDER BY o.ord`,
+};
+
 /**
  * Appends domain events to the outbox inside the caller's transaction, so an event exists
  * exactly when the change it describes was committed. The outbox relay publishes them.
@@ -31,15 +42,9 @@ export function outboxColumns(stream: EventStreamKey, events: DomainEventEnvelop
 export class OutboxWriter {
   public async append(manager: EntityManager, stream: EventStreamKey, events: DomainEventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
-    const values: unknown[] = [];
-    const rows = events.map((event, index) => {
-      const offset = index * 5;
-      values.push(event.id, stream, event.type, event.aggregateId, JSON.stringify(event));
-      return `($${offset + 1}, $${offset + 2}, $${offset + 3}, $${offset + 4}, $${offset + 5}::jsonb)`;
-    });
-    await manager.query(
-      `INSERT INTO outbox_events (id, stream, event_type, aggregate_id, envelope) VALUES ${rows.join(', ')}`,
-      values,
-    );
+    const columns = outboxColumns(stream, events);
+    const values = [columns.ids, columns.streams, columns.types, columns.aggregateIds, columns.envelopes];
+    if (manager.queryRunner) await runPrepared(manager.queryRunner, APPEND, values);
+    else await manager.query(APPEND.text, values);
   }
 }

@@ -9,6 +9,7 @@ import { Auth1764230380000 } from './1764230380000-auth';
 import { Games1764230400000 } from './1764230400000-games';
 import { Payments1764230500000 } from './1764230500000-payments';
 import { SetBasedIntegrity1764230600000 } from './1764230600000-set-based-integrity';
+import { HotPathIndexes1764230610000 } from './1764230610000-hot-path-indexes';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Games1764230400000,
   Payments1764230500000,
   SetBasedIntegrity1764230600000,
+  HotPathIndexes1764230610000,
 ];

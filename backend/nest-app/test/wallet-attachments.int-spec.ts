@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EntityManager } from 'typeorm';
-import type { AttachedWriter } from '../src/modules/wallet/ledger/ledger-engine';
+import type { AttachedStatement } from '../src/infra/database/attached-statement';
+import type { AttachedItem, AttachedWriter } from '../src/modules/wallet/ledger/ledger-engine';
 import type { LedgerResult } from '../src/modules/wallet/ledger/ledger.types';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { startTestApp } from './support/test-app';
@@ -25,6 +26,37 @@ class RecordingWriter implements AttachedWriter<string> {
   }
 }
 
+/**
+ * A writer whose writes are a fragment of the ledger's batch statement: it marks each command's transaction in a
+ * table of the test, and `finish` receives how many marks the statement wrote (and can refuse one payload).
+ */
+class FragmentWriter implements AttachedWriter<string> {
+  public readonly outputs: unknown[] = [];
+  public fallbacks = 0;
+
+  public constructor(private readonly refuse?: string) {}
+
+  public write(): Promise<void> {
+    this.fallbacks += 1;
+    return Promise.reject(new Error('a writer with a fragment is not written on its own'));
+  }
+
+  public statement(items: AttachedItem<string>[]): AttachedStatement {
+    return {
+      key: 'test_marks',
+      ctes: `marks_in AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS m(tx, payload)),
+             marks AS (INSERT INTO attached_marks (tx, payload) SELECT tx, payload FROM marks_in RETURNING payload)`,
+      values: [items.map((item) => item.result.transactionId), items.map((item) => item.payload)],
+      output: '(SELECT count(*)::int FROM marks)',
+    };
+  }
+
+  public async finish(_manager: EntityManager, items: AttachedItem<string>[], output: unknown): Promise<void> {
+    this.outputs.push(output);
+    if (this.refuse && items.some((item) => item.payload === this.refuse)) throw new Error(`refused ${this.refuse}`);
+  }
+}
+
 describe('ledger attachments: set-based writes of the caller inside the batch transaction (integration)', () => {
   let environment: TestEnvironment;
   let app: NestFastifyApplication;
@@ -34,6 +66,7 @@ describe('ledger attachments: set-based writes of the caller inside the batch tr
     environment = await createTestEnvironment('walletattach', QUIET_WALLET_SETTINGS);
     app = await startTestApp(environment.config);
     kit = walletKit(app);
+    await kit.dataSource.query(`CREATE TABLE attached_marks (tx uuid PRIMARY KEY, payload text NOT NULL)`);
   });
 
   afterAll(async () => {
@@ -44,6 +77,11 @@ describe('ledger attachments: set-based writes of the caller inside the batch tr
   afterEach(async () => {
     await expectInvariants(kit);
   });
+
+  const marks = async (): Promise<string[]> =>
+    ((await kit.dataSource.query(`SELECT payload FROM attached_marks ORDER BY payload`)) as { payload: string }[]).map(
+      (row) => row.payload,
+    );
 
   const bet = (userId: string, amount: bigint, key = kit.key()) => ({
     wallet: { userId },
@@ -108,5 +146,56 @@ describe('ledger attachments: set-based writes of the caller inside the batch tr
         .map((item) => item.payload)
         .sort(),
     ).toEqual(['ok-0', 'ok-1', 'ok-3', 'ok-4']);
+  });
+
+  it('a fragment joins the batch statement for the commands that moved money, and its output reaches finish', async () => {
+    await kit.dataSource.query(`TRUNCATE attached_marks`);
+    const writer = new FragmentWriter();
+    const players = await Promise.all(Array.from({ length: 12 }, () => kit.funded(1_000n)));
+    const key = kit.key();
+    await kit.wallets.placeBet(bet(players[0]?.userId ?? '', 100n, key), { writer, payload: 'first' });
+    await Promise.all([
+      kit.wallets.placeBet(bet(players[0]?.userId ?? '', 100n, key), { writer, payload: 'replay' }),
+      codeOf(kit.wallets.placeBet(bet(players[1]?.userId ?? '', 5_000n), { writer, payload: 'too-much' })),
+      ...players
+        .slice(2)
+        .map((player, index) => kit.wallets.placeBet(bet(player.userId, 100n), { writer, payload: `bet-${index}` })),
+    ]);
+    expect(await marks()).toEqual([
+      'bet-0',
+      'bet-1',
+      'bet-2',
+      'bet-3',
+      'bet-4',
+      'bet-5',
+      'bet-6',
+      'bet-7',
+      'bet-8',
+      'bet-9',
+      'first',
+    ]);
+    expect(writer.outputs.reduce((sum: number, output) => sum + Number(output), 0)).toBe(11);
+    expect(writer.fallbacks).toBe(0);
+  });
+
+  it('a finish that throws fails only its own command: its money and its fragment roll back', async () => {
+    await kit.dataSource.query(`TRUNCATE attached_marks`);
+    const writer = new FragmentWriter('bad');
+    const players = await Promise.all(Array.from({ length: 5 }, () => kit.funded(1_000n)));
+    const outcomes = await Promise.allSettled(
+      players.map((player, index) =>
+        kit.wallets.placeBet(bet(player.userId, 300n), { writer, payload: index === 2 ? 'bad' : `ok-${index}` }),
+      ),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const balances = await Promise.all(players.map((player) => kit.wallets.walletsOfUser(player.userId)));
+    expect(balances.map(([wallet]) => wallet?.balances.cash)).toEqual([700n, 700n, 1_000n, 700n, 700n]);
+    expect(await marks()).toEqual(['ok-0', 'ok-1', 'ok-3', 'ok-4']);
   });
 });

@@ -3,15 +3,22 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Coalescer } from '../../../common/batching/coalescer';
 import { Clock } from '../../../common/time/clock';
+import { combineAttached, type AttachedStatement } from '../../../infra/database/attached-statement';
 import { isTransientConflict } from '../../../infra/database/prepared-statement';
 import { domainEvent } from '../../../infra/outbox/domain-event.factory';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
 import type { PlayRecord } from '../../user/responsible-gaming/rg-activity.repository';
 import { ResponsibleGamingService } from '../../user/responsible-gaming/responsible-gaming.service';
-import type { AttachedWriter } from '../../wallet/ledger/ledger-engine';
+import type { AttachedItem, AttachedWriter } from '../../wallet/ledger/ledger-engine';
 import type { LedgerResult } from '../../wallet/ledger/ledger.types';
 import type { GameWalletFailure } from './game-wallet.types';
-import { GameTransactionsRepository, type ClosedRound, type GameTransactionRow } from './game-transactions.repository';
+import {
+  appliedAndClosedFrom,
+  GameTransactionsRepository,
+  type AppliedInput,
+  type ClosedRound,
+  type GameTransactionRow,
+} from './game-transactions.repository';
 
 /** What a bet's or win's end writes inside the ledger's transaction when it moves money (a rollback: its RG part). */
 export interface EndInLedger {
@@ -46,6 +53,8 @@ export class GameRowEnds {
   private readonly logger = new Logger(GameRowEnds.name);
   public readonly inLedger: AttachedWriter<EndInLedger> = {
     write: (manager, items) => this.endInLedger(manager, items),
+    statement: (items) => this.endInLedgerStatement(items),
+    finish: (manager, items, output) => this.finishInLedger(manager, items, output),
   };
   private readonly appliedEnds = new Coalescer<AppliedEnd, boolean>((inputs) => this.endApplied(inputs), {
     name: 'game_finish',
@@ -99,6 +108,45 @@ export class GameRowEnds {
     if (lost) throw new RowNoLongerPending(lost.payload.row.id);
     const plays = all.flatMap(({ payload }) => (payload.play ? [payload.play] : []));
     await this.responsibleGaming.recordPlaysIn(manager, plays);
+  }
+
+  /**
+   * `endInLedger`'s writes as a fragment of the ledger's batch statement (no round trip of their own, ADR 0011):
+   * the rows applied with their rounds closed, and the RG records. Null when the batch holds a rollback or an RG
+   * record that needs a read after its write; `endInLedger` then runs.
+   */
+  private endInLedgerStatement(all: AttachedItem<EndInLedger>[]): AttachedStatement | null {
+    if (all.some(({ payload }) => payload.row.kind === 'rollback')) return null;
+    const plays = all.flatMap(({ payload }) => (payload.play ? [payload.play] : []));
+    const recorded = plays.length > 0 ? this.responsibleGaming.playsStatement(plays) : null;
+    if (plays.length > 0 && recorded === null) return null;
+    const applied = this.transactions.applyAndCloseStatement(this.appliedInputsOf(all), this.clock.now());
+    return combineAttached('game_row_ends', recorded ? [applied, recorded] : [applied]);
+  }
+
+  /** After the batch statement: a row another driver ended first fails its command; closed rounds get their events. */
+  private async finishInLedger(
+    manager: EntityManager,
+    all: AttachedItem<EndInLedger>[],
+    output: unknown,
+  ): Promise<void> {
+    const [answer] = output as unknown[];
+    const { moved, closed } = appliedAndClosedFrom(answer);
+    const lost = all.find(({ payload }) => !moved.has(payload.row.id));
+    if (lost) throw new RowNoLongerPending(lost.payload.row.id);
+    await this.appendRoundEvents(
+      closed,
+      all.map(({ payload }) => payload),
+      manager,
+    );
+  }
+
+  private appliedInputsOf(all: AttachedItem<EndInLedger>[]): (AppliedInput & { closeRoundId: string | null })[] {
+    return all.map(({ payload: { row }, result }) => ({
+      id: row.id,
+      walletTransactionId: result.transactionId,
+      closeRoundId: closesRound(row) ? row.roundId : null,
+    }));
   }
 
   /**

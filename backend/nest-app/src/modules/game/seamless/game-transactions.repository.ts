@@ -4,7 +4,15 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Coalescer } from '../../../common/batching/coalescer';
 import { HotPathDatabase } from '../../../infra/database/hot-path-database';
 import { isTransientConflict, runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
-import { APPLY_AND_CLOSE, CLAIM, CLAIM_WINS, CLOSE_ROUNDS, ROW_COLUMNS } from './game-transactions.sql';
+import type { AttachedStatement } from '../../../infra/database/attached-statement';
+import {
+  APPLY_AND_CLOSE,
+  applyAndCloseParts,
+  CLAIM,
+  CLAIM_WINS,
+  CLOSE_ROUNDS,
+  ROW_COLUMNS,
+} from './game-transactions.sql';
 
 export type GameTransactionKind = 'bet' | 'win' | 'rollback' | 'tombstone';
 export type GameTransactionStatus = 'pending' | 'applied' | 'refused' | 'rolling_back' | 'rolled_back';
@@ -104,7 +112,7 @@ interface WinClaimInput {
   betExternalId: string;
 }
 
-interface AppliedInput {
+export interface AppliedInput {
   id: string;
   walletTransactionId: string | null;
 }
@@ -199,23 +207,14 @@ export class GameTransactionsRepository {
     rows: (AppliedInput & { closeRoundId: string | null })[],
     at: Date,
     manager: EntityManager,
-  ): Promise<{ moved: Set<string>; closed: ClosedRound[] }> {
-    const [answer] = await this.run<{
-      applied: string[];
-      closed: (Omit<ClosedRound, 'totalBet' | 'totalWin'> & { totalBet: string; totalWin: string })[];
-    }>(
-      APPLY_AND_CLOSE,
-      [rows.map((row) => row.id), rows.map((row) => row.walletTransactionId), rows.map((row) => row.closeRoundId), at],
-      manager,
-    );
-    return {
-      moved: new Set(answer?.applied ?? []),
-      closed: (answer?.closed ?? []).map((round) => ({
-        ...round,
-        totalBet: BigInt(round.totalBet),
-        totalWin: BigInt(round.totalWin),
-      })),
-    };
+  ): Promise<AppliedAndClosed> {
+    const [row] = await this.run<{ answer: unknown }>(APPLY_AND_CLOSE, applyAndCloseValues(rows, at), manager);
+    return appliedAndClosedFrom(row?.answer);
+  }
+
+  /** `applyAndClose` as a fragment of the ledger's batch statement; its output decodes with `appliedAndClosedFrom`. */
+  public applyAndCloseStatement(rows: (AppliedInput & { closeRoundId: string | null })[], at: Date): AttachedStatement {
+    return { key: APPLY_AND_CLOSE.name, ...applyAndCloseParts('game_'), values: applyAndCloseValues(rows, at) };
   }
 
   /** Closes each round once; answers the totals of the rounds this call closed (closed already: absent). */
@@ -299,4 +298,34 @@ export class GameTransactionsRepository {
     this.enabledGames.set(key, now);
     return true;
   }
+}
+
+export interface AppliedAndClosed {
+  moved: Set<string>;
+  closed: ClosedRound[];
+}
+
+function applyAndCloseValues(rows: (AppliedInput & { closeRoundId: string | null })[], at: Date): unknown[] {
+  return [
+    rows.map((row) => row.id),
+    rows.map((row) => row.walletTransactionId),
+    rows.map((row) => row.closeRoundId),
+    at,
+  ];
+}
+
+/** The answer of `APPLY_AND_CLOSE` (or its fragment): the ids that moved, the totals of the rounds closed. */
+export function appliedAndClosedFrom(answer: unknown): AppliedAndClosed {
+  const { applied, closed } = (answer ?? {}) as {
+    applied?: string[];
+    closed?: (Omit<ClosedRound, 'totalBet' | 'totalWin'> & { totalBet: string; totalWin: string })[];
+  };
+  return {
+    moved: new Set(applied ?? []),
+    closed: (closed ?? []).map((round) => ({
+      ...round,
+      totalBet: BigInt(round.totalBet),
+      totalWin: BigInt(round.totalWin),
+    })),
+  };
 }

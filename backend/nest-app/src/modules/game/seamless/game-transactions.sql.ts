@@ -88,19 +88,15 @@ export const CLAIM_WINS: PreparedStatement = {
 };
 
 /** Each round of CTE `closed` with the bets and wins standing in it (`standing`: which of its rows count). */
-function closedRoundTotals(standing: string): string {
+function closedRoundTotals(standing: string, closed = 'closed'): string {
   return `SELECT r.id AS "roundId", r.provider_round_id AS "providerRoundId", r.user_id AS "userId",
                  r.game_code AS "gameCode", r.currency, r.opened_at AS "openedAt", r.closed_at AS "closedAt",
                  coalesce(sum(t.amount) FILTER (WHERE t.kind = 'bet' AND ${standing}), 0)::text AS "totalBet",
                  coalesce(sum(t.amount) FILTER (WHERE t.kind = 'win' AND ${standing}), 0)::text AS "totalWin"
-            FROM closed r LEFT JOIN game_transactions t ON t.round_id = r.id
+            FROM ${closed} r LEFT JOIN game_transactions t ON t.round_id = r.id
            GROUP BY r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at`;
 }
 
-/**
- * Closes rounds ($1) at their times ($2), each once; answers the totals of those this statement closed:
- * what stands in them, as seen by the caller's transaction.
- */
 export const CLOSE_ROUNDS: PreparedStatement = {
   name: 'game_close_rounds_v1',
   text: `WITH closed AS (
@@ -112,26 +108,34 @@ export const CLOSE_ROUNDS: PreparedStatement = {
 };
 
 /**
- * Rows ($1) applied with their wallet transactions ($2), and the rounds they close ($3, null: none) closed at $4,
- * in one statement. A round's totals count its applied rows and those this statement applies (the statement's
- * snapshot still shows them pending). Answers the ids that moved and the totals of the rounds it closed.
+ * Rows ($1) applied with their wallet transactions ($2), and the rounds they close ($3, null: none) closed at $4.
+ * A round's totals count its applied rows and those this statement applies (the statement's snapshot still shows
+ * them pending). CTEs named with `prefix`; `output` answers the ids that moved and the totals of the rounds closed.
  */
-export const APPLY_AND_CLOSE: PreparedStatement = {
-  name: 'game_apply_and_close_v1',
-  text: `WITH input AS (
+export function applyAndCloseParts(prefix: string): { ctes: string; output: string } {
+  const [input, applied, closed, totals] = ['input', 'applied', 'closed', 'totals'].map((name) => prefix + name);
+  const ctes = `${input} AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS i(id, wallet_transaction_id, close_round_id)),
-         applied AS (
+         ${applied} AS (
            UPDATE game_transactions t
               SET status = 'applied', wallet_transaction_id = coalesce(i.wallet_transaction_id, t.wallet_transaction_id),
                   updated_at = now()
-             FROM input i
+             FROM ${input} i
             WHERE t.id = i.id AND t.status = 'pending'
         RETURNING t.id),
-         closed AS (
+         ${closed} AS (
            UPDATE game_rounds r SET status = 'closed', closed_at = $4
-            WHERE r.status = 'open' AND r.id IN (SELECT i.close_round_id FROM input i JOIN applied a ON a.id = i.id)
+            WHERE r.status = 'open' AND r.id IN (SELECT i.close_round_id FROM ${input} i JOIN ${applied} a ON a.id = i.id)
         RETURNING r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at),
-         totals AS (${closedRoundTotals(`(t.status = 'applied' OR t.id IN (SELECT id FROM applied))`)})
-       SELECT (SELECT coalesce(array_agg(id::text), '{}') FROM applied) AS applied,
-              (SELECT coalesce(json_agg(totals), '[]') FROM totals) AS closed`,
+         ${totals} AS (${closedRoundTotals(`(t.status = 'applied' OR t.id IN (SELECT id FROM ${applied}))`, closed)})`;
+  const output = `json_build_object(
+           'applied', (SELECT coalesce(array_agg(id::text), '{}') FROM ${applied}),
+           'closed', (SELECT coalesce(json_agg(${totals}), '[]') FROM ${totals}))`;
+  return { ctes, output };
+}
+
+/** `applyAndCloseParts` as a statement of its own (a call's end outside the ledger's batch statement). */
+export const APPLY_AND_CLOSE: PreparedStatement = {
+  name: 'game_apply_and_close_v2',
+  text: `WITH ${applyAndCloseParts('').ctes} SELECT ${applyAndCloseParts('').output} AS answer`,
 };

@@ -1,10 +1,17 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { AttachedStatement } from '../../../infra/database/attached-statement';
 import { Clock } from '../../../common/time/clock';
 import { UsersRepository } from '../users.repository';
 import { userNotFound } from '../users.service';
-import { RgActivityRepository, type ActivityTotals, type PlayRecord, type PlaySession } from './rg-activity.repository';
+import {
+  RgActivityRepository,
+  recordPlaysStatement,
+  type ActivityTotals,
+  type PlayRecord,
+  type PlaySession,
+} from './rg-activity.repository';
 import { RgBetGateRepository } from './rg-bet-gate.repository';
 import { RgExclusionsRepository } from './rg-exclusions.repository';
 import { RgLimitsRepository } from './rg-limits.repository';
@@ -130,6 +137,15 @@ export class ResponsibleGamingService {
    * of the player is serialised, so concurrent bets cannot pass a limit together (the gate's read cannot see
    * bets still on their way).
    */
+  /**
+   * `recordPlaysIn`'s writes as a fragment of the caller's statement, when nothing needs a read after them (no
+   * reversal, no limit to check again); null otherwise, and the caller uses `recordPlaysIn`.
+   */
+  public playsStatement(records: PlayRecord[]): AttachedStatement | null {
+    if (records.some((record) => record.guardLimitsAt !== undefined)) return null;
+    return recordPlaysStatement(records);
+  }
+
   public async recordPlaysIn(manager: EntityManager, records: PlayRecord[]): Promise<void> {
     await this.activity.recordPlaysIn(manager, records);
     const guarded = records.filter((record) => record.guardLimitsAt !== undefined);

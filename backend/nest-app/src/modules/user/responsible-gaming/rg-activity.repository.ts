@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Coalescer } from '../../../common/batching/coalescer';
 import { HotPathDatabase } from '../../../infra/database/hot-path-database';
+import type { AttachedStatement } from '../../../infra/database/attached-statement';
 import { isTransientConflict, runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
 
 export interface ActivityTotals {
@@ -37,30 +38,45 @@ export interface PlayRecord {
  * counters are summed per key first (in key order, so that batches lock rows in one order) and each user's
  * session is the one of the latest activity (the later input on a tie), as if the records had run one by one.
  */
-const RECORD_PLAY: PreparedStatement = {
-  name: 'rg_record_play_v1',
-  text: `
-  WITH input AS (
+const RECORD_PLAY_INPUT = `rg_input AS (
     SELECT * FROM unnest($1::uuid[], $2::bpchar[], $3::date[], $4::bigint[], $5::bigint[], $6::timestamptz[],
                          $7::timestamptz[]) WITH ORDINALITY
-           AS i(user_id, currency, day, wagers, wins, started_at, last_activity_at, ord)
-  ), counted AS (
+           AS i(user_id, currency, day, wagers, wins, started_at, last_activity_at, ord))`;
+const RECORD_PLAY_COUNTERS = `rg_counted AS (
     INSERT INTO rg_activity_daily AS a (user_id, currency, day, wagers, wins)
-    SELECT user_id, currency, day, COALESCE(SUM(wagers), 0), COALESCE(SUM(wins), 0) FROM input
+    SELECT user_id, currency, day, COALESCE(SUM(wagers), 0), COALESCE(SUM(wins), 0) FROM rg_input
     WHERE wagers IS NOT NULL OR wins IS NOT NULL
     GROUP BY user_id, currency, day ORDER BY user_id, currency, day
     ON CONFLICT (user_id, currency, day) DO UPDATE SET
-      wagers = a.wagers + EXCLUDED.wagers, wins = a.wins + EXCLUDED.wins
-  )
+      wagers = a.wagers + EXCLUDED.wagers, wins = a.wins + EXCLUDED.wins)`;
+const RECORD_PLAY_SESSIONS = `
   INSERT INTO rg_play_sessions AS s (user_id, started_at, last_activity_at)
-  SELECT DISTINCT ON (user_id) user_id, started_at, last_activity_at FROM input
+  SELECT DISTINCT ON (user_id) user_id, started_at, last_activity_at FROM rg_input
   WHERE last_activity_at IS NOT NULL
   ORDER BY user_id, last_activity_at DESC, ord DESC
   ON CONFLICT (user_id) DO UPDATE SET
     started_at = CASE WHEN EXCLUDED.last_activity_at >= s.last_activity_at THEN EXCLUDED.started_at
                  ELSE s.started_at END,
-    last_activity_at = GREATEST(s.last_activity_at, EXCLUDED.last_activity_at)`,
+    last_activity_at = GREATEST(s.last_activity_at, EXCLUDED.last_activity_at)`;
+
+const RECORD_PLAY: PreparedStatement = {
+  name: 'rg_record_play_v2',
+  text: `WITH ${RECORD_PLAY_INPUT}, ${RECORD_PLAY_COUNTERS} ${RECORD_PLAY_SESSIONS}`,
 };
+
+/**
+ * Play records (no reversals) as a fragment of another module's statement: the same writes as `RECORD_PLAY`,
+ * for the ledger's batch statement (ADR 0011). Null when there is nothing to write or a reversal needs its own.
+ */
+export function recordPlaysStatement(records: PlayRecord[]): AttachedStatement | null {
+  if (records.length === 0 || records.some(isReversal)) return null;
+  return {
+    key: RECORD_PLAY.name,
+    ctes: `${RECORD_PLAY_INPUT}, ${RECORD_PLAY_COUNTERS}, rg_sessions AS (${RECORD_PLAY_SESSIONS})`,
+    values: playColumns(records),
+    output: 'NULL',
+  };
+}
 
 /** Additions in one statement, reversals (negative counters) in another. */
 async function writePlays(

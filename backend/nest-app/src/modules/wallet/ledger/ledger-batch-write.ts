@@ -1,21 +1,22 @@
+import { createHash } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
 import { outboxColumns } from '../../../infra/outbox/outbox.writer';
 import type { TransactionWrite } from './ledger-state';
 import type { Idempotency } from './ledger.types';
 import { resultToStored } from './ledger-result';
 import { runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
+import { renumberParameters, type AttachedStatement } from '../../../infra/database/attached-statement';
 
 /**
  * One statement, one round trip, for everything a batch writes in the common case: its transactions,
  * their entries (the statement-level trigger checks zero-sum and moves the balances at the end of the
  * statement) and their outbox events (in batch order, so positions follow each wallet's commit order).
  * A transaction whose idempotency key a concurrent batch took is skipped with its entries and events;
- * the caller compares the count and re-runs the batch (ADR 0010).
+ * the caller compares the count and re-runs the batch (ADR 0010). Attachments' fragments join the same
+ * statement (`AttachedStatement`, ADR 0011): the batch's writes cost one round trip, however many modules share it.
  */
-const INSERT_BATCH: PreparedStatement = {
-  name: 'ledger_insert_batch_v1',
-  text: `
-    WITH tx AS (
+const INSERT_BATCH_CTES = `
+    tx AS (
       INSERT INTO ledger_transactions (id, wallet_id, type, currency, amount, idempotency_scope, idempotency_key,
                                        request_hash, reverses_transaction_id, hold_id, event_id, result, metadata)
       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::char(3)[], $5::bigint[], $6::text[], $7::text[],
@@ -33,12 +34,39 @@ const INSERT_BATCH: PreparedStatement = {
         FROM unnest($18::uuid[], $19::text[], $20::text[], $21::text[], $22::jsonb[], $23::uuid[]) WITH ORDINALITY
              AS o(id, stream, event_type, aggregate_id, envelope, transaction_id, ord)
        WHERE o.transaction_id = ANY (ARRAY(SELECT id FROM tx))
-       ORDER BY o.ord)
-    SELECT count(*)::int AS inserted FROM tx`,
-};
+       ORDER BY o.ord)`;
+const INSERT_BATCH_PARAMETERS = 23;
 
-/** Writes the batch's transactions, entries and events; returns how many transactions were new. */
-export async function insertBatch(runner: QueryRunner, writes: TransactionWrite[]): Promise<number> {
+/** The statement for a batch with these attached fragments (their shapes), prepared once per shape and connection. */
+const statements = new Map<string, PreparedStatement>();
+function insertStatement(fragments: AttachedStatement[]): PreparedStatement {
+  const shape = fragments.map((fragment) => fragment.key).join('+');
+  const known = statements.get(shape);
+  if (known) return known;
+  let offset = INSERT_BATCH_PARAMETERS;
+  const ctes = [INSERT_BATCH_CTES];
+  const outputs = ['(SELECT count(*)::int FROM tx) AS inserted'];
+  fragments.forEach((fragment, index) => {
+    ctes.push(renumberParameters(fragment.ctes, offset));
+    outputs.push(`${renumberParameters(fragment.output, offset)} AS attached_${index}`);
+    offset += fragment.values.length;
+  });
+  // PostgreSQL cuts names at 63 bytes: a shape is named by its hash.
+  const name = `ledger_insert_batch_v2_${createHash('sha256').update(shape).digest('hex').slice(0, 16)}`;
+  const statement = { name, text: `WITH ${ctes.join(',\n')}\nSELECT ${outputs.join(', ')}` };
+  statements.set(shape, statement);
+  return statement;
+}
+
+/**
+ * Writes the batch's transactions, entries and events, and the attached fragments; returns how many transactions
+ * were new and each fragment's output.
+ */
+export async function insertBatch(
+  runner: QueryRunner,
+  writes: TransactionWrite[],
+  fragments: AttachedStatement[] = [],
+): Promise<{ inserted: number; outputs: unknown[] }> {
   // Sorted by key, so that two batches waiting on each other's uncommitted keys always wait in one order.
   const sorted = [...writes].sort((a, b) => compareKeys(a.command.idempotency, b.command.idempotency));
   const entries = writes.flatMap((write) =>
@@ -49,7 +77,7 @@ export async function insertBatch(runner: QueryRunner, writes: TransactionWrite[
     'wallet',
     writes.flatMap((write) => write.events),
   );
-  const { rows } = await runPrepared<{ inserted: number }>(runner, INSERT_BATCH, [
+  const { rows } = await runPrepared<Record<string, unknown>>(runner, insertStatement(fragments), [
     sorted.map((w) => w.id),
     sorted.map((w) => w.walletId),
     sorted.map((w) => w.type),
@@ -73,8 +101,13 @@ export async function insertBatch(runner: QueryRunner, writes: TransactionWrite[
     events.aggregateIds,
     events.envelopes,
     eventOwners,
+    ...fragments.flatMap((fragment) => fragment.values),
   ]);
-  return rows[0]?.inserted ?? 0;
+  const row = rows[0] ?? {};
+  return {
+    inserted: Number(row.inserted ?? 0),
+    outputs: fragments.map((_, index) => row[`attached_${index}`]),
+  };
 }
 
 function compareKeys(a: Idempotency, b: Idempotency): number {

@@ -9,6 +9,7 @@ import type { TransactionWrite } from './ledger-state';
 import type { LedgerCommand, LedgerResult } from './ledger.types';
 import { LedgerRepository } from './ledger.repository';
 import { sqlStateOf } from '../../../infra/database/prepared-statement';
+import type { AttachedStatement } from '../../../infra/database/attached-statement';
 
 /** Work a command adds to its transaction once accepted (the staff audit record of an adjustment). */
 export type WithinTransaction = (manager: EntityManager, result: LedgerResult) => Promise<void>;
@@ -20,7 +21,25 @@ export type WithinTransaction = (manager: EntityManager, result: LedgerResult) =
  * command by command, so that it fails only the command whose attachment threw.
  */
 export interface AttachedWriter<P> {
-  write(manager: EntityManager, items: { payload: P; result: LedgerResult }[]): Promise<void>;
+  write(manager: EntityManager, items: AttachedItem<P>[]): Promise<void>;
+  /**
+   * The same writes as a fragment of the ledger's own insert statement (no round trip of their own), or null
+   * when these items need `write`. A writer that gives fragments also has `finish`.
+   */
+  statement?(items: AttachedItem<P>[]): AttachedStatement | null;
+  /** After the combined statement, in the batch's transaction, with the fragment's `output`; may throw like `write`. */
+  finish?(manager: EntityManager, items: AttachedItem<P>[], output: unknown): Promise<void>;
+}
+
+export interface AttachedItem<P> {
+  payload: P;
+  result: LedgerResult;
+}
+
+interface AttachedGroup {
+  writer: AttachedWriter<unknown>;
+  items: AttachedItem<unknown>[];
+  statement: AttachedStatement | null;
 }
 
 export interface Attachment<P = unknown> {
@@ -160,23 +179,39 @@ export class LedgerEngine implements BeforeApplicationShutdown {
   ): Promise<void> {
     const runner = manager.queryRunner;
     if (!runner) throw new Error('the ledger writes inside a query runner');
-    const inserted = await this.repository.insertBatch(runner, writes);
+    const groups = attachedGroups(batch, outcomes);
+    const fragments = groups.flatMap((group) => (group.statement ? [group.statement] : []));
+    const { inserted, outputs } = await this.repository.insertBatch(runner, writes, fragments);
     if (inserted !== writes.length) throw new KeyTakenConcurrently();
     await this.repository.insertHolds(runner, writes);
     await this.repository.resolveHolds(runner, writes);
-    const attached = new Map<AttachedWriter<unknown>, { payload: unknown; result: LedgerResult }[]>();
     for (const [index, item] of batch.entries()) {
       const outcome = outcomes[index];
-      if (!outcome?.ok || !outcome.write) continue;
-      if (item.withinTransaction) await item.withinTransaction(manager, outcome.result);
-      if (item.attachment) {
-        const items = attached.get(item.attachment.writer) ?? [];
-        items.push({ payload: item.attachment.payload, result: outcome.result });
-        attached.set(item.attachment.writer, items);
-      }
+      if (item.withinTransaction && outcome?.ok && outcome.write) await item.withinTransaction(manager, outcome.result);
     }
-    for (const [writer, items] of attached) await writer.write(manager, items);
+    let fragment = 0;
+    for (const { writer, items, statement } of groups) {
+      if (statement && writer.finish) await writer.finish(manager, items, outputs[fragment++]);
+      else await writer.write(manager, items);
+    }
   }
+}
+
+/** The batch's attachments by writer, for the commands that moved money, each with its fragment if it gives one. */
+function attachedGroups(batch: Pending[], outcomes: CommandOutcome[]): AttachedGroup[] {
+  const byWriter = new Map<AttachedWriter<unknown>, AttachedItem<unknown>[]>();
+  for (const [index, item] of batch.entries()) {
+    const outcome = outcomes[index];
+    if (!item.attachment || !outcome?.ok || !outcome.write) continue;
+    const items = byWriter.get(item.attachment.writer) ?? [];
+    items.push({ payload: item.attachment.payload, result: outcome.result });
+    byWriter.set(item.attachment.writer, items);
+  }
+  return [...byWriter].map(([writer, items]) => ({
+    writer,
+    items,
+    statement: writer.finish ? (writer.statement?.(items) ?? null) : null,
+  }));
 }
 
 function isRetryable(error: unknown): boolean {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import type { HoldState, KnownTransaction, TransactionWrite } from './ledger-state';
 import { insertBatch } from './ledger-batch-write';
+import type { AttachedStatement } from '../../../infra/database/attached-statement';
 import { resultFromStored, type StoredResult } from './ledger-result';
 import type { AccountKind, Idempotency } from './ledger.types';
 import { runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
@@ -146,9 +147,13 @@ export class LedgerRepository {
     return new Map(rows.map((row) => [row.code, row.id]));
   }
 
-  /** Transactions, entries and outbox events of the batch in one statement; returns how many transactions were new. */
-  public insertBatch(runner: QueryRunner, writes: TransactionWrite[]): Promise<number> {
-    return insertBatch(runner, writes);
+  /** Transactions, entries, outbox events and attached fragments of the batch in one statement (`insertBatch`). */
+  public insertBatch(
+    runner: QueryRunner,
+    writes: TransactionWrite[],
+    fragments: AttachedStatement[],
+  ): Promise<{ inserted: number; outputs: unknown[] }> {
+    return insertBatch(runner, writes, fragments);
   }
 
   public async insertHolds(runner: QueryRunner, writes: TransactionWrite[]): Promise<void> {

@@ -1,0 +1,37 @@
+/**
+ * Set-based writes an attachment adds to the ledger's own insert statement, so that they cost the batch no round
+ * trip of their own (the batch is the platform's one serial section, ADR 0011). `ctes` are common table
+ * expressions (`name AS (...)`, names prefixed by their module) numbered in their own parameters: `$1` is
+ * `values[0]`. `output` is one SQL expression over them whose value comes back to the writer's `finish`.
+ */
+export interface AttachedStatement {
+  /** Names the shape of `ctes` and `output`: part of the combined statement's prepared name. */
+  key: string;
+  ctes: string;
+  values: unknown[];
+  output: string;
+}
+
+/** Several fragments as one: their CTEs side by side, their outputs as one JSON array. */
+export function combineAttached(key: string, parts: AttachedStatement[]): AttachedStatement {
+  let offset = 0;
+  const ctes: string[] = [];
+  const outputs: string[] = [];
+  for (const part of parts) {
+    ctes.push(renumberParameters(part.ctes, offset));
+    outputs.push(renumberParameters(part.output, offset));
+    offset += part.values.length;
+  }
+  return {
+    key: `${key}(${parts.map((part) => part.key).join(',')})`,
+    ctes: ctes.join(',\n'),
+    values: parts.flatMap((part) => part.values),
+    output: `json_build_array(${outputs.join(', ')})`,
+  };
+}
+
+/** `$n` becomes `$(n + offset)`; the fragments hold no other dollar signs (no dollar-quoted text). */
+export function renumberParameters(sql: string, offset: number): string {
+  if (offset === 0) return sql;
+  return sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+}

@@ -338,6 +338,61 @@ describe('Hub88 seamless wallet (e2e, reference §7)', () => {
       ]);
     });
 
+    it('writes one game.round.closed envelope shape whether the ledger statement or a rollback closed the round', async () => {
+      const player = await playing('envelopes');
+      const [byWin, byRollback] = [`round-${randomUUID()}`, `round-${randomUUID()}`];
+      const stake = bet(player, { round: byWin });
+      await client.call('transaction/bet', stake);
+      await client.call('transaction/win', {
+        ...bet(player, { round: byWin, amount: EUR(2), round_closed: true }),
+        reference_transaction_uuid: stake.transaction_uuid,
+      });
+      const undone = bet(player, { round: byRollback });
+      await client.call('transaction/bet', undone);
+      const undo = {
+        user: player.userId,
+        transaction_uuid: randomUUID(),
+        reference_transaction_uuid: undone.transaction_uuid,
+        supplier_transaction_id: `sup-${randomUUID()}`,
+        token: player.token,
+        round: byRollback,
+        round_closed: true,
+        game_code: GAME,
+        meta: null,
+      };
+      expect((await client.call('transaction/rollback', undo)).body).toMatchObject({ status: 'RS_OK' });
+      const envelopeOf = async (round: string): Promise<Record<string, unknown>> => {
+        const rows = (await db.query(
+          `SELECT o.envelope FROM outbox_events o JOIN game_rounds r ON o.aggregate_id = r.id::text
+            WHERE o.event_type = 'game.round.closed' AND r.provider_round_id = $1`,
+          [round],
+        )) as { envelope: Record<string, unknown> }[];
+        expect(rows).toHaveLength(1);
+        return rows[0]?.envelope ?? {};
+      };
+      const shapeOf = (value: Record<string, unknown>): Record<string, string> =>
+        Object.fromEntries(Object.entries(value).map(([key, field]) => [key, typeof field]));
+      const [fromLedger, fromRollback] = [await envelopeOf(byWin), await envelopeOf(byRollback)];
+      expect(shapeOf(fromLedger)).toEqual(shapeOf(fromRollback));
+      const payloads = [fromLedger.payload, fromRollback.payload] as Record<string, unknown>[];
+      expect(shapeOf(payloads[0] ?? {})).toEqual(shapeOf(payloads[1] ?? {}));
+      const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+      for (const [envelope, payload] of [fromLedger, fromRollback].map((e, i) => [e, payloads[i] ?? {}] as const)) {
+        expect(envelope).toMatchObject({ type: 'game.round.closed', version: 1, aggregateId: payload.roundId });
+        expect(envelope.occurredAt).toMatch(iso);
+        expect(payload.openedAt).toMatch(iso);
+        expect(payload.closedAt).toMatch(iso);
+        expect(payload).toMatchObject({
+          providerCode: 'hub88',
+          userId: player.userId,
+          gameCode: GAME,
+          currency: 'EUR',
+        });
+      }
+      expect(payloads[0]).toMatchObject({ providerRoundId: byWin, totalBet: '100', totalWin: '200' });
+      expect(payloads[1]).toMatchObject({ providerRoundId: byRollback, totalBet: '0', totalWin: '0' });
+    });
+
     it('draws is_free bets from the bonus balance only', async () => {
       const player = await playing('free');
       expect((await client.call('transaction/bet', bet(player, { is_free: true }))).body.status).toBe(

@@ -54,7 +54,7 @@ export class GameRowEnds {
   public readonly inLedger: AttachedWriter<EndInLedger> = {
     write: (manager, items) => this.endInLedger(manager, items),
     statement: (items) => this.endInLedgerStatement(items),
-    finish: (manager, items, output) => this.finishInLedger(manager, items, output),
+    finish: (_manager, items, output) => this.finishInLedger(items, output),
   };
   private readonly appliedEnds = new Coalescer<AppliedEnd, boolean>((inputs) => this.endApplied(inputs), {
     name: 'game_finish',
@@ -124,28 +124,26 @@ export class GameRowEnds {
     return combineAttached('game_row_ends', recorded ? [applied, recorded] : [applied]);
   }
 
-  /** After the batch statement: a row another driver ended first fails its command; closed rounds get their events. */
-  private async finishInLedger(
-    manager: EntityManager,
-    all: AttachedItem<EndInLedger>[],
-    output: unknown,
-  ): Promise<void> {
+  /**
+   * After the batch statement (which also wrote the closed rounds' events): a row another driver ended first fails
+   * its command, whose money then does not move.
+   */
+  private finishInLedger(all: AttachedItem<EndInLedger>[], output: unknown): Promise<void> {
     const [answer] = output as unknown[];
-    const { moved, closed } = appliedAndClosedFrom(answer);
+    const { moved } = appliedAndClosedFrom(answer);
     const lost = all.find(({ payload }) => !moved.has(payload.row.id));
-    if (lost) throw new RowNoLongerPending(lost.payload.row.id);
-    await this.appendRoundEvents(
-      closed,
-      all.map(({ payload }) => payload),
-      manager,
-    );
+    if (lost) return Promise.reject(new RowNoLongerPending(lost.payload.row.id));
+    return Promise.resolve();
   }
 
-  private appliedInputsOf(all: AttachedItem<EndInLedger>[]): (AppliedInput & { closeRoundId: string | null })[] {
-    return all.map(({ payload: { row }, result }) => ({
+  private appliedInputsOf(
+    all: AttachedItem<EndInLedger>[],
+  ): (AppliedInput & { closeRoundId: string | null; providerCode: string })[] {
+    return all.map(({ payload: { row, providerCode }, result }) => ({
       id: row.id,
       walletTransactionId: result.transactionId,
       closeRoundId: closesRound(row) ? row.roundId : null,
+      providerCode,
     }));
   }
 

@@ -1,3 +1,4 @@
+import { GAME_ROUND_CLOSED } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import type { QueryResultRow } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -12,6 +13,7 @@ import {
   CLAIM_WINS,
   CLOSE_ROUNDS,
   ROW_COLUMNS,
+  roundClosedEventsCte,
 } from './game-transactions.sql';
 
 export type GameTransactionKind = 'bet' | 'win' | 'rollback' | 'tombstone';
@@ -212,9 +214,21 @@ export class GameTransactionsRepository {
     return appliedAndClosedFrom(row?.answer);
   }
 
-  /** `applyAndClose` as a fragment of the ledger's batch statement; its output decodes with `appliedAndClosedFrom`. */
-  public applyAndCloseStatement(rows: (AppliedInput & { closeRoundId: string | null })[], at: Date): AttachedStatement {
-    return { key: APPLY_AND_CLOSE.name, ...applyAndCloseParts('game_'), values: applyAndCloseValues(rows, at) };
+  /**
+   * `applyAndClose` as a fragment of the ledger's batch statement, with the `game.round.closed` events of the rounds
+   * it closes; its output decodes with `appliedAndClosedFrom`.
+   */
+  public applyAndCloseStatement(
+    rows: (AppliedInput & { closeRoundId: string | null; providerCode: string })[],
+    at: Date,
+  ): AttachedStatement {
+    const { ctes, output } = applyAndCloseParts('game_');
+    return {
+      key: `${APPLY_AND_CLOSE.name}+events`,
+      ctes: `${ctes},\n${roundClosedEventsCte('game_')}`,
+      output,
+      values: [...applyAndCloseValues(rows, at), GAME_ROUND_CLOSED, 1, rows.map((row) => row.providerCode)],
+    };
   }
 
   /** Closes each round once; answers the totals of the rounds this call closed (closed already: absent). */

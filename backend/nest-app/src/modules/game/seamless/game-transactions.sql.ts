@@ -134,6 +134,31 @@ export function applyAndCloseParts(prefix: string): { ctes: string; output: stri
   return { ctes, output };
 }
 
+/**
+ * With `applyAndCloseParts(prefix)`: the `game.round.closed` event of each round closed, written to the outbox by
+ * the same statement (the fragment in the ledger's batch statement: no round trip for the events). $5 the event
+ * type, $6 its version, $7 each input row's provider code. The envelope and payload are those `domainEvent` and
+ * `GameRoundClosedV1` give (`game-round-events.int-spec.ts` compares the two); times in ISO-8601 UTC, ms precision.
+ */
+export function roundClosedEventsCte(prefix: string): string {
+  const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return `${prefix}round_events AS (
+           INSERT INTO outbox_events (id, stream, event_type, aggregate_id, envelope)
+           SELECT e.id, 'game', $5::text, t."roundId"::text,
+                  jsonb_build_object('id', e.id, 'type', $5::text, 'version', $6::int, 'occurredAt', ${iso('$4::timestamptz')},
+                    'aggregateId', t."roundId",
+                    'payload', jsonb_build_object(
+                      'roundId', t."roundId", 'providerCode', p.code, 'providerRoundId', t."providerRoundId",
+                      'userId', t."userId", 'gameCode', t."gameCode", 'currency', t.currency,
+                      'totalBet', t."totalBet", 'totalWin', t."totalWin",
+                      'openedAt', ${iso('t."openedAt"')}, 'closedAt', ${iso('t."closedAt"')}))
+             FROM ${prefix}totals t
+             CROSS JOIN LATERAL (SELECT gen_random_uuid() AS id) e
+             CROSS JOIN LATERAL (
+               SELECT i.code FROM unnest($3::uuid[], $7::text[]) AS i(round_id, code) WHERE i.round_id = t."roundId" LIMIT 1) p
+            ORDER BY t."roundId")`;
+}
+
 /** `applyAndCloseParts` as a statement of its own (a call's end outside the ledger's batch statement). */
 export const APPLY_AND_CLOSE: PreparedStatement = {
   name: 'game_apply_and_close_v2',

@@ -15,7 +15,8 @@
 //
 // Settings (environment): BENCH_SECONDS (15), BENCH_METHODS (hub88,command), BENCH_RUNS (many,hot),
 // BENCH_RELAY (process | inprocess | off: for comparison runs), BENCH_APP_ENV ("KEY=value,..." extra app settings),
-// BENCH_NO_WRITE (1: print only, for experiments).
+// BENCH_NO_WRITE (1: print only, for experiments). The Hub88 runs also report each process group's share of the
+// machine's CPU during the timed phase (`cpuShares`: postgres, api, relay, loadGenerator, nats; machineBusy).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -90,6 +91,14 @@ async function walletRun(pg, method, run) {
       await relay?.stop();
     }
   });
+}
+
+/** "busy 86%: postgres 30%, api 29%, ..." from the shares of one run. */
+function cpuText({ machineBusy, ...groups }) {
+  const parts = Object.entries(groups)
+    .sort(([, a], [, b]) => b - a)
+    .map(([group, share]) => `${group} ${Math.round(share * 100)}%`);
+  return `busy ${Math.round(machineBusy * 100)}%: ${parts.join(', ')}`;
 }
 
 function row(label, tps, latency, extra = '') {
@@ -181,6 +190,7 @@ for (const [name, figures] of Object.entries(methods)) {
       `${p50} / ${p95} / ${p99}`,
       `${ratio(figure)}x, ${figure.peakRssMb} MB${lag}`,
     );
+    if (figure.cpuShares) process.stdout.write(`${' '.repeat(42)}CPU of the machine: ${cpuText(figure.cpuShares)}\n`);
   }
   const floors = floorsOf(figures);
   process.stdout.write(

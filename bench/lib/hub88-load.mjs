@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { BIN, CLIENTS, ROOT, SECONDS, psql, spawnNode } from './bench-support.mjs';
+import { startCpuShares } from './cpu-shares.mjs';
 
 const VECTORS = process.env.HUB88_VECTORS_DIR ?? '/work/shared/reference/hub88-signature-vectors';
 const DIST = join(ROOT, 'backend', 'nest-app', 'dist');
@@ -262,7 +263,9 @@ export async function runHub88Load(env, run, expectedRate, waitForQuietOutbox) {
         );
       const commitsBefore = commits();
       const batchesBefore = await batchTotals(port);
+      const cpu = startCpuShares();
       const figures = figuresOf(await drive(port, calls, SECONDS));
+      const cpuShares = cpu.stop();
       const batches = batchFigures(batchesBefore, await batchTotals(port), figures.seconds);
       await new Promise((resolve) => setTimeout(resolve, 1000)); // statistics are flushed about once a second
       const databaseCommitsPerTransaction = Math.round(((commits() - commitsBefore) / figures.transactions) * 10) / 10;
@@ -273,6 +276,7 @@ export async function runHub88Load(env, run, expectedRate, waitForQuietOutbox) {
         roundsPerClient: rounds,
         presignSeconds: signedIn,
         databaseCommitsPerTransaction,
+        cpuShares,
         batches,
       };
     } finally {

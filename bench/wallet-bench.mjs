@@ -108,7 +108,9 @@ function row(label, tps, latency, extra = '') {
 
 const before = loadavg()[0];
 const pg = pgbench();
-const ratio = (figure) => Math.round((figure.transactionsPerSecond / pg.transactionsPerSecond) * 100) / 100;
+const exactRatio = (figure) => figure.transactionsPerSecond / pg.transactionsPerSecond;
+/** For display; the floors compare the exact ratio (0.298 is not 0.3). */
+const ratio = (figure) => Math.round(exactRatio(figure) * 100) / 100;
 const methods = {};
 for (const method of METHODS) {
   if (method === 'hub88' && !(await hub88Available())) {
@@ -144,9 +146,10 @@ const floorsOf = (figures) => ({
   manyPlayers: {
     ratio: 0.6,
     p99Ms: 25,
-    met: Boolean(figures?.manyPlayers) && ratio(figures.manyPlayers) >= 0.6 && figures.manyPlayers.latencyMs.p99 < 25,
+    met:
+      Boolean(figures?.manyPlayers) && exactRatio(figures.manyPlayers) >= 0.6 && figures.manyPlayers.latencyMs.p99 < 25,
   },
-  hotWallet: { ratio: 0.3, met: Boolean(figures?.hotWallet) && ratio(figures.hotWallet) >= 0.3 },
+  hotWallet: { ratio: 0.3, met: Boolean(figures?.hotWallet) && exactRatio(figures.hotWallet) >= 0.3 },
 });
 const results = {
   at: new Date().toISOString(),

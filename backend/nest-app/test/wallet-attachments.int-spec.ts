@@ -83,6 +83,25 @@ describe('ledger attachments: set-based writes of the caller inside the batch tr
       (row) => row.payload,
     );
 
+  /** Five concurrent €3 bets, the third with the payload 'bad': only it fails, and only its player keeps €10. */
+  async function expectOnlyTheBadBetRefused(writer: AttachedWriter<string>): Promise<void> {
+    const players = await Promise.all(Array.from({ length: 5 }, () => kit.funded(1_000n)));
+    const outcomes = await Promise.allSettled(
+      players.map((player, index) =>
+        kit.wallets.placeBet(bet(player.userId, 300n), { writer, payload: index === 2 ? 'bad' : `ok-${index}` }),
+      ),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const balances = await Promise.all(players.map((player) => kit.wallets.walletsOfUser(player.userId)));
+    expect(balances.map(([wallet]) => wallet?.balances.cash)).toEqual([700n, 700n, 1_000n, 700n, 700n]);
+  }
+
   const bet = (userId: string, amount: bigint, key = kit.key()) => ({
     wallet: { userId },
     currency: 'EUR',
@@ -125,21 +144,7 @@ describe('ledger attachments: set-based writes of the caller inside the batch tr
 
   it('a writer that throws fails only its own command, and that command moves no money', async () => {
     const writer = new RecordingWriter('bad');
-    const players = await Promise.all(Array.from({ length: 5 }, () => kit.funded(1_000n)));
-    const outcomes = await Promise.allSettled(
-      players.map((player, index) =>
-        kit.wallets.placeBet(bet(player.userId, 300n), { writer, payload: index === 2 ? 'bad' : `ok-${index}` }),
-      ),
-    );
-    expect(outcomes.map((outcome) => outcome.status)).toEqual([
-      'fulfilled',
-      'fulfilled',
-      'rejected',
-      'fulfilled',
-      'fulfilled',
-    ]);
-    const balances = await Promise.all(players.map((player) => kit.wallets.walletsOfUser(player.userId)));
-    expect(balances.map(([wallet]) => wallet?.balances.cash)).toEqual([700n, 700n, 1_000n, 700n, 700n]);
+    await expectOnlyTheBadBetRefused(writer);
     expect(
       writer.batches
         .flat()
@@ -181,21 +186,7 @@ describe('ledger attachments: set-based writes of the caller inside the batch tr
   it('a finish that throws fails only its own command: its money and its fragment roll back', async () => {
     await kit.dataSource.query(`TRUNCATE attached_marks`);
     const writer = new FragmentWriter('bad');
-    const players = await Promise.all(Array.from({ length: 5 }, () => kit.funded(1_000n)));
-    const outcomes = await Promise.allSettled(
-      players.map((player, index) =>
-        kit.wallets.placeBet(bet(player.userId, 300n), { writer, payload: index === 2 ? 'bad' : `ok-${index}` }),
-      ),
-    );
-    expect(outcomes.map((outcome) => outcome.status)).toEqual([
-      'fulfilled',
-      'fulfilled',
-      'rejected',
-      'fulfilled',
-      'fulfilled',
-    ]);
-    const balances = await Promise.all(players.map((player) => kit.wallets.walletsOfUser(player.userId)));
-    expect(balances.map(([wallet]) => wallet?.balances.cash)).toEqual([700n, 700n, 1_000n, 700n, 700n]);
+    await expectOnlyTheBadBetRefused(writer);
     expect(await marks()).toEqual(['ok-0', 'ok-1', 'ok-3', 'ok-4']);
   });
 });

@@ -195,4 +195,18 @@ describe('wallet ledger commands (integration)', () => {
       ),
     ).toBe('INSUFFICIENT_FUNDS');
   });
+
+  it('survives the end of its kept connection: the next batch runs again on a fresh one', async () => {
+    const { userId } = await kit.funded(1000n);
+    const bet = (amount: bigint) =>
+      kit.wallets.placeBet({ wallet: { userId }, currency: 'EUR', amount, provider: 'hub88', idempotency: kit.key() });
+    await bet(100n);
+    // The server ends every other session of this database, the ledger's kept connection among them.
+    await kit.dataSource.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    const after = await bet(200n);
+    expect(after.balances.cash).toBe(700n);
+    expect(after.replayed).toBe(false);
+  });
 });

@@ -41,3 +41,17 @@ export function sqlStateOf(error: unknown): string | undefined {
   const code = candidate?.driverError?.code ?? candidate?.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+const CONNECTION_LOST =
+  /Connection terminated|connection error and is not queryable|Query runner already released|ECONNRESET|EPIPE/i;
+
+/**
+ * The connection broke (the server restarted or ended the session, the network dropped it): nothing the statement
+ * did is kept unless a COMMIT had reached the server, so work guarded by idempotency keys may run again.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  const code = sqlStateOf(error);
+  if (code !== undefined) return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03';
+  const message = error instanceof Error ? error.message : '';
+  return CONNECTION_LOST.test(message);
+}

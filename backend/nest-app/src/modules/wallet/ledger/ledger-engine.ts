@@ -8,7 +8,7 @@ import { applyCommands, type CommandOutcome } from './ledger-state-machine';
 import type { TransactionWrite } from './ledger-state';
 import type { LedgerCommand, LedgerResult } from './ledger.types';
 import { LedgerRepository } from './ledger.repository';
-import { sqlStateOf } from '../../../infra/database/prepared-statement';
+import { isConnectionLost, sqlStateOf } from '../../../infra/database/prepared-statement';
 import type { AttachedStatement } from '../../../infra/database/attached-statement';
 
 /** Work a command adds to its transaction once accepted (the staff audit record of an adjustment). */
@@ -59,6 +59,7 @@ interface Pending {
 class KeyTakenConcurrently extends Error {}
 
 const MAX_ATTEMPTS = 5;
+const RUNNER_MAX_IDLE_MS = 10_000;
 /** Serialization failure, deadlock, unique violation: the batch may succeed when run again. */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '23505']);
 
@@ -74,8 +75,11 @@ export class LedgerEngine implements BeforeApplicationShutdown {
   private readonly logger = new Logger(LedgerEngine.name);
   private readonly queue: Pending[] = [];
   private inFlight = 0;
-  /** Connections kept between batches: taking one from the pool costs the serial section a turn of the loop. */
-  private readonly idleRunners: QueryRunner[] = [];
+  /**
+   * Connections kept between batches: taking one from the pool costs the serial section a turn of the loop. One
+   * idle longer than `RUNNER_MAX_IDLE_MS` goes back to the pool instead (which checks and replaces connections).
+   */
+  private readonly idleRunners: { runner: QueryRunner; since: number }[] = [];
 
   public constructor(
     private readonly dataSource: DataSource,
@@ -87,7 +91,7 @@ export class LedgerEngine implements BeforeApplicationShutdown {
   /** Lets the batches already submitted finish before the database connection closes. */
   public async beforeApplicationShutdown(): Promise<void> {
     while (this.inFlight > 0 || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    await Promise.all(this.idleRunners.splice(0).map((runner) => runner.release()));
+    await Promise.all(this.idleRunners.splice(0).map(({ runner }) => runner.release()));
   }
 
   public submit(
@@ -146,7 +150,7 @@ export class LedgerEngine implements BeforeApplicationShutdown {
 
   private async execute(batch: Pending[]): Promise<CommandOutcome[]> {
     const commands = batch.map((item) => item.command);
-    const runner = this.idleRunners.pop() ?? this.dataSource.createQueryRunner();
+    const runner = await this.takeRunner();
     let reusable = false;
     await runner.connect();
     try {
@@ -166,9 +170,17 @@ export class LedgerEngine implements BeforeApplicationShutdown {
       throw error;
     } finally {
       // A connection that saw an error goes back to the pool, which drops it if it broke.
-      if (reusable) this.idleRunners.push(runner);
+      if (reusable) this.idleRunners.push({ runner, since: Date.now() });
       else await runner.release();
     }
+  }
+
+  private async takeRunner(): Promise<QueryRunner> {
+    const idle = this.idleRunners.pop();
+    // TypeORM releases a runner whose connection broke while it waited here.
+    if (idle && !idle.runner.isReleased && Date.now() - idle.since <= RUNNER_MAX_IDLE_MS) return idle.runner;
+    if (idle && !idle.runner.isReleased) await idle.runner.release();
+    return this.dataSource.createQueryRunner();
   }
 
   private async write(
@@ -214,9 +226,15 @@ function attachedGroups(batch: Pending[], outcomes: CommandOutcome[]): AttachedG
   }));
 }
 
+/**
+ * Retried: a key taken by a concurrent batch, a serialization failure or deadlock, and a lost connection (a kept
+ * connection the server ended: the batch runs again on a fresh one; if its COMMIT had landed, the idempotency keys
+ * make the rerun a replay).
+ */
 function isRetryable(error: unknown): boolean {
   if (error instanceof KeyTakenConcurrently) return true;
   if (error instanceof DomainError) return false;
+  if (isConnectionLost(error)) return true;
   const code = sqlStateOf(error);
   return code !== undefined && RETRYABLE_SQLSTATES.has(code);
 }

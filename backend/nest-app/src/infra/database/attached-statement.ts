@@ -12,20 +12,32 @@ export interface AttachedStatement {
   output: string;
 }
 
-/** Several fragments as one: their CTEs side by side, their outputs as one JSON array. */
-export function combineAttached(key: string, parts: AttachedStatement[]): AttachedStatement {
-  let offset = 0;
+/**
+ * Fragments placed after `offset` parameters of a statement: each one's CTEs and output renumbered to follow the
+ * values of those before it.
+ */
+export function placeFragments(
+  parts: AttachedStatement[],
+  offset: number,
+): { ctes: string[]; outputs: string[]; values: unknown[] } {
   const ctes: string[] = [];
   const outputs: string[] = [];
+  let next = offset;
   for (const part of parts) {
-    ctes.push(renumberParameters(part.ctes, offset));
-    outputs.push(renumberParameters(part.output, offset));
-    offset += part.values.length;
+    ctes.push(renumberParameters(part.ctes, next));
+    outputs.push(renumberParameters(part.output, next));
+    next += part.values.length;
   }
+  return { ctes, outputs, values: parts.flatMap((part) => part.values) };
+}
+
+/** Several fragments as one: their CTEs side by side, their outputs as one JSON array. */
+export function combineAttached(key: string, parts: AttachedStatement[]): AttachedStatement {
+  const { ctes, outputs, values } = placeFragments(parts, 0);
   return {
     key: `${key}(${parts.map((part) => part.key).join(',')})`,
     ctes: ctes.join(',\n'),
-    values: parts.flatMap((part) => part.values),
+    values,
     output: `json_build_array(${outputs.join(', ')})`,
   };
 }

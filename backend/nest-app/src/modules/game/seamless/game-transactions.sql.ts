@@ -97,6 +97,10 @@ function closedRoundTotals(standing: string, closed = 'closed'): string {
            GROUP BY r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at`;
 }
 
+/**
+ * Closes rounds ($1) at their times ($2), each once; answers the totals of those this statement closed:
+ * what stands in them, as seen by the caller's transaction.
+ */
 export const CLOSE_ROUNDS: PreparedStatement = {
   name: 'game_close_rounds_v1',
   text: `WITH closed AS (
@@ -138,7 +142,7 @@ export function applyAndCloseParts(prefix: string): { ctes: string; output: stri
  * With `applyAndCloseParts(prefix)`: the `game.round.closed` event of each round closed, written to the outbox by
  * the same statement (the fragment in the ledger's batch statement: no round trip for the events). $5 the event
  * type, $6 its version, $7 each input row's provider code. The envelope and payload are those `domainEvent` and
- * `GameRoundClosedV1` give (`game-round-events.int-spec.ts` compares the two); times in ISO-8601 UTC, ms precision.
+ * `GameRoundClosedV1` give (`game-hub88-wallet.e2e-spec.ts` compares the two); times in ISO-8601 UTC, ms precision.
  */
 export function roundClosedEventsCte(prefix: string): string {
   const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -160,7 +164,8 @@ export function roundClosedEventsCte(prefix: string): string {
 }
 
 /** `applyAndCloseParts` as a statement of its own (a call's end outside the ledger's batch statement). */
+const STANDALONE_APPLY_AND_CLOSE = applyAndCloseParts('');
 export const APPLY_AND_CLOSE: PreparedStatement = {
   name: 'game_apply_and_close_v2',
-  text: `WITH ${applyAndCloseParts('').ctes} SELECT ${applyAndCloseParts('').output} AS answer`,
+  text: `WITH ${STANDALONE_APPLY_AND_CLOSE.ctes} SELECT ${STANDALONE_APPLY_AND_CLOSE.output} AS answer`,
 };

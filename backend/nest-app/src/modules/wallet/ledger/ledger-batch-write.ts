@@ -5,7 +5,7 @@ import type { TransactionWrite } from './ledger-state';
 import type { Idempotency } from './ledger.types';
 import { resultToStored } from './ledger-result';
 import { runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
-import { renumberParameters, type AttachedStatement } from '../../../infra/database/attached-statement';
+import { placeFragments, type AttachedStatement } from '../../../infra/database/attached-statement';
 
 /**
  * One statement, one round trip, for everything a batch writes in the common case: its transactions,
@@ -43,14 +43,12 @@ function insertStatement(fragments: AttachedStatement[]): PreparedStatement {
   const shape = fragments.map((fragment) => fragment.key).join('+');
   const known = statements.get(shape);
   if (known) return known;
-  let offset = INSERT_BATCH_PARAMETERS;
-  const ctes = [INSERT_BATCH_CTES];
-  const outputs = ['(SELECT count(*)::int FROM tx) AS inserted'];
-  fragments.forEach((fragment, index) => {
-    ctes.push(renumberParameters(fragment.ctes, offset));
-    outputs.push(`${renumberParameters(fragment.output, offset)} AS attached_${index}`);
-    offset += fragment.values.length;
-  });
+  const placed = placeFragments(fragments, INSERT_BATCH_PARAMETERS);
+  const ctes = [INSERT_BATCH_CTES, ...placed.ctes];
+  const outputs = [
+    '(SELECT count(*)::int FROM tx) AS inserted',
+    ...placed.outputs.map((output, index) => `${output} AS attached_${index}`),
+  ];
   // PostgreSQL cuts names at 63 bytes: a shape is named by its hash.
   const name = `ledger_insert_batch_v2_${createHash('sha256').update(shape).digest('hex').slice(0, 16)}`;
   const statement = { name, text: `WITH ${ctes.join(',\n')}\nSELECT ${outputs.join(', ')}` };

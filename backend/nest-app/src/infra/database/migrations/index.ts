@@ -10,6 +10,7 @@ import { Games1764230400000 } from './1764230400000-games';
 import { Payments1764230500000 } from './1764230500000-payments';
 import { SetBasedIntegrity1764230600000 } from './1764230600000-set-based-integrity';
 import { HotPathIndexes1764230610000 } from './1764230610000-hot-path-indexes';
+import { GameTransactionHotUpdates1764230620000 } from './1764230620000-game-transaction-hot-updates';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Payments1764230500000,
   SetBasedIntegrity1764230600000,
   HotPathIndexes1764230610000,
+  GameTransactionHotUpdates1764230620000,
 ];

@@ -177,6 +177,12 @@ async function batchTotals(port) {
     if (metric === 'size' && kind === 'sum') totals[batch].inputs = Number(value);
     if (metric === 'duration_seconds' && kind === 'sum') totals[batch].seconds = Number(value);
   }
+  // How the ledger's batches ran: as one statement (committed, or aborted and run again under lock) or not tried.
+  for (const [, outcome, value] of text.matchAll(
+    /^casino_ledger_single_statement_batches_total\{outcome="([^"]+)"\} ([\d.e+-]+)$/gm,
+  )) {
+    totals[`ledger_single_statement_${outcome}`] = { batches: Number(value), inputs: 0, seconds: 0 };
+  }
   return totals;
 }
 

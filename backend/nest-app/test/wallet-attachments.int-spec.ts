@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { register, type Counter } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import type { AttachedStatement } from '../src/infra/database/attached-statement';
 import type { AttachedItem, AttachedWriter } from '../src/modules/wallet/ledger/ledger-engine';
@@ -55,6 +56,30 @@ class FragmentWriter implements AttachedWriter<string> {
     this.outputs.push(output);
     if (this.refuse && items.some((item) => item.payload === this.refuse)) throw new Error(`refused ${this.refuse}`);
   }
+}
+
+/**
+ * A fragment writer whose refusal is also a condition of its fragment (`mustHold`): the batch may then run as one
+ * statement of its own, which aborts when the condition fails; the batch runs again under lock, with `finish`.
+ */
+class ConditionedFragmentWriter extends FragmentWriter {
+  public constructor(private readonly refused: string) {
+    super(refused);
+  }
+
+  public override statement(items: AttachedItem<string>[]): AttachedStatement {
+    return {
+      ...super.statement(items),
+      mustHold: `NOT EXISTS (SELECT 1 FROM marks WHERE payload = '${this.refused}')`,
+    };
+  }
+}
+
+/** Ledger batches by how their single-statement attempt went. */
+async function singleStatementCounts(): Promise<Record<string, number>> {
+  const metric = register.getSingleMetric('casino_ledger_single_statement_batches_total') as Counter | undefined;
+  const values = (await metric?.get())?.values ?? [];
+  return Object.fromEntries(values.map(({ labels, value }) => [String(labels.outcome), value]));
 }
 
 describe('ledger attachments: set-based writes of the caller inside the batch transaction (integration)', () => {
@@ -181,6 +206,16 @@ describe('ledger attachments: set-based writes of the caller inside the batch tr
     ]);
     expect(writer.outputs.reduce((sum: number, output) => sum + Number(output), 0)).toBe(11);
     expect(writer.fallbacks).toBe(0);
+  });
+
+  it('a fragment condition that fails aborts the single statement; run again under lock, only its command fails', async () => {
+    await kit.dataSource.query(`TRUNCATE attached_marks`);
+    const writer = new ConditionedFragmentWriter('bad');
+    const before = await singleStatementCounts();
+    await expectOnlyTheBadBetRefused(writer);
+    const after = await singleStatementCounts();
+    expect((after.aborted ?? 0) - (before.aborted ?? 0)).toBeGreaterThanOrEqual(1);
+    expect(await marks()).toEqual(['ok-0', 'ok-1', 'ok-3', 'ok-4']);
   });
 
   it('a finish that throws fails only its own command: its money and its fragment roll back', async () => {

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { register, type Counter } from 'prom-client';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { startTestApp } from './support/test-app';
 import { codeOf, expectInvariants, QUIET_WALLET_SETTINGS, walletKit, type WalletKit } from './wallet-test-kit';
@@ -9,6 +10,13 @@ import { codeOf, expectInvariants, QUIET_WALLET_SETTINGS, walletKit, type Wallet
  * account never wait for each other, so one idempotency key used by both at once is decided by the
  * unique index: the batch write that comes up short is re-run and then finds the key (ADR 0010).
  */
+/** Ledger batches by how their single-statement attempt went, over both instances (one metrics registry). */
+async function singleStatementCounts(): Promise<Record<string, number>> {
+  const metric = register.getSingleMetric('casino_ledger_single_statement_batches_total') as Counter | undefined;
+  const values = (await metric?.get())?.values ?? [];
+  return Object.fromEntries(values.map(({ labels, value }) => [String(labels.outcome), value]));
+}
+
 describe('wallet ledger across two instances (integration)', () => {
   let environment: TestEnvironment;
   let first: NestFastifyApplication;
@@ -96,6 +104,57 @@ describe('wallet ledger across two instances (integration)', () => {
     expect(counts?.raced).toBe(rounds);
     // Exactly one event per committed transaction: a skipped duplicate wrote neither entries nor events.
     expect(counts?.events).toBe(counts?.transactions);
+    await expectInvariants(a);
+  });
+
+  it('refuses a bet that the balance one instance last saw would allow, once the other took the money', async () => {
+    const { walletId } = await a.funded(100n);
+    const bet = (kit: WalletKit, amount: bigint) =>
+      kit.wallets.placeBet({
+        wallet: { walletId },
+        currency: 'EUR',
+        provider: 'hub88',
+        amount,
+        idempotency: kit.key(),
+      });
+    // Instance a has seen 90 committed; b then takes all of it.
+    expect((await bet(a, 10n)).balances.cash).toBe(90n);
+    expect((await bet(b, 90n)).balances.cash).toBe(0n);
+    const before = await singleStatementCounts();
+    // From its figure (90) a's statement would take 50: it finds 0 under its lock, aborts, and the bet is decided
+    // on the locked balance.
+    expect(await codeOf(bet(a, 50n))).toBe('INSUFFICIENT_FUNDS');
+    const after = await singleStatementCounts();
+    expect((after.aborted ?? 0) - (before.aborted ?? 0)).toBe(1);
+    expect((await a.wallets.wallet(walletId)).balances.cash).toBe(0n);
+    await expectInvariants(a);
+  });
+
+  it('answers the true balance when the other instance moved it since this one last saw it', async () => {
+    const { walletId } = await a.funded(100n);
+    const key = (kit: WalletKit) => ({
+      wallet: { walletId },
+      currency: 'EUR',
+      provider: 'hub88',
+      idempotency: kit.key(),
+    });
+    await a.wallets.placeBet({ ...key(a), amount: 10n });
+    await b.wallets.settleWin({ ...key(b), amount: 1000n });
+    const before = await singleStatementCounts();
+    const result = await a.wallets.placeBet({ ...key(a), amount: 10n });
+    expect(result.balances.cash).toBe(1080n);
+    const [event] = (await a.dataSource.query(
+      `SELECT envelope->'payload'->'balanceAfter'->>'cash' AS cash FROM outbox_events WHERE id = (
+         SELECT event_id FROM ledger_transactions WHERE id = $1)`,
+      [result.transactionId],
+    )) as { cash: string }[];
+    expect(event?.cash).toBe('1080');
+    // Its figure now known again, a's next bet commits as one statement.
+    await a.wallets.placeBet({ ...key(a), amount: 10n });
+    const after = await singleStatementCounts();
+    expect((after.aborted ?? 0) - (before.aborted ?? 0)).toBe(1);
+    expect((after.committed ?? 0) - (before.committed ?? 0)).toBe(1);
+    expect((await a.wallets.wallet(walletId)).balances.cash).toBe(1070n);
     await expectInvariants(a);
   });
 

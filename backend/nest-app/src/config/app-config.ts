@@ -211,6 +211,14 @@ export class AppConfig extends PlatformSettings {
   @Max(32)
   public WALLET_BATCH_MAX_IN_FLIGHT = 1;
 
+  /**
+   * Run a batch of deposits, bets and wins whose players' balances this process knows as one statement, which
+   * checks those balances under its locks (ADR 0011, fifth pass); false: every batch takes the locked read first.
+   */
+  @BooleanSetting()
+  @IsBoolean()
+  public WALLET_LEDGER_SINGLE_STATEMENT = true;
+
   /** Create wallets from `user.registered` events (a durable JetStream consumer). */
   @BooleanSetting()
   @IsBoolean()

@@ -10,6 +10,12 @@ export interface AttachedStatement {
   ctes: string;
   values: unknown[];
   output: string;
+  /**
+   * What the writer's `finish` checks, as a SQL condition over `ctes`. With it the ledger may run the batch as one
+   * statement in a transaction of its own, with no `finish`: the statement aborts, and nothing stays written,
+   * when the condition is false.
+   */
+  mustHold?: string;
 }
 
 /**
@@ -19,26 +25,29 @@ export interface AttachedStatement {
 export function placeFragments(
   parts: AttachedStatement[],
   offset: number,
-): { ctes: string[]; outputs: string[]; values: unknown[] } {
+): { ctes: string[]; outputs: string[]; conditions: string[]; values: unknown[] } {
   const ctes: string[] = [];
   const outputs: string[] = [];
+  const conditions: string[] = [];
   let next = offset;
   for (const part of parts) {
     ctes.push(renumberParameters(part.ctes, next));
     outputs.push(renumberParameters(part.output, next));
+    if (part.mustHold !== undefined) conditions.push(`(${renumberParameters(part.mustHold, next)})`);
     next += part.values.length;
   }
-  return { ctes, outputs, values: parts.flatMap((part) => part.values) };
+  return { ctes, outputs, conditions, values: parts.flatMap((part) => part.values) };
 }
 
 /** Several fragments as one: their CTEs side by side, their outputs as one JSON array. */
 export function combineAttached(key: string, parts: AttachedStatement[]): AttachedStatement {
-  const { ctes, outputs, values } = placeFragments(parts, 0);
+  const { ctes, outputs, conditions, values } = placeFragments(parts, 0);
   return {
     key: `${key}(${parts.map((part) => part.key).join(',')})`,
     ctes: ctes.join(',\n'),
     values,
     output: `json_build_array(${outputs.join(', ')})`,
+    ...(conditions.length > 0 ? { mustHold: conditions.join(' AND ') } : {}),
   };
 }
 

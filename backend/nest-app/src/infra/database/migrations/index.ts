@@ -11,6 +11,7 @@ import { Payments1764230500000 } from './1764230500000-payments';
 import { SetBasedIntegrity1764230600000 } from './1764230600000-set-based-integrity';
 import { HotPathIndexes1764230610000 } from './1764230610000-hot-path-indexes';
 import { GameTransactionHotUpdates1764230620000 } from './1764230620000-game-transaction-hot-updates';
+import { LedgerBatchAbort1764230630000 } from './1764230630000-ledger-batch-abort';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   SetBasedIntegrity1764230600000,
   HotPathIndexes1764230610000,
   GameTransactionHotUpdates1764230620000,
+  LedgerBatchAbort1764230630000,
 ];

@@ -227,6 +227,8 @@ export class GameTransactionsRepository {
       key: `${APPLY_AND_CLOSE.name}+events`,
       ctes: `${ctes},\n${roundClosedEventsCte('game_')}`,
       output,
+      // What GameRowEnds' finish checks: every row was still pending and is now applied.
+      mustHold: '(SELECT count(*) FROM game_applied) = (SELECT count(*) FROM game_input)',
       values: [...applyAndCloseValues(rows, at), GAME_ROUND_CLOSED, 1, rows.map((row) => row.providerCode)],
     };
   }

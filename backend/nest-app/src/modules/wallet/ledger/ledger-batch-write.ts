@@ -3,6 +3,7 @@ import type { QueryRunner } from 'typeorm';
 import { outboxColumns } from '../../../infra/outbox/outbox.writer';
 import type { TransactionWrite } from './ledger-state';
 import type { Idempotency } from './ledger.types';
+import type { BalanceGuard } from './ledger-loader';
 import { resultToStored } from './ledger-result';
 import { runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
 import { placeFragments, type AttachedStatement } from '../../../infra/database/attached-statement';
@@ -15,12 +16,13 @@ import { placeFragments, type AttachedStatement } from '../../../infra/database/
  * the caller compares the count and re-runs the batch (ADR 0010). Attachments' fragments join the same
  * statement (`AttachedStatement`, ADR 0011): the batch's writes cost one round trip, however many modules share it.
  */
-const INSERT_BATCH_CTES = `
+const insertBatchCtes = (gate: string): string => `
     tx AS (
       INSERT INTO ledger_transactions (id, wallet_id, type, currency, amount, idempotency_scope, idempotency_key,
                                        request_hash, reverses_transaction_id, hold_id, event_id, result, metadata)
       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::char(3)[], $5::bigint[], $6::text[], $7::text[],
                            $8::char(64)[], $9::uuid[], $10::uuid[], $11::uuid[], $12::jsonb[], $13::jsonb[])
+      ${gate}
       ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING
       RETURNING id),
     entries AS (
@@ -37,20 +39,52 @@ const INSERT_BATCH_CTES = `
        ORDER BY o.ord)`;
 const INSERT_BATCH_PARAMETERS = 23;
 
-/** The statement for a batch with these attached fragments (their shapes), prepared once per shape and connection. */
+/**
+ * The batch's statement when it runs alone, from balances it did not lock (ADR 0011, fifth pass): `ledger_guard`
+ * locks every account of the batch in id order, as the locked read does, and the statement's answer aborts it
+ * (`ledger_abort_batch`, SQLSTATE LB001: nothing it wrote stays) unless every player account still holds the
+ * balance the batch was computed from, every transaction was new, and every fragment's condition holds. $1..$3 after
+ * the fragments' parameters: the accounts to lock, the players' accounts and their balances.
+ */
+function guardParts(offset: number): { cte: string; gate: string; condition: string } {
+  const [accounts, players, balances] = [1, 2, 3].map((n) => `$${offset + n}`);
+  return {
+    cte: `ledger_guard AS (
+      SELECT id, balance FROM ledger_accounts WHERE id = ANY(${accounts}::uuid[]) ORDER BY id FOR UPDATE)`,
+    // The locks come before any row is written: outbox positions (drawn as events are inserted) then follow the
+    // wallets' commit order, as they do when the batch locks first (and two batches wait in one lock order).
+    gate: 'WHERE (SELECT count(*) FROM ledger_guard) IS NOT NULL',
+    condition: `(SELECT count(*) FROM tx) = cardinality($1::uuid[])
+      AND (SELECT count(*) FROM ledger_guard) = cardinality(${accounts}::uuid[])
+      AND NOT EXISTS (
+        SELECT 1 FROM unnest(${players}::uuid[], ${balances}::bigint[]) AS p(id, balance)
+          LEFT JOIN ledger_guard g ON g.id = p.id
+         WHERE g.balance IS DISTINCT FROM p.balance)`,
+  };
+}
+
+/**
+ * The statement for a batch with these attached fragments (their shapes), prepared once per shape and connection;
+ * `alone`: the guarded variant that runs as its own transaction.
+ */
 const statements = new Map<string, PreparedStatement>();
-function insertStatement(fragments: AttachedStatement[]): PreparedStatement {
-  const shape = fragments.map((fragment) => fragment.key).join('+');
+function insertStatement(fragments: AttachedStatement[], alone: boolean): PreparedStatement {
+  const shape = `${alone ? 'alone:' : ''}${fragments.map((fragment) => fragment.key).join('+')}`;
   const known = statements.get(shape);
   if (known) return known;
   const placed = placeFragments(fragments, INSERT_BATCH_PARAMETERS);
-  const ctes = [INSERT_BATCH_CTES, ...placed.ctes];
+  const guard = alone ? guardParts(INSERT_BATCH_PARAMETERS + placed.values.length) : null;
+  const ctes = [...(guard ? [guard.cte] : []), insertBatchCtes(guard?.gate ?? ''), ...placed.ctes];
+  const inserted = guard
+    ? `CASE WHEN ${[guard.condition, ...placed.conditions].join('\n      AND ')}
+       THEN (SELECT count(*)::int FROM tx) ELSE ledger_abort_batch('a balance, key or condition changed') END`
+    : '(SELECT count(*)::int FROM tx)';
   const outputs = [
-    '(SELECT count(*)::int FROM tx) AS inserted',
+    `${inserted} AS inserted`,
     ...placed.outputs.map((output, index) => `${output} AS attached_${index}`),
   ];
   // PostgreSQL cuts names at 63 bytes: a shape is named by its hash.
-  const name = `ledger_insert_batch_v2_${createHash('sha256').update(shape).digest('hex').slice(0, 16)}`;
+  const name = `ledger_insert_batch_v3_${createHash('sha256').update(shape).digest('hex').slice(0, 16)}`;
   const statement = { name, text: `WITH ${ctes.join(',\n')}\nSELECT ${outputs.join(', ')}` };
   statements.set(shape, statement);
   return statement;
@@ -64,6 +98,7 @@ export async function insertBatch(
   runner: QueryRunner,
   writes: TransactionWrite[],
   fragments: AttachedStatement[] = [],
+  guard: BalanceGuard | null = null,
 ): Promise<{ inserted: number; outputs: unknown[] }> {
   // Sorted by key, so that two batches waiting on each other's uncommitted keys always wait in one order.
   const sorted = [...writes].sort((a, b) => compareKeys(a.command.idempotency, b.command.idempotency));
@@ -75,7 +110,14 @@ export async function insertBatch(
     'wallet',
     writes.flatMap((write) => write.events),
   );
-  const { rows } = await runPrepared<Record<string, unknown>>(runner, insertStatement(fragments), [
+  const guardValues = guard
+    ? [
+        [...guard.accountIds].sort(),
+        [...guard.players.keys()],
+        [...guard.players.values()].map((balance) => balance.toString()),
+      ]
+    : [];
+  const { rows } = await runPrepared<Record<string, unknown>>(runner, insertStatement(fragments, guard !== null), [
     sorted.map((w) => w.id),
     sorted.map((w) => w.walletId),
     sorted.map((w) => w.type),
@@ -100,6 +142,7 @@ export async function insertBatch(
     events.envelopes,
     eventOwners,
     ...fragments.flatMap((fragment) => fragment.values),
+    ...guardValues,
   ]);
   const row = rows[0] ?? {};
   return {

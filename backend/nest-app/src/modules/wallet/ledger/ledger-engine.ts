@@ -1,6 +1,7 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { observeBatch } from '../../../common/batching/batch-metrics';
 import { AppConfig } from '../../../config/app-config';
 import { LedgerLoader } from './ledger-loader';
@@ -8,6 +9,9 @@ import { applyCommands, type CommandOutcome } from './ledger-state-machine';
 import type { TransactionWrite } from './ledger-state';
 import type { LedgerCommand, LedgerResult } from './ledger.types';
 import { LedgerRepository } from './ledger.repository';
+import { LedgerBalanceCache } from './ledger-balance-cache';
+import { countSingleStatement } from './ledger-metrics';
+import type { LedgerState } from './ledger-state';
 import { isConnectionLost, sqlStateOf } from '../../../infra/database/prepared-statement';
 import type { AttachedStatement } from '../../../infra/database/attached-statement';
 
@@ -59,6 +63,8 @@ interface Pending {
 class KeyTakenConcurrently extends Error {}
 
 const MAX_ATTEMPTS = 5;
+/** `ledger_abort_batch`: a single-statement batch found a balance, key or condition other than it assumed. */
+const BATCH_ABORTED = 'LB001';
 const RUNNER_MAX_IDLE_MS = 10_000;
 /** Serialization failure, deadlock, unique violation: the batch may succeed when run again. */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '23505']);
@@ -80,6 +86,8 @@ export class LedgerEngine implements BeforeApplicationShutdown {
    * idle longer than `RUNNER_MAX_IDLE_MS` goes back to the pool instead (which checks and replaces connections).
    */
   private readonly idleRunners: { runner: QueryRunner; since: number }[] = [];
+  /** Players' balances as this process last saw them committed: what a single-statement batch starts from. */
+  private readonly figures = new LedgerBalanceCache();
 
   public constructor(
     private readonly dataSource: DataSource,
@@ -149,9 +157,58 @@ export class LedgerEngine implements BeforeApplicationShutdown {
   }
 
   private async execute(batch: Pending[]): Promise<CommandOutcome[]> {
+    const alone = this.config.WALLET_LEDGER_SINGLE_STATEMENT ? await this.executeAlone(batch) : null;
+    return alone ?? this.executeLocked(batch);
+  }
+
+  /**
+   * The batch as one statement from the balances this process last saw committed (ADR 0011, fifth pass): no
+   * `BEGIN`, no locked read, no `COMMIT` of its own. The statement locks the accounts and stands only if they still
+   * hold those balances, every key is new and every attachment's condition holds; else nothing is written and the
+   * batch runs again under lock (`executeLocked`), as it does when the statement is not possible: another kind of
+   * command, a balance not known, a refusal or replay (decided only on locked balances), an attachment without
+   * a condition or work inside the transaction.
+   */
+  private async executeAlone(batch: Pending[]): Promise<CommandOutcome[] | null> {
+    const commands = batch.map((item) => item.command);
+    const loaded = batch.some((item) => item.withinTransaction)
+      ? null
+      : await this.loader.loadFromFigures(commands, this.figures);
+    const outcomes = loaded ? applyCommands(loaded.state, commands) : [];
+    const writes = outcomes.flatMap((outcome) => (outcome.ok && outcome.write ? [outcome.write] : []));
+    const groups = attachedGroups(batch, outcomes);
+    const possible =
+      loaded !== null &&
+      writes.length === batch.length &&
+      groups.every(({ writer, statement }) => statement && (!writer.finish || statement.mustHold !== undefined));
+    if (!possible) {
+      countSingleStatement('not_tried');
+      return null;
+    }
+    const runner = await this.takeRunner();
+    try {
+      const fragments = groups.flatMap((group) => (group.statement ? [group.statement] : []));
+      await this.repository.insertBatchAlone(runner, writes, fragments, loaded.guard);
+    } catch (error) {
+      // One statement in its own transaction: nothing of it stays. A lost connection may have committed it; the
+      // locked run then finds its keys and answers replays.
+      this.figures.forget(loaded.guard.accountIds);
+      await releaseAfter(runner, error);
+      countSingleStatement('aborted');
+      if (sqlStateOf(error) !== BATCH_ABORTED) this.logger.warn({ err: error }, 'single-statement ledger batch failed');
+      return null;
+    }
+    this.idleRunners.push({ runner, since: Date.now() });
+    this.figures.remember(playerFigures(loaded.state));
+    countSingleStatement('committed');
+    return outcomes;
+  }
+
+  private async executeLocked(batch: Pending[]): Promise<CommandOutcome[]> {
     const commands = batch.map((item) => item.command);
     const runner = await this.takeRunner();
     let reusable = false;
+    let failure: unknown;
     await runner.connect();
     try {
       // The database default, READ COMMITTED (one round trip; `startTransaction(level)` would take two).
@@ -164,14 +221,15 @@ export class LedgerEngine implements BeforeApplicationShutdown {
       if (writes.length > 0) await this.write(runner.manager, writes, batch, outcomes);
       await runner.commitTransaction();
       reusable = true;
+      this.figures.remember(playerFigures(state));
       return outcomes;
     } catch (error) {
+      failure = error;
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
     } finally {
-      // A connection that saw an error goes back to the pool, which drops it if it broke.
       if (reusable) this.idleRunners.push({ runner, since: Date.now() });
-      else await runner.release();
+      else await releaseAfter(runner, failure);
     }
   }
 
@@ -224,6 +282,25 @@ function attachedGroups(batch: Pending[], outcomes: CommandOutcome[]): AttachedG
     items,
     statement: writer.finish ? (writer.statement?.(items) ?? null) : null,
   }));
+}
+
+/**
+ * A connection that saw an error goes back to the pool; one that was lost is handed back with its error, so that
+ * the pool closes it instead of lending it out again (the pool notices a broken idle connection only by chance).
+ */
+async function releaseAfter(runner: QueryRunner, error: unknown): Promise<void> {
+  if (isConnectionLost(error) && runner instanceof PostgresQueryRunner) {
+    // TypeORM's own release-with-error (what it does when the connection emits an error), typed private.
+    const withError = runner as unknown as { releasePostgresConnection(error: unknown): Promise<void> };
+    await withError.releasePostgresConnection(error);
+    return;
+  }
+  await runner.release();
+}
+
+/** The players' balances of a batch's state (read under lock or from figures, then moved by its commands). */
+function playerFigures(state: LedgerState): [string, bigint][] {
+  return [...state.balances].filter(([id]) => state.accountKinds.get(id)?.startsWith('player_'));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 import { WalletDirectory } from '../wallet.directory';
 import {
@@ -10,8 +10,24 @@ import {
   type LedgerState,
 } from './ledger-state';
 import type { AccountKind, Idempotency, LedgerCommand } from './ledger.types';
+import type { LedgerBalanceCache } from './ledger-balance-cache';
 import { LedgerRepository } from './ledger.repository';
 import { pspClearingAccount, systemAccountFor, type SystemAccountSpec } from './system-accounts';
+
+/** Commands whose outcome depends on nothing but the players' balances and whether their keys are new. */
+const FIGURE_COMMANDS = new Set<LedgerCommand['type']>(['deposit', 'bet', 'win']);
+
+/** A batch's state from known figures, and what its statement must find under lock for them to stand. */
+export interface FigureState {
+  state: LedgerState;
+  guard: BalanceGuard;
+}
+
+/** Every account the batch locks (in id order, as the locked read does), and the players' balances it assumed. */
+export interface BalanceGuard {
+  accountIds: string[];
+  players: Map<string, bigint>;
+}
 
 /**
  * Reads what a batch needs, in the batch's transaction: first what never changes (wallets, the
@@ -34,7 +50,7 @@ export class LedgerLoader {
     const targets = await this.loadRollbackTargets(runner, commands, state);
     const holds = await this.repository.findHolds(runner, holdIdsOf(commands));
     for (const hold of holds) state.holds.set(hold.id, hold);
-    await this.loadWallets(runner, commands, state, [
+    await this.loadWallets(runner.manager, commands, state, [
       ...targets.map((target) => target.walletId),
       ...holds.map((hold) => hold.walletId),
     ]);
@@ -42,6 +58,26 @@ export class LedgerLoader {
     await this.lockAndFindKeys(runner, commands, state, targets);
     await this.loadAfterLock(runner, state, targets);
     return state;
+  }
+
+  /**
+   * What a batch of deposits, bets and wins needs to run as one statement (ADR 0011, fifth pass): the players'
+   * balances from `figures` (the statement checks them under its locks), no known idempotency key (the statement
+   * aborts if one is taken). Null when the batch needs the locked read: another kind of command, or a player
+   * account whose figure this process does not know.
+   */
+  public async loadFromFigures(commands: LedgerCommand[], figures: LedgerBalanceCache): Promise<FigureState | null> {
+    if (!commands.every((command) => FIGURE_COMMANDS.has(command.type))) return null;
+    const state = emptyLedgerState(this.clock.now());
+    await this.loadWallets(undefined, commands, state, []);
+    await this.loadSystemAccounts(commands, state);
+    const players = [...state.wallets.values()].flatMap((wallet) => [wallet.cash, wallet.bonus, wallet.held]);
+    const known = figures.figuresOf(players);
+    if (!known) return null;
+    for (const [id, balance] of known) state.balances.set(id, balance);
+    // A system account may go below zero and no answer shows its balance: nothing reads its figure.
+    for (const id of state.systemAccounts.values()) state.balances.set(id, 0n);
+    return { state, guard: { accountIds: [...players, ...state.systemAccounts.values()], players: known } };
   }
 
   private async loadRollbackTargets(
@@ -62,7 +98,7 @@ export class LedgerLoader {
   }
 
   private async loadWallets(
-    runner: QueryRunner,
+    manager: EntityManager | undefined,
     commands: LedgerCommand[],
     state: LedgerState,
     walletIds: string[],
@@ -73,7 +109,7 @@ export class LedgerLoader {
       if ('walletId' in command.wallet) walletIds.push(command.wallet.walletId);
       else owners.push({ userId: command.wallet.userId, currency: command.currency });
     }
-    for (const wallet of await this.directory.resolve(walletIds, owners, runner.manager)) {
+    for (const wallet of await this.directory.resolve(walletIds, owners, manager)) {
       state.wallets.set(wallet.walletId, wallet);
       state.walletsByOwner.set(ownerMapKey(wallet.userId, wallet.currency), wallet.walletId);
       const kinds: [string, AccountKind][] = [

@@ -8,6 +8,7 @@ import { resultFromStored, type StoredResult } from './ledger-result';
 import type { AccountKind, Idempotency } from './ledger.types';
 import { runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
 import type { SystemAccountSpec } from './system-accounts';
+import type { BalanceGuard } from './ledger-loader';
 
 interface TransactionRow {
   id: string;
@@ -154,6 +155,19 @@ export class LedgerRepository {
     fragments: AttachedStatement[],
   ): Promise<{ inserted: number; outputs: unknown[] }> {
     return insertBatch(runner, writes, fragments);
+  }
+
+  /**
+   * The same writes as one statement in a transaction of its own, standing only if the guard's balances, the keys'
+   * novelty and the fragments' conditions hold under its locks (else SQLSTATE LB001, nothing written).
+   */
+  public insertBatchAlone(
+    runner: QueryRunner,
+    writes: TransactionWrite[],
+    fragments: AttachedStatement[],
+    guard: BalanceGuard,
+  ): Promise<{ inserted: number; outputs: unknown[] }> {
+    return insertBatch(runner, writes, fragments, guard);
   }
 
   public async insertHolds(runner: QueryRunner, writes: TransactionWrite[]): Promise<void> {

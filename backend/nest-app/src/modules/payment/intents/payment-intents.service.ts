@@ -1,7 +1,7 @@
 import { DomainError, type PaymentIntentKind } from '@casino/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { AppConfig } from '../../../config/app-config';
 import { PaymentGates } from '../gates/payment-gates';
@@ -36,11 +36,17 @@ export class PaymentIntentsService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Creates the intent, then the provider's payment; the player pays through `nextAction`. */
+  /**
+   * Creates the intent, then the provider's payment; the player pays through `nextAction`. The gates and the
+   * insert share one transaction under the player's deposit lock (a refusal leaves nothing behind); the
+   * provider is called after it committed, never with a lock held.
+   */
   public async createDeposit(user: AuthenticatedUser, input: NewPayment): Promise<PaymentIntent> {
     const provider = this.providers.get(input.provider);
-    await this.gates.assertCanDeposit(user.userId, input.amount, input.currency);
-    const intent = await this.insert(user.userId, 'deposit', input, false);
+    await this.gates.assertHasWallet(user.userId, input.currency);
+    const intent = await this.insert(user.userId, 'deposit', input, false, (manager) =>
+      this.gates.assertCanDeposit(manager, user.userId, input.amount, input.currency),
+    );
     let payment: ProviderPayment;
     try {
       payment = await provider.createPayment({
@@ -151,15 +157,18 @@ export class PaymentIntentsService {
     return (await this.intents.findById(canceled.id)) ?? canceled;
   }
 
+  /** The new intent, after `gate` (when given) passed in the same transaction. */
   private insert(
     userId: string,
     kind: PaymentIntentKind,
     input: NewPayment,
     approvalRequired: boolean,
+    gate?: (manager: EntityManager) => Promise<void>,
   ): Promise<PaymentIntent> {
-    return this.dataSource.transaction((manager) =>
-      this.writer.create(manager, { id: randomUUID(), userId, kind, approvalRequired, ...input }),
-    );
+    return this.dataSource.transaction(async (manager) => {
+      await gate?.(manager);
+      return this.writer.create(manager, { id: randomUUID(), userId, kind, approvalRequired, ...input });
+    });
   }
 
   /** The provider refused the payment or the wallet the hold: the intent fails, with why. */

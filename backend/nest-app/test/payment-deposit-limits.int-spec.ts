@@ -1,7 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
+import { PaymentIntentRepository } from '../src/modules/payment/intents/payment-intent.repository';
 import { PaymentSettlement } from '../src/modules/payment/intents/payment-settlement';
-import { create, newPlayer, startPaymentSuite, type PaymentSuite, type Player } from './payment-test-kit';
+import { PaymentDepositExpiry } from '../src/modules/payment/reconciliation/payment-deposit-expiry';
+import { PaymentReconciliation } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
+import { balances, create, newPlayer, startPaymentSuite, type PaymentSuite, type Player } from './payment-test-kit';
 
 // Rules: ../shared/reference/responsible-gaming.md (UKGC RTS 12: once a deposit limit is reached, further deposits
 // are blocked until the period resets; only gross deposits count) and payments.md (the intent life cycle).
@@ -10,11 +13,12 @@ const EUR = (amount: string) => ({ amount, currency: 'EUR', provider: 'sandbox' 
 describe('deposit limits hold against open, concurrent and unsettled deposits (integration)', () => {
   let suite: PaymentSuite;
   let app: NestFastifyApplication;
+  let sandbox: PaymentSuite['sandbox'];
   let dataSource: DataSource;
 
   beforeAll(async () => {
     suite = await startPaymentSuite('payment-deposit-limits');
-    ({ app } = suite);
+    ({ app, sandbox } = suite);
     dataSource = app.get(DataSource);
   });
 
@@ -38,6 +42,21 @@ describe('deposit limits hold against open, concurrent and unsettled deposits (i
       `SELECT id, amount::text AS amount, status FROM payment_intents WHERE user_id = $1 AND kind = 'deposit' ORDER BY created_at`,
       [userId],
     )) as { id: string; amount: string; status: string }[];
+  }
+
+  /** Nothing happened to the intent for longer than PAYMENT_DEPOSIT_OPEN_TTL_SECONDS (default 30 minutes). */
+  async function leftOpenFor31Minutes(intentId: string): Promise<void> {
+    await dataSource.query(`UPDATE payment_intents SET updated_at = now() - interval '31 minutes' WHERE id = $1`, [
+      intentId,
+    ]);
+  }
+
+  async function rgDeposits(userId: string): Promise<string> {
+    const [row] = (await dataSource.query(
+      `SELECT coalesce(sum(deposits), 0)::text AS deposits FROM rg_activity_daily WHERE user_id = $1`,
+      [userId],
+    )) as { deposits: string }[];
+    return row?.deposits ?? '0';
   }
 
   it('an open intent the player has not paid yet counts: 60.00 open, 50.00 more is refused and creates nothing', async () => {
@@ -81,12 +100,63 @@ describe('deposit limits hold against open, concurrent and unsettled deposits (i
     expect(refused.json().error).toMatchObject({ code: 'RG_DEPOSIT_LIMIT_REACHED', details: { used: '6000' } });
 
     await app.get(PaymentSettlement).settle(id);
-    const [counters] = (await dataSource.query(
-      `SELECT coalesce(sum(deposits), 0)::text AS deposits FROM rg_activity_daily WHERE user_id = $1`,
-      [player.userId],
-    )) as { deposits: string }[];
-    expect(counters?.deposits).toBe('6000');
+    expect(await rgDeposits(player.userId)).toBe('6000');
     expect((await create(app, player, 'deposits', EUR('5000'))).statusCode).toBe(422);
+    expect((await create(app, player, 'deposits', EUR('4000'))).statusCode).toBe(201);
+  });
+
+  it('an open intent left longer than the TTL is canceled at the provider and here, and no longer counts', async () => {
+    const player = await playerWithDailyLimit('10000');
+    const abandoned = (await create(app, player, 'deposits', EUR('6000'))).json<{ id: string }>().id;
+    const fresh = (await create(app, player, 'deposits', EUR('3000'))).json<{ id: string }>().id;
+    await leftOpenFor31Minutes(abandoned);
+    expect((await create(app, player, 'deposits', EUR('1001'))).statusCode).toBe(422);
+
+    const report = await app.get(PaymentDepositExpiry).expireAbandoned();
+    expect(report.canceled).toContain(abandoned);
+    expect(report.canceled).not.toContain(fresh);
+    const intents = app.get(PaymentIntentRepository);
+    const canceled = await intents.findById(abandoned);
+    expect(canceled?.status).toBe('canceled');
+    expect(sandbox.psp.store.intents.get(canceled?.providerReference ?? '')?.status).toBe('canceled');
+    expect((await intents.transitionsOf(abandoned)).at(-1)).toMatchObject({
+      fromStatus: 'requires_payment_method',
+      toStatus: 'canceled',
+      cause: 'expired',
+    });
+    expect((await intents.findById(fresh))?.status).toBe('requires_payment_method');
+    // 3000 still open + 7000 = the limit.
+    expect((await create(app, player, 'deposits', EUR('7000'))).statusCode).toBe(201);
+  });
+
+  it('an expired intent the player paid while the webhook was lost follows the provider: succeeded, credited once', async () => {
+    const player = await playerWithDailyLimit('10000');
+    const created = await create(app, player, 'deposits', EUR('6000'));
+    const { id, nextAction } = created.json<{ id: string; nextAction: { url: string } }>();
+    const address = app.getHttpServer().address() as { port: number };
+    sandbox.psp.webhooks.setWebhookUrl('http://127.0.0.1:9/lost');
+    try {
+      expect((await fetch(`${nextAction.url}/approve`, { method: 'POST' })).status).toBe(200);
+      await leftOpenFor31Minutes(id);
+      // The reconciliation sweep runs the expiry too.
+      await app.get(PaymentReconciliation).run({ graceSeconds: 0 });
+    } finally {
+      sandbox.psp.webhooks.setWebhookUrl(`http://127.0.0.1:${address.port}/api/v1/payments/webhooks/sandbox`);
+    }
+    const intents = app.get(PaymentIntentRepository);
+    const paid = await intents.findById(id);
+    expect(paid).toMatchObject({ status: 'succeeded' });
+    expect(paid?.settledAt).not.toBeNull();
+    expect((await intents.transitionsOf(id)).at(-1)).toMatchObject({
+      fromStatus: 'requires_payment_method',
+      toStatus: 'succeeded',
+      cause: 'provider_status',
+    });
+    // The lost webhooks arrive late and change nothing: one credit, one RG record.
+    await sandbox.psp.webhooks.idle();
+    expect((await balances(app, player.userId)).cash).toBe(6000n);
+    expect(await rgDeposits(player.userId)).toBe('6000');
+    expect((await create(app, player, 'deposits', EUR('4001'))).statusCode).toBe(422);
     expect((await create(app, player, 'deposits', EUR('4000'))).statusCode).toBe(201);
   });
 });

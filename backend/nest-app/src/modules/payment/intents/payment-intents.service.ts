@@ -7,6 +7,7 @@ import { AppConfig } from '../../../config/app-config';
 import { PaymentGates } from '../gates/payment-gates';
 import type { ProviderName, ProviderPayment } from '../psp/payment-provider';
 import { PaymentProviders } from '../psp/payment-providers';
+import { PaymentCancellation } from './payment-cancellation';
 import { PaymentIntentRepository } from './payment-intent.repository';
 import { isCancelable } from './payment-intent.state-machine';
 import type { PaymentIntent } from './payment-intent.types';
@@ -33,6 +34,7 @@ export class PaymentIntentsService {
     private readonly gates: PaymentGates,
     private readonly settlement: PaymentSettlement,
     private readonly payouts: PaymentPayouts,
+    private readonly cancellation: PaymentCancellation,
     private readonly config: AppConfig,
   ) {}
 
@@ -126,35 +128,19 @@ export class PaymentIntentsService {
         status: intent.status,
       });
     }
-    if (intent.kind === 'deposit' && intent.providerReference) {
-      try {
-        await this.providers
-          .get(intent.provider)
-          .cancelPayment(intent.providerReference, providerKeys.cancel(intent.id));
-      } catch (error) {
-        if (error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_REFUSED') {
-          throw new DomainError(
-            'PAYMENT_TRANSITION_NOT_ALLOWED',
-            'The provider no longer allows canceling this payment',
-            error.details,
-          );
-        }
-        throw error;
+    try {
+      await this.cancellation.cancelAtProvider(intent);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_REFUSED') {
+        throw new DomainError(
+          'PAYMENT_TRANSITION_NOT_ALLOWED',
+          'The provider no longer allows canceling this payment',
+          error.details,
+        );
       }
+      throw error;
     }
-    const canceled = await this.dataSource.transaction(async (manager) => {
-      const current = (await this.intents.lockById(manager, intent.id)) as PaymentIntent;
-      if (current.status === 'canceled') return current;
-      return this.writer.transition(
-        manager,
-        current,
-        'canceled',
-        { cause: 'player_cancel', actorId: userId },
-        { nextAction: null },
-      );
-    });
-    await this.settlement.settleQuietly(canceled.id);
-    return (await this.intents.findById(canceled.id)) ?? canceled;
+    return this.cancellation.markCanceled(intent.id, { cause: 'player_cancel', actorId: userId });
   }
 
   /** The new intent, after `gate` (when given) passed in the same transaction. */

@@ -48,7 +48,7 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Settings of a payment suite: both providers pointed at local sandboxes, no scheduled reconciliation. */
+/** Settings of a payment suite: both providers pointed at local sandboxes, no scheduled reconciliation or expiry. */
 export function paymentSettings(
   sandboxUrl: string,
   stripeUrl: string,
@@ -62,6 +62,7 @@ export function paymentSettings(
     STRIPE_API_KEY: STRIPE_KEY,
     STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
     PAYMENT_RECONCILIATION_INTERVAL_SECONDS: '0',
+    PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS: '0',
     ADMIN_EMAIL: uniqueEmail('admin'),
     ...extra,
   };

@@ -15,6 +15,8 @@ describe('AppConfig', () => {
     ['NATS_SUBJECT_PREFIX', 'has.dots'],
     ['CLICKHOUSE_DATABASE', 'x; DROP'],
     ['MIGRATIONS_RUN_ON_START', 'perhaps'],
+    ['PAYMENT_DEPOSIT_OPEN_TTL_SECONDS', '10'],
+    ['PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS', '-1'],
   ])('refuses a malformed %s by name', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`- ${name}: `));

@@ -315,6 +315,23 @@ export class AppConfig extends PlatformSettings {
   @Max(2160)
   public PAYMENT_RECONCILIATION_WINDOW_HOURS = 48;
 
+  /**
+   * A deposit left in `requires_payment_method` (not paid, nothing happening) this many seconds is canceled at the
+   * provider and here; until then it counts toward the player's deposit limit.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  public PAYMENT_DEPOSIT_OPEN_TTL_SECONDS = 1800;
+
+  /** Seconds between runs of the expiry of abandoned deposits (reconciliation runs it too); 0 = only then. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  public PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS = 60;
+
   public get withdrawalApprovalThreshold(): bigint {
     return BigInt(this.WITHDRAWAL_APPROVAL_THRESHOLD);
   }

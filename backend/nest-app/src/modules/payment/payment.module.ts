@@ -4,6 +4,7 @@ import { UserModule } from '../user/user.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { PaymentGates } from './gates/payment-gates';
 import { PaymentIdempotency } from './idempotency/payment-idempotency';
+import { PaymentCancellation } from './intents/payment-cancellation';
 import { PaymentIntentRepository } from './intents/payment-intent.repository';
 import { PaymentIntentWriter } from './intents/payment-intent.writer';
 import { PaymentIntentsService } from './intents/payment-intents.service';
@@ -15,6 +16,7 @@ import { PaymentSecurityEvents } from './payment-security-events';
 import { PaymentWebhookController } from './payment-webhook.controller';
 import { PaymentController } from './payment.controller';
 import { PaymentProviders } from './psp/payment-providers';
+import { PaymentDepositExpiry } from './reconciliation/payment-deposit-expiry';
 import { PaymentReconciliation } from './reconciliation/payment-reconciliation.service';
 import { PaymentReconciliationScheduler } from './reconciliation/payment-reconciliation.scheduler';
 import { PaymentWebhookEventRepository } from './webhooks/payment-webhook-event.repository';
@@ -30,6 +32,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentIntentsService,
     PaymentPayouts,
     PaymentSettlement,
+    PaymentCancellation,
     PaymentGates,
     PaymentIdempotency,
     PaymentProviders,
@@ -38,6 +41,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentSecurityEvents,
     PaymentMetrics,
     PaymentReconciliation,
+    PaymentDepositExpiry,
     PaymentReconciliationScheduler,
   ],
   exports: [PaymentIntentsService],

@@ -1,5 +1,6 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { AppConfig } from '../../../config/app-config';
 import { StepUpService } from '../../auth/two-factor/step-up.service';
@@ -26,14 +27,27 @@ export class PaymentGates {
     private readonly config: AppConfig,
   ) {}
 
-  public async assertCanDeposit(userId: string, amount: bigint, currency: string): Promise<void> {
-    await this.assertHasWallet(userId, currency);
-    const totals = await this.intents.depositTotalsByCurrency(userId);
-    // Deposits already under way count toward the limit too, or parallel intents would slip past it.
-    const inFlight = await this.intents.depositsInFlight(userId, currency);
-    await this.responsibleGaming.assertCanDeposit(userId, amount + inFlight, currency);
+  /**
+   * The deposit gates, inside the transaction that then inserts the intent: under the player's deposit lock, so
+   * concurrent creations are serialised and each sees the intents of those before it. Every read goes through
+   * `manager` (a second pool connection, asked for while this one waits on or holds the lock, could starve the
+   * pool). The limit counts the RG activity of the period, the deposits in flight (open ones included: the
+   * player can still pay them) and the new amount (RTS 12: once the limit is reached, deposits are blocked).
+   */
+  public async assertCanDeposit(
+    manager: EntityManager,
+    userId: string,
+    amount: bigint,
+    currency: string,
+  ): Promise<void> {
+    await this.intents.lockDepositGate(manager, userId);
+    // In flight first, then the RG counters: settlement commits the RG record before it sets `settled_at`, so a
+    // deposit settling between the two reads is counted once or twice, never missed.
+    const inFlight = await this.intents.depositsInFlight(userId, currency, manager);
+    await this.responsibleGaming.assertCanDeposit(userId, amount, currency, { inFlight, manager });
+    const totals = await this.intents.depositTotalsByCurrency(userId, manager);
     if (reachesAmlThreshold(totals, amount, currency, this.config.amlKycThresholds)) {
-      await this.assertKyc(userId, 'aml_threshold');
+      await this.assertKyc(userId, 'aml_threshold', manager);
     }
   }
 
@@ -43,9 +57,13 @@ export class PaymentGates {
     await this.assertHasWallet(user.userId, currency);
   }
 
-  private async assertKyc(userId: string, reason: 'aml_threshold' | 'withdrawal'): Promise<void> {
+  private async assertKyc(
+    userId: string,
+    reason: 'aml_threshold' | 'withdrawal',
+    manager?: EntityManager,
+  ): Promise<void> {
     try {
-      await this.kyc.assertVerified(userId);
+      await this.kyc.assertVerified(userId, 'basic', manager);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'KYC_REQUIRED') {
         throw new DomainError('KYC_REQUIRED', error.message, { ...error.details, reason });
@@ -54,7 +72,8 @@ export class PaymentGates {
     }
   }
 
-  private async assertHasWallet(userId: string, currency: string): Promise<void> {
+  /** A deposit's first gate, before its transaction (the wallet is read on its own connection). */
+  public async assertHasWallet(userId: string, currency: string): Promise<void> {
     const wallets = await this.wallets.walletsOfUser(userId);
     if (!wallets.some((wallet) => wallet.balances.currency === currency)) {
       throw new DomainError('CURRENCY_NOT_SUPPORTED', 'The player has no wallet in this currency', { currency });

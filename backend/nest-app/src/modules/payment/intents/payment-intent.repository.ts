@@ -31,6 +31,9 @@ const COLUMNS = `id, user_id, kind, provider, amount::text AS amount, currency, 
   failure_code, failure_message, approval_required, approved_by, approved_at, wallet_hold_id, wallet_transaction_id,
   settled_at, last_provider_event_at, created_at, updated_at`;
 
+/** Advisory-lock namespace of the deposit gate (`lockDepositGate`): the second key is the hash of the player's id. */
+const DEPOSIT_GATE_LOCK_NAMESPACE = 0x0d05;
+
 const PATCH_COLUMNS: Record<keyof IntentPatch, string> = {
   providerReference: 'provider_reference',
   nextAction: 'next_action',
@@ -172,8 +175,11 @@ export class PaymentIntentRepository {
   }
 
   /** Deposits that count toward the AML threshold (all but failed and canceled), by currency. */
-  public async depositTotalsByCurrency(userId: string): Promise<Map<string, bigint>> {
-    const rows = (await this.dataSource.query(
+  public async depositTotalsByCurrency(
+    userId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, bigint>> {
+    const rows = (await manager.query(
       `SELECT currency, sum(amount)::text AS total FROM payment_intents
         WHERE user_id = $1 AND kind = 'deposit' AND status NOT IN ('failed', 'canceled')
         GROUP BY currency`,
@@ -182,14 +188,49 @@ export class PaymentIntentRepository {
     return new Map(rows.map((row) => [row.currency, BigInt(row.total)]));
   }
 
-  /** Deposits the payer has engaged in (3-D Secure, processing, authorised) but not yet credited, in one currency. */
-  public async depositsInFlight(userId: string, currency: string): Promise<bigint> {
-    const rows = (await this.dataSource.query(
+  /**
+   * Serialises the deposit gates of one player until the caller's transaction ends (commit or rollback), so two
+   * creations never both read totals that leave out the other's intent. A transaction-scoped advisory lock keyed
+   * on the player rather than `SELECT … FOR UPDATE` on the users row: it holds up nothing but another deposit
+   * gate of the same player, where the users row is also locked by limit changes, KYC decisions and profile
+   * writes, and a FOR UPDATE on it would stall inserts of rows that reference the player (their foreign-key
+   * checks take FOR KEY SHARE); and the payment module keeps out of the user module's table. Two players whose
+   * ids share a hash only wait for each other; neither ever skips the lock.
+   */
+  public async lockDepositGate(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [DEPOSIT_GATE_LOCK_NAMESPACE, userId]);
+  }
+
+  /**
+   * Deposits that can still take the player's money, or took it and are not in the RG activity counters yet, in
+   * one currency: every status but the terminal ones (`requires_payment_method` included: the payer can still
+   * pay it), and `succeeded` until settled (the wallet credit and the RG record are written by the settlement,
+   * which sets `settled_at` after the RG record committed).
+   */
+  public async depositsInFlight(
+    userId: string,
+    currency: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<bigint> {
+    const rows = (await manager.query(
       `SELECT coalesce(sum(amount), 0)::text AS total FROM payment_intents
-        WHERE user_id = $1 AND currency = $2 AND kind = 'deposit' AND status IN ('requires_action', 'processing', 'requires_capture')`,
+        WHERE user_id = $1 AND currency = $2 AND kind = 'deposit'
+          AND (status IN ('requires_payment_method', 'requires_action', 'processing', 'requires_capture')
+               OR (status = 'succeeded' AND settled_at IS NULL))`,
       [userId, currency],
     )) as { total: string }[];
     return BigInt(rows[0]?.total ?? '0');
+  }
+
+  /** Deposits still waiting for the payer that nothing touched since `olderThan`, oldest first. */
+  public async findAbandonedDeposits(olderThan: Date, limit: number): Promise<PaymentIntent[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM payment_intents
+        WHERE status = 'requires_payment_method' AND kind = 'deposit' AND updated_at < $1
+        ORDER BY updated_at LIMIT $2`,
+      [olderThan, limit],
+    )) as IntentRow[];
+    return rows.map(toIntent);
   }
 
   /** Intents whose money movement is still owed: terminal, or a withdrawal whose hold is not placed yet. */

@@ -43,7 +43,10 @@ export type IntentPatch = Partial<
 >;
 
 export interface TransitionCause {
-  /** `created`, `provider:<event type>`, `player_cancel`, `staff_approval`, `payout_sent`… */
+  /**
+   * `created`, `provider:<event type>`, `player_cancel`, `staff_approval`, `payout_sent`, `expired` (an abandoned
+   * deposit canceled), `provider_status` (the provider's status followed, as a retrieve answered it)…
+   */
   cause: string;
   providerEventId?: string;
   actorId?: string;

@@ -1,12 +1,13 @@
 import { DomainError, type PaymentIntentKind } from '@casino/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { AppConfig } from '../../../config/app-config';
 import { PaymentGates } from '../gates/payment-gates';
 import type { ProviderName, ProviderPayment } from '../psp/payment-provider';
 import { PaymentProviders } from '../psp/payment-providers';
+import { PaymentCancellation } from './payment-cancellation';
 import { PaymentIntentRepository } from './payment-intent.repository';
 import { isCancelable } from './payment-intent.state-machine';
 import type { PaymentIntent } from './payment-intent.types';
@@ -33,14 +34,21 @@ export class PaymentIntentsService {
     private readonly gates: PaymentGates,
     private readonly settlement: PaymentSettlement,
     private readonly payouts: PaymentPayouts,
+    private readonly cancellation: PaymentCancellation,
     private readonly config: AppConfig,
   ) {}
 
-  /** Creates the intent, then the provider's payment; the player pays through `nextAction`. */
+  /**
+   * Creates the intent, then the provider's payment; the player pays through `nextAction`. The gates and the
+   * insert share one transaction under the player's deposit lock (a refusal leaves nothing behind); the
+   * provider is called after it committed, never with a lock held.
+   */
   public async createDeposit(user: AuthenticatedUser, input: NewPayment): Promise<PaymentIntent> {
     const provider = this.providers.get(input.provider);
-    await this.gates.assertCanDeposit(user.userId, input.amount, input.currency);
-    const intent = await this.insert(user.userId, 'deposit', input, false);
+    await this.gates.assertHasWallet(user.userId, input.currency);
+    const intent = await this.insert(user.userId, 'deposit', input, false, (manager) =>
+      this.gates.assertCanDeposit(manager, user.userId, input.amount, input.currency),
+    );
     let payment: ProviderPayment;
     try {
       payment = await provider.createPayment({
@@ -120,46 +128,33 @@ export class PaymentIntentsService {
         status: intent.status,
       });
     }
-    if (intent.kind === 'deposit' && intent.providerReference) {
-      try {
-        await this.providers
-          .get(intent.provider)
-          .cancelPayment(intent.providerReference, providerKeys.cancel(intent.id));
-      } catch (error) {
-        if (error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_REFUSED') {
-          throw new DomainError(
-            'PAYMENT_TRANSITION_NOT_ALLOWED',
-            'The provider no longer allows canceling this payment',
-            error.details,
-          );
-        }
-        throw error;
+    try {
+      await this.cancellation.cancelAtProvider(intent);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_REFUSED') {
+        throw new DomainError(
+          'PAYMENT_TRANSITION_NOT_ALLOWED',
+          'The provider no longer allows canceling this payment',
+          error.details,
+        );
       }
+      throw error;
     }
-    const canceled = await this.dataSource.transaction(async (manager) => {
-      const current = (await this.intents.lockById(manager, intent.id)) as PaymentIntent;
-      if (current.status === 'canceled') return current;
-      return this.writer.transition(
-        manager,
-        current,
-        'canceled',
-        { cause: 'player_cancel', actorId: userId },
-        { nextAction: null },
-      );
-    });
-    await this.settlement.settleQuietly(canceled.id);
-    return (await this.intents.findById(canceled.id)) ?? canceled;
+    return this.cancellation.markCanceled(intent.id, { cause: 'player_cancel', actorId: userId });
   }
 
+  /** The new intent, after `gate` (when given) passed in the same transaction. */
   private insert(
     userId: string,
     kind: PaymentIntentKind,
     input: NewPayment,
     approvalRequired: boolean,
+    gate?: (manager: EntityManager) => Promise<void>,
   ): Promise<PaymentIntent> {
-    return this.dataSource.transaction((manager) =>
-      this.writer.create(manager, { id: randomUUID(), userId, kind, approvalRequired, ...input }),
-    );
+    return this.dataSource.transaction(async (manager) => {
+      await gate?.(manager);
+      return this.writer.create(manager, { id: randomUUID(), userId, kind, approvalRequired, ...input });
+    });
   }
 
   /** The provider refused the payment or the wallet the hold: the intent fails, with why. */

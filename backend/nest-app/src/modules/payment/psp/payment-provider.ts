@@ -63,6 +63,8 @@ export interface PaymentProvider {
   confirmPayment(reference: string, idempotencyKey: string): Promise<ProviderPayment>;
   capturePayment(reference: string, idempotencyKey: string): Promise<ProviderPayment>;
   cancelPayment(reference: string, idempotencyKey: string): Promise<ProviderPayment>;
+  /** The payment as the provider has it now (what a refused cancel leaves us to follow). */
+  retrievePayment(reference: string): Promise<ProviderPayment>;
   refundPayment(
     reference: string,
     amount: bigint,

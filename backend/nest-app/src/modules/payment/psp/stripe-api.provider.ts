@@ -77,6 +77,10 @@ export abstract class StripeApiProvider implements PaymentProvider {
     return this.toPayment(await this.call(() => this.client.paymentIntents.cancel(reference, {}, { idempotencyKey })));
   }
 
+  public async retrievePayment(reference: string): Promise<ProviderPayment> {
+    return this.toPayment(await this.call(() => this.client.paymentIntents.retrieve(reference)));
+  }
+
   public async refundPayment(
     reference: string,
     amount: bigint,

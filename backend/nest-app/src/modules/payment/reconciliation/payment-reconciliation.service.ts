@@ -11,6 +11,7 @@ import { PaymentSettlement } from '../intents/payment-settlement';
 import { PaymentMetrics } from '../payment-metrics';
 import { PaymentSecurityEvents } from '../payment-security-events';
 import { PaymentProviders } from '../psp/payment-providers';
+import { PaymentDepositExpiry } from './payment-deposit-expiry';
 import {
   compareWithProvider,
   compareWithWallet,
@@ -29,7 +30,8 @@ const IDEMPOTENCY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /**
  * Compares our intents with the wallet's movements and with each provider's own record (its list
  * API), and raises a `reconciliation.mismatch` security/ops event (plus a metric) for every
- * difference. Before comparing, it sweeps: owed wallet movements and unsent payouts are retried.
+ * difference. Before comparing, it sweeps: abandoned deposits are expired, owed wallet movements and unsent
+ * payouts are retried.
  */
 @Injectable()
 export class PaymentReconciliation {
@@ -42,6 +44,7 @@ export class PaymentReconciliation {
     private readonly providers: PaymentProviders,
     private readonly settlement: PaymentSettlement,
     private readonly payouts: PaymentPayouts,
+    private readonly depositExpiry: PaymentDepositExpiry,
     private readonly idempotency: PaymentIdempotency,
     private readonly securityEvents: PaymentSecurityEvents,
     private readonly metrics: PaymentMetrics,
@@ -85,6 +88,7 @@ export class PaymentReconciliation {
   }
 
   private async sweep(olderThan: Date): Promise<void> {
+    await this.depositExpiry.expireAbandoned();
     for (const intent of await this.intents.findUnsettled(olderThan, SWEEP_BATCH))
       await this.settlement.settleQuietly(intent.id);
     for (const intent of await this.intents.findPayoutsToSend(olderThan, SWEEP_BATCH))

@@ -49,15 +49,15 @@ export class KycService {
     private readonly config: AppConfig,
   ) {}
 
-  /** For payment and game modules. */
-  public async getStatus(userId: string): Promise<KycSummary> {
-    const state = await this.kyc.findByUserId(userId);
+  /** For payment and game modules; `manager`: read inside the caller's transaction. */
+  public async getStatus(userId: string, manager?: EntityManager): Promise<KycSummary> {
+    const state = await this.kyc.findByUserId(userId, manager);
     return state ? { status: state.status, level: state.level } : { status: 'not_started', level: null };
   }
 
   /** KYC_REQUIRED unless the user's check is verified at `level` or above. */
-  public async assertVerified(userId: string, level: KycLevel = 'basic'): Promise<void> {
-    const { status, level: held } = await this.getStatus(userId);
+  public async assertVerified(userId: string, level: KycLevel = 'basic', manager?: EntityManager): Promise<void> {
+    const { status, level: held } = await this.getStatus(userId, manager);
     if (status !== 'verified' || held === null || !levelSatisfies(held, level)) {
       throw new DomainError('KYC_REQUIRED', 'Identity verification is required first', {
         status,

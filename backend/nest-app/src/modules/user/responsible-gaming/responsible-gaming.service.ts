@@ -56,11 +56,22 @@ export class ResponsibleGamingService {
     private readonly clock: Clock,
   ) {}
 
-  public async assertCanDeposit(userId: string, amount: bigint, currency: string): Promise<void> {
+  /**
+   * The deposit gate: no exclusion in force, and every deposit limit holds with `amount` added to the period's
+   * gross deposits and to `inFlight` (deposits the caller knows are under way and not counted yet, which then show
+   * in the refusal's `used`). `manager`: read inside the caller's transaction (the payment gate's, under its lock).
+   */
+  public async assertCanDeposit(
+    userId: string,
+    amount: bigint,
+    currency: string,
+    options: { inFlight?: bigint; manager?: EntityManager } = {},
+  ): Promise<void> {
     assertPositive(amount);
+    const { inFlight = 0n, manager = this.dataSource.manager } = options;
     const now = this.clock.now();
-    await this.assertNotExcluded(userId, now);
-    const limits = await this.limits.findAll(userId);
+    await this.assertNotExcluded(userId, now, manager);
+    const limits = await this.limits.findAll(userId, manager);
     const periods = new Set<LimitPeriod>(
       applyingMoneyLimits(limits, ['deposit'])
         .filter((limit) => limit.currency === currency)
@@ -69,7 +80,8 @@ export class ResponsibleGamingService {
     const totals = new Map<LimitPeriod, ActivityTotals>();
     for (const period of periods) {
       const window = periodWindow(period, now);
-      totals.set(period, await this.activity.totals(userId, currency, utcDay(window.start), utcDay(window.end)));
+      const counted = await this.activity.totals(userId, currency, utcDay(window.start), utcDay(window.end), manager);
+      totals.set(period, { ...counted, deposits: counted.deposits + inFlight });
     }
     assertWithinMoneyLimits(limits, ['deposit'], amount, currency, now, (period) => totals.get(period) ?? NO_TOTALS);
   }
@@ -204,8 +216,12 @@ export class ResponsibleGamingService {
     await this.activity.recordPlay({ userId, currency, day: utcDay(at), wins: amount });
   }
 
-  private async assertNotExcluded(userId: string, now: Date): Promise<void> {
-    const [active] = await this.exclusions.findActive(userId, now);
+  private async assertNotExcluded(
+    userId: string,
+    now: Date,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    const [active] = await this.exclusions.findActive(userId, now, manager);
     assertNoExclusion(active);
   }
 

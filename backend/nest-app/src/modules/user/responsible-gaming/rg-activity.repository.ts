@@ -161,8 +161,14 @@ export class RgActivityRepository {
   }
 
   /** Totals over the days `fromDay` (inclusive) to `toDay` (exclusive). */
-  public async totals(userId: string, currency: string, fromDay: string, toDay: string): Promise<ActivityTotals> {
-    const [row] = (await this.dataSource.query(
+  public async totals(
+    userId: string,
+    currency: string,
+    fromDay: string,
+    toDay: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ActivityTotals> {
+    const [row] = (await manager.query(
       `SELECT COALESCE(SUM(deposits), 0)::text AS deposits, COALESCE(SUM(wagers), 0)::text AS wagers,
               COALESCE(SUM(wins), 0)::text AS wins
        FROM rg_activity_daily WHERE user_id = $1 AND currency = $2 AND day >= $3 AND day < $4`,

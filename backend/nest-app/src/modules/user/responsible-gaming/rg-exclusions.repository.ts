@@ -30,8 +30,12 @@ export class RgExclusionsRepository {
   public constructor(private readonly dataSource: DataSource) {}
 
   /** Exclusions in force at `at`, self-exclusions first, the longest first. */
-  public async findActive(userId: string, at: Date): Promise<Exclusion[]> {
-    const rows = (await this.dataSource.query(
+  public async findActive(
+    userId: string,
+    at: Date,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Exclusion[]> {
+    const rows = (await manager.query(
       `SELECT id, kind, period, starts_at, ends_at, reason, actor_id FROM rg_exclusions
        WHERE user_id = $1 AND starts_at <= $2 AND (ends_at IS NULL OR ends_at > $2)
        ORDER BY kind = 'self_exclusion' DESC, ends_at DESC NULLS FIRST`,

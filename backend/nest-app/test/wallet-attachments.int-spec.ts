@@ -1,12 +1,18 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { register, type Counter } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import type { AttachedStatement } from '../src/infra/database/attached-statement';
 import type { AttachedItem, AttachedWriter } from '../src/modules/wallet/ledger/ledger-engine';
 import type { LedgerResult } from '../src/modules/wallet/ledger/ledger.types';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { startTestApp } from './support/test-app';
-import { codeOf, expectInvariants, QUIET_WALLET_SETTINGS, walletKit, type WalletKit } from './wallet-test-kit';
+import {
+  codeOf,
+  expectInvariants,
+  QUIET_WALLET_SETTINGS,
+  singleStatementCounts,
+  walletKit,
+  type WalletKit,
+} from './wallet-test-kit';
 
 /** A writer that remembers what it was given, batch by batch, and can refuse one payload. */
 class RecordingWriter implements AttachedWriter<string> {
@@ -73,13 +79,6 @@ class ConditionedFragmentWriter extends FragmentWriter {
       mustHold: `NOT EXISTS (SELECT 1 FROM marks WHERE payload = '${this.refused}')`,
     };
   }
-}
-
-/** Ledger batches by how their single-statement attempt went. */
-async function singleStatementCounts(): Promise<Record<string, number>> {
-  const metric = register.getSingleMetric('casino_ledger_single_statement_batches_total') as Counter | undefined;
-  const values = (await metric?.get())?.values ?? [];
-  return Object.fromEntries(values.map(({ labels, value }) => [String(labels.outcome), value]));
 }
 
 describe('ledger attachments: set-based writes of the caller inside the batch transaction (integration)', () => {

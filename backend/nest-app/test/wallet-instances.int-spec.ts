@@ -1,22 +1,21 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { register, type Counter } from 'prom-client';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { startTestApp } from './support/test-app';
-import { codeOf, expectInvariants, QUIET_WALLET_SETTINGS, walletKit, type WalletKit } from './wallet-test-kit';
+import {
+  codeOf,
+  expectInvariants,
+  QUIET_WALLET_SETTINGS,
+  singleStatementCounts,
+  walletKit,
+  type WalletKit,
+} from './wallet-test-kit';
 
 /**
  * Two API instances (two ledger engines, two connection pools) on one database. Batches that share no
  * account never wait for each other, so one idempotency key used by both at once is decided by the
  * unique index: the batch write that comes up short is re-run and then finds the key (ADR 0010).
  */
-/** Ledger batches by how their single-statement attempt went, over both instances (one metrics registry). */
-async function singleStatementCounts(): Promise<Record<string, number>> {
-  const metric = register.getSingleMetric('casino_ledger_single_statement_batches_total') as Counter | undefined;
-  const values = (await metric?.get())?.values ?? [];
-  return Object.fromEntries(values.map(({ labels, value }) => [String(labels.outcome), value]));
-}
-
 describe('wallet ledger across two instances (integration)', () => {
   let environment: TestEnvironment;
   let first: NestFastifyApplication;

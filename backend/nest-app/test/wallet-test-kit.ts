@@ -2,6 +2,7 @@ import { streamNameFor, type DomainEventEnvelope, type EventStreamKey } from '@c
 import type { INestApplicationContext } from '@nestjs/common';
 import { connect } from 'nats';
 import { randomUUID } from 'node:crypto';
+import { register, type Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { LedgerResult } from '../src/modules/wallet/ledger/ledger.types';
 import { WalletService } from '../src/modules/wallet/wallet.service';
@@ -100,4 +101,11 @@ export async function pendingOutboxRows(dataSource: DataSource): Promise<number>
     n: number;
   }[];
   return rows[0]?.n ?? 0;
+}
+
+/** Ledger batches by how their single-statement attempt went, over every app of the test process (one registry). */
+export async function singleStatementCounts(): Promise<Record<string, number>> {
+  const metric = register.getSingleMetric('casino_ledger_single_statement_batches_total') as Counter | undefined;
+  const values = (await metric?.get())?.values ?? [];
+  return Object.fromEntries(values.map(({ labels, value }) => [String(labels.outcome), value]));
 }

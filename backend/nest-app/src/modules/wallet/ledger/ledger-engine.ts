@@ -6,12 +6,11 @@ import { observeBatch } from '../../../common/batching/batch-metrics';
 import { AppConfig } from '../../../config/app-config';
 import { LedgerLoader } from './ledger-loader';
 import { applyCommands, type CommandOutcome } from './ledger-state-machine';
-import type { TransactionWrite } from './ledger-state';
+import type { LedgerState, TransactionWrite } from './ledger-state';
 import type { LedgerCommand, LedgerResult } from './ledger.types';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerBalanceCache } from './ledger-balance-cache';
 import { countSingleStatement } from './ledger-metrics';
-import type { LedgerState } from './ledger-state';
 import { isConnectionLost, sqlStateOf } from '../../../infra/database/prepared-statement';
 import type { AttachedStatement } from '../../../infra/database/attached-statement';
 

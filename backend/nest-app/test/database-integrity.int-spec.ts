@@ -205,6 +205,88 @@ describe('set-based reference checks (integration)', () => {
     expect((await accountsOf(walletId)).length).toBe(3);
   });
 
+  /**
+   * Migration KeyedIntegrityChecks1764230640000: the checks once hashed or scanned the whole referenced table for
+   * every statement (ledger accounts, wallets, ledger transactions, rounds), a cost growing with the table. Here a
+   * batch of 40 transfers among 3,000 wallets' accounts, with 3,000 transactions and rounds already written, must
+   * find what it references by key: no sequential scan of a referenced table in the statement's transaction.
+   */
+  it('checks a batch against its references by key, without scanning the referenced tables', async () => {
+    const provider = await newProvider();
+    await db.query(
+      `WITH w AS (
+         INSERT INTO wallets (user_id, currency) SELECT gen_random_uuid(), 'EUR' FROM generate_series(1, 3000)
+         RETURNING id, currency)
+       INSERT INTO ledger_accounts (code, kind, currency, wallet_id)
+       SELECT 'wallet:' || w.id || ':' || kind, 'player_' || kind, w.currency, w.id
+         FROM w, unnest(ARRAY['cash', 'bonus', 'held']) AS kind`,
+    );
+    const accounts = (await db.query(
+      `SELECT a.id, a.wallet_id FROM ledger_accounts a
+        WHERE a.kind = 'player_cash' AND a.currency = 'EUR' ORDER BY a.id LIMIT 3000`,
+    )) as { id: string; wallet_id: string }[];
+    const transfers = (runner: Pick<DataSource, 'query'>, count: number, from: number): Promise<unknown> =>
+      runner.query(
+        `WITH pairs AS (
+           SELECT gen_random_uuid() AS id, gen_random_uuid() AS event_id, p.wallet_id, p.source, p.target
+             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS p(wallet_id, source, target)),
+         tx AS (
+           INSERT INTO ledger_transactions (id, wallet_id, type, currency, amount, idempotency_scope, idempotency_key,
+                                            request_hash, event_id, result)
+           SELECT id, wallet_id, 'adjustment', 'EUR', 1, 'integrity-probe', id::text, repeat('0', 64), event_id, '{}'
+             FROM pairs RETURNING id),
+         events AS (
+           INSERT INTO outbox_events (id, stream, event_type, aggregate_id, envelope)
+           SELECT event_id, 'wallet', 'wallet.transaction.completed', wallet_id::text, '{}' FROM pairs)
+         INSERT INTO ledger_entries (transaction_id, account_id, currency, amount)
+         SELECT p.id, e.account_id, 'EUR', e.amount
+           FROM pairs p JOIN tx ON tx.id = p.id,
+                LATERAL (VALUES (p.source, 1::bigint), (p.target, -1::bigint)) AS e(account_id, amount)`,
+        [
+          Array.from({ length: count }, (_, i) => accounts[(from + i) % accounts.length]?.wallet_id),
+          Array.from({ length: count }, (_, i) => accounts[(from + i) % accounts.length]?.id),
+          // A ring: each account gains and loses one (players' accounts never go below zero).
+          Array.from({ length: count }, (_, i) => accounts[(from + ((i + 1) % count)) % accounts.length]?.id),
+        ],
+      );
+    await transfers(db, 3000, 0);
+    const rounds = (await db.query(
+      `INSERT INTO game_rounds (provider_id, user_id, game_code, provider_round_id, currency)
+       SELECT $1, gen_random_uuid(), 'slot', 'probe-' || n, 'EUR' FROM generate_series(1, 3000) AS n RETURNING id`,
+      [provider],
+    )) as { id: string }[];
+    await db.query(`ANALYZE wallets, ledger_accounts, ledger_transactions, game_rounds`);
+
+    const scans = await db.transaction(async (manager) => {
+      // The session's scan counts not yet reported (PostgreSQL 15: they include earlier transactions' until
+      // reported, hence the difference).
+      const counts = async (): Promise<{ relname: string; seq_scan: number; idx_scan: number }[]> =>
+        (await manager.query(
+          `SELECT relname, seq_scan::int AS seq_scan, idx_scan::int AS idx_scan FROM pg_stat_xact_user_tables
+            WHERE relname IN ('wallets', 'ledger_accounts', 'ledger_transactions', 'game_rounds') ORDER BY relname`,
+        )) as { relname: string; seq_scan: number; idx_scan: number }[];
+      const before = await counts();
+      await transfers(manager, 40, 100);
+      await manager.query(
+        `INSERT INTO game_transactions (provider_id, external_id, kind, status, round_id)
+         SELECT $1, gen_random_uuid()::text, 'bet', 'pending', r.id FROM unnest($2::uuid[]) AS r(id)`,
+        [provider, rounds.slice(0, 40).map((round) => round.id)],
+      );
+      return (await counts()).map((table, index) => ({
+        relname: table.relname,
+        seq_scan: table.seq_scan - (before[index]?.seq_scan ?? 0),
+        idx_scan: table.idx_scan - (before[index]?.idx_scan ?? 0),
+      }));
+    });
+    expect(scans.map((table) => [table.relname, table.seq_scan])).toEqual([
+      ['game_rounds', 0],
+      ['ledger_accounts', 0],
+      ['ledger_transactions', 0],
+      ['wallets', 0],
+    ]);
+    expect(scans.every((table) => table.idx_scan > 0)).toBe(true);
+  });
+
   async function newProvider(): Promise<string> {
     const [row] = (await db.query(
       `INSERT INTO game_providers (code, name, protocol) VALUES ($1, 'Integrity test', 'hub88') RETURNING id`,

@@ -12,6 +12,7 @@ import { SetBasedIntegrity1764230600000 } from './1764230600000-set-based-integr
 import { HotPathIndexes1764230610000 } from './1764230610000-hot-path-indexes';
 import { GameTransactionHotUpdates1764230620000 } from './1764230620000-game-transaction-hot-updates';
 import { LedgerBatchAbort1764230630000 } from './1764230630000-ledger-batch-abort';
+import { KeyedIntegrityChecks1764230640000 } from './1764230640000-keyed-integrity-checks';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   HotPathIndexes1764230610000,
   GameTransactionHotUpdates1764230620000,
   LedgerBatchAbort1764230630000,
+  KeyedIntegrityChecks1764230640000,
 ];

@@ -10,8 +10,11 @@ const HOT_PATH_POOL_SIZE = 8;
  * The pool of the coalesced set-based statements of the money path (ADR 0011), each a named prepared
  * statement run on its own (autocommit). Its sessions use generic plans only: PostgreSQL would otherwise
  * re-plan these statements on every call, because a plan made for their array parameters' actual length always
- * looks cheaper than the generic one, and planning them cost more than running them. Everything else keeps the
- * main pool and PostgreSQL's default plan choice.
+ * looks cheaper than the generic one, and planning them cost more than running them. And they read and write
+ * rows by key only, from a few inputs each: a sequential scan in one of their plans is always a misestimate (a
+ * plan made while a table was new and empty keeps scanning it whole as it grows, once per input row), so their
+ * sessions rule it out wherever an index can serve (`enable_seqscan=off`). Everything else keeps the main pool
+ * and PostgreSQL's default plan choice.
  */
 @Injectable()
 export class HotPathDatabase implements OnApplicationShutdown {
@@ -22,7 +25,7 @@ export class HotPathDatabase implements OnApplicationShutdown {
       connectionString: config.DATABASE_URL,
       max: HOT_PATH_POOL_SIZE,
       application_name: 'casino-nest-app-hot-path',
-      options: '-c plan_cache_mode=force_generic_plan',
+      options: '-c plan_cache_mode=force_generic_plan -c enable_seqscan=off',
     });
     // An idle connection the server dropped must not crash the process; the next query opens a new one.
     this.pool.on('error', () => undefined);

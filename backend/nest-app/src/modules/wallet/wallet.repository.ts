@@ -88,7 +88,7 @@ export class WalletRepository {
           SELECT id FROM wallets WHERE id = ANY($1::uuid[])
           UNION ALL
           SELECT x.id FROM unnest($2::uuid[], $3::char(3)[]) AS o(user_id, currency)
-            JOIN wallets x ON x.user_id = o.user_id AND x.currency = o.currency)
+            JOIN wallets x ON x.user_id = o.user_id AND x.currency = o.currency AND x.user_id = ANY($2::uuid[]))
         GROUP BY w.id`,
       [walletIds, owners.map((owner) => owner.userId), owners.map((owner) => owner.currency)],
     )) as AccountsRow[];

@@ -68,10 +68,12 @@ export const CLAIM_WINS: PreparedStatement = {
          bet AS (
            SELECT t.provider_id, t.external_id, t.kind, t.status, t.user_id FROM game_transactions t
             WHERE (t.provider_id, t.external_id) IN (SELECT provider_id, bet_external_id FROM input)
+              AND t.provider_id = ANY($1::uuid[]) AND t.external_id = ANY($19::text[])
             ORDER BY t.id FOR UPDATE),
          own AS (
            SELECT i.ord FROM input i
-             JOIN game_transactions t ON t.provider_id = i.provider_id AND t.external_id = i.external_id),
+             JOIN game_transactions t ON t.provider_id = i.provider_id AND t.external_id = i.external_id
+                                     AND t.provider_id = ANY($1::uuid[]) AND t.external_id = ANY($2::text[])),
          allowed AS (
            SELECT i.* FROM input i
              JOIN bet b ON b.provider_id = i.provider_id AND b.external_id = i.bet_external_id
@@ -106,7 +108,7 @@ export const CLOSE_ROUNDS: PreparedStatement = {
   text: `WITH closed AS (
            UPDATE game_rounds r SET status = 'closed', closed_at = i.closed_at
              FROM unnest($1::uuid[], $2::timestamptz[]) AS i(id, closed_at)
-            WHERE r.id = i.id AND r.status = 'open'
+            WHERE r.id = ANY($1::uuid[]) AND r.id = i.id AND r.status = 'open'
         RETURNING r.id, r.provider_round_id, r.user_id, r.game_code, r.currency, r.opened_at, r.closed_at)
        ${closedRoundTotals(`t.status = 'applied'`)}`,
 };
@@ -125,7 +127,7 @@ export function applyAndCloseParts(prefix: string): { ctes: string; output: stri
               SET status = 'applied', wallet_transaction_id = coalesce(i.wallet_transaction_id, t.wallet_transaction_id),
                   updated_at = now()
              FROM ${input} i
-            WHERE t.id = i.id AND t.status = 'pending'
+            WHERE t.id = ANY($1::uuid[]) AND t.id = i.id AND t.status = 'pending'
         RETURNING t.id),
          ${closed} AS (
            UPDATE game_rounds r SET status = 'closed', closed_at = $4

@@ -51,7 +51,7 @@ const TOUCH: PreparedStatement = {
   text: `UPDATE game_sessions s SET last_activity_at = greatest(s.last_activity_at, i.at)
            FROM (SELECT id, max(at) AS at FROM unnest($1::uuid[], $2::timestamptz[]) AS t(id, at)
                   GROUP BY id ORDER BY id) i
-          WHERE s.id = i.id AND s.status = 'open'`,
+          WHERE s.id = ANY($1::uuid[]) AND s.id = i.id AND s.status = 'open'`,
 };
 
 type FoundSession = Omit<GameSessionRow, 'createdAt' | 'lastActivityAt'> & {

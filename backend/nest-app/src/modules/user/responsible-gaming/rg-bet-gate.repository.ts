@@ -54,7 +54,7 @@ const GATE_READ: PreparedStatement = {
   FROM unnest($1::uuid[], $2::timestamptz[], $3::bpchar[], $4::date[], $5::date[], $6::date[], $7::date[],
               $8::date[], $9::date[], $10::date[], $11::date[]) WITH ORDINALITY
        AS i(user_id, now, currency, day_from, day_to, week_from, week_to, month_from, month_to, from_day, to_day, ord)
-  LEFT JOIN users u ON u.id = i.user_id
+  LEFT JOIN users u ON u.id = i.user_id AND u.id = ANY($1::uuid[])
   LEFT JOIN LATERAL (
     SELECT e.kind, e.ends_at FROM rg_exclusions e
     WHERE e.user_id = i.user_id AND e.starts_at <= i.now AND (e.ends_at IS NULL OR e.ends_at > i.now)
@@ -70,7 +70,7 @@ const GATE_READ: PreparedStatement = {
     FROM rg_activity_daily d
     WHERE d.user_id = i.user_id AND d.currency = i.currency AND d.day >= i.from_day AND d.day < i.to_day
   ) a
-  LEFT JOIN rg_play_sessions s ON s.user_id = i.user_id
+  LEFT JOIN rg_play_sessions s ON s.user_id = i.user_id AND s.user_id = ANY($1::uuid[])
   ORDER BY i.ord`,
 };
 

@@ -45,7 +45,8 @@ const TRANSACTION_COLUMNS = `t.id, t.wallet_id, t.type, t.currency, t.amount::te
  */
 const FIND_BY_KEYS_SQL = `SELECT ${TRANSACTION_COLUMNS}
            FROM unnest($2::text[], $3::text[]) AS k(scope, key)
-           JOIN ledger_transactions t ON t.idempotency_scope = k.scope AND t.idempotency_key = k.key`;
+           JOIN ledger_transactions t ON t.idempotency_scope = k.scope AND t.idempotency_key = k.key
+            AND t.idempotency_scope = ANY($2::text[]) AND t.idempotency_key = ANY($3::text[])`;
 
 /**
  * The lock of the accounts (in id order, so that concurrent batches never deadlock) and the lookup of the keys,

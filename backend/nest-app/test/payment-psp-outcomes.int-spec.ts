@@ -214,6 +214,40 @@ describe('payment outcomes the PSP leaves unknown or no longer knows (integratio
     });
   });
 
+  describe("the player's cancel", () => {
+    it('a reference the PSP answers 404 for: canceled here, recorded', async () => {
+      const player = await newPlayer(app);
+      const { id } = (await create(app, player, 'deposits', EUR('1700'))).json<{ id: string }>();
+      const reference = (await intents.findById(id))?.providerReference ?? '';
+      sandbox.psp.store.intents.delete(reference);
+      const canceled = await app.inject({
+        method: 'POST',
+        url: `/api/v1/payments/${id}/cancel`,
+        headers: player.headers,
+      });
+      expect(canceled.statusCode).toBe(200);
+      expect(canceled.json()).toMatchObject({ id, status: 'canceled' });
+      expect(await securityEvents('payment.provider_record_missing', id)).toEqual([
+        expect.objectContaining({ reference, during: 'player_cancel' }),
+      ]);
+    });
+
+    it('a deposit whose creation answer was lost is canceled at the PSP too, found by our intent id', async () => {
+      const player = await newPlayer(app);
+      const unknown = await depositWithFault(player, 'error_after_create');
+      const canceled = await app.inject({
+        method: 'POST',
+        url: `/api/v1/payments/${unknown.intent.id}/cancel`,
+        headers: player.headers,
+      });
+      expect(canceled.statusCode).toBe(200);
+      const atPsp = pspPaymentOf(unknown.intent.id);
+      expect(atPsp?.status).toBe('canceled');
+      expect(canceled.json()).toMatchObject({ status: 'canceled' });
+      expect((await intents.findById(unknown.intent.id))?.providerReference).toBe(atPsp?.id);
+    });
+  });
+
   describe('reconciliation and expiry against the PSP', () => {
     it('two reconciliation runs and two expiry runs at once settle each deposit exactly once', async () => {
       const player = await newPlayer(app);

@@ -142,7 +142,8 @@ export class PaymentIntentsService {
       if (error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_REFUSED') throw notCancelable(error.details);
       throw error;
     }
-    if (canceled.outcome === 'followed') throw notCancelable({ status: canceled.intent.status });
+    // The provider's payment had moved on (found by our intent id): canceled there already is what the player asked.
+    if (canceled.intent.status !== 'canceled') throw notCancelable({ status: canceled.intent.status });
     return canceled.intent;
   }
 

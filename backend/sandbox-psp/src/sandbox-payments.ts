@@ -18,6 +18,8 @@ export class SandboxError extends Error {
     public readonly status: number,
     public readonly code: string,
     message: string,
+    /** Stripe's error type: `invalid_request_error` for 4xx, `api_error` for a failure on the PSP's side. */
+    public readonly type: 'invalid_request_error' | 'api_error' = 'invalid_request_error',
   ) {
     super(message);
   }

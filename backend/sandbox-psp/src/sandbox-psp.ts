@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { parseForm } from './form-encoding';
 import { registerHostedPage } from './hosted-page.routes';
+import { CREATE_FAULTS, SandboxFaults, type CreateFault } from './sandbox-faults';
 import type { SandboxConfig } from './sandbox-config';
 import { SandboxError, SandboxPayments } from './sandbox-payments';
 import { SandboxStore } from './sandbox-store';
@@ -12,6 +13,7 @@ export interface SandboxPsp {
   store: SandboxStore;
   payments: SandboxPayments;
   webhooks: WebhookSender;
+  faults: SandboxFaults;
 }
 
 /**
@@ -29,20 +31,26 @@ export function buildSandboxPsp(config: SandboxConfig): SandboxPsp {
   });
   const autoPayout = config.payoutMode === 'auto' ? config.payoutDelayMs : null;
   const payments = new SandboxPayments(store, webhooks, config.publicUrl, autoPayout);
+  const faults = new SandboxFaults();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, parseForm(String(body)));
   });
   app.get('/health/ready', async () => ({ status: 'ok' }));
   app.get('/health/live', async () => ({ status: 'ok' }));
-  registerStripeApi(app, payments, store, config.apiKey);
+  registerStripeApi(app, payments, store, config.apiKey, faults);
   registerHostedPage(app, payments);
-  registerControls(app, payments, webhooks);
+  registerControls(app, payments, webhooks, faults);
   app.addHook('onClose', async () => webhooks.stop());
-  return { app, store, payments, webhooks };
+  return { app, store, payments, webhooks, faults };
 }
 
-/** Development controls: settle a payout by hand, see what webhooks were delivered. */
-function registerControls(app: FastifyInstance, payments: SandboxPayments, webhooks: WebhookSender): void {
+/** Development controls: settle a payout by hand, see what webhooks were delivered, fail the next creations. */
+function registerControls(
+  app: FastifyInstance,
+  payments: SandboxPayments,
+  webhooks: WebhookSender,
+  faults: SandboxFaults,
+): void {
   app.post<{ Params: { id: string; outcome: string } }>('/sandbox/payouts/:id/:outcome', async (request, reply) => {
     const outcome = request.params.outcome;
     if (outcome !== 'paid' && outcome !== 'failed')
@@ -55,4 +63,11 @@ function registerControls(app: FastifyInstance, payments: SandboxPayments, webho
     }
   });
   app.get('/sandbox/deliveries', async () => webhooks.deliveries);
+  app.post<{ Params: { fault: string } }>('/sandbox/faults/payment-intents/create/:fault', async (request, reply) => {
+    const fault = request.params.fault as CreateFault;
+    if (!CREATE_FAULTS.includes(fault))
+      return reply.code(404).send({ error: `fault must be one of ${CREATE_FAULTS.join(', ')}` });
+    faults.failNextCreate(fault);
+    return { queued: fault };
+  });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { obj, parseForm, str, type FormObject } from './form-encoding';
+import type { SandboxFaults } from './sandbox-faults';
 import { SandboxError, type SandboxPayments } from './sandbox-payments';
 import { listPage, newId, type SandboxStore } from './sandbox-store';
 
@@ -10,6 +11,7 @@ export function registerStripeApi(
   payments: SandboxPayments,
   store: SandboxStore,
   apiKey: string,
+  faults: SandboxFaults,
 ): void {
   const guarded =
     (handler: (form: FormObject, request: FastifyRequest) => unknown) =>
@@ -44,7 +46,7 @@ export function registerStripeApi(
       } catch (error) {
         if (!(error instanceof SandboxError)) throw error;
         status = error.status;
-        body = stripeError('invalid_request_error', error.code, error.message);
+        body = stripeError(error.type, error.code, error.message);
       }
       if (typeof key === 'string' && request.method === 'POST')
         store.idempotency.set(key, { fingerprint, status, body });
@@ -55,13 +57,18 @@ export function registerStripeApi(
     '/v1/payment_intents',
     guarded((form) => {
       const amount = positiveInteger(str(form, 'amount'), 'amount');
-      return payments.createIntent({
+      const fault = faults.takeCreateFault();
+      if (fault === 'refuse') throw new SandboxError(400, 'amount_too_large', 'Amount must be no more than the limit.');
+      if (fault === 'error_before_create') throw internalError();
+      const intent = payments.createIntent({
         amount,
         currency: currencyOf(form),
         metadata: obj(form, 'metadata'),
         captureMethod: str(form, 'capture_method') === 'manual' ? 'manual' : 'automatic',
         returnUrl: str(form, 'return_url') ?? null,
       });
+      if (fault === 'error_after_create') throw internalError();
+      return intent;
     }),
   );
   app.get(
@@ -150,6 +157,11 @@ function currencyOf(form: FormObject): string {
   if (!currency || !/^[a-z]{3}$/.test(currency))
     throw new SandboxError(400, 'parameter_invalid_string', 'Invalid currency');
   return currency;
+}
+
+/** Stripe's answer to a failure on its side: the caller cannot know whether the request took effect. */
+function internalError(): SandboxError {
+  return new SandboxError(500, 'api_error', 'An unknown error occurred', 'api_error');
 }
 
 function stripeError(

@@ -2,7 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 export type PaymentSecurityEventKind =
-  'webhook.signature_invalid' | 'webhook.amount_mismatch' | 'payment.late_success' | 'reconciliation.mismatch';
+  | 'webhook.signature_invalid'
+  | 'webhook.amount_mismatch'
+  | 'payment.late_success'
+  /** The provider's answer to a payment's creation was lost (timeout, network error, 5xx): reconciliation resolves it. */
+  | 'payment.creation_outcome_unknown'
+  /** The provider has no payment for an open deposit (404 for its reference, none naming it): canceled here only. */
+  | 'payment.provider_record_missing'
+  | 'reconciliation.mismatch';
 
 export interface PaymentSecurityEvent {
   kind: PaymentSecurityEventKind;

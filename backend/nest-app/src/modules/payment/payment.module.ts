@@ -9,6 +9,7 @@ import { PaymentIntentRepository } from './intents/payment-intent.repository';
 import { PaymentIntentWriter } from './intents/payment-intent.writer';
 import { PaymentIntentsService } from './intents/payment-intents.service';
 import { PaymentPayouts } from './intents/payment-payouts';
+import { PaymentProviderSync } from './intents/payment-provider-sync';
 import { PaymentSettlement } from './intents/payment-settlement';
 import { PaymentAdminController } from './payment-admin.controller';
 import { PaymentMetrics } from './payment-metrics';
@@ -17,6 +18,7 @@ import { PaymentWebhookController } from './payment-webhook.controller';
 import { PaymentController } from './payment.controller';
 import { PaymentProviders } from './psp/payment-providers';
 import { PaymentDepositExpiry } from './reconciliation/payment-deposit-expiry';
+import { PaymentJobLock } from './reconciliation/payment-job-lock';
 import { PaymentReconciliation } from './reconciliation/payment-reconciliation.service';
 import { PaymentReconciliationScheduler } from './reconciliation/payment-reconciliation.scheduler';
 import { PaymentWebhookEventRepository } from './webhooks/payment-webhook-event.repository';
@@ -33,6 +35,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentPayouts,
     PaymentSettlement,
     PaymentCancellation,
+    PaymentProviderSync,
     PaymentGates,
     PaymentIdempotency,
     PaymentProviders,
@@ -42,6 +45,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentMetrics,
     PaymentReconciliation,
     PaymentDepositExpiry,
+    PaymentJobLock,
     PaymentReconciliationScheduler,
   ],
   exports: [PaymentIntentsService],

@@ -1,17 +1,29 @@
+import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PaymentSecurityEvents } from '../payment-security-events';
 import { PaymentProviders } from '../psp/payment-providers';
 import { PaymentIntentRepository } from './payment-intent.repository';
 import type { PaymentIntent, TransitionCause } from './payment-intent.types';
 import { PaymentIntentWriter } from './payment-intent.writer';
 import { providerKeys } from './payment-payouts';
+import { isRecordMissing, PaymentProviderSync } from './payment-provider-sync';
 import { PaymentSettlement } from './payment-settlement';
 
+export interface CancelOutcome {
+  intent: PaymentIntent;
+  /** `canceled` here (and at the provider); `followed`: the provider's payment had moved on, and so did the intent. */
+  outcome: 'canceled' | 'followed';
+}
+
 /**
- * The one cancel path, for the player's cancel and the expiry of abandoned deposits: a deposit is canceled at
- * its provider first (so it can no longer be paid), then here through the state machine under the intent's
- * row lock (a transition row with its cause, the `payment.intent.canceled` event); a withdrawal's hold is then
- * released by the settlement.
+ * The one cancel path, for the player's cancel and the expiry of abandoned deposits. A deposit is canceled at its
+ * provider first, so it can no longer be paid, with no database transaction open during the call; then here, in a
+ * short transaction under the intent's row lock (a transition row with its cause, the `payment.intent.canceled`
+ * event). A deposit without a provider reference (the answer to its creation was lost) is looked up by our intent id
+ * first. When the provider has no payment at all (404 for the reference we hold, or none naming the intent), nothing
+ * can take the money: the intent is canceled here only, recorded in the transition and as a
+ * `payment.provider_record_missing` security event. A withdrawal's hold is released by the settlement afterwards.
  */
 @Injectable()
 export class PaymentCancellation {
@@ -20,27 +32,91 @@ export class PaymentCancellation {
     private readonly intents: PaymentIntentRepository,
     private readonly writer: PaymentIntentWriter,
     private readonly providers: PaymentProviders,
+    private readonly sync: PaymentProviderSync,
     private readonly settlement: PaymentSettlement,
+    private readonly securityEvents: PaymentSecurityEvents,
   ) {}
 
   /**
-   * Cancels a deposit's payment at its provider (same provider idempotency key on every try; nothing to do
-   * without a provider reference). Throws the provider's errors as they are: PAYMENT_PROVIDER_REFUSED when
-   * the provider no longer allows it (the payer paid meanwhile).
+   * Throws the provider's errors as they are: PAYMENT_PROVIDER_REFUSED when it no longer allows the cancel (the
+   * payer paid meanwhile: the caller follows the provider's status), PAYMENT_PROVIDER_UNAVAILABLE when it did not
+   * answer (nothing changed here; retry).
    */
-  public async cancelAtProvider(intent: PaymentIntent): Promise<void> {
-    if (intent.kind !== 'deposit' || !intent.providerReference) return;
-    await this.providers.get(intent.provider).cancelPayment(intent.providerReference, providerKeys.cancel(intent.id));
+  public async cancel(
+    intent: PaymentIntent,
+    cause: TransitionCause,
+    occasion: 'expiry' | 'player_cancel',
+  ): Promise<CancelOutcome> {
+    if (intent.kind !== 'deposit')
+      return { intent: (await this.markCanceled(intent.id, cause)).intent, outcome: 'canceled' };
+    let reference = intent.providerReference;
+    if (!reference) {
+      const payment = await this.sync.locate(intent);
+      if (payment) {
+        const linked = await this.sync.follow(intent.id, payment, occasion);
+        if (!linked) throw mismatch(intent.id);
+        if (linked.status !== intent.status) return { intent: linked, outcome: 'followed' };
+        reference = payment.reference;
+      }
+    }
+    const missing = reference === null || !(await this.cancelAtProvider(intent, reference));
+    if (!missing) return { intent: (await this.markCanceled(intent.id, cause)).intent, outcome: 'canceled' };
+    const details = { ...cause.details, providerRecord: 'missing', reference };
+    const canceled = await this.markCanceled(intent.id, { ...cause, details }, { missingReference: reference });
+    if (canceled.changed) {
+      await this.securityEvents.record({
+        kind: 'payment.provider_record_missing',
+        provider: intent.provider,
+        intentId: intent.id,
+        details: { reference, during: occasion, amount: intent.amount.toString(), currency: intent.currency },
+      });
+    }
+    return { intent: canceled.intent, outcome: 'canceled' };
   }
 
-  /** The `canceled` transition (an intent canceled already is left as it is), then the money it releases. */
-  public async markCanceled(intentId: string, cause: TransitionCause): Promise<PaymentIntent> {
-    const canceled = await this.dataSource.transaction(async (manager) => {
-      const current = (await this.intents.lockById(manager, intentId)) as PaymentIntent;
-      if (current.status === 'canceled') return current;
-      return this.writer.transition(manager, current, 'canceled', cause, { nextAction: null });
-    });
-    await this.settlement.settleQuietly(canceled.id);
-    return (await this.intents.findById(canceled.id)) ?? canceled;
+  /** True once canceled at the provider; false when the provider has no payment with this reference. */
+  private async cancelAtProvider(intent: PaymentIntent, reference: string): Promise<boolean> {
+    try {
+      await this.providers.get(intent.provider).cancelPayment(reference, providerKeys.cancel(intent.id));
+      return true;
+    } catch (error) {
+      if (isRecordMissing(error)) return false;
+      throw error;
+    }
   }
+
+  /**
+   * The `canceled` transition (an intent canceled already is left as it is), then the money it releases. With
+   * `missingReference` (the provider has no payment), only while the intent still holds that reference: one a webhook
+   * linked meanwhile names a payment that exists.
+   */
+  private async markCanceled(
+    intentId: string,
+    cause: TransitionCause,
+    expected?: { missingReference: string | null },
+  ): Promise<{ intent: PaymentIntent; changed: boolean }> {
+    const result = await this.dataSource.transaction(async (manager) => {
+      const current = (await this.intents.lockById(manager, intentId)) as PaymentIntent;
+      if (current.status === 'canceled') return { intent: current, changed: false };
+      if (expected && current.providerReference !== expected.missingReference) throw changedMeanwhile(intentId);
+      return {
+        intent: await this.writer.transition(manager, current, 'canceled', cause, { nextAction: null }),
+        changed: true,
+      };
+    });
+    await this.settlement.settleQuietly(intentId);
+    return { intent: (await this.intents.findById(intentId)) ?? result.intent, changed: result.changed };
+  }
+}
+
+function mismatch(intentId: string): DomainError {
+  return new DomainError('PAYMENT_TRANSITION_NOT_ALLOWED', "The provider's payment does not match this one", {
+    intentId,
+  });
+}
+
+function changedMeanwhile(intentId: string): DomainError {
+  return new DomainError('PAYMENT_TRANSITION_NOT_ALLOWED', 'The payment changed at the provider meanwhile; retry', {
+    intentId,
+  });
 }

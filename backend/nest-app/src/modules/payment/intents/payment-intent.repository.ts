@@ -233,6 +233,20 @@ export class PaymentIntentRepository {
     return rows.map(toIntent);
   }
 
+  /**
+   * Deposits waiting for the payer with no provider reference that nothing touched since `olderThan`, oldest first:
+   * the answer to their creation at the provider was lost (or the process stopped before storing it).
+   */
+  public async findOpenDepositsWithoutReference(olderThan: Date, limit: number): Promise<PaymentIntent[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM payment_intents
+        WHERE status = 'requires_payment_method' AND kind = 'deposit' AND provider_reference IS NULL AND updated_at < $1
+        ORDER BY updated_at LIMIT $2`,
+      [olderThan, limit],
+    )) as IntentRow[];
+    return rows.map(toIntent);
+  }
+
   /** Intents whose money movement is still owed: terminal, or a withdrawal whose hold is not placed yet. */
   public async findUnsettled(olderThan: Date, limit: number): Promise<PaymentIntent[]> {
     const rows = (await this.dataSource.query(

@@ -111,6 +111,12 @@ describe('provider events: late, duplicate and out of order', () => {
     expect(decision).toEqual({ action: 'ignore', reason: 'stale' });
   });
 
+  it('ignores a canceled event for a processing intent: payments.md allows cancel only before processing', () => {
+    // Stripe's API reference allows it "in rare cases"; our reference does not, so the table refuses it (state machine doc).
+    const decision = decideProviderEvent({ status: 'processing', lastProviderEventAt: t(2) }, 'canceled', t(3));
+    expect(decision).toEqual({ action: 'ignore', reason: 'not_allowed' });
+  });
+
   it('applies a terminal status even when its timestamp is older (clocks of seconds)', () => {
     const decision = decideProviderEvent({ status: 'processing', lastProviderEventAt: t(10) }, 'succeeded', t(9));
     expect(decision).toEqual({ action: 'apply' });

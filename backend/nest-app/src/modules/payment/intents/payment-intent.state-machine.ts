@@ -12,6 +12,9 @@ export const TERMINAL_STATUSES: ReadonlySet<IntentStatus> = new Set(['succeeded'
  * - cancel is allowed before `processing` or `succeeded` (and from `requires_capture`, which releases the authorisation);
  * - `succeeded`, `canceled` and `failed` are terminal.
  * Anything not listed is refused, which is also what keeps a late event from moving an intent backwards.
+ * `processing → canceled` stays refused: payments.md allows cancel only before `processing`. (Stripe's API reference
+ * allows canceling a `processing` PaymentIntent "in rare cases"; should a PSP report one, the event is ignored as
+ * `not_allowed` and logged, and the intent stays `processing`, counted toward the deposit limit, for staff to settle.)
  */
 const ALLOWED: Readonly<Record<IntentStatus, readonly IntentStatus[]>> = {
   requires_payment_method: ['requires_action', 'processing', 'requires_capture', 'succeeded', 'canceled', 'failed'],

@@ -5,9 +5,10 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { AppConfig } from '../../../config/app-config';
 import { PaymentGates } from '../gates/payment-gates';
+import { PaymentSecurityEvents } from '../payment-security-events';
 import type { ProviderName, ProviderPayment } from '../psp/payment-provider';
 import { PaymentProviders } from '../psp/payment-providers';
-import { PaymentCancellation } from './payment-cancellation';
+import { PaymentCancellation, type CancelOutcome } from './payment-cancellation';
 import { PaymentIntentRepository } from './payment-intent.repository';
 import { isCancelable } from './payment-intent.state-machine';
 import type { PaymentIntent } from './payment-intent.types';
@@ -35,13 +36,16 @@ export class PaymentIntentsService {
     private readonly settlement: PaymentSettlement,
     private readonly payouts: PaymentPayouts,
     private readonly cancellation: PaymentCancellation,
+    private readonly securityEvents: PaymentSecurityEvents,
     private readonly config: AppConfig,
   ) {}
 
   /**
    * Creates the intent, then the provider's payment; the player pays through `nextAction`. The gates and the
    * insert share one transaction under the player's deposit lock (a refusal leaves nothing behind); the
-   * provider is called after it committed, never with a lock held.
+   * provider is called after it committed, never with a lock held. Only the provider's definite refusal fails the
+   * intent; when its answer is unknown (timeout, network error, 5xx) the payment may exist and take the money, so the
+   * intent stays open (counted toward the deposit limit) for reconciliation to find the payment by our intent id.
    */
   public async createDeposit(user: AuthenticatedUser, input: NewPayment): Promise<PaymentIntent> {
     const provider = this.providers.get(input.provider);
@@ -57,8 +61,11 @@ export class PaymentIntentsService {
         idempotencyKey: providerKeys.create(intent.id),
       });
     } catch (error) {
-      await this.failAtCreation(intent.id, error);
-      throw error;
+      if (error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_REFUSED') {
+        await this.failAtCreation(intent.id, error);
+        throw error;
+      }
+      throw await this.creationOutcomeUnknown(intent, error);
     }
     return this.dataSource.transaction(async (manager) => {
       const current = await this.intents.lockById(manager, intent.id);
@@ -128,19 +135,16 @@ export class PaymentIntentsService {
         status: intent.status,
       });
     }
+    let canceled: CancelOutcome;
     try {
-      await this.cancellation.cancelAtProvider(intent);
+      canceled = await this.cancellation.cancel(intent, { cause: 'player_cancel', actorId: userId }, 'player_cancel');
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_REFUSED') {
-        throw new DomainError(
-          'PAYMENT_TRANSITION_NOT_ALLOWED',
-          'The provider no longer allows canceling this payment',
-          error.details,
-        );
-      }
+      if (error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_REFUSED') throw notCancelable(error.details);
       throw error;
     }
-    return this.cancellation.markCanceled(intent.id, { cause: 'player_cancel', actorId: userId });
+    // The provider's payment had moved on (found by our intent id): canceled there already is what the player asked.
+    if (canceled.intent.status !== 'canceled') throw notCancelable({ status: canceled.intent.status });
+    return canceled.intent;
   }
 
   /** The new intent, after `gate` (when given) passed in the same transaction. */
@@ -157,7 +161,31 @@ export class PaymentIntentsService {
     });
   }
 
-  /** The provider refused the payment or the wallet the hold: the intent fails, with why. */
+  /**
+   * The provider's answer to the payment's creation was lost: the intent stays `requires_payment_method` without a
+   * reference (reconciliation links or expires it), recorded; the player is told so, with the intent's id.
+   */
+  private async creationOutcomeUnknown(intent: PaymentIntent, error: unknown): Promise<DomainError> {
+    const code = error instanceof DomainError ? error.code : 'INTERNAL_ERROR';
+    this.logger.warn({ err: error, intentId: intent.id }, 'payment creation outcome unknown; left to reconciliation');
+    try {
+      await this.securityEvents.record({
+        kind: 'payment.creation_outcome_unknown',
+        provider: intent.provider,
+        intentId: intent.id,
+        details: { code, amount: intent.amount.toString(), currency: intent.currency },
+      });
+    } catch (failure) {
+      this.logger.error({ err: failure, intentId: intent.id }, 'could not record an unknown creation outcome');
+    }
+    return new DomainError(
+      'PAYMENT_PROVIDER_UNAVAILABLE',
+      'The payment provider did not answer; the deposit stays open until its outcome is known',
+      { intentId: intent.id, provider: intent.provider, outcome: 'unknown' },
+    );
+  }
+
+  /** The provider refused the payment (definitely) or the wallet the hold: the intent fails, with why. */
   private async failAtCreation(intentId: string, error: unknown): Promise<void> {
     const code = error instanceof DomainError ? error.code : 'INTERNAL_ERROR';
     const message = error instanceof DomainError ? error.message : 'The payment could not be created';
@@ -177,6 +205,14 @@ export class PaymentIntentsService {
       this.logger.error({ err: failure, intentId }, 'could not mark a payment failed at creation');
     }
   }
+}
+
+function notCancelable(details: Record<string, unknown> | undefined): DomainError {
+  return new DomainError(
+    'PAYMENT_TRANSITION_NOT_ALLOWED',
+    'The provider no longer allows canceling this payment',
+    details,
+  );
 }
 
 function encodeCursor(intentId: string): string {

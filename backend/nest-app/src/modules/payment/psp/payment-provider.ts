@@ -54,12 +54,20 @@ export interface CreateAtProvider {
 
 /**
  * One interface over every PSP. Calls throw DomainError PAYMENT_PROVIDER_REFUSED when the provider
- * answered no (definitive) and PAYMENT_PROVIDER_UNAVAILABLE when the outcome is unknown (timeout,
- * 5xx): the caller retries those with the same idempotency key.
+ * answered no (definitive), PAYMENT_PROVIDER_RECORD_MISSING when it has no object with the reference given
+ * (Stripe's 404 `resource_missing`) and PAYMENT_PROVIDER_UNAVAILABLE when the outcome is unknown (timeout,
+ * network error, 5xx, 409, 429): the caller must not assume either way, and retries or looks the object up.
  */
 export interface PaymentProvider {
   readonly name: ProviderName;
+  /** Only a PAYMENT_PROVIDER_REFUSED says no payment was created; after any other error one may exist. */
   createPayment(input: CreateAtProvider): Promise<ProviderPayment>;
+  /**
+   * The payments whose metadata names our intent, created around `createdAround` (our intent's creation): how a
+   * payment is found when the answer to its creation was lost. Read-only and complete (a list the provider could
+   * not give whole throws PAYMENT_PROVIDER_UNAVAILABLE), so an empty answer means the provider has none.
+   */
+  findPaymentsOfIntent(intentId: string, createdAround: Date): Promise<ProviderPayment[]>;
   confirmPayment(reference: string, idempotencyKey: string): Promise<ProviderPayment>;
   capturePayment(reference: string, idempotencyKey: string): Promise<ProviderPayment>;
   cancelPayment(reference: string, idempotencyKey: string): Promise<ProviderPayment>;

@@ -21,6 +21,14 @@ export interface StripeApiSettings {
 
 const LIST_LIMIT = 10_000;
 
+/**
+ * How far from our intent's creation its payment's `created` may lie when looked up by metadata: our clock against
+ * the provider's, and the SDK's retries of the creation (3 tries, 20 s timeout each). Nothing creates it later: the
+ * creation is never retried once its caller returned.
+ */
+const LOOKUP_BEFORE_SECONDS = 15 * 60;
+const LOOKUP_AFTER_SECONDS = 60 * 60;
+
 /** Builds the official SDK client against a base URL. */
 export function stripeClient(apiKey: string, apiUrl: string): Stripe {
   const url = new URL(apiUrl);
@@ -63,6 +71,28 @@ export abstract class StripeApiProvider implements PaymentProvider {
       ),
     );
     return this.toPayment(intent);
+  }
+
+  /**
+   * Lists the payments created in the window around our intent's creation and keeps those whose metadata names it.
+   * The list API rather than Stripe's search (`metadata['intentId']:'…'`): search is eventually consistent (new
+   * payments can take a minute or more to appear), so its empty answer would not prove that none exists.
+   */
+  public async findPaymentsOfIntent(intentId: string, createdAround: Date): Promise<ProviderPayment[]> {
+    const at = Math.floor(createdAround.getTime() / 1000);
+    const created = { gte: at - LOOKUP_BEFORE_SECONDS, lte: at + LOOKUP_AFTER_SECONDS };
+    const intents = await this.call(() =>
+      this.client.paymentIntents.list({ created, limit: 100 }).autoPagingToArray({ limit: LIST_LIMIT }),
+    );
+    if (intents.length >= LIST_LIMIT) {
+      throw new DomainError('PAYMENT_PROVIDER_UNAVAILABLE', 'The payment list around the intent is too long to read', {
+        provider: this.name,
+        intentId,
+      });
+    }
+    return intents
+      .filter((intent) => intent.metadata?.['intentId'] === intentId)
+      .map((intent) => this.toPayment(intent));
   }
 
   public async confirmPayment(reference: string, idempotencyKey: string): Promise<ProviderPayment> {
@@ -142,7 +172,10 @@ export abstract class StripeApiProvider implements PaymentProvider {
     };
   }
 
-  /** Maps the SDK's errors: the provider said no → REFUSED; anything else → UNAVAILABLE (outcome unknown). */
+  /**
+   * Maps the SDK's errors: no such object (404 `resource_missing`) → RECORD_MISSING; the provider said no → REFUSED;
+   * anything else → UNAVAILABLE (outcome unknown).
+   */
   private async call<T>(request: () => Promise<T>): Promise<T> {
     try {
       return await request();
@@ -150,6 +183,9 @@ export abstract class StripeApiProvider implements PaymentProvider {
       if (error instanceof Stripe.errors.StripeError) {
         const status = error.statusCode ?? 0;
         const details = { provider: this.name, providerCode: error.code ?? error.type, providerStatus: status };
+        if (status === 404 && error.code === 'resource_missing') {
+          throw new DomainError('PAYMENT_PROVIDER_RECORD_MISSING', error.message.slice(0, 300), details);
+        }
         if (status >= 400 && status < 500 && status !== 429 && status !== 409 && status !== 401 && status !== 403) {
           throw new DomainError('PAYMENT_PROVIDER_REFUSED', error.message.slice(0, 300), details);
         }

@@ -1,18 +1,14 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { PaymentCancellation } from '../intents/payment-cancellation';
 import { PaymentIntentRepository } from '../intents/payment-intent.repository';
-import { canTransition, isTerminal } from '../intents/payment-intent.state-machine';
-import type { PaymentIntent } from '../intents/payment-intent.types';
-import { PaymentIntentWriter } from '../intents/payment-intent.writer';
-import { PaymentSettlement } from '../intents/payment-settlement';
-import { PaymentProviders } from '../psp/payment-providers';
+import { PaymentProviderSync } from '../intents/payment-provider-sync';
+import { PaymentJobLock } from './payment-job-lock';
 
 export interface DepositExpiryReport {
-  /** Intents canceled at their provider and here. */
+  /** Intents canceled at their provider and here (or here only, when the provider has no payment for them). */
   canceled: string[];
   /** Intents the provider refused to cancel, moved to the provider's status instead (a payment made meanwhile). */
   followed: string[];
@@ -21,26 +17,27 @@ export interface DepositExpiryReport {
 type Outcome = 'canceled' | 'followed' | 'skipped';
 
 const EXPIRY_BATCH = 200;
+const JOB = 'payment-deposit-expiry';
 
 /**
  * Abandoned deposits. An open deposit counts toward the player's deposit limit (it can still take the money,
  * ../shared/reference/responsible-gaming.md, RTS 12), so one left unpaid must not block the player for good: a
  * deposit left in `requires_payment_method` with nothing happening for PAYMENT_DEPOSIT_OPEN_TTL_SECONDS is
- * canceled at its provider, then here (cause `expired`). When the provider refuses the cancel because the payer
- * paid meanwhile, the intent follows the provider's status instead and a success is credited: a paid deposit is
- * never lost. Runs on its own schedule and in every reconciliation sweep.
+ * canceled at its provider, then here (cause `expired`), through PaymentCancellation: one without a provider
+ * reference is looked up by our intent id first, and one the provider has no payment for (404, none found) is
+ * canceled here only, recorded. When the provider refuses the cancel because the payer paid meanwhile, the intent
+ * follows the provider's status instead and a success is credited: a paid deposit is never lost. No database
+ * transaction is open during a provider call. Runs on its own schedule and in every reconciliation sweep.
  */
 @Injectable()
 export class PaymentDepositExpiry {
   private readonly logger = new Logger(PaymentDepositExpiry.name);
 
   public constructor(
-    private readonly dataSource: DataSource,
     private readonly intents: PaymentIntentRepository,
-    private readonly writer: PaymentIntentWriter,
-    private readonly providers: PaymentProviders,
     private readonly cancellation: PaymentCancellation,
-    private readonly settlement: PaymentSettlement,
+    private readonly sync: PaymentProviderSync,
+    private readonly jobLock: PaymentJobLock,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -70,14 +67,9 @@ export class PaymentDepositExpiry {
     return report;
   }
 
-  /** Runs unless another process is running it (PostgreSQL advisory lock); null when skipped. */
+  /** Runs unless another process is running it (PaymentJobLock: no transaction held); null when skipped. */
   public async runExclusive(): Promise<DepositExpiryReport | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const [lock] = (await manager.query(
-        `SELECT pg_try_advisory_xact_lock(hashtext('payment-deposit-expiry')) AS acquired`,
-      )) as { acquired: boolean }[];
-      return lock?.acquired ? this.expireAbandoned() : null;
-    });
+    return this.jobLock.runExclusive(JOB, () => this.expireAbandoned());
   }
 
   private async expire(intentId: string, cutoff: Date, ttlSeconds: number): Promise<Outcome> {
@@ -85,39 +77,21 @@ export class PaymentDepositExpiry {
     const intent = await this.intents.findById(intentId);
     if (!intent || intent.status !== 'requires_payment_method' || intent.updatedAt >= cutoff) return 'skipped';
     try {
-      await this.cancellation.cancelAtProvider(intent);
+      return (await this.cancellation.cancel(intent, { cause: 'expired', details: { ttlSeconds } }, 'expiry')).outcome;
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'PAYMENT_PROVIDER_REFUSED') throw error;
-      return this.followProvider(intent);
+      return this.followProvider(intentId);
     }
-    await this.cancellation.markCanceled(intent.id, { cause: 'expired', details: { ttlSeconds } });
-    return 'canceled';
   }
 
   /** The provider would not cancel: its status is the truth (the webhook saying so may be late or lost). */
-  private async followProvider(intent: PaymentIntent): Promise<Outcome> {
-    const payment = await this.providers.get(intent.provider).retrievePayment(intent.providerReference ?? '');
-    if (payment.amount !== intent.amount || payment.currency !== intent.currency) {
-      this.logger.error(
-        { intentId: intent.id, providerStatus: payment.status },
-        "the provider's payment differs from the intent; left to reconciliation",
-      );
-      return 'skipped';
-    }
-    const followed = await this.dataSource.transaction(async (manager) => {
-      const current = (await this.intents.lockById(manager, intent.id)) as PaymentIntent;
-      if (current.status === payment.status || !canTransition(current.status, payment.status)) return null;
-      const waiting = payment.status === 'requires_payment_method' || payment.status === 'requires_action';
-      return this.writer.transition(
-        manager,
-        current,
-        payment.status,
-        { cause: 'provider_status', details: { during: 'expiry' } },
-        { nextAction: waiting ? payment.nextAction : null },
-      );
-    });
-    if (!followed) return 'skipped';
-    if (isTerminal(followed.status)) await this.settlement.settleQuietly(followed.id);
-    return 'followed';
+  private async followProvider(intentId: string): Promise<Outcome> {
+    // Read again: the cancel may have linked the reference it found by our intent id.
+    const intent = await this.intents.findById(intentId);
+    if (!intent) return 'skipped';
+    const payment = await this.sync.locate(intent);
+    if (!payment) return 'skipped';
+    const followed = await this.sync.follow(intent.id, payment, 'expiry');
+    return followed && followed.status !== intent.status ? 'followed' : 'skipped';
   }
 }

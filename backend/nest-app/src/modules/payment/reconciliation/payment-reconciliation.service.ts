@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { WalletService } from '../../wallet/wallet.service';
@@ -7,11 +6,13 @@ import { PaymentIdempotency } from '../idempotency/payment-idempotency';
 import { PaymentIntentRepository } from '../intents/payment-intent.repository';
 import type { PaymentIntent } from '../intents/payment-intent.types';
 import { PaymentPayouts } from '../intents/payment-payouts';
+import { PaymentProviderSync } from '../intents/payment-provider-sync';
 import { PaymentSettlement } from '../intents/payment-settlement';
 import { PaymentMetrics } from '../payment-metrics';
 import { PaymentSecurityEvents } from '../payment-security-events';
 import { PaymentProviders } from '../psp/payment-providers';
 import { PaymentDepositExpiry } from './payment-deposit-expiry';
+import { PaymentJobLock } from './payment-job-lock';
 import {
   compareWithProvider,
   compareWithWallet,
@@ -26,25 +27,29 @@ export interface ReconciliationReport {
 
 const SWEEP_BATCH = 500;
 const IDEMPOTENCY_RETENTION_MS = 7 * 24 * 3600 * 1000;
+const JOB = 'payment-reconciliation';
 
 /**
  * Compares our intents with the wallet's movements and with each provider's own record (its list
  * API), and raises a `reconciliation.mismatch` security/ops event (plus a metric) for every
- * difference. Before comparing, it sweeps: abandoned deposits are expired, owed wallet movements and unsent
- * payouts are retried.
+ * difference. Before comparing, it sweeps: abandoned deposits are expired, deposits whose creation answer was lost
+ * are looked up at their provider by our intent id, owed wallet movements and unsent payouts are retried. No
+ * database transaction is open during a provider call: each outcome is applied afterwards in a short transaction
+ * under the intent's row lock that re-checks the intent, so concurrent runs and webhooks apply it once.
  */
 @Injectable()
 export class PaymentReconciliation {
   private readonly logger = new Logger(PaymentReconciliation.name);
 
   public constructor(
-    private readonly dataSource: DataSource,
     private readonly intents: PaymentIntentRepository,
     private readonly wallets: WalletService,
     private readonly providers: PaymentProviders,
     private readonly settlement: PaymentSettlement,
     private readonly payouts: PaymentPayouts,
     private readonly depositExpiry: PaymentDepositExpiry,
+    private readonly sync: PaymentProviderSync,
+    private readonly jobLock: PaymentJobLock,
     private readonly idempotency: PaymentIdempotency,
     private readonly securityEvents: PaymentSecurityEvents,
     private readonly metrics: PaymentMetrics,
@@ -77,22 +82,34 @@ export class PaymentReconciliation {
     return { checkedIntents: intents.length, mismatches };
   }
 
-  /** Runs unless another process is running it (PostgreSQL advisory lock); null when skipped. */
+  /** Runs unless another process is running it (PaymentJobLock: no transaction held); null when skipped. */
   public async runExclusive(): Promise<ReconciliationReport | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const [lock] = (await manager.query(
-        `SELECT pg_try_advisory_xact_lock(hashtext('payment-reconciliation')) AS acquired`,
-      )) as { acquired: boolean }[];
-      return lock?.acquired ? this.run() : null;
-    });
+    return this.jobLock.runExclusive(JOB, () => this.run());
   }
 
   private async sweep(olderThan: Date): Promise<void> {
     await this.depositExpiry.expireAbandoned();
+    await this.recoverLostCreations(olderThan);
     for (const intent of await this.intents.findUnsettled(olderThan, SWEEP_BATCH))
       await this.settlement.settleQuietly(intent.id);
     for (const intent of await this.intents.findPayoutsToSend(olderThan, SWEEP_BATCH))
       await this.payouts.send(intent.id);
+  }
+
+  /**
+   * Deposits whose creation answer was lost: the provider's payment naming the intent is linked (reference, page)
+   * and followed. One the provider has none for stays open, counted toward the deposit limit, until the expiry
+   * gives up on it after PAYMENT_DEPOSIT_OPEN_TTL_SECONDS; an unreachable provider leaves it to the next run.
+   */
+  private async recoverLostCreations(olderThan: Date): Promise<void> {
+    for (const intent of await this.intents.findOpenDepositsWithoutReference(olderThan, SWEEP_BATCH)) {
+      try {
+        const payment = await this.sync.locate(intent);
+        if (payment) await this.sync.follow(intent.id, payment, 'creation_recovery');
+      } catch (error) {
+        this.logger.warn({ err: error, intentId: intent.id }, 'could not look up a deposit whose creation is unknown');
+      }
+    }
   }
 
   private async walletMovements(intents: PaymentIntent[], since: Date): Promise<PaymentWalletMovement[]> {

@@ -1,0 +1,40 @@
+import { QUEUES, SMS_JOBS, type SendSmsJobV1 } from '@casino/contracts';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { maskPhone, SmsSender } from './sms-sender';
+
+/**
+ * Delivers `sms` jobs through the configured sender. Logs name the job, the masked number and the
+ * template, never the text: texts carry one-time codes (the producer's queue deletes such jobs once sent).
+ */
+@Injectable()
+@Processor(QUEUES.SMS)
+export class SmsProcessor extends WorkerHost {
+  private readonly logger = new Logger(SmsProcessor.name);
+
+  public constructor(private readonly sender: SmsSender) {
+    super();
+  }
+
+  public async process(job: Job<SendSmsJobV1>): Promise<void> {
+    if (job.name !== SMS_JOBS.SEND_SMS) {
+      throw new Error(`Unknown sms job ${job.name}`);
+    }
+    await this.sender.send(job.data);
+    this.logger.log({ jobId: job.id, to: maskPhone(job.data.to), template: job.data.template }, 'SMS sent');
+  }
+
+  @OnWorkerEvent('failed')
+  public onFailed(job: Job<SendSmsJobV1> | undefined, error: Error): void {
+    this.logger.warn(
+      {
+        jobId: job?.id,
+        to: job ? maskPhone(job.data.to) : undefined,
+        template: job?.data.template,
+        reason: error.message,
+      },
+      'SMS not sent',
+    );
+  }
+}

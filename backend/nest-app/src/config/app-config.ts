@@ -167,20 +167,6 @@ export class AppConfig extends PlatformSettings {
   @Min(1)
   public AUTH_RATE_LIMIT_PER_ACCOUNT = 20;
 
-  // --- SMS (mail is delivered by worker-etl) ---
-  /** `log`: development sink (log line without the text + the dev inbox); `http`: the SMS gateway. */
-  @IsIn(['log', 'http'])
-  @NotDevelopmentDefaultInProduction('log')
-  public SMS_SENDER = 'log';
-
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  public SMS_GATEWAY_URL?: string;
-
-  @IsOptional()
-  @IsString()
-  public SMS_GATEWAY_TOKEN?: string;
-
   // --- wallet ledger and outbox relay (ADR 0010) ---
   /** Most commands the ledger applies in one database transaction (group commit). */
   @IntegerSetting()

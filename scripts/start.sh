@@ -66,6 +66,7 @@ cat <<MSG
     Gateway         http://127.0.0.1:8080/health/ready
     Worker          http://127.0.0.1:3001/health/ready
     Mail inbox      http://127.0.0.1:1080
+    SMS inbox       http://127.0.0.1:3000/api/v1/dev/sms-inbox
     Sandbox PSP     http://127.0.0.1:4010   (hosted payment pages)
     Demo provider   http://127.0.0.1:4100   (demo games)
     Demo players    alice@example.test, bob@example.test, charlie@example.test (sign in with an emailed code)

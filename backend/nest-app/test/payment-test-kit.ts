@@ -8,7 +8,7 @@ import type { AppConfig } from '../src/config/app-config';
 import { KycService } from '../src/modules/user/kyc/kyc.service';
 import { WalletService } from '../src/modules/wallet/wallet.service';
 import { bearer, signIn, uniqueEmail } from './support/sign-in';
-import { testMailDelivery } from './support/test-app';
+import { testMailDelivery, testSmsDelivery } from './support/test-app';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 
 export const SANDBOX_KEY = 'sk_test_payment_suite_sandbox';
@@ -70,7 +70,7 @@ export function paymentSettings(
 
 /** nest-app listening on a free port (the sandbox PSP delivers its webhooks over HTTP). */
 export async function startListeningApp(config: AppConfig): Promise<{ app: NestFastifyApplication; url: string }> {
-  const app = await createNestApp(config, [testMailDelivery()]);
+  const app = await createNestApp(config, [testMailDelivery(), testSmsDelivery()]);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.getHttpServer().address() as { port: number };
   return { app, url: `http://127.0.0.1:${address.port}` };

@@ -9,6 +9,7 @@ import {
   NatsProbe,
   RedisModule,
   RedisProbe,
+  SmsDeliveryModule,
 } from '@casino/platform';
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
@@ -16,7 +17,10 @@ import { OpenTelemetryModule } from 'nestjs-otel';
 import { WalletEntriesLoader } from './analytics/wallet-entries.loader';
 import { WorkerConfig } from './config/worker-config';
 
-/** worker-etl: consumes domain events into ClickHouse and the `mail` queue into SMTP. */
+/**
+ * worker-etl: consumes domain events into ClickHouse, delivers the `mail` queue over SMTP and the `sms` queue
+ * through the SMS gateway (or the development sink).
+ */
 @Global()
 @Module({})
 export class WorkerModule {
@@ -49,6 +53,7 @@ export class WorkerModule {
         ...(config.MAIL_DELIVERY_ENABLED
           ? [MailDeliveryModule.forRoot({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM })]
           : []),
+        ...(config.SMS_DELIVERY_ENABLED ? [SmsDeliveryModule.forRoot(config.smsDelivery)] : []),
       ],
       providers: [{ provide: WorkerConfig, useValue: config }, WalletEntriesLoader],
       exports: [WorkerConfig],

@@ -24,3 +24,6 @@ export * from './clickhouse/clickhouse.module';
 export * from './clickhouse/clickhouse-migrator';
 export * from './mail/mail-delivery.module';
 export * from './mail/mail.processor';
+export * from './sms/sms-sender';
+export * from './sms/dev-sms-inbox';
+export * from './sms/sms-delivery.module';

@@ -26,7 +26,6 @@ describe('AppConfig', () => {
     NODE_ENV: 'production',
     JWT_SECRET: 'p'.repeat(48),
     TOTP_ENCRYPTION_KEY: 'q'.repeat(64),
-    SMS_SENDER: 'http',
     PROVIDER_CREDENTIALS_KEY: 'r'.repeat(64),
   };
 

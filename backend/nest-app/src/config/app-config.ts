@@ -1,4 +1,4 @@
-import { BooleanSetting, IntegerSetting, PlatformSettings } from '@casino/platform';
+import { BooleanSetting, IntegerSetting, NotDevelopmentDefaultInProduction, PlatformSettings } from '@casino/platform';
 import { CURRENCY_MINOR_DIGITS } from '@casino/contracts';
 import {
   IsBoolean,
@@ -12,27 +12,12 @@ import {
   Max,
   Min,
   MinLength,
-  ValidateBy,
-  type ValidationArguments,
 } from 'class-validator';
 
 /** Development defaults of secrets: clearly marked, refused in production. */
 const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0000';
 const DEV_TOTP_ENCRYPTION_KEY = 'dev-only-insecure-totp-key-change-me-00000';
 const DEV_PROVIDER_CREDENTIALS_KEY = 'dev-only-insecure-provider-credentials-key-0';
-
-/** A setting whose development default may not be used with NODE_ENV=production. */
-function NotDevelopmentDefaultInProduction(developmentDefault: string): PropertyDecorator {
-  return ValidateBy({
-    name: 'notDevelopmentDefaultInProduction',
-    validator: {
-      validate: (value: unknown, args?: ValidationArguments): boolean =>
-        (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV !== 'production' || value !== developmentDefault,
-      defaultMessage: (args?: ValidationArguments): string =>
-        `${args?.property ?? 'setting'} must be set to a non-development value in production`,
-    },
-  });
-}
 
 /** Every setting of nest-app, validated once at boot. Defaults are safe for development only. */
 export class AppConfig extends PlatformSettings {
@@ -181,20 +166,6 @@ export class AppConfig extends PlatformSettings {
   @IsInt()
   @Min(1)
   public AUTH_RATE_LIMIT_PER_ACCOUNT = 20;
-
-  // --- SMS (mail is delivered by worker-etl) ---
-  /** `log`: development sink (log line without the text + the dev inbox); `http`: the SMS gateway. */
-  @IsIn(['log', 'http'])
-  @NotDevelopmentDefaultInProduction('log')
-  public SMS_SENDER = 'log';
-
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  public SMS_GATEWAY_URL?: string;
-
-  @IsOptional()
-  @IsString()
-  public SMS_GATEWAY_TOKEN?: string;
 
   // --- wallet ledger and outbox relay (ADR 0010) ---
   /** Most commands the ledger applies in one database transaction (group commit). */

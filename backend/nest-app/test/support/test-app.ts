@@ -1,4 +1,4 @@
-import { MailDeliveryModule } from '@casino/platform';
+import { MailDeliveryModule, SmsDeliveryModule } from '@casino/platform';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createNestApp } from '../../src/bootstrap';
@@ -16,13 +16,25 @@ export function testMailDelivery(): DynamicModule {
   return MailDeliveryModule.forRoot({ smtpUrl: MAILDEV_SMTP_URL, from: 'Casino <tests@example.test>' });
 }
 
-/** The whole nest-app, in process, with its real conventions and `testMailDelivery`; requests go through `app.inject`. */
+/**
+ * The `sms` queue's delivery, which worker-etl runs in production, in the test's own process, with the
+ * development sink: a test reads its texts in the dev inbox (Redis, under the suite's key prefix) without
+ * running a worker.
+ */
+export function testSmsDelivery(): DynamicModule {
+  return SmsDeliveryModule.forRoot({ sender: 'log' });
+}
+
+/**
+ * The whole nest-app, in process, with its real conventions, `testMailDelivery` and `testSmsDelivery`;
+ * requests go through `app.inject`.
+ */
 export async function startTestApp(
   config: AppConfig,
   extraModules: (Type<unknown> | DynamicModule)[] = [],
   clock?: ManualClock,
 ): Promise<NestFastifyApplication> {
-  const app = await createNestApp(config, [...extraModules, testMailDelivery()], clock);
+  const app = await createNestApp(config, [...extraModules, testMailDelivery(), testSmsDelivery()], clock);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import { DevSmsInbox, type DevSmsMessage } from '@casino/platform';
 import { eventually } from '@casino/platform/testing';
-import { DevSmsInbox, type DevSmsMessage } from '../../src/infra/sms/dev-sms-inbox';
 import { MAILDEV_API, readEmailCode } from './sign-in';
 
 interface MailDevEmail {
@@ -27,7 +27,7 @@ export async function mailsTo(to: string): Promise<{ subject: string; text: stri
   return mine.map((mail) => ({ subject: mail.subject, text: mail.text ?? '' }));
 }
 
-/** The 6-digit code in the newest text to this number, as the development SMS sink received it. */
+/** The 6-digit code in the newest text to this number, as the development SMS sink stored it in the dev inbox. */
 export async function lastSmsCode(app: INestApplication, to: string): Promise<string> {
   let messages: DevSmsMessage[] = [];
   await eventually(async () => {

@@ -1,5 +1,11 @@
-import { BooleanSetting, IntegerSetting, PlatformSettings } from '@casino/platform';
-import { IsBoolean, IsInt, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import {
+  BooleanSetting,
+  IntegerSetting,
+  NotDevelopmentDefaultInProduction,
+  PlatformSettings,
+  type SmsDeliveryOptions,
+} from '@casino/platform';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** Settings of worker-etl, validated once at boot. */
 export class WorkerConfig extends PlatformSettings {
@@ -29,4 +35,39 @@ export class WorkerConfig extends PlatformSettings {
   @IsString()
   @MinLength(3)
   public MAIL_FROM = 'Casino <no-reply@example.test>';
+
+  /** Deliver the `sms` queue's jobs through `SMS_SENDER`. */
+  @BooleanSetting()
+  @IsBoolean()
+  public SMS_DELIVERY_ENABLED = true;
+
+  /**
+   * `log`: the development sink (the dev inbox in Redis that nest-app's `GET /api/v1/dev/sms-inbox` reads,
+   * and a log line without the text); `http`: the SMS gateway at `SMS_GATEWAY_URL`. `log` is refused in
+   * production when SMS delivery is on.
+   */
+  @ValidateIf((config: WorkerConfig) => config.SMS_DELIVERY_ENABLED === true)
+  @IsIn(['log', 'http'])
+  @NotDevelopmentDefaultInProduction('log')
+  public SMS_SENDER: 'log' | 'http' = 'log';
+
+  /** The gateway's base URL (messages are `POST`ed to `{SMS_GATEWAY_URL}/messages`); required with `SMS_SENDER=http`. */
+  @ValidateIf(
+    (config: WorkerConfig) =>
+      config.SMS_GATEWAY_URL !== undefined || (config.SMS_DELIVERY_ENABLED === true && config.SMS_SENDER === 'http'),
+  )
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  public SMS_GATEWAY_URL?: string;
+
+  /** The gateway's bearer token (a secret: never logged). */
+  @IsOptional()
+  @IsString()
+  public SMS_GATEWAY_TOKEN?: string;
+
+  /** The SMS sender these settings name (validation guarantees `SMS_GATEWAY_URL` with `http`). */
+  public get smsDelivery(): SmsDeliveryOptions {
+    if (this.SMS_SENDER !== 'http') return { sender: 'log' };
+    if (!this.SMS_GATEWAY_URL) throw new Error('SMS_GATEWAY_URL is required with SMS_SENDER=http');
+    return { sender: 'http', gatewayUrl: this.SMS_GATEWAY_URL, gatewayToken: this.SMS_GATEWAY_TOKEN };
+  }
 }

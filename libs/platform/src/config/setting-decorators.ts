@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { ValidateBy, type ValidationArguments } from 'class-validator';
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
@@ -28,5 +29,18 @@ export function IntegerSetting(): PropertyDecorator {
       return value;
     }
     return /^-?\d+$/.test(original.trim()) ? Number(original.trim()) : original;
+  });
+}
+
+/** A setting whose development default may not be used with NODE_ENV=production. */
+export function NotDevelopmentDefaultInProduction(developmentDefault: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'notDevelopmentDefaultInProduction',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments): boolean =>
+        (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV !== 'production' || value !== developmentDefault,
+      defaultMessage: (args?: ValidationArguments): string =>
+        `${args?.property ?? 'setting'} must be set to a non-development value in production`,
+    },
   });
 }

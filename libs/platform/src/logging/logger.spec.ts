@@ -43,6 +43,20 @@ describe('log redaction', () => {
     expect(output).toContain(REDACTION_CENSOR);
   });
 
+  it('blanks the text of SMS and mail jobs wherever a line carries their payload', () => {
+    const { logger, lines } = capture();
+    const sms = { to: '+4915112345678', text: 'Your code is 654321', template: 'phone-verification' };
+    logger.warn({ job: { id: '7', data: sms }, reason: 'SMS gateway answered 503' }, 'SMS not sent');
+    logger.info({ message: sms });
+    logger.info({ ...sms, html: '<p>Your code is 987654</p>' });
+    const output = lines();
+    for (const secret of ['654321', '987654']) {
+      expect(output).not.toContain(secret);
+    }
+    expect(output).toContain('phone-verification');
+    expect(output).toContain('SMS gateway answered 503');
+  });
+
   it('blanks secret query parameters in logged URLs and keeps the rest', () => {
     expect(loggableUrl('/api/v1/x?token=abc&page=2')).toBe('/api/v1/x?token=%5BREDACTED%5D&page=2');
     expect(loggableUrl('/api/v1/x')).toBe('/api/v1/x');

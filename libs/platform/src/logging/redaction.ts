@@ -1,6 +1,7 @@
 /**
  * Paths pino blanks out of every log line. Anything that authenticates somebody or moves
- * money on their behalf: headers, cookies, tokens, passwords, one-time codes, secrets.
+ * money on their behalf: headers, cookies, tokens, passwords, one-time codes, secrets, and the
+ * bodies of mail and SMS jobs (`text`, `html`), which carry one-time codes and sign-in links.
  */
 const SENSITIVE_FIELDS = [
   'password',
@@ -22,6 +23,8 @@ const SENSITIVE_FIELDS = [
   'privateKey',
   'cardNumber',
   'cvc',
+  'text',
+  'html',
 ];
 
 export const REDACTED_PATHS: string[] = [

@@ -1,8 +1,8 @@
+import { DevSmsInbox, type DevSmsMessage } from '@casino/platform';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { Public } from '../../common/auth/auth.decorators';
-import { DevSmsInbox, type DevSmsMessage } from './dev-sms-inbox';
 
 class DevSmsInboxQuery {
   @ApiPropertyOptional({ example: '+4915112345678' })
@@ -11,7 +11,10 @@ class DevSmsInboxQuery {
   public to?: string;
 }
 
-/** Mounted only when NODE_ENV is development or test (see SmsModule). */
+/**
+ * What worker-etl's development SMS sink stored in Redis (same `REDIS_KEY_PREFIX`). Mounted only when
+ * NODE_ENV is development or test (see SmsModule).
+ */
 @ApiTags('dev')
 @Controller('dev/sms-inbox')
 export class DevSmsInboxController {

@@ -1,14 +1,14 @@
+import { DevSmsInbox } from '@casino/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
-import { DevSmsInbox } from './dev-sms-inbox';
 import { DevSmsInboxController } from './dev-sms-inbox.controller';
-import { DevSmsSink } from './dev-sms-sink.sender';
-import { HttpSmsGatewaySender } from './http-sms-gateway.sender';
 import { SmsDispatcher } from './sms-dispatcher';
-import { SmsProcessor } from './sms.processor';
-import { SmsSender } from './sms-sender';
 
-/** The `sms` queue: producer (`SmsDispatcher`), consumer, and the sender chosen by `SMS_SENDER`. */
+/**
+ * The `sms` queue's producer (`SmsDispatcher`); worker-etl delivers the jobs (`SmsDeliveryModule`). In
+ * development and test, also the dev inbox (`GET /api/v1/dev/sms-inbox`), which reads what the worker's
+ * development sink stored in Redis.
+ */
 @Module({})
 export class SmsModule {
   public static forRoot(config: AppConfig): DynamicModule {
@@ -16,12 +16,7 @@ export class SmsModule {
     return {
       module: SmsModule,
       controllers: devInboxAvailable ? [DevSmsInboxController] : [],
-      providers: [
-        SmsDispatcher,
-        SmsProcessor,
-        DevSmsInbox,
-        { provide: SmsSender, useClass: config.SMS_SENDER === 'http' ? HttpSmsGatewaySender : DevSmsSink },
-      ],
+      providers: [SmsDispatcher, ...(devInboxAvailable ? [DevSmsInbox] : [])],
       exports: [SmsDispatcher],
     };
   }

@@ -6,7 +6,6 @@ describe('auth settings', () => {
     NODE_ENV: 'production',
     JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
     TOTP_ENCRYPTION_KEY: 'another-production-key-of-32-characters-or-more',
-    SMS_SENDER: 'http',
   };
 
   it('has the documented defaults', () => {
@@ -24,7 +23,7 @@ describe('auth settings', () => {
     expect(() => loadAppConfig({ JWT_SECRET: 'short' })).toThrow(/- JWT_SECRET: /);
   });
 
-  it.each(['JWT_SECRET', 'TOTP_ENCRYPTION_KEY', 'SMS_SENDER'])('refuses the development %s in production', (name) => {
+  it.each(['JWT_SECRET', 'TOTP_ENCRYPTION_KEY'])('refuses the development %s in production', (name) => {
     const { [name as keyof typeof productionSecrets]: _omitted, ...rest } = productionSecrets;
     expect(() => loadAppConfig(rest)).toThrow(ConfigError);
     expect(() => loadAppConfig(rest)).toThrow(new RegExp(`- ${name}: .*non-development value in production`));
@@ -37,6 +36,6 @@ describe('auth settings', () => {
     } catch (error) {
       problems = (error as ConfigError).problems;
     }
-    expect(problems.filter((problem) => /^(JWT_SECRET|TOTP_ENCRYPTION_KEY|SMS_SENDER):/.test(problem))).toEqual([]);
+    expect(problems.filter((problem) => /^(JWT_SECRET|TOTP_ENCRYPTION_KEY):/.test(problem))).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { maskPhone } from '@casino/platform';
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -9,7 +10,6 @@ import {
 } from '@nestjs/swagger';
 import { CurrentUser, Public } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
-import { maskPhone } from '../../../infra/sms/sms-sender';
 import type { RequestOrigin } from '../../user/user-directory';
 import { CodeDto } from '../dto/code.dto';
 import { MfaTokenDto } from '../dto/mfa-token.dto';

@@ -4,7 +4,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { maskPhone, SmsSender } from './sms-sender';
 
-/** Consumes `sms` jobs through the configured sender (meant to move to worker-etl with the mail processor). */
+/**
+ * Delivers `sms` jobs through the configured sender. Logs name the job, the masked number and the
+ * template, never the text: texts carry one-time codes (the producer's queue deletes such jobs once sent).
+ */
 @Injectable()
 @Processor(QUEUES.SMS)
 export class SmsProcessor extends WorkerHost {
@@ -19,6 +22,7 @@ export class SmsProcessor extends WorkerHost {
       throw new Error(`Unknown sms job ${job.name}`);
     }
     await this.sender.send(job.data);
+    this.logger.log({ jobId: job.id, to: maskPhone(job.data.to), template: job.data.template }, 'SMS sent');
   }
 
   @OnWorkerEvent('failed')

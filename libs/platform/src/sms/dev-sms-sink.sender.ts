@@ -4,12 +4,13 @@ import { DevSmsInbox } from './dev-sms-inbox';
 import { maskPhone, SmsSender } from './sms-sender';
 
 /**
- * The development sink: logs that a message went out (masked number and template, never the text,
- * which carries codes) and keeps it in the dev inbox (`GET /api/v1/dev/sms-inbox`).
+ * The development sink: keeps the message in the dev inbox in Redis (read through nest-app's
+ * `GET /api/v1/dev/sms-inbox`) and logs that it went out (masked number and template, never the text,
+ * which carries codes).
  */
 @Injectable()
 export class DevSmsSink extends SmsSender {
-  private readonly logger = new Logger('DevSmsSink');
+  private readonly logger = new Logger(DevSmsSink.name);
 
   public constructor(private readonly inbox: DevSmsInbox) {
     super();

@@ -1,9 +1,9 @@
 import type { SendSmsJobV1 } from '@casino/contracts';
-import { REDIS_CLIENT } from '@casino/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { Clock } from '../../common/time/clock';
+import { REDIS_CLIENT } from '../redis/redis.module';
 
+/** Under the app's `REDIS_KEY_PREFIX`: the worker that writes and the API that reads must share it. */
 const INBOX_KEY = 'dev:sms-inbox';
 const INBOX_SIZE = 200;
 const INBOX_TTL_SECONDS = 24 * 3600;
@@ -15,16 +15,23 @@ export interface DevSmsMessage {
   sentAt: string;
 }
 
-/** The development SMS inbox in Redis (the last 200 messages of a day); never used in production. */
+/**
+ * The development SMS inbox in Redis (the last 200 messages of a day): the development sink of the `sms`
+ * queue's delivery (worker-etl) adds to it, nest-app's `GET /api/v1/dev/sms-inbox` and tests read it.
+ * Never used in production (worker-etl refuses `SMS_SENDER=log` there; nest-app mounts the inbox
+ * only in development and test).
+ */
 @Injectable()
 export class DevSmsInbox {
-  public constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
-    private readonly clock: Clock,
-  ) {}
+  public constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
-  public async add(message: SendSmsJobV1): Promise<void> {
-    const entry: DevSmsMessage = { ...message, sentAt: this.clock.now().toISOString() };
+  public async add(message: SendSmsJobV1, sentAt: Date = new Date()): Promise<void> {
+    const entry: DevSmsMessage = {
+      to: message.to,
+      text: message.text,
+      template: message.template,
+      sentAt: sentAt.toISOString(),
+    };
     await this.redis
       .multi()
       .lpush(INBOX_KEY, JSON.stringify(entry))

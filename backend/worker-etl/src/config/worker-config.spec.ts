@@ -1,0 +1,55 @@
+import { ConfigError, loadConfig } from '@casino/platform';
+import { WorkerConfig } from './worker-config';
+
+function load(settings: Record<string, string>): WorkerConfig {
+  return loadConfig(WorkerConfig, settings);
+}
+
+function problemsOf(settings: Record<string, string>): string[] {
+  try {
+    load(settings);
+    return [];
+  } catch (error) {
+    return (error as ConfigError).problems;
+  }
+}
+
+describe('WorkerConfig: SMS delivery', () => {
+  it('delivers SMS to the development sink by default', () => {
+    const config = load({});
+    expect(config.SMS_DELIVERY_ENABLED).toBe(true);
+    expect(config.smsDelivery).toEqual({ sender: 'log' });
+  });
+
+  it('sends through the gateway with its URL and token', () => {
+    const config = load({ SMS_SENDER: 'http', SMS_GATEWAY_URL: 'https://sms.example.test/v1', SMS_GATEWAY_TOKEN: 't' });
+    expect(config.smsDelivery).toEqual({
+      sender: 'http',
+      gatewayUrl: 'https://sms.example.test/v1',
+      gatewayToken: 't',
+    });
+  });
+
+  it('refuses the gateway sender without a gateway URL, by name', () => {
+    expect(problemsOf({ SMS_SENDER: 'http' })).toEqual([expect.stringMatching(/^SMS_GATEWAY_URL: /)]);
+  });
+
+  it.each([
+    ['SMS_SENDER', 'carrier-pigeon'],
+    ['SMS_GATEWAY_URL', 'not a url'],
+    ['SMS_DELIVERY_ENABLED', 'perhaps'],
+  ])('refuses a malformed %s by name', (name, value) => {
+    expect(() => load({ [name]: value })).toThrow(ConfigError);
+    expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+  });
+
+  it('refuses the development sink in production, unless SMS delivery is off there', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^SMS_SENDER: .*non-development value in production/),
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', SMS_DELIVERY_ENABLED: 'false' })).toEqual([]);
+    expect(
+      problemsOf({ NODE_ENV: 'production', SMS_SENDER: 'http', SMS_GATEWAY_URL: 'https://sms.example.test' }),
+    ).toEqual([]);
+  });
+});

@@ -15,7 +15,8 @@
 //
 // Settings (environment): BENCH_SECONDS (15), BENCH_METHODS (hub88,command), BENCH_RUNS (many,hot),
 // BENCH_RELAY (process | inprocess | off: for comparison runs), BENCH_APP_ENV ("KEY=value,..." extra app settings),
-// BENCH_NO_WRITE (1: print only, for experiments). The Hub88 runs also report each process group's share of the
+// BENCH_NO_WRITE (1: print only, for experiments), BENCH_APP_NODE_OPTIONS / BENCH_RELAY_NODE_OPTIONS (node flags of the
+// API and relay processes, e.g. to profile them). The Hub88 runs also report each process group's share of the
 // machine's CPU during the timed phase (`cpuShares`: postgres, api, relay, loadGenerator, nats; machineBusy).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -71,12 +72,18 @@ async function commandLoad(env, run) {
   return JSON.parse(line).result;
 }
 
+/** The relay's own settings; BENCH_RELAY_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles it. */
+function relayEnvironment() {
+  const nodeOptions = process.env.BENCH_RELAY_NODE_OPTIONS;
+  return { LOG_LEVEL: 'info', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+}
+
 async function walletRun(pg, method, run) {
   return withScratchDatabase(`bench_${method}_${run}_${stamp}`, async (name) => {
     const env = scratchEnvironment(name, { OUTBOX_RELAY_ENABLED: RELAY === 'inprocess' ? 'true' : 'false' });
     execFileSync(process.execPath, [join(BIN, 'migrate.js'), 'run'], { env, stdio: 'ignore' });
     const relay =
-      RELAY === 'process' ? spawnNode(join(BIN, 'outbox-relay.js'), [], { ...env, LOG_LEVEL: 'info' }) : null;
+      RELAY === 'process' ? spawnNode(join(BIN, 'outbox-relay.js'), [], { ...env, ...relayEnvironment() }) : null;
     try {
       if (relay) await relay.waitFor(/outbox relay running/);
       const stopAnalyze = startAutoAnalyze(name);
@@ -134,8 +141,9 @@ const METHOD_TEXT = {
     'real HTTP: Hub88 seamless-wallet API (POST /api/v1/providers/hub88/transaction/bet then /transaction/win, ' +
     'RSA-SHA256 X-Hub88-Signature over the raw body, compact JSON) against a separate nest-app process ' +
     '(node dist/main.js, OUTBOX_RELAY_ENABLED=false) started by the bench, from the bench’s own load generator ' +
-    '(32 keep-alive connections, one round after another per client; requests signed before the timed phase so ' +
-    'that the provider’s signing does not take this 2-core machine’s CPU); players registered and games launched ' +
+    '(32 keep-alive HTTP/1.1 connections, one round after another per client; requests signed and written out as ' +
+    'bytes before the timed phase, answers read by Content-Length, so that the provider’s side takes little of this ' +
+    '2-core machine’s CPU); players registered and games launched ' +
     'through the game module (real sessions and tokens) against a stand-in Hub88 Games API',
   command:
     'in-process command API (WalletService.placeBet then settleWin) in a nest-app process (dist/cli/wallet-load.js, ' +

@@ -5,10 +5,11 @@
 // /work/shared/reference/hub88-signature-vectors (RSA-SHA256 over the exact compact-JSON bytes sent).
 import { randomUUID, createPrivateKey, sign } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { BIN, CLIENTS, ROOT, SECONDS, psql, spawnNode } from './bench-support.mjs';
 import { startCpuShares } from './cpu-shares.mjs';
+import { RawHttpClient, requestBytes } from './raw-http-client.mjs';
 
 const VECTORS = process.env.HUB88_VECTORS_DIR ?? '/work/shared/reference/hub88-signature-vectors';
 const DIST = join(ROOT, 'backend', 'nest-app', 'dist');
@@ -68,12 +69,16 @@ async function waitReady(base, app) {
   throw new Error('nest-app did not become ready');
 }
 
-/** Every call of the timed phase, signed beforehand: bet then win, `rounds` rounds per client. */
-function presign(players, gameCode, rounds) {
+/** Every call of the timed phase, signed and written out as request bytes beforehand: bet then win, `rounds` rounds per client. */
+function presign(port, players, gameCode, rounds) {
   const key = createPrivateKey(readFileSync(join(VECTORS, 'private.pem')));
   const call = (path, fields) => {
     const raw = Buffer.from(JSON.stringify({ ...fields, request_uuid: randomUUID() }));
-    return { path, raw, signature: sign('sha256', raw, key).toString('base64') };
+    const headers = {
+      'content-type': 'application/json',
+      'x-hub88-signature': sign('sha256', raw, key).toString('base64'),
+    };
+    return requestBytes(port, `/api/v1/providers/hub88/${path}`, headers, raw);
   };
   return Array.from({ length: CLIENTS }, (_, client) =>
     Array.from({ length: rounds }, (_, round) => {
@@ -112,55 +117,28 @@ function presign(players, gameCode, rounds) {
   );
 }
 
-function post(agent, port, call) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: `/api/v1/providers/hub88/${call.path}`,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': call.raw.length,
-          'x-hub88-signature': call.signature,
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ http: res.statusCode, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(call.raw);
-  });
-}
-
 /** Each client sends its calls one after another; no new round starts after `seconds`. */
 async function drive(port, calls, limitSeconds = Infinity) {
-  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const clients = calls.map(() => new RawHttpClient(port));
+  await Promise.all(clients.map((client) => client.open()));
   const latencies = [];
   const refused = {};
   const started = performance.now();
   const deadline = started + limitSeconds * 1000;
   await Promise.all(
-    calls.map(async (queue) => {
+    calls.map(async (queue, client) => {
       for (const [index, call] of queue.entries()) {
         if (index % 2 === 0 && performance.now() >= deadline) break;
         const begin = performance.now();
-        const { http, body } = await post(agent, port, call);
-        if (http === 200 && body.status === 'RS_OK') latencies.push(performance.now() - begin);
-        else refused[`${http} ${body.status}`] = (refused[`${http} ${body.status}`] ?? 0) + 1;
+        const answer = await clients[client].send(call);
+        const status = answer.status === 200 ? JSON.parse(answer.body).status : undefined;
+        if (status === 'RS_OK') latencies.push(performance.now() - begin);
+        else refused[`${answer.status} ${status}`] = (refused[`${answer.status} ${status}`] ?? 0) + 1;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
+  for (const client of clients) client.close();
   return { latencies, refused, seconds };
 }
 
@@ -250,7 +228,7 @@ export async function runHub88Load(env, run, expectedRate, waitForQuietOutbox) {
     if (players.some((player) => !player.token)) throw new Error('a launch did not reach the Games API stand-in');
     const rounds = Math.ceil((SECONDS * expectedRate) / (2 * CLIENTS));
     const signing = performance.now();
-    const calls = presign(players, gameCode, rounds);
+    const calls = presign(port, players, gameCode, rounds);
     const signedIn = Math.round(performance.now() - signing) / 1000;
     // BENCH_APP_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the API process alone.
     const nodeOptions = process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {};
@@ -259,7 +237,7 @@ export async function runHub88Load(env, run, expectedRate, waitForQuietOutbox) {
       await waitReady(`http://127.0.0.1:${port}`, app);
       await waitForQuietOutbox();
       // A few rounds first, so that connections, prepared statements and caches are warm, as in service.
-      await drive(port, presign(players, gameCode, 2));
+      await drive(port, presign(port, players, gameCode, 2));
       const commits = () =>
         Number(
           psql(

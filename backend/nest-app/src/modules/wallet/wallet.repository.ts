@@ -117,6 +117,16 @@ export class WalletRepository {
     return rows[0] ? toBalanceRow(rows[0]) : null;
   }
 
+  /** The hold placed by the hold transaction with this idempotency key (the key's unique index), or null. */
+  public async findHoldIdByIdempotencyKey(scope: string, key: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT hold_id FROM ledger_transactions
+        WHERE idempotency_scope = $1 AND idempotency_key = $2 AND type = 'hold'`,
+      [scope, key],
+    )) as { hold_id: string | null }[];
+    return rows[0]?.hold_id ?? null;
+  }
+
   public async listTransactions(filter: TransactionListFilter): Promise<TransactionRow[]> {
     const rows = (await this.dataSource.query(
       `SELECT id, wallet_id, type, currency, amount::text AS amount, created_at, reverses_transaction_id, hold_id, metadata

@@ -14,6 +14,7 @@ import type {
   BetCommandInput,
   DepositCommandInput,
   HoldCommandInput,
+  Idempotency,
   LedgerResult,
   ResolveHoldCommandInput,
   RollbackCommandInput,
@@ -59,13 +60,25 @@ export class WalletService {
     return toView(wallet);
   }
 
-  public deposit(input: DepositCommandInput): Promise<LedgerResult> {
-    return this.commandBus.execute(new DepositCommand(input));
+  /**
+   * `attachment`: the caller's set-based writes, done in the deposit's own transaction when it moves money (never on
+   * a replay or a refusal).
+   */
+  public deposit(input: DepositCommandInput, attachment?: Attachment): Promise<LedgerResult> {
+    return this.commandBus.execute(new DepositCommand(input, attachment));
   }
 
   /** The result's `holdId` names the hold for `captureHold` or `releaseHold`. */
   public holdFunds(input: HoldCommandInput): Promise<LedgerResult> {
     return this.commandBus.execute(new HoldFundsCommand(input));
+  }
+
+  /**
+   * The hold that the `holdFunds` call with this idempotency key placed, or null when it placed none (never called,
+   * refused, or not committed): a caller that lost the answer of `holdFunds` finds its hold here.
+   */
+  public holdPlacedBy(idempotency: Idempotency): Promise<string | null> {
+    return this.wallets.findHoldIdByIdempotencyKey(idempotency.scope, idempotency.key);
   }
 
   public captureHold(input: ResolveHoldCommandInput): Promise<LedgerResult> {

@@ -2,6 +2,7 @@ import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AttachedStatement } from '../../../infra/database/attached-statement';
+import type { Attachment, AttachedWriter } from '../../wallet/ledger/ledger-engine';
 import { Clock } from '../../../common/time/clock';
 import { UsersRepository } from '../users.repository';
 import { userNotFound } from '../users.service';
@@ -9,6 +10,7 @@ import {
   RgActivityRepository,
   recordPlaysStatement,
   type ActivityTotals,
+  type DepositRecord,
   type PlayRecord,
   type PlaySession,
 } from './rg-activity.repository';
@@ -39,6 +41,11 @@ export interface BetClearance {
   limitGuarded: boolean;
 }
 
+/** A gross deposit to count, and when it was credited (the first one fixes the account currency). */
+interface CountedDeposit extends DepositRecord {
+  at: Date;
+}
+
 /**
  * The one gate the payment and game modules ask before moving a player's money, and the
  * counters they feed after it moved. Exclusions block deposits, bets and launches; never
@@ -46,6 +53,15 @@ export interface BetClearance {
  */
 @Injectable()
 export class ResponsibleGamingService {
+  /** Counts deposits inside the ledger's transaction of their credits (`depositAttachment`). */
+  private readonly depositsInLedger: AttachedWriter<CountedDeposit> = {
+    write: (manager, items) =>
+      this.recordDepositsIn(
+        manager,
+        items.map(({ payload }) => payload),
+      ),
+  };
+
   public constructor(
     private readonly dataSource: DataSource,
     private readonly limits: RgLimitsRepository,
@@ -198,11 +214,21 @@ export class ResponsibleGamingService {
 
   /** A gross deposit credited to the player; the first one also fixes the account currency. */
   public async recordDeposit(userId: string, amount: bigint, currency: string, at: Date): Promise<void> {
-    assertPositive(amount);
-    await this.dataSource.transaction(async (manager) => {
-      await this.activity.add(manager, userId, currency, utcDay(at), 'deposits', amount);
-      await this.users.lockCurrency(manager, userId, at);
-    });
+    const deposit = countedDeposit(userId, amount, currency, at);
+    await this.dataSource.transaction((manager) => this.recordDepositsIn(manager, [deposit]));
+  }
+
+  /**
+   * What `recordDeposit` writes, as an attachment of the wallet's deposit (`WalletService.deposit`): written in the
+   * credit's own transaction when it moves money and never on a replay or a refusal, so a deposit is counted
+   * exactly once, together with its money, whatever retries the credit.
+   */
+  public depositAttachment(userId: string, amount: bigint, currency: string, at: Date): Attachment {
+    const attachment: Attachment<CountedDeposit> = {
+      writer: this.depositsInLedger,
+      payload: countedDeposit(userId, amount, currency, at),
+    };
+    return attachment as Attachment;
   }
 
   public async recordBet(userId: string, amount: bigint, currency: string, at: Date): Promise<void> {
@@ -214,6 +240,16 @@ export class ResponsibleGamingService {
   public async recordWin(userId: string, amount: bigint, currency: string, at: Date): Promise<void> {
     assertPositive(amount);
     await this.activity.recordPlay({ userId, currency, day: utcDay(at), wins: amount });
+  }
+
+  /** The deposits' counters in one statement, then each player's currency fixed (players in id order). */
+  private async recordDepositsIn(manager: EntityManager, deposits: CountedDeposit[]): Promise<void> {
+    await this.activity.addDeposits(manager, deposits);
+    const firstByUser = new Map<string, Date>();
+    for (const deposit of deposits) if (!firstByUser.has(deposit.userId)) firstByUser.set(deposit.userId, deposit.at);
+    for (const [userId, at] of [...firstByUser].sort(([a], [b]) => a.localeCompare(b))) {
+      await this.users.lockCurrency(manager, userId, at);
+    }
   }
 
   private async assertNotExcluded(
@@ -257,6 +293,11 @@ export class ResponsibleGamingService {
     await this.activity.saveSession(userId, session);
     return session;
   }
+}
+
+function countedDeposit(userId: string, amount: bigint, currency: string, at: Date): CountedDeposit {
+  assertPositive(amount);
+  return { userId, currency, day: utcDay(at), amount, at };
 }
 
 const NO_TOTALS: ActivityTotals = { deposits: 0n, wagers: 0n, wins: 0n };

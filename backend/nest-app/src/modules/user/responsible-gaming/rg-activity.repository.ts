@@ -126,6 +126,22 @@ function reversalColumns(records: PlayRecord[]): unknown[][] {
   ];
 }
 
+/** A gross deposit on one UTC day (`YYYY-MM-DD`). */
+export interface DepositRecord {
+  userId: string;
+  currency: string;
+  day: string;
+  amount: bigint;
+}
+
+/** Deposits added to their days' counters in one statement: summed per key first, rows in key order. */
+const RECORD_DEPOSITS = `
+  INSERT INTO rg_activity_daily AS a (user_id, currency, day, deposits)
+  SELECT user_id, currency, day, SUM(amount)
+    FROM unnest($1::uuid[], $2::bpchar[], $3::date[], $4::bigint[]) AS i(user_id, currency, day, amount)
+   GROUP BY user_id, currency, day ORDER BY user_id, currency, day
+  ON CONFLICT (user_id, currency, day) DO UPDATE SET deposits = a.deposits + EXCLUDED.deposits`;
+
 /**
  * The player's own counters of gross deposits, wagers and wins per UTC day and currency (the
  * ledger stays free of policy), and the current play session.
@@ -158,6 +174,17 @@ export class RgActivityRepository {
        ON CONFLICT (user_id, currency, day) DO UPDATE SET ${counter} = rg_activity_daily.${counter} + EXCLUDED.${counter}`,
       [userId, currency, day, amount.toString()],
     );
+  }
+
+  /** Gross deposits added in the caller's transaction (the ledger's, with the credits they count). */
+  public async addDeposits(manager: EntityManager, records: DepositRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await manager.query(RECORD_DEPOSITS, [
+      records.map((record) => record.userId),
+      records.map((record) => record.currency),
+      records.map((record) => record.day),
+      records.map((record) => record.amount.toString()),
+    ]);
   }
 
   /** Totals over the days `fromDay` (inclusive) to `toDay` (exclusive). */

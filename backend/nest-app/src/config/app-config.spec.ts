@@ -17,6 +17,7 @@ describe('AppConfig', () => {
     ['MIGRATIONS_RUN_ON_START', 'perhaps'],
     ['PAYMENT_DEPOSIT_OPEN_TTL_SECONDS', '10'],
     ['PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS', '-1'],
+    ['PAYMENT_WITHDRAWAL_CREATION_TTL_SECONDS', '10'],
   ])('refuses a malformed %s by name', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`- ${name}: `));

@@ -296,7 +296,21 @@ export class AppConfig extends PlatformSettings {
   @Max(86400)
   public PAYMENT_DEPOSIT_OPEN_TTL_SECONDS = 1800;
 
-  /** Seconds between runs of the expiry of abandoned deposits (reconciliation runs it too); 0 = only then. */
+  /**
+   * A withdrawal still in its first status (`requires_payment_method`: its hold was not stored and it never reached
+   * finance's approval or its payout) this many seconds is failed and the hold it placed, if any, released. Far
+   * longer than a creation takes, which is under a second.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  public PAYMENT_WITHDRAWAL_CREATION_TTL_SECONDS = 600;
+
+  /**
+   * Seconds between runs of the expiry of abandoned deposits and of stalled withdrawals (reconciliation runs them
+   * too); 0 = only then.
+   */
   @IntegerSetting()
   @IsInt()
   @Min(0)

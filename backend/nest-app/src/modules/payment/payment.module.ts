@@ -21,6 +21,7 @@ import { PaymentDepositExpiry } from './reconciliation/payment-deposit-expiry';
 import { PaymentJobLock } from './reconciliation/payment-job-lock';
 import { PaymentReconciliation } from './reconciliation/payment-reconciliation.service';
 import { PaymentReconciliationScheduler } from './reconciliation/payment-reconciliation.scheduler';
+import { PaymentWithdrawalExpiry } from './reconciliation/payment-withdrawal-expiry';
 import { PaymentWebhookEventRepository } from './webhooks/payment-webhook-event.repository';
 import { PaymentWebhookService } from './webhooks/payment-webhook.service';
 
@@ -45,6 +46,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentMetrics,
     PaymentReconciliation,
     PaymentDepositExpiry,
+    PaymentWithdrawalExpiry,
     PaymentJobLock,
     PaymentReconciliationScheduler,
   ],

@@ -247,6 +247,20 @@ export class PaymentIntentRepository {
     return rows.map(toIntent);
   }
 
+  /**
+   * Withdrawals still in their first status that nothing touched since `olderThan`, oldest first: the creation that
+   * places their hold and stores it never finished (its process stopped, or storing the hold failed).
+   */
+  public async findStalledWithdrawals(olderThan: Date, limit: number): Promise<PaymentIntent[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM payment_intents
+        WHERE status = 'requires_payment_method' AND kind = 'withdrawal' AND updated_at < $1
+        ORDER BY updated_at LIMIT $2`,
+      [olderThan, limit],
+    )) as IntentRow[];
+    return rows.map(toIntent);
+  }
+
   /** Intents whose money movement is still owed: terminal, or a withdrawal whose hold is not placed yet. */
   public async findUnsettled(olderThan: Date, limit: number): Promise<PaymentIntent[]> {
     const rows = (await this.dataSource.query(

@@ -77,7 +77,13 @@ export class PaymentIntentsService {
     });
   }
 
-  /** Holds the funds at once; sends the payout, or waits for finance above the approval threshold. */
+  /**
+   * Holds the funds at once; sends the payout, or waits for finance above the approval threshold. When the hold's
+   * outcome is not known (an unexpected error: it may have committed) the intent fails all the same and its
+   * settlement releases the hold it finds by its idempotency key; a process that stops before storing the hold
+   * leaves the intent in its first status, which the expiry of stalled withdrawals fails after
+   * PAYMENT_WITHDRAWAL_CREATION_TTL_SECONDS, releasing the hold the same way.
+   */
   public async createWithdrawal(user: AuthenticatedUser, input: NewPayment): Promise<PaymentIntent> {
     this.providers.get(input.provider);
     await this.gates.assertCanWithdraw(user, input.currency);
@@ -90,25 +96,11 @@ export class PaymentIntentsService {
       await this.failAtCreation(intent.id, error);
       throw error;
     }
-    const accepted = await this.dataSource.transaction(async (manager) => {
-      const current = (await this.intents.lockById(manager, intent.id)) as PaymentIntent;
-      const patch = {
-        walletHoldId: holdId,
-        nextAction: approvalRequired ? ({ type: 'staff_approval' } as const) : null,
-      };
-      const to = approvalRequired ? 'requires_action' : 'processing';
-      return this.writer.transition(
-        manager,
-        current,
-        to,
-        { cause: approvalRequired ? 'awaiting_approval' : 'payout_requested' },
-        patch,
-      );
-    });
+    const accepted = await this.acceptWithdrawal(intent.id, holdId, approvalRequired);
+    if (!accepted) return (await this.settlement.releaseLateHold(intent.id, holdId)) ?? intent;
     if (accepted.status === 'processing') await this.payouts.send(accepted.id);
     return (await this.intents.findById(accepted.id)) ?? accepted;
   }
-
   public async get(userId: string, intentId: string): Promise<PaymentIntent> {
     const intent = await this.intents.findById(intentId);
     if (!intent || intent.userId !== userId)
@@ -145,6 +137,28 @@ export class PaymentIntentsService {
     // The provider's payment had moved on (found by our intent id): canceled there already is what the player asked.
     if (canceled.intent.status !== 'canceled') throw notCancelable({ status: canceled.intent.status });
     return canceled.intent;
+  }
+
+  /**
+   * Stores the hold and moves the withdrawal on (to finance's approval or to its payout); null when the intent is no
+   * longer in its first status (expired or canceled while the hold was being placed).
+   */
+  private async acceptWithdrawal(
+    intentId: string,
+    holdId: string,
+    approvalRequired: boolean,
+  ): Promise<PaymentIntent | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.intents.lockById(manager, intentId);
+      if (!current || current.status !== 'requires_payment_method') return null;
+      const patch = {
+        walletHoldId: holdId,
+        nextAction: approvalRequired ? ({ type: 'staff_approval' } as const) : null,
+      };
+      const to = approvalRequired ? 'requires_action' : 'processing';
+      const cause = approvalRequired ? 'awaiting_approval' : 'payout_requested';
+      return this.writer.transition(manager, current, to, { cause }, patch);
+    });
   }
 
   /** The new intent, after `gate` (when given) passed in the same transaction. */
@@ -185,7 +199,10 @@ export class PaymentIntentsService {
     );
   }
 
-  /** The provider refused the payment (definitely) or the wallet the hold: the intent fails, with why. */
+  /**
+   * The provider refused the payment (definitely), or the wallet's hold was refused or its outcome is unknown: the
+   * intent fails, with why, and its settlement releases a withdrawal's hold if one was placed after all.
+   */
   private async failAtCreation(intentId: string, error: unknown): Promise<void> {
     const code = error instanceof DomainError ? error.code : 'INTERNAL_ERROR';
     const message = error instanceof DomainError ? error.message : 'The payment could not be created';

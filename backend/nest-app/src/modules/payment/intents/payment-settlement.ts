@@ -17,10 +17,18 @@ export const walletKeys = {
   release: (intentId: string): string => `withdrawal:${intentId}:release`,
 };
 
+/** What a settlement moved: the wallet transaction, and the withdrawal's hold it resolved (found by its key if need be). */
+interface Movement {
+  transactionId: string | null;
+  holdId: string | null;
+}
+
 /**
  * Moves the money an intent's terminal status calls for, through WalletService only:
- * a succeeded deposit credits the wallet; a succeeded withdrawal captures its hold; a failed or
- * canceled withdrawal releases it. Safe to call any number of times (wallet keys derive from the
+ * a succeeded deposit credits the wallet, with its responsible-gaming deposit record in the credit's own transaction;
+ * a succeeded withdrawal captures its hold; a failed or canceled withdrawal releases it. A withdrawal's hold is the
+ * one its idempotency key placed, whether or not the intent stored its id (the answer of the hold may have been lost,
+ * or the process stopped before storing it). Safe to call any number of times (wallet keys derive from the
  * intent; `settled_at` is set under the intent's row lock), so webhooks, retries and the
  * reconciliation sweep all call it.
  */
@@ -54,13 +62,14 @@ export class PaymentSettlement {
     return this.dataSource.transaction(async (manager) => {
       const intent = await this.intents.lockById(manager, intentId);
       if (!intent || intent.settledAt || !needsSettlement(intent)) return intent;
-      const transactionId = await this.moveMoney(intent);
+      const moved = await this.moveMoney(intent);
       const settled = await this.intents.update(manager, intent.id, {
         settledAt: this.clock.now(),
-        walletTransactionId: transactionId,
+        walletTransactionId: moved.transactionId,
+        ...(moved.holdId && !intent.walletHoldId ? { walletHoldId: moved.holdId } : {}),
       });
       this.logger.log(
-        { intentId, kind: intent.kind, status: intent.status, transactionId },
+        { intentId, kind: intent.kind, status: intent.status, transactionId: moved.transactionId },
         'payment settled in the wallet',
       );
       return settled;
@@ -76,26 +85,64 @@ export class PaymentSettlement {
     }
   }
 
-  private async moveMoney(intent: PaymentIntent): Promise<string | null> {
-    if (intent.kind === 'deposit') {
-      const result = await this.wallets.deposit({
+  /**
+   * A hold placed while its withdrawal was failed or canceled meanwhile (the expiry of a creation that took too
+   * long, or the player's cancel): released at once, and stored on the intent, even when it was settled already.
+   */
+  public async releaseLateHold(intentId: string, holdId: string): Promise<PaymentIntent | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const intent = await this.intents.lockById(manager, intentId);
+      if (!intent || intent.kind !== 'withdrawal' || intent.walletHoldId || !releasesHold(intent)) return intent;
+      const transactionId = await this.resolveHold(intent, holdId);
+      this.logger.warn({ intentId, holdId, transactionId }, 'hold placed after its withdrawal ended; released');
+      return this.intents.update(manager, intent.id, {
+        walletHoldId: holdId,
+        walletTransactionId: transactionId,
+        settledAt: intent.settledAt ?? this.clock.now(),
+      });
+    });
+  }
+
+  private async moveMoney(intent: PaymentIntent): Promise<Movement> {
+    if (intent.kind === 'deposit') return { transactionId: await this.credit(intent), holdId: null };
+    const holdId =
+      intent.walletHoldId ??
+      (await this.wallets.holdPlacedBy({ scope: WALLET_SCOPE, key: walletKeys.hold(intent.id) }));
+    if (!holdId) return { transactionId: null, holdId: null };
+    return { transactionId: await this.resolveHold(intent, holdId), holdId };
+  }
+
+  /** The credit and its RG deposit record commit together; a replayed credit writes no record again. */
+  private async credit(intent: PaymentIntent): Promise<string> {
+    const counted = this.responsibleGaming.depositAttachment(
+      intent.userId,
+      intent.amount,
+      intent.currency,
+      this.clock.now(),
+    );
+    const result = await this.wallets.deposit(
+      {
         wallet: { userId: intent.userId },
         currency: intent.currency,
         amount: intent.amount,
         provider: intent.provider,
         idempotency: { scope: WALLET_SCOPE, key: walletKeys.deposit(intent.id) },
         metadata: { paymentIntentId: intent.id, providerReference: intent.providerReference ?? '' },
-      });
-      // Counted once per credit: a crash between the two may count it twice, which errs on the player's protection.
-      await this.responsibleGaming.recordDeposit(intent.userId, intent.amount, intent.currency, this.clock.now());
-      return result.transactionId;
-    }
-    if (!intent.walletHoldId) return null;
-    const resolve = intent.status === 'succeeded' ? 'captureHold' : 'releaseHold';
-    const key = intent.status === 'succeeded' ? walletKeys.capture(intent.id) : walletKeys.release(intent.id);
-    const result = await this.wallets[resolve]({
-      holdId: intent.walletHoldId,
-      idempotency: { scope: WALLET_SCOPE, key },
+      },
+      counted,
+    );
+    return result.transactionId;
+  }
+
+  /** Captures a succeeded withdrawal's hold, releases the hold of any other. */
+  private async resolveHold(intent: PaymentIntent, holdId: string): Promise<string> {
+    const capture = intent.status === 'succeeded';
+    const result = await this.wallets[capture ? 'captureHold' : 'releaseHold']({
+      holdId,
+      idempotency: {
+        scope: WALLET_SCOPE,
+        key: capture ? walletKeys.capture(intent.id) : walletKeys.release(intent.id),
+      },
       metadata: { paymentIntentId: intent.id },
     });
     return result.transactionId;
@@ -104,5 +151,9 @@ export class PaymentSettlement {
 
 function needsSettlement(intent: PaymentIntent): boolean {
   if (intent.kind === 'deposit') return intent.status === 'succeeded';
-  return intent.status === 'succeeded' || intent.status === 'failed' || intent.status === 'canceled';
+  return intent.status === 'succeeded' || releasesHold(intent);
+}
+
+function releasesHold(intent: PaymentIntent): boolean {
+  return intent.kind === 'withdrawal' && (intent.status === 'failed' || intent.status === 'canceled');
 }

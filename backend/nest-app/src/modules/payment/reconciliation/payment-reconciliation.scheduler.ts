@@ -3,13 +3,16 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../../../config/app-config';
 import { PaymentDepositExpiry } from './payment-deposit-expiry';
 import { PaymentReconciliation } from './payment-reconciliation.service';
+import { PaymentWithdrawalExpiry } from './payment-withdrawal-expiry';
 
 const RECONCILIATION = 'payment-reconciliation';
 const DEPOSIT_EXPIRY = 'payment-deposit-expiry';
+const WITHDRAWAL_EXPIRY = 'payment-withdrawal-expiry';
 
 /**
- * Runs reconciliation every PAYMENT_RECONCILIATION_INTERVAL_SECONDS and the expiry of abandoned deposits every
- * PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS (0: never); each job in one process at a time, never overlapping itself.
+ * Runs reconciliation every PAYMENT_RECONCILIATION_INTERVAL_SECONDS, and the expiry of abandoned deposits and the
+ * expiry of stalled withdrawals every PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS (0: never); each job in one process at
+ * a time, never overlapping itself.
  */
 @Injectable()
 export class PaymentReconciliationScheduler implements OnApplicationBootstrap {
@@ -19,6 +22,7 @@ export class PaymentReconciliationScheduler implements OnApplicationBootstrap {
   public constructor(
     private readonly reconciliation: PaymentReconciliation,
     private readonly depositExpiry: PaymentDepositExpiry,
+    private readonly withdrawalExpiry: PaymentWithdrawalExpiry,
     private readonly scheduler: SchedulerRegistry,
     private readonly config: AppConfig,
   ) {}
@@ -29,6 +33,9 @@ export class PaymentReconciliationScheduler implements OnApplicationBootstrap {
     );
     this.every(DEPOSIT_EXPIRY, this.config.PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS, () =>
       this.depositExpiry.runExclusive(),
+    );
+    this.every(WITHDRAWAL_EXPIRY, this.config.PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS, () =>
+      this.withdrawalExpiry.runExclusive(),
     );
   }
 

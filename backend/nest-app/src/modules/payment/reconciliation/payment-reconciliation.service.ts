@@ -13,6 +13,7 @@ import { PaymentSecurityEvents } from '../payment-security-events';
 import { PaymentProviders } from '../psp/payment-providers';
 import { PaymentDepositExpiry } from './payment-deposit-expiry';
 import { PaymentJobLock } from './payment-job-lock';
+import { PaymentWithdrawalExpiry } from './payment-withdrawal-expiry';
 import {
   compareWithProvider,
   compareWithWallet,
@@ -32,7 +33,8 @@ const JOB = 'payment-reconciliation';
 /**
  * Compares our intents with the wallet's movements and with each provider's own record (its list
  * API), and raises a `reconciliation.mismatch` security/ops event (plus a metric) for every
- * difference. Before comparing, it sweeps: abandoned deposits are expired, deposits whose creation answer was lost
+ * difference. Before comparing, it sweeps: abandoned deposits are expired, stalled withdrawals failed (their holds
+ * released), deposits whose creation answer was lost
  * are looked up at their provider by our intent id, owed wallet movements and unsent payouts are retried. No
  * database transaction is open during a provider call: each outcome is applied afterwards in a short transaction
  * under the intent's row lock that re-checks the intent, so concurrent runs and webhooks apply it once.
@@ -48,6 +50,7 @@ export class PaymentReconciliation {
     private readonly settlement: PaymentSettlement,
     private readonly payouts: PaymentPayouts,
     private readonly depositExpiry: PaymentDepositExpiry,
+    private readonly withdrawalExpiry: PaymentWithdrawalExpiry,
     private readonly sync: PaymentProviderSync,
     private readonly jobLock: PaymentJobLock,
     private readonly idempotency: PaymentIdempotency,
@@ -89,6 +92,7 @@ export class PaymentReconciliation {
 
   private async sweep(olderThan: Date): Promise<void> {
     await this.depositExpiry.expireAbandoned();
+    await this.withdrawalExpiry.expireStalled();
     await this.recoverLostCreations(olderThan);
     for (const intent of await this.intents.findUnsettled(olderThan, SWEEP_BATCH))
       await this.settlement.settleQuietly(intent.id);

@@ -137,7 +137,7 @@ describe('payment webhooks (e2e, Stripe scheme signed by the official SDK)', () 
     expect(events.map((row) => row.event_type)).toEqual(['payment.intent.created', 'payment.intent.succeeded']);
   });
 
-  it('refuses a body changed by one byte, a wrong secret, a timestamp 301 s old or ahead, and no header: 400, counted, recorded', async () => {
+  it('refuses a body changed by one byte, a wrong secret, a timestamp 310 s old or ahead, and no header: 400, counted, recorded', async () => {
     const player = await newPlayer(app);
     const { id, pi } = await stripeDeposit(player);
     const payload = event('payment_intent.succeeded', id, pi);
@@ -146,8 +146,10 @@ describe('payment webhooks (e2e, Stripe scheme signed by the official SDK)', () 
     const attempts = [
       deliver(payload.replace('"amount":2500', '"amount":2501'), sign(payload)),
       deliver(payload, sign(payload, 'whsec_not_our_secret')),
-      deliver(payload, sign(payload, STRIPE_SECRET, now - 301)),
-      deliver(payload, sign(payload, STRIPE_SECRET, now + 301)),
+      // Well past the 300 s tolerance: the exact edge is the unit spec's (fixed clock); here the server's clock
+      // moves on while the requests are on their way, and one second of it turned 301 s ahead into 300 s.
+      deliver(payload, sign(payload, STRIPE_SECRET, now - 310)),
+      deliver(payload, sign(payload, STRIPE_SECRET, now + 310)),
       deliver(payload, undefined),
     ];
     for (const response of await Promise.all(attempts)) {

@@ -237,6 +237,25 @@ describe('payment webhooks (e2e, Stripe scheme signed by the official SDK)', () 
     expect(alerts.map((row) => row.intent_id)).toContain(hard.id);
   });
 
+  it('reports a cancellation the state machine refuses (processing → canceled) and keeps the intent open', async () => {
+    // payments.md: cancel only before `processing`; Stripe may still cancel one "in rare cases". Staff must see it.
+    const player = await newPlayer(app);
+    const { id, pi } = await stripeDeposit(player);
+    const processing = event('payment_intent.processing', id, pi);
+    await deliver(processing, sign(processing));
+    const canceled = event('payment_intent.canceled', id, pi);
+    expect((await deliver(canceled, sign(canceled))).json()).toMatchObject({ outcome: 'ignored' });
+    expect(await statusOf(id)).toBe('processing');
+    expect(await balances(app, player.userId)).toMatchObject({ cash: 0n });
+    const alerts = (await dataSource.query(
+      `SELECT details FROM payment_security_events WHERE kind = 'payment.provider_status_refused' AND intent_id = $1`,
+      [id],
+    )) as { details: Record<string, unknown> }[];
+    expect(alerts.map((row) => row.details)).toEqual([
+      expect.objectContaining({ status: 'processing', providerStatus: 'canceled' }),
+    ]);
+  });
+
   it('does not apply an event whose amount differs from the intent', async () => {
     const player = await newPlayer(app);
     const { id, pi } = await stripeDeposit(player);

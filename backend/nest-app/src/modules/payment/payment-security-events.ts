@@ -9,6 +9,12 @@ export type PaymentSecurityEventKind =
   | 'payment.creation_outcome_unknown'
   /** The provider has no payment for an open deposit (404 for its reference, none naming it): canceled here only. */
   | 'payment.provider_record_missing'
+  /**
+   * The provider ended a payment in a status our state machine refuses from where the intent stands (processing →
+   * canceled, which Stripe allows "in rare cases" and payments.md does not): the intent stays as it was, still
+   * counting toward deposit limits, until staff resolve it with the provider.
+   */
+  | 'payment.provider_status_refused'
   | 'reconciliation.mismatch';
 
 export interface PaymentSecurityEvent {

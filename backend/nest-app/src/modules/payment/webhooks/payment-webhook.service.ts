@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 import type { RequestOrigin } from '../../user/user-directory';
 import { PaymentIntentRepository } from '../intents/payment-intent.repository';
-import { decideProviderEvent, isTerminal } from '../intents/payment-intent.state-machine';
+import { decideProviderEvent, isTerminal, type IntentStatus } from '../intents/payment-intent.state-machine';
 import type { IntentPatch, PaymentIntent } from '../intents/payment-intent.types';
 import { PaymentIntentWriter } from '../intents/payment-intent.writer';
 import { providerKeys } from '../intents/payment-payouts';
@@ -122,16 +122,11 @@ export class PaymentWebhookService {
         { intentId: intent.id, eventId: event.eventId, type: event.type, reason: decision.reason },
         'provider event changes nothing',
       );
-      const late = event.target === 'succeeded' && (intent.status === 'failed' || intent.status === 'canceled');
-      const alert: PaymentSecurityEvent | null = late
-        ? {
-            kind: 'payment.late_success',
-            provider,
-            intentId: intent.id,
-            details: { eventId: event.eventId, status: intent.status },
-          }
-        : null;
-      return { outcome: 'ignored', intent, alert };
+      return {
+        outcome: 'ignored',
+        intent,
+        alert: ignoredEventAlert(intent, event.eventId, event.target, decision.reason, provider),
+      };
     }
     await this.events.setOutcome(manager, provider, event.eventId, 'applied');
     const next = await this.writer.transition(
@@ -196,4 +191,28 @@ function patchFor(intent: PaymentIntent, event: ProviderEvent): IntentPatch {
   }
   if (event.target !== 'requires_payment_method' && event.target !== 'requires_action') patch.nextAction = null;
   return patch;
+}
+
+/**
+ * What an ignored provider event should tell staff: a success after we gave the payment up (the money may have been
+ * taken), or an end the state machine refuses from where the intent stands (the intent stays open here).
+ */
+function ignoredEventAlert(
+  intent: PaymentIntent,
+  eventId: string,
+  target: IntentStatus,
+  reason: string,
+  provider: string,
+): PaymentSecurityEvent | null {
+  const details = { eventId, status: intent.status };
+  if (target === 'succeeded' && (intent.status === 'failed' || intent.status === 'canceled'))
+    return { kind: 'payment.late_success', provider, intentId: intent.id, details };
+  if (reason === 'not_allowed' && isTerminal(target))
+    return {
+      kind: 'payment.provider_status_refused',
+      provider,
+      intentId: intent.id,
+      details: { ...details, providerStatus: target },
+    };
+  return null;
 }

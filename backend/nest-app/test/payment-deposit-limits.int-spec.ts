@@ -4,11 +4,18 @@ import { PaymentIntentRepository } from '../src/modules/payment/intents/payment-
 import { PaymentSettlement } from '../src/modules/payment/intents/payment-settlement';
 import { PaymentDepositExpiry } from '../src/modules/payment/reconciliation/payment-deposit-expiry';
 import { PaymentReconciliation } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
-import { balances, create, newPlayer, startPaymentSuite, type PaymentSuite, type Player } from './payment-test-kit';
+import {
+  EUR,
+  balances,
+  create,
+  newPlayer,
+  startPaymentSuite,
+  type PaymentSuite,
+  type Player,
+} from './payment-test-kit';
 
 // Rules: ../shared/reference/responsible-gaming.md (UKGC RTS 12: once a deposit limit is reached, further deposits
 // are blocked until the period resets; only gross deposits count) and payments.md (the intent life cycle).
-const EUR = (amount: string) => ({ amount, currency: 'EUR', provider: 'sandbox' });
 
 describe('deposit limits hold against open, concurrent and unsettled deposits (integration)', () => {
   let suite: PaymentSuite;

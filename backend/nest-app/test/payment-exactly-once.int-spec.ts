@@ -8,6 +8,7 @@ import { PaymentWithdrawalExpiry } from '../src/modules/payment/reconciliation/p
 import type { LedgerResult } from '../src/modules/wallet/ledger/ledger.types';
 import { WalletService } from '../src/modules/wallet/wallet.service';
 import {
+  EUR,
   balances,
   create,
   newPlayer,
@@ -21,7 +22,6 @@ import { expectInvariants, walletKit } from './wallet-test-kit';
 // Money moves once whatever fails between the wallet call and the intent's own write: a withdrawal's hold is found
 // by its idempotency key when the intent never stored it, and a deposit's responsible-gaming record is written with
 // the credit itself, so a replayed credit never counts the deposit again.
-const EUR = (amount: string) => ({ amount, currency: 'EUR', provider: 'sandbox' });
 
 describe('payment money moves exactly once (integration: injected failures between the wallet and the intent)', () => {
   let suite: PaymentSuite;

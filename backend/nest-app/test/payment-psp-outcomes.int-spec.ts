@@ -6,6 +6,7 @@ import { PaymentProviders } from '../src/modules/payment/psp/payment-providers';
 import { PaymentDepositExpiry } from '../src/modules/payment/reconciliation/payment-deposit-expiry';
 import { PaymentReconciliation } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
 import {
+  EUR,
   balances,
   create,
   newPlayer,
@@ -20,7 +21,6 @@ import {
 // event that arrives late or twice must not move an intent backwards) and Stripe's idempotency keys (the first
 // result, even a 500, is stored and replayed for the same key: after a 500 the caller cannot learn the outcome by
 // retrying, only by looking the payment up).
-const EUR = (amount: string) => ({ amount, currency: 'EUR', provider: 'sandbox' });
 
 interface IntentRow {
   id: string;

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
+  EUR,
   balances,
   create,
   newPlayer,
@@ -11,7 +12,6 @@ import {
 import { totpCode, waitForFreshStep } from './support/totp';
 
 // Issue 6: "withdrawals may require step-up 2FA when it is enabled" (auth reference: TOTP, never a code twice).
-const EUR = (amount: string) => ({ amount, currency: 'EUR', provider: 'sandbox' });
 
 describe('payments: step-up 2FA before a withdrawal', () => {
   let suite: PaymentSuite;

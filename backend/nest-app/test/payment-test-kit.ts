@@ -76,6 +76,13 @@ export async function startListeningApp(config: AppConfig): Promise<{ app: NestF
   return { app, url: `http://127.0.0.1:${address.port}` };
 }
 
+/** A payment's body in euros through the sandbox PSP (`amount` in minor units). */
+export const EUR = (amount: string): { amount: string; currency: string; provider: string } => ({
+  amount,
+  currency: 'EUR',
+  provider: 'sandbox',
+});
+
 export interface Player {
   userId: string;
   headers: Record<string, string>;

@@ -101,6 +101,7 @@ export class PaymentIntentsService {
     if (accepted.status === 'processing') await this.payouts.send(accepted.id);
     return (await this.intents.findById(accepted.id)) ?? accepted;
   }
+
   public async get(userId: string, intentId: string): Promise<PaymentIntent> {
     const intent = await this.intents.findById(intentId);
     if (!intent || intent.userId !== userId)

@@ -307,15 +307,19 @@ export class AppConfig extends PlatformSettings {
   @Max(86400)
   public PAYMENT_WITHDRAWAL_CREATION_TTL_SECONDS = 600;
 
-  /**
-   * Seconds between runs of the expiry of abandoned deposits and of stalled withdrawals (reconciliation runs them
-   * too); 0 = only then.
-   */
+  /** Seconds between runs of the expiry of abandoned deposits (reconciliation runs it too); 0 = only then. */
   @IntegerSetting()
   @IsInt()
   @Min(0)
   @Max(3600)
   public PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS = 60;
+
+  /** Seconds between runs of the expiry of stalled withdrawals (reconciliation runs it too); 0 = only then. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  public PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS = 60;
 
   public get withdrawalApprovalThreshold(): bigint {
     return BigInt(this.WITHDRAWAL_APPROVAL_THRESHOLD);

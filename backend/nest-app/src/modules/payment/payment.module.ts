@@ -21,6 +21,7 @@ import { PaymentDepositExpiry } from './reconciliation/payment-deposit-expiry';
 import { PaymentJobLock } from './reconciliation/payment-job-lock';
 import { PaymentReconciliation } from './reconciliation/payment-reconciliation.service';
 import { PaymentReconciliationScheduler } from './reconciliation/payment-reconciliation.scheduler';
+import { PaymentRecordMissingGuard } from './reconciliation/payment-record-missing-guard';
 import { PaymentWithdrawalExpiry } from './reconciliation/payment-withdrawal-expiry';
 import { PaymentWebhookEventRepository } from './webhooks/payment-webhook-event.repository';
 import { PaymentWebhookService } from './webhooks/payment-webhook.service';
@@ -48,6 +49,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentDepositExpiry,
     PaymentWithdrawalExpiry,
     PaymentJobLock,
+    PaymentRecordMissingGuard,
     PaymentReconciliationScheduler,
   ],
   exports: [PaymentIntentsService],

@@ -17,7 +17,7 @@ export type PaymentSecurityEventKind =
   /**
    * The provider ended a payment in a status our state machine refuses from where the intent stands (processing →
    * canceled, which Stripe allows "in rare cases" and payments.md does not): the intent stays as it was, still
-   * counting toward deposit limits, until staff resolve it with the provider.
+   * counting toward deposit limits, until staff resolve it (PaymentResolution, after asking the provider again).
    */
   | 'payment.provider_status_refused'
   | 'reconciliation.mismatch';

@@ -10,6 +10,7 @@ import { PaymentIntentWriter } from './intents/payment-intent.writer';
 import { PaymentIntentsService } from './intents/payment-intents.service';
 import { PaymentPayouts } from './intents/payment-payouts';
 import { PaymentProviderSync } from './intents/payment-provider-sync';
+import { PaymentResolution } from './intents/payment-resolution';
 import { PaymentSettlement } from './intents/payment-settlement';
 import { PaymentAdminController } from './payment-admin.controller';
 import { PaymentMetrics } from './payment-metrics';
@@ -38,6 +39,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentSettlement,
     PaymentCancellation,
     PaymentProviderSync,
+    PaymentResolution,
     PaymentGates,
     PaymentIdempotency,
     PaymentProviders,

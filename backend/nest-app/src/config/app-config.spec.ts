@@ -18,9 +18,23 @@ describe('AppConfig', () => {
     ['PAYMENT_DEPOSIT_OPEN_TTL_SECONDS', '10'],
     ['PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS', '-1'],
     ['PAYMENT_WITHDRAWAL_CREATION_TTL_SECONDS', '10'],
-  ])('refuses a malformed %s by name', (name, value) => {
+    ['PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS', '-1'],
+    ['PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS', '3601'],
+    ['PAYMENT_PROVIDER_RECORD_MISSING_LIMIT', '-1'],
+    ['PAYMENT_PROVIDER_RECORD_MISSING_LIMIT', '1001'],
+  ])('refuses a malformed %s (%s) by name', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`- ${name}: `));
+  });
+
+  it('sets the withdrawal expiry interval apart from the deposit expiry interval', () => {
+    expect(loadAppConfig({}).PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS).toBe(60);
+    const config = loadAppConfig({
+      PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS: '30',
+      PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS: '0',
+    });
+    expect(config.PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS).toBe(30);
+    expect(config.PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS).toBe(0);
   });
 
   const PRODUCTION_SECRETS = {

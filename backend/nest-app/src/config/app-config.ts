@@ -308,14 +308,29 @@ export class AppConfig extends PlatformSettings {
   public PAYMENT_WITHDRAWAL_CREATION_TTL_SECONDS = 600;
 
   /**
-   * Seconds between runs of the expiry of abandoned deposits and of stalled withdrawals (reconciliation runs them
-   * too); 0 = only then.
+   * At most this many open deposits per provider are canceled here only, because the provider has no payment for them,
+   * in one expiry or reconciliation run; past it the run stops doing so (a wrong PSP key or account makes every open
+   * deposit look missing), records `payment.provider_record_missing_halted` and leaves the rest for the next run.
    */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  public PAYMENT_PROVIDER_RECORD_MISSING_LIMIT = 20;
+
+  /** Seconds between runs of the expiry of abandoned deposits (reconciliation runs it too); 0 = only then. */
   @IntegerSetting()
   @IsInt()
   @Min(0)
   @Max(3600)
   public PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS = 60;
+
+  /** Seconds between runs of the expiry of stalled withdrawals (reconciliation runs it too); 0 = only then. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  public PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS = 60;
 
   public get withdrawalApprovalThreshold(): bigint {
     return BigInt(this.WITHDRAWAL_APPROVAL_THRESHOLD);

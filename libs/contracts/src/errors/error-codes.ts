@@ -108,6 +108,10 @@ export const ERROR_CODES = {
   PAYMENT_PROVIDER_REFUSED: 'business_rule',
   PAYMENT_PROVIDER_RECORD_MISSING: 'not_found',
   PAYMENT_TRANSITION_NOT_ALLOWED: 'conflict',
+  PAYMENT_NOT_RESOLVABLE: 'conflict',
+  PAYMENT_RESOLUTION_PROVIDER_SUCCEEDED: 'conflict',
+  PAYMENT_RESOLUTION_PROVIDER_PENDING: 'conflict',
+  PAYMENT_RESOLUTION_PROVIDER_MISMATCH: 'conflict',
   PAYMENT_WEBHOOK_SIGNATURE_INVALID: 'invalid_input',
   PAYMENT_CURSOR_INVALID: 'invalid_input',
 } as const satisfies Record<string, ErrorCategory>;

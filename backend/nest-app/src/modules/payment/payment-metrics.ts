@@ -4,6 +4,7 @@ import { Counter, register } from 'prom-client';
 const SIGNATURE_FAILURES = 'payment_webhook_signature_failures_total';
 const WEBHOOK_EVENTS = 'payment_webhook_events_total';
 const RECONCILIATION_MISMATCHES = 'payment_reconciliation_mismatches_total';
+const RECORD_MISSING_HALTS = 'payment_provider_record_missing_halts_total';
 
 /** A counter on the default registry, reused when it exists (several apps in one test process). */
 function counter<T extends string>(name: string, help: string, labelNames: T[]): Counter<T> {
@@ -27,5 +28,11 @@ export class PaymentMetrics {
     RECONCILIATION_MISMATCHES,
     'Mismatches found by payment reconciliation, by kind',
     ['kind'],
+  );
+
+  public readonly recordMissingHalts = counter(
+    RECORD_MISSING_HALTS,
+    'Expiry or reconciliation runs that stopped canceling deposits the provider has no payment for, by provider',
+    ['provider'],
   );
 }

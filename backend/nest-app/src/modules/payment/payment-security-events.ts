@@ -10,9 +10,14 @@ export type PaymentSecurityEventKind =
   /** The provider has no payment for an open deposit (404 for its reference, none naming it): canceled here only. */
   | 'payment.provider_record_missing'
   /**
+   * One run found more open deposits missing at a provider than PAYMENT_PROVIDER_RECORD_MISSING_LIMIT (a wrong PSP key
+   * or account looks like that): it stopped canceling them, and the rest stay open for the next run.
+   */
+  | 'payment.provider_record_missing_halted'
+  /**
    * The provider ended a payment in a status our state machine refuses from where the intent stands (processing →
    * canceled, which Stripe allows "in rare cases" and payments.md does not): the intent stays as it was, still
-   * counting toward deposit limits, until staff resolve it with the provider.
+   * counting toward deposit limits, until staff resolve it (PaymentResolution, after asking the provider again).
    */
   | 'payment.provider_status_refused'
   | 'reconciliation.mismatch';

@@ -8,16 +8,10 @@ import { PaymentIntentDto } from './dto/payment-intent.dto';
 import { toPaymentIntentDto } from './dto/payment-intent.mapper';
 import { PaymentPageDto } from './dto/payment-page.dto';
 import { PaymentQueryDto } from './dto/payment-query.dto';
-import { idempotencyKeyOf } from './idempotency/idempotency-key';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from './idempotency/idempotency-key';
 import { PaymentIdempotency, requestHash } from './idempotency/payment-idempotency';
 import { PaymentIntentsService } from './intents/payment-intents.service';
 import type { ProviderName } from './psp/payment-provider';
-
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: true,
-  description: '1 to 255 characters; a retry with the same key answers the first result',
-};
 
 @ApiTags('payments')
 @ApiBearerAuth()
@@ -30,7 +24,7 @@ export class PaymentController {
 
   @Post('deposits')
   @HttpCode(201)
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiOkResponse({ type: PaymentIntentDto })
   public async deposit(
     @CurrentUser() user: AuthenticatedUser,
@@ -46,7 +40,7 @@ export class PaymentController {
 
   @Post('withdrawals')
   @HttpCode(201)
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiOkResponse({ type: PaymentIntentDto })
   public async withdraw(
     @CurrentUser() user: AuthenticatedUser,

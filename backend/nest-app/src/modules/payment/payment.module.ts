@@ -10,6 +10,7 @@ import { PaymentIntentWriter } from './intents/payment-intent.writer';
 import { PaymentIntentsService } from './intents/payment-intents.service';
 import { PaymentPayouts } from './intents/payment-payouts';
 import { PaymentProviderSync } from './intents/payment-provider-sync';
+import { PaymentResolution } from './intents/payment-resolution';
 import { PaymentSettlement } from './intents/payment-settlement';
 import { PaymentAdminController } from './payment-admin.controller';
 import { PaymentMetrics } from './payment-metrics';
@@ -21,6 +22,7 @@ import { PaymentDepositExpiry } from './reconciliation/payment-deposit-expiry';
 import { PaymentJobLock } from './reconciliation/payment-job-lock';
 import { PaymentReconciliation } from './reconciliation/payment-reconciliation.service';
 import { PaymentReconciliationScheduler } from './reconciliation/payment-reconciliation.scheduler';
+import { PaymentRecordMissingGuard } from './reconciliation/payment-record-missing-guard';
 import { PaymentWithdrawalExpiry } from './reconciliation/payment-withdrawal-expiry';
 import { PaymentWebhookEventRepository } from './webhooks/payment-webhook-event.repository';
 import { PaymentWebhookService } from './webhooks/payment-webhook.service';
@@ -37,6 +39,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentSettlement,
     PaymentCancellation,
     PaymentProviderSync,
+    PaymentResolution,
     PaymentGates,
     PaymentIdempotency,
     PaymentProviders,
@@ -48,6 +51,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentDepositExpiry,
     PaymentWithdrawalExpiry,
     PaymentJobLock,
+    PaymentRecordMissingGuard,
     PaymentReconciliationScheduler,
   ],
   exports: [PaymentIntentsService],

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PaymentSecurityEvents } from '../payment-security-events';
 import { PaymentProviders } from '../psp/payment-providers';
+import type { RecordMissingBudget } from '../reconciliation/record-missing-budget';
 import { PaymentIntentRepository } from './payment-intent.repository';
 import type { PaymentIntent, TransitionCause } from './payment-intent.types';
 import { PaymentIntentWriter } from './payment-intent.writer';
@@ -12,8 +13,11 @@ import { PaymentSettlement } from './payment-settlement';
 
 export interface CancelOutcome {
   intent: PaymentIntent;
-  /** `canceled` here (and at the provider); `followed`: the provider's payment had moved on, and so did the intent. */
-  outcome: 'canceled' | 'followed';
+  /**
+   * `canceled` here (and at the provider); `followed`: the provider's payment had moved on, and so did the intent;
+   * `left_open`: the provider has no payment for it and the run's RecordMissingBudget is spent, so nothing changed.
+   */
+  outcome: 'canceled' | 'followed' | 'left_open';
 }
 
 /**
@@ -23,7 +27,8 @@ export interface CancelOutcome {
  * event). A deposit without a provider reference (the answer to its creation was lost) is looked up by our intent id
  * first. When the provider has no payment at all (404 for the reference we hold, or none naming the intent), nothing
  * can take the money: the intent is canceled here only, recorded in the transition and as a
- * `payment.provider_record_missing` security event. A withdrawal's hold is released by the settlement afterwards.
+ * `payment.provider_record_missing` security event, unless the caller's `budget` (one per expiry run) refuses it:
+ * then the intent is left as it is. A withdrawal's hold is released by the settlement afterwards.
  */
 @Injectable()
 export class PaymentCancellation {
@@ -46,6 +51,7 @@ export class PaymentCancellation {
     intent: PaymentIntent,
     cause: TransitionCause,
     occasion: 'expiry' | 'player_cancel',
+    budget?: RecordMissingBudget,
   ): Promise<CancelOutcome> {
     if (intent.kind !== 'deposit')
       return { intent: (await this.markCanceled(intent.id, cause)).intent, outcome: 'canceled' };
@@ -61,6 +67,7 @@ export class PaymentCancellation {
     }
     const missing = reference === null || !(await this.cancelAtProvider(intent, reference));
     if (!missing) return { intent: (await this.markCanceled(intent.id, cause)).intent, outcome: 'canceled' };
+    if (budget && !(await budget.take(intent.provider))) return { intent, outcome: 'left_open' };
     const details = { ...cause.details, providerRecord: 'missing', reference };
     const canceled = await this.markCanceled(intent.id, { ...cause, details }, { missingReference: reference });
     if (canceled.changed) {

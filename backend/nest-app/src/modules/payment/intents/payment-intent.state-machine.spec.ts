@@ -1,11 +1,15 @@
 import { DomainError } from '@casino/contracts';
 import {
+  assertStaffResolution,
   assertTransition,
   canTransition,
   decideProviderEvent,
+  decideStaffResolution,
   isCancelable,
+  isStaffResolvable,
   PAYMENT_INTENT_STATUSES,
   type IntentStatus,
+  type ProviderOutcome,
 } from './payment-intent.state-machine';
 
 /** The allowed transitions, written out independently of the implementation's table (payments.md). */
@@ -188,5 +192,42 @@ describe('provider events: late, duplicate and out of order', () => {
         ['requires_payment_method', 2],
       ]),
     ).toBe('processing');
+  });
+});
+
+describe('staff resolution of a payment the PSP ended without success', () => {
+  const STAFF_ALLOWED = new Set(['processing>canceled', 'processing>failed']);
+
+  it('only processing is resolvable', () => {
+    expect(PAYMENT_INTENT_STATUSES.filter(isStaffResolvable)).toEqual(['processing']);
+  });
+
+  it.each(ALL_PAIRS)('%s → %s is a staff resolution only when listed', (from, to) => {
+    if (STAFF_ALLOWED.has(`${from}>${to}`)) {
+      expect(() => assertStaffResolution(from, to, 'staff_resolution')).not.toThrow();
+    } else {
+      expect(() => assertStaffResolution(from, to, 'staff_resolution')).toThrow(
+        expect.objectContaining({ code: 'PAYMENT_TRANSITION_NOT_ALLOWED' }) as Error,
+      );
+    }
+  });
+
+  it('allows processing → canceled to staff while providers stay refused', () => {
+    expect(canTransition('processing', 'canceled')).toBe(false);
+    expect(decideStaffResolution('processing', 'canceled')).toEqual({ action: 'close', to: 'canceled' });
+    expect(decideStaffResolution('processing', 'failed')).toEqual({ action: 'close', to: 'failed' });
+  });
+
+  it.each(PAYMENT_INTENT_STATUSES)('never closes a %s intent the PSP says succeeded or has not ended', (status) => {
+    expect(decideStaffResolution(status, 'succeeded')).toEqual({ action: 'refuse', reason: 'provider_succeeded' });
+    expect(decideStaffResolution(status, 'pending')).toEqual({ action: 'refuse', reason: 'provider_pending' });
+  });
+
+  it.each(
+    PAYMENT_INTENT_STATUSES.filter((status) => status !== 'processing').flatMap((status) =>
+      (['canceled', 'failed'] as ProviderOutcome[]).map((outcome) => [status, outcome] as const),
+    ),
+  )('refuses to resolve a %s intent (PSP: %s)', (status, outcome) => {
+    expect(decideStaffResolution(status, outcome)).toEqual({ action: 'refuse', reason: 'not_resolvable' });
   });
 });

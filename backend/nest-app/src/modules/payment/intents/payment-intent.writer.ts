@@ -13,7 +13,7 @@ import type { EntityManager } from 'typeorm';
 import { domainEvent } from '../../../infra/outbox/domain-event.factory';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
 import { PaymentIntentRepository } from './payment-intent.repository';
-import { assertTransition, type IntentStatus } from './payment-intent.state-machine';
+import { assertStaffResolution, assertTransition, type IntentStatus } from './payment-intent.state-machine';
 import type { IntentPatch, PaymentIntent, TransitionCause } from './payment-intent.types';
 
 const EVENT_OF_STATUS: Partial<Record<IntentStatus, PaymentIntentEventType>> = {
@@ -54,6 +54,28 @@ export class PaymentIntentWriter {
     patch: IntentPatch = {},
   ): Promise<PaymentIntent> {
     assertTransition(intent.status, to, cause.cause);
+    return this.apply(manager, intent, to, cause, patch);
+  }
+
+  /** A staff resolution (PaymentResolution): checked against the staff-only transitions instead of the usual ones. */
+  public async resolveByStaff(
+    manager: EntityManager,
+    intent: PaymentIntent,
+    to: IntentStatus,
+    cause: TransitionCause,
+    patch: IntentPatch = {},
+  ): Promise<PaymentIntent> {
+    assertStaffResolution(intent.status, to, cause.cause);
+    return this.apply(manager, intent, to, cause, patch);
+  }
+
+  private async apply(
+    manager: EntityManager,
+    intent: PaymentIntent,
+    to: IntentStatus,
+    cause: TransitionCause,
+    patch: IntentPatch,
+  ): Promise<PaymentIntent> {
     const next = await this.intents.transition(manager, intent, to, cause, patch);
     await this.publish(manager, EVENT_OF_STATUS[to] ?? PAYMENT_INTENT_STATUS_CHANGED, next, cause, intent.status);
     return next;

@@ -2,7 +2,7 @@ import { DomainError } from '@casino/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PaymentSecurityEvents } from '../payment-security-events';
-import type { ProviderPayment } from '../psp/payment-provider';
+import type { ProviderPayment, ProviderPayout } from '../psp/payment-provider';
 import { PaymentProviders } from '../psp/payment-providers';
 import { PaymentIntentRepository } from './payment-intent.repository';
 import { canTransition, isTerminal } from './payment-intent.state-machine';
@@ -53,6 +53,16 @@ export class PaymentProviderSync {
       throw new Error(`several payments at ${intent.provider} name intent ${intent.id}; left to staff`);
     }
     return found[0] ?? null;
+  }
+
+  /** The provider's payout of a withdrawal, by its reference; null when the provider has none (404). */
+  public async locatePayout(intent: PaymentIntent, reference: string): Promise<ProviderPayout | null> {
+    try {
+      return await this.providers.get(intent.provider).retrievePayout(reference);
+    } catch (error) {
+      if (isRecordMissing(error)) return null;
+      throw error;
+    }
   }
 
   /**
@@ -110,13 +120,21 @@ export function isRecordMissing(error: unknown): boolean {
 
 function mismatchOf(intent: PaymentIntent, payment: ProviderPayment): Record<string, string> | null {
   if (intent.kind !== 'deposit') return { problem: 'kind', expected: 'deposit', received: intent.kind };
-  if (intent.providerReference && intent.providerReference !== payment.reference)
-    return { problem: 'reference', expected: intent.providerReference, received: payment.reference };
-  if (payment.intentId !== null && payment.intentId !== intent.id)
-    return { problem: 'intent', expected: intent.id, received: payment.intentId };
-  if (payment.amount !== intent.amount)
-    return { problem: 'amount', expected: intent.amount.toString(), received: payment.amount.toString() };
-  if (payment.currency !== intent.currency)
-    return { problem: 'currency', expected: intent.currency, received: payment.currency };
+  return recordMismatchOf(intent, payment);
+}
+
+/** Why the provider's payment or payout is not this intent's (reference, intent id, amount, currency), or null. */
+export function recordMismatchOf(
+  intent: PaymentIntent,
+  record: ProviderPayment | ProviderPayout,
+): Record<string, string> | null {
+  if (intent.providerReference && intent.providerReference !== record.reference)
+    return { problem: 'reference', expected: intent.providerReference, received: record.reference };
+  if (record.intentId !== null && record.intentId !== intent.id)
+    return { problem: 'intent', expected: intent.id, received: record.intentId };
+  if (record.amount !== intent.amount)
+    return { problem: 'amount', expected: intent.amount.toString(), received: record.amount.toString() };
+  if (record.currency !== intent.currency)
+    return { problem: 'currency', expected: intent.currency, received: record.currency };
   return null;
 }

@@ -79,6 +79,8 @@ export interface PaymentProvider {
     idempotencyKey: string,
   ): Promise<{ reference: string; status: string }>;
   createPayout(input: CreateAtProvider): Promise<ProviderPayout>;
+  /** The payout as the provider has it now (what staff check before closing a withdrawal). */
+  retrievePayout(reference: string): Promise<ProviderPayout>;
   /** Verifies the signature over the raw body (throws WebhookSignatureError), then parses. */
   parseWebhook(rawBody: Buffer, signatureHeader: string | undefined, now: Date): ProviderEvent;
   /** The provider's own record, for reconciliation. */

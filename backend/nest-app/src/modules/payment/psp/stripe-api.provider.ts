@@ -136,6 +136,10 @@ export abstract class StripeApiProvider implements PaymentProvider {
     return toPayout(payout);
   }
 
+  public async retrievePayout(reference: string): Promise<ProviderPayout> {
+    return toPayout(await this.call(() => this.client.payouts.retrieve(reference)));
+  }
+
   public async listPayments(createdSince: Date): Promise<ProviderPayment[]> {
     const gte = Math.floor(createdSince.getTime() / 1000);
     const intents = await this.call(() =>

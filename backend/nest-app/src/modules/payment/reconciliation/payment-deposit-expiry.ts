@@ -6,15 +6,25 @@ import { PaymentCancellation } from '../intents/payment-cancellation';
 import { PaymentIntentRepository } from '../intents/payment-intent.repository';
 import { PaymentProviderSync } from '../intents/payment-provider-sync';
 import { PaymentJobLock } from './payment-job-lock';
+import { PaymentRecordMissingGuard } from './payment-record-missing-guard';
+import type { RecordMissingBudget } from './record-missing-budget';
 
 export interface DepositExpiryReport {
   /** Intents canceled at their provider and here (or here only, when the provider has no payment for them). */
   canceled: string[];
   /** Intents the provider refused to cancel, moved to the provider's status instead (a payment made meanwhile). */
   followed: string[];
+  /** Intents the provider has no payment for, left open: the run had canceled PAYMENT_PROVIDER_RECORD_MISSING_LIMIT. */
+  leftOpen: string[];
 }
 
-type Outcome = 'canceled' | 'followed' | 'skipped';
+type Outcome = 'canceled' | 'followed' | 'left_open' | 'skipped';
+
+const REPORTED: Record<Exclude<Outcome, 'skipped'>, keyof DepositExpiryReport> = {
+  canceled: 'canceled',
+  followed: 'followed',
+  left_open: 'leftOpen',
+};
 
 const EXPIRY_BATCH = 200;
 const JOB = 'payment-deposit-expiry';
@@ -25,9 +35,10 @@ const JOB = 'payment-deposit-expiry';
  * deposit left in `requires_payment_method` with nothing happening for PAYMENT_DEPOSIT_OPEN_TTL_SECONDS is
  * canceled at its provider, then here (cause `expired`), through PaymentCancellation: one without a provider
  * reference is looked up by our intent id first, and one the provider has no payment for (404, none found) is
- * canceled here only, recorded. When the provider refuses the cancel because the payer paid meanwhile, the intent
- * follows the provider's status instead and a success is credited: a paid deposit is never lost. No database
- * transaction is open during a provider call. Runs on its own schedule and in every reconciliation sweep.
+ * canceled here only, recorded, up to PAYMENT_PROVIDER_RECORD_MISSING_LIMIT per run (PaymentRecordMissingGuard).
+ * When the provider refuses the cancel because the payer paid meanwhile, the intent follows the provider's status
+ * instead and a success is credited: a paid deposit is never lost. No database transaction is open during a provider
+ * call. Runs on its own schedule and in every reconciliation sweep.
  */
 @Injectable()
 export class PaymentDepositExpiry {
@@ -38,6 +49,7 @@ export class PaymentDepositExpiry {
     private readonly cancellation: PaymentCancellation,
     private readonly sync: PaymentProviderSync,
     private readonly jobLock: PaymentJobLock,
+    private readonly recordMissingGuard: PaymentRecordMissingGuard,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -46,11 +58,12 @@ export class PaymentDepositExpiry {
   public async expireAbandoned(): Promise<DepositExpiryReport> {
     const ttlSeconds = this.config.PAYMENT_DEPOSIT_OPEN_TTL_SECONDS;
     const cutoff = new Date(this.clock.now().getTime() - ttlSeconds * 1000);
-    const report: DepositExpiryReport = { canceled: [], followed: [] };
+    const report: DepositExpiryReport = { canceled: [], followed: [], leftOpen: [] };
+    const budget = this.recordMissingGuard.startRun();
     for (const found of await this.intents.findAbandonedDeposits(cutoff, EXPIRY_BATCH)) {
       try {
-        const outcome = await this.expire(found.id, cutoff, ttlSeconds);
-        if (outcome !== 'skipped') report[outcome].push(found.id);
+        const outcome = await this.expire(found.id, cutoff, ttlSeconds, budget);
+        if (outcome !== 'skipped') report[REPORTED[outcome]].push(found.id);
       } catch (error) {
         this.logger.warn(
           { err: error, intentId: found.id },
@@ -58,9 +71,9 @@ export class PaymentDepositExpiry {
         );
       }
     }
-    if (report.canceled.length + report.followed.length > 0) {
+    if (report.canceled.length + report.followed.length + report.leftOpen.length > 0) {
       this.logger.log(
-        { canceled: report.canceled.length, followed: report.followed.length },
+        { canceled: report.canceled.length, followed: report.followed.length, leftOpen: report.leftOpen.length },
         'abandoned deposits expired',
       );
     }
@@ -72,12 +85,18 @@ export class PaymentDepositExpiry {
     return this.jobLock.runExclusive(JOB, () => this.expireAbandoned());
   }
 
-  private async expire(intentId: string, cutoff: Date, ttlSeconds: number): Promise<Outcome> {
+  private async expire(
+    intentId: string,
+    cutoff: Date,
+    ttlSeconds: number,
+    budget: RecordMissingBudget,
+  ): Promise<Outcome> {
     // Read again: the batch goes one provider call at a time, and the payer may have moved on since.
     const intent = await this.intents.findById(intentId);
     if (!intent || intent.status !== 'requires_payment_method' || intent.updatedAt >= cutoff) return 'skipped';
     try {
-      return (await this.cancellation.cancel(intent, { cause: 'expired', details: { ttlSeconds } }, 'expiry')).outcome;
+      const cause = { cause: 'expired', details: { ttlSeconds } };
+      return (await this.cancellation.cancel(intent, cause, 'expiry', budget)).outcome;
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'PAYMENT_PROVIDER_REFUSED') throw error;
       return this.followProvider(intentId);

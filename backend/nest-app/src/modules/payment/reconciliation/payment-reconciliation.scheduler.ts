@@ -10,9 +10,9 @@ const DEPOSIT_EXPIRY = 'payment-deposit-expiry';
 const WITHDRAWAL_EXPIRY = 'payment-withdrawal-expiry';
 
 /**
- * Runs reconciliation every PAYMENT_RECONCILIATION_INTERVAL_SECONDS, and the expiry of abandoned deposits and the
- * expiry of stalled withdrawals every PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS (0: never); each job in one process at
- * a time, never overlapping itself.
+ * Runs reconciliation every PAYMENT_RECONCILIATION_INTERVAL_SECONDS, the expiry of abandoned deposits every
+ * PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS and the expiry of stalled withdrawals every
+ * PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS (0: never); each job in one process at a time, never overlapping itself.
  */
 @Injectable()
 export class PaymentReconciliationScheduler implements OnApplicationBootstrap {
@@ -34,7 +34,7 @@ export class PaymentReconciliationScheduler implements OnApplicationBootstrap {
     this.every(DEPOSIT_EXPIRY, this.config.PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS, () =>
       this.depositExpiry.runExclusive(),
     );
-    this.every(WITHDRAWAL_EXPIRY, this.config.PAYMENT_DEPOSIT_EXPIRY_INTERVAL_SECONDS, () =>
+    this.every(WITHDRAWAL_EXPIRY, this.config.PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS, () =>
       this.withdrawalExpiry.runExclusive(),
     );
   }

@@ -20,8 +20,8 @@ export const CREATION_EXPIRED = 'PAYMENT_CREATION_EXPIRED';
  * PAYMENT_WITHDRAWAL_CREATION_TTL_SECONDS (far longer than any creation takes) it is failed here (cause
  * `creation_expired`) and settled: the settlement releases the hold its idempotency key placed, if any, and stores
  * it. A creation still under way that finds its intent failed releases its hold itself
- * (`PaymentSettlement.releaseLateHold`). Runs with the deposit expiry and in every reconciliation sweep; a
- * settlement that fails is retried by the sweep (an unsettled failed intent).
+ * (`PaymentSettlement.releaseLateHold`). Runs every PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS and in every
+ * reconciliation sweep; a settlement that fails is retried by the sweep (an unsettled failed intent).
  */
 @Injectable()
 export class PaymentWithdrawalExpiry {

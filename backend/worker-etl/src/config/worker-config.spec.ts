@@ -5,6 +5,8 @@ function load(settings: Record<string, string>): WorkerConfig {
   return loadConfig(WorkerConfig, settings);
 }
 
+const GATEWAY = { SMS_SENDER: 'http', SMS_GATEWAY_URL: 'https://sms.example.test' };
+
 function problemsOf(settings: Record<string, string>): string[] {
   try {
     load(settings);
@@ -48,8 +50,28 @@ describe('WorkerConfig: SMS delivery', () => {
       expect.stringMatching(/^SMS_SENDER: .*non-development value in production/),
     ]);
     expect(problemsOf({ NODE_ENV: 'production', SMS_DELIVERY_ENABLED: 'false' })).toEqual([]);
-    expect(
-      problemsOf({ NODE_ENV: 'production', SMS_SENDER: 'http', SMS_GATEWAY_URL: 'https://sms.example.test' }),
-    ).toEqual([]);
+    expect(problemsOf({ NODE_ENV: 'production', ...GATEWAY, SMS_GATEWAY_TOKEN: 't' })).toEqual([]);
+  });
+
+  it('refuses the gateway without a token in production, by name', () => {
+    const tokens: Record<string, string>[] = [{}, { SMS_GATEWAY_TOKEN: '' }];
+    for (const token of tokens) {
+      const settings = { NODE_ENV: 'production', ...GATEWAY, ...token };
+      expect(problemsOf(settings)).toEqual([
+        'SMS_GATEWAY_TOKEN: SMS_GATEWAY_TOKEN must be set in production with SMS_SENDER=http: the SMS gateway is never called unauthenticated',
+      ]);
+      expect(() => load(settings)).toThrow(ConfigError);
+    }
+  });
+
+  it.each([
+    ['production with a token', { NODE_ENV: 'production', ...GATEWAY, SMS_GATEWAY_TOKEN: 't' }],
+    ['production with SMS delivery off', { NODE_ENV: 'production', ...GATEWAY, SMS_DELIVERY_ENABLED: 'false' }],
+    ['development through a gateway', { NODE_ENV: 'development', ...GATEWAY }],
+    ['test through a gateway', { NODE_ENV: 'test', ...GATEWAY }],
+    ['the development sink', { NODE_ENV: 'development', SMS_SENDER: 'log' }],
+    ['the test sink', { NODE_ENV: 'test', SMS_SENDER: 'log' }],
+  ])('accepts %s', (_case, settings: Record<string, string>) => {
+    expect(problemsOf(settings)).toEqual([]);
   });
 });

@@ -65,6 +65,22 @@ describe('WorkerConfig: SMS delivery', () => {
   });
 
   it.each([
+    ['a line break', 'secret-token\nsecond-line'],
+    ['a trailing newline', 'secret-token\n'],
+    ['a space', 'secret token'],
+    ['a non-ASCII character', 'secret-tökén'],
+  ])('refuses a gateway token with %s by name, without echoing it', (_case, token) => {
+    const problems = problemsOf({ ...GATEWAY, SMS_GATEWAY_TOKEN: token });
+    expect(problems).toEqual([expect.stringMatching(/^SMS_GATEWAY_TOKEN: .*printable ASCII without spaces/)]);
+    expect(problems.join('\n')).not.toContain('secret');
+  });
+
+  it('refuses a gateway URL with credentials by name, without echoing them', () => {
+    const problems = problemsOf({ ...GATEWAY, SMS_GATEWAY_URL: 'https://user:secret@sms.example.test/v1' });
+    expect(problems).toEqual(['SMS_GATEWAY_URL: SMS_GATEWAY_URL must be an http(s) URL without credentials']);
+  });
+
+  it.each([
     ['production with a token', { NODE_ENV: 'production', ...GATEWAY, SMS_GATEWAY_TOKEN: 't' }],
     ['production with SMS delivery off', { NODE_ENV: 'production', ...GATEWAY, SMS_DELIVERY_ENABLED: 'false' }],
     ['development through a gateway', { NODE_ENV: 'development', ...GATEWAY }],

@@ -1,5 +1,6 @@
 import {
   BooleanSetting,
+  HttpHeaderToken,
   IntegerSetting,
   NotDevelopmentDefaultInProduction,
   PlatformSettings,
@@ -57,9 +58,15 @@ export class WorkerConfig extends PlatformSettings {
   @NotDevelopmentDefaultInProduction('log')
   public SMS_SENDER: 'log' | 'http' = 'log';
 
-  /** The gateway's base URL (messages are `POST`ed to `{SMS_GATEWAY_URL}/messages`); required with `SMS_SENDER=http`. */
+  /**
+   * The gateway's base URL (messages are `POST`ed to `{SMS_GATEWAY_URL}/messages`); required with `SMS_SENDER=http`.
+   * No credentials in it (fetch refuses such a URL, quoting it): the token is `SMS_GATEWAY_TOKEN`.
+   */
   @ValidateIf((config: WorkerConfig) => config.SMS_GATEWAY_URL !== undefined || deliversThroughSmsGateway(config))
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_tld: false, require_protocol: true, disallow_auth: true },
+    { message: 'SMS_GATEWAY_URL must be an http(s) URL without credentials' },
+  )
   public SMS_GATEWAY_URL?: string;
 
   /**
@@ -70,6 +77,7 @@ export class WorkerConfig extends PlatformSettings {
     deliversThroughSmsGateway,
     'with SMS_SENDER=http: the SMS gateway is never called unauthenticated',
   )
+  @HttpHeaderToken()
   public SMS_GATEWAY_TOKEN?: string;
 
   /** The SMS sender these settings name (validation guarantees `SMS_GATEWAY_URL` with `http`). */

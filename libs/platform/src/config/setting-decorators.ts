@@ -68,3 +68,20 @@ export function RequiredInProduction<T extends object>(
     },
   });
 }
+
+/**
+ * When set, a value an HTTP header can carry as a token: printable ASCII without spaces. fetch refuses a
+ * header with a line break inside, at every send, by an error that quotes the header and so the secret.
+ * Unset passes.
+ */
+export function HttpHeaderToken(): PropertyDecorator {
+  return ValidateBy({
+    name: 'httpHeaderToken',
+    validator: {
+      validate: (value: unknown): boolean =>
+        value === undefined || (typeof value === 'string' && /^[\x21-\x7e]+$/.test(value)),
+      defaultMessage: (args?: ValidationArguments): string =>
+        `${args?.property ?? 'setting'} must be printable ASCII without spaces or line breaks (it is sent in an HTTP header)`,
+    },
+  });
+}

@@ -26,6 +26,25 @@ describe('boot with a malformed setting (compiled apps)', () => {
     expect(result.stderr).not.toContain('not-a-port');
   });
 
+  it('worker-etl refuses the SMS gateway without a token in production', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, APPS[1]!.entry)], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env['PATH'],
+        NODE_ENV: 'production',
+        SMS_SENDER: 'http',
+        SMS_GATEWAY_URL: 'https://sms.example.test/v1',
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /- SMS_GATEWAY_TOKEN: SMS_GATEWAY_TOKEN must be set in production with SMS_SENDER=http/,
+    );
+  });
+
   it('names every bad setting at once', () => {
     const result = spawnSync(process.execPath, [join(ROOT, APPS[0]!.entry)], {
       cwd: ROOT,

@@ -1,6 +1,10 @@
+import { QUEUES, SMS_JOBS, type SendSmsJobV1 } from '@casino/contracts';
+import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { ManualClock } from '../src/common/time/clock';
+import { SmsDispatcher } from '../src/infra/sms/sms-dispatcher';
 import { UsersService } from '../src/modules/user/users.service';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { signedInAs } from './support/user-test-auth';
@@ -93,6 +97,28 @@ describe('user profile (e2e)', () => {
     expect(confirmed.json()).toMatchObject({ phone: '+447911123456', phoneVerified: true, pendingPhone: null });
     const reused = await call('POST', '/phone/confirm', userId, { code });
     expect(reused.json().error.code).toBe('VERIFICATION_CODE_EXPIRED');
+  });
+
+  it("queues the phone-change text through SmsDispatcher, with the sms queue's options for codes", async () => {
+    const phone = '+447911123457';
+    const dispatcher = app.get(SmsDispatcher);
+    const queue = app.get<Queue<SendSmsJobV1>>(getQueueToken(QUEUES.SMS));
+    const send = jest.spyOn(dispatcher, 'send');
+    const add = jest.spyOn(queue, 'add');
+    try {
+      const userId = await newPlayer('phone-dispatch@example.test');
+      await call('PATCH', '', userId, { phone });
+      const code = await lastSmsCode(app, phone);
+      const message = { to: phone, text: expect.stringContaining(code) as string, template: 'phone-change-code' };
+      expect(send.mock.calls).toEqual([[message]]);
+      expect(add).toHaveBeenCalledTimes(1);
+      const job = (await add.mock.results[0]?.value) as Job<SendSmsJobV1>;
+      expect(job).toMatchObject({ name: SMS_JOBS.SEND_SMS, data: message });
+      expect(job.opts).toMatchObject({ attempts: 5, removeOnComplete: true, removeOnFail: { age: 600 } });
+    } finally {
+      send.mockRestore();
+      add.mockRestore();
+    }
   });
 
   it('changes the email on confirmation, tells the old address, and refuses a second code within a minute', async () => {

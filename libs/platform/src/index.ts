@@ -25,5 +25,6 @@ export * from './clickhouse/clickhouse-migrator';
 export * from './mail/mail-delivery.module';
 export * from './mail/mail.processor';
 export * from './sms/sms-sender';
+export * from './sms/sms-delivery.error';
 export * from './sms/dev-sms-inbox';
 export * from './sms/sms-delivery.module';

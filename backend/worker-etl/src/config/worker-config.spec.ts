@@ -5,6 +5,8 @@ function load(settings: Record<string, string>): WorkerConfig {
   return loadConfig(WorkerConfig, settings);
 }
 
+const GATEWAY = { SMS_SENDER: 'http', SMS_GATEWAY_URL: 'https://sms.example.test' };
+
 function problemsOf(settings: Record<string, string>): string[] {
   try {
     load(settings);
@@ -48,8 +50,44 @@ describe('WorkerConfig: SMS delivery', () => {
       expect.stringMatching(/^SMS_SENDER: .*non-development value in production/),
     ]);
     expect(problemsOf({ NODE_ENV: 'production', SMS_DELIVERY_ENABLED: 'false' })).toEqual([]);
-    expect(
-      problemsOf({ NODE_ENV: 'production', SMS_SENDER: 'http', SMS_GATEWAY_URL: 'https://sms.example.test' }),
-    ).toEqual([]);
+    expect(problemsOf({ NODE_ENV: 'production', ...GATEWAY, SMS_GATEWAY_TOKEN: 't' })).toEqual([]);
+  });
+
+  it('refuses the gateway without a token in production, by name', () => {
+    const tokens: Record<string, string>[] = [{}, { SMS_GATEWAY_TOKEN: '' }];
+    for (const token of tokens) {
+      const settings = { NODE_ENV: 'production', ...GATEWAY, ...token };
+      expect(problemsOf(settings)).toEqual([
+        'SMS_GATEWAY_TOKEN: SMS_GATEWAY_TOKEN must be set in production with SMS_SENDER=http: the SMS gateway is never called unauthenticated',
+      ]);
+      expect(() => load(settings)).toThrow(ConfigError);
+    }
+  });
+
+  it.each([
+    ['a line break', 'secret-token\nsecond-line'],
+    ['a trailing newline', 'secret-token\n'],
+    ['a space', 'secret token'],
+    ['a non-ASCII character', 'secret-tökén'],
+  ])('refuses a gateway token with %s by name, without echoing it', (_case, token) => {
+    const problems = problemsOf({ ...GATEWAY, SMS_GATEWAY_TOKEN: token });
+    expect(problems).toEqual([expect.stringMatching(/^SMS_GATEWAY_TOKEN: .*printable ASCII without spaces/)]);
+    expect(problems.join('\n')).not.toContain('secret');
+  });
+
+  it('refuses a gateway URL with credentials by name, without echoing them', () => {
+    const problems = problemsOf({ ...GATEWAY, SMS_GATEWAY_URL: 'https://user:secret@sms.example.test/v1' });
+    expect(problems).toEqual(['SMS_GATEWAY_URL: SMS_GATEWAY_URL must be an http(s) URL without credentials']);
+  });
+
+  it.each([
+    ['production with a token', { NODE_ENV: 'production', ...GATEWAY, SMS_GATEWAY_TOKEN: 't' }],
+    ['production with SMS delivery off', { NODE_ENV: 'production', ...GATEWAY, SMS_DELIVERY_ENABLED: 'false' }],
+    ['development through a gateway', { NODE_ENV: 'development', ...GATEWAY }],
+    ['test through a gateway', { NODE_ENV: 'test', ...GATEWAY }],
+    ['the development sink', { NODE_ENV: 'development', SMS_SENDER: 'log' }],
+    ['the test sink', { NODE_ENV: 'test', SMS_SENDER: 'log' }],
+  ])('accepts %s', (_case, settings: Record<string, string>) => {
+    expect(problemsOf(settings)).toEqual([]);
   });
 });

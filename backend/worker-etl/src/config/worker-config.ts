@@ -1,11 +1,18 @@
 import {
   BooleanSetting,
+  HttpHeaderToken,
   IntegerSetting,
   NotDevelopmentDefaultInProduction,
   PlatformSettings,
+  RequiredInProduction,
   type SmsDeliveryOptions,
 } from '@casino/platform';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
+
+/** SMS go out through the HTTP gateway (not the development sink, not switched off). */
+function deliversThroughSmsGateway(config: WorkerConfig): boolean {
+  return config.SMS_DELIVERY_ENABLED === true && config.SMS_SENDER === 'http';
+}
 
 /** Settings of worker-etl, validated once at boot. */
 export class WorkerConfig extends PlatformSettings {
@@ -51,17 +58,26 @@ export class WorkerConfig extends PlatformSettings {
   @NotDevelopmentDefaultInProduction('log')
   public SMS_SENDER: 'log' | 'http' = 'log';
 
-  /** The gateway's base URL (messages are `POST`ed to `{SMS_GATEWAY_URL}/messages`); required with `SMS_SENDER=http`. */
-  @ValidateIf(
-    (config: WorkerConfig) =>
-      config.SMS_GATEWAY_URL !== undefined || (config.SMS_DELIVERY_ENABLED === true && config.SMS_SENDER === 'http'),
+  /**
+   * The gateway's base URL (messages are `POST`ed to `{SMS_GATEWAY_URL}/messages`); required with `SMS_SENDER=http`.
+   * No credentials in it (fetch refuses such a URL, quoting it): the token is `SMS_GATEWAY_TOKEN`.
+   */
+  @ValidateIf((config: WorkerConfig) => config.SMS_GATEWAY_URL !== undefined || deliversThroughSmsGateway(config))
+  @IsUrl(
+    { protocols: ['http', 'https'], require_tld: false, require_protocol: true, disallow_auth: true },
+    { message: 'SMS_GATEWAY_URL must be an http(s) URL without credentials' },
   )
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   public SMS_GATEWAY_URL?: string;
 
-  /** The gateway's bearer token (a secret: never logged). */
-  @IsOptional()
-  @IsString()
+  /**
+   * The gateway's bearer token (a secret: never logged). Production refuses the gateway without it, which
+   * would be called unauthenticated; a development or test gateway may do without.
+   */
+  @RequiredInProduction(
+    deliversThroughSmsGateway,
+    'with SMS_SENDER=http: the SMS gateway is never called unauthenticated',
+  )
+  @HttpHeaderToken()
   public SMS_GATEWAY_TOKEN?: string;
 
   /** The SMS sender these settings name (validation guarantees `SMS_GATEWAY_URL` with `http`). */

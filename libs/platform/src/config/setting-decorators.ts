@@ -32,15 +32,56 @@ export function IntegerSetting(): PropertyDecorator {
   });
 }
 
+function inProduction(args?: ValidationArguments): boolean {
+  return (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV === 'production';
+}
+
 /** A setting whose development default may not be used with NODE_ENV=production. */
 export function NotDevelopmentDefaultInProduction(developmentDefault: string): PropertyDecorator {
   return ValidateBy({
     name: 'notDevelopmentDefaultInProduction',
     validator: {
       validate: (value: unknown, args?: ValidationArguments): boolean =>
-        (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV !== 'production' || value !== developmentDefault,
+        !inProduction(args) || value !== developmentDefault,
       defaultMessage: (args?: ValidationArguments): string =>
         `${args?.property ?? 'setting'} must be set to a non-development value in production`,
+    },
+  });
+}
+
+/**
+ * A setting NODE_ENV=production must set while `needed(settings)` holds, named in the refusal with `when`
+ * (say `with SMS_SENDER=http`). Elsewhere it may stay unset. It checks presence only, and must not be
+ * combined with `IsOptional`, which would skip it.
+ */
+export function RequiredInProduction<T extends object>(
+  needed: (settings: T) => boolean,
+  when: string,
+): PropertyDecorator {
+  return ValidateBy({
+    name: 'requiredInProduction',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments): boolean =>
+        value !== undefined || !inProduction(args) || !needed(args?.object as T),
+      defaultMessage: (args?: ValidationArguments): string =>
+        `${args?.property ?? 'setting'} must be set in production ${when}`,
+    },
+  });
+}
+
+/**
+ * When set, a value an HTTP header can carry as a token: printable ASCII without spaces. fetch refuses a
+ * header with a line break inside, at every send, by an error that quotes the header and so the secret.
+ * Unset passes.
+ */
+export function HttpHeaderToken(): PropertyDecorator {
+  return ValidateBy({
+    name: 'httpHeaderToken',
+    validator: {
+      validate: (value: unknown): boolean =>
+        value === undefined || (typeof value === 'string' && /^[\x21-\x7e]+$/.test(value)),
+      defaultMessage: (args?: ValidationArguments): string =>
+        `${args?.property ?? 'setting'} must be printable ASCII without spaces or line breaks (it is sent in an HTTP header)`,
     },
   });
 }

@@ -1,12 +1,16 @@
 import { RequestMethod, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import type { DestinationStream } from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { requestIdOf } from '../http/request-id';
 import { REDACTED_PATHS, REDACTION_CENSOR } from './redaction';
 
 export interface LoggingOptions {
   serviceName: string;
   level: string;
+  /** Where the JSON lines go; stdout when unset (tests capture them here). */
+  destination?: DestinationStream;
 }
 
 const SENSITIVE_QUERY_PARAMS = /^(token|access_token|refresh_token|code|otp|password|secret|signature|hash|initData)$/i;
@@ -24,6 +28,21 @@ export function loggableUrl(url: string): string {
 
 /** JSON logs with a request id on every line and secrets redacted. */
 export function createLoggerModule(options: LoggingOptions): DynamicModule {
+  const pinoHttp: PinoHttpOptions = {
+    level: options.level,
+    base: { service: options.serviceName },
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
+    customAttributeKeys: { reqId: 'requestId' },
+    redact: { paths: REDACTED_PATHS, censor: REDACTION_CENSOR },
+    serializers: {
+      req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
+        id: req.id,
+        method: req.method,
+        url: loggableUrl(req.url),
+        headers: req.headers,
+      }),
+    },
+  };
   return LoggerModule.forRoot({
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     // Probes are polled every few seconds; logging each would drown the log.
@@ -31,20 +50,6 @@ export function createLoggerModule(options: LoggingOptions): DynamicModule {
       { path: 'health/{*path}', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
     ],
-    pinoHttp: {
-      level: options.level,
-      base: { service: options.serviceName },
-      genReqId: (req: IncomingMessage) => requestIdOf(req),
-      customAttributeKeys: { reqId: 'requestId' },
-      redact: { paths: REDACTED_PATHS, censor: REDACTION_CENSOR },
-      serializers: {
-        req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
-          id: req.id,
-          method: req.method,
-          url: loggableUrl(req.url),
-          headers: req.headers,
-        }),
-      },
-    },
+    pinoHttp: options.destination ? [pinoHttp, options.destination] : pinoHttp,
   });
 }

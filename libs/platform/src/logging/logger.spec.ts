@@ -57,6 +57,16 @@ describe('log redaction', () => {
     expect(output).toContain('SMS gateway answered 503');
   });
 
+  it("blanks the authorization header of an outgoing request and the SMS gateway's token", () => {
+    const { logger, lines } = capture();
+    logger.warn({ request: { headers: { authorization: 'Bearer gw-secret' } }, status: 503 }, 'gateway refused');
+    logger.info({ options: { gatewayUrl: 'https://sms.example.test', gatewayToken: 'gw-token' } });
+    const output = lines();
+    expect(output).not.toContain('gw-secret');
+    expect(output).not.toContain('gw-token');
+    expect(output).toContain('https://sms.example.test');
+  });
+
   it('blanks secret query parameters in logged URLs and keeps the rest', () => {
     expect(loggableUrl('/api/v1/x?token=abc&page=2')).toBe('/api/v1/x?token=%5BREDACTED%5D&page=2');
     expect(loggableUrl('/api/v1/x')).toBe('/api/v1/x');

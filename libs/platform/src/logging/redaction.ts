@@ -1,7 +1,9 @@
 /**
  * Paths pino blanks out of every log line. Anything that authenticates somebody or moves
- * money on their behalf: headers, cookies, tokens, passwords, one-time codes, secrets, and the
- * bodies of mail and SMS jobs (`text`, `html`), which carry one-time codes and sign-in links.
+ * money on their behalf: headers (an `authorization` header also as logged with an outgoing
+ * request, `request.headers.authorization`), cookies, tokens, passwords, one-time codes, secrets,
+ * and the bodies of mail and SMS jobs (`text`, `html`), which carry one-time codes and sign-in
+ * links. Like every field here, only up to two levels below the line (pino has no deep wildcard).
  */
 const SENSITIVE_FIELDS = [
   'password',
@@ -25,6 +27,8 @@ const SENSITIVE_FIELDS = [
   'cvc',
   'text',
   'html',
+  'authorization',
+  'gatewayToken',
 ];
 
 export const REDACTED_PATHS: string[] = [

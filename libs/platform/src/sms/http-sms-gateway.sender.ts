@@ -1,5 +1,6 @@
 import type { SendSmsJobV1 } from '@casino/contracts';
 import { Inject, Injectable } from '@nestjs/common';
+import { errorKind, SmsDeliveryError } from './sms-delivery.error';
 import { SmsSender } from './sms-sender';
 
 export interface HttpSmsGatewayOptions {
@@ -16,8 +17,8 @@ const GATEWAY_TIMEOUT_MS = 10_000;
 /**
  * Sends through the HTTP SMS gateway: `POST {gatewayUrl}/messages` with the JSON body `{ "to", "text" }`
  * and the bearer token. Any 2xx is accepted; anything else (or no answer within 10 s) throws, so BullMQ
- * retries with back-off. The error names the status only: the gateway's body may echo the text, which
- * carries a one-time code.
+ * retries with back-off. Errors name the status or the kind of failure only: the gateway's body may echo
+ * the text, which carries a one-time code, and fetch's own errors may quote the token.
  */
 @Injectable()
 export class HttpSmsGatewaySender extends SmsSender {
@@ -30,19 +31,35 @@ export class HttpSmsGatewaySender extends SmsSender {
   }
 
   public async send(message: SendSmsJobV1): Promise<void> {
+    const response = await this.post(message);
+    await response.body?.cancel();
+    if (!response.ok) {
+      throw new SmsDeliveryError('SMS_GATEWAY_REJECTED', `SMS gateway answered ${response.status}`);
+    }
+  }
+
+  private async post(message: SendSmsJobV1): Promise<Response> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.options.gatewayToken) {
       headers['authorization'] = `Bearer ${this.options.gatewayToken}`;
     }
-    const response = await fetch(this.messagesUrl, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ to: message.to, text: message.text }),
-      signal: AbortSignal.timeout(GATEWAY_TIMEOUT_MS),
-    });
-    await response.body?.cancel();
-    if (!response.ok) {
-      throw new Error(`SMS gateway answered ${response.status}`);
+    try {
+      return await fetch(this.messagesUrl, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ to: message.to, text: message.text }),
+        signal: AbortSignal.timeout(GATEWAY_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw requestFailure(error);
     }
   }
+}
+
+function requestFailure(error: unknown): SmsDeliveryError {
+  const kind = errorKind(error);
+  if (kind === 'TimeoutError') {
+    return new SmsDeliveryError('SMS_GATEWAY_TIMEOUT', `SMS gateway did not answer within ${GATEWAY_TIMEOUT_MS} ms`);
+  }
+  return new SmsDeliveryError('SMS_GATEWAY_REQUEST_FAILED', `SMS gateway request failed (${kind})`);
 }

@@ -2,11 +2,13 @@ import { QUEUES, SMS_JOBS, type SendSmsJobV1 } from '@casino/contracts';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { asSmsDeliveryError, SmsDeliveryError } from './sms-delivery.error';
 import { maskPhone, SmsSender } from './sms-sender';
 
 /**
  * Delivers `sms` jobs through the configured sender. Logs name the job, the masked number and the
  * template, never the text: texts carry one-time codes (the producer's queue deletes such jobs once sent).
+ * A failure leaves as an `SmsDeliveryError`, whose message BullMQ stores and `onFailed` logs.
  */
 @Injectable()
 @Processor(QUEUES.SMS)
@@ -19,9 +21,11 @@ export class SmsProcessor extends WorkerHost {
 
   public async process(job: Job<SendSmsJobV1>): Promise<void> {
     if (job.name !== SMS_JOBS.SEND_SMS) {
-      throw new Error(`Unknown sms job ${job.name}`);
+      throw new SmsDeliveryError('SMS_JOB_UNKNOWN', `Unknown sms job ${job.name}`);
     }
-    await this.sender.send(job.data);
+    await this.sender.send(job.data).catch((error: unknown) => {
+      throw asSmsDeliveryError(error);
+    });
     this.logger.log({ jobId: job.id, to: maskPhone(job.data.to), template: job.data.template }, 'SMS sent');
   }
 
@@ -32,6 +36,7 @@ export class SmsProcessor extends WorkerHost {
         jobId: job?.id,
         to: job ? maskPhone(job.data.to) : undefined,
         template: job?.data.template,
+        errorCode: error instanceof SmsDeliveryError ? error.code : undefined,
         reason: error.message,
       },
       'SMS not sent',

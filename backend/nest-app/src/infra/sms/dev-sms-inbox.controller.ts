@@ -13,7 +13,7 @@ class DevSmsInboxQuery {
 
 /**
  * What worker-etl's development SMS sink stored in Redis (same `REDIS_KEY_PREFIX`). Mounted only when
- * NODE_ENV is development or test (see SmsModule).
+ * NODE_ENV is development or test (see DevSmsInboxModule).
  */
 @ApiTags('dev')
 @Controller('dev/sms-inbox')

@@ -3,7 +3,10 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 
-/** Producer side of the `sms` queue. */
+/**
+ * Producer side of the `sms` queue, and the only one: every text nest-app sends (2FA, phone changes) is
+ * queued here, with the queue's options for jobs that carry codes (see QueueModule).
+ */
 @Injectable()
 export class SmsDispatcher {
   public constructor(@InjectQueue(QUEUES.SMS) private readonly queue: Queue<SendSmsJobV1>) {}

@@ -7,6 +7,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { MailModule } from '../../infra/mail/mail.module';
+import { DevSmsInboxModule } from '../../infra/sms/dev-sms-inbox.module';
 import { SmsModule } from '../../infra/sms/sms.module';
 import { UserModule } from '../user/user.module';
 import { AuthBootstrap } from './auth-bootstrap';
@@ -65,7 +66,8 @@ export class AuthModule {
           }),
         }),
         MailModule,
-        SmsModule.forRoot(config),
+        SmsModule,
+        DevSmsInboxModule.forRoot(config),
       ],
       controllers: [
         AuthEmailController,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SmsModule } from '../../infra/sms/sms.module';
 import { ConsentsController } from './consents/consents.controller';
 import { ConsentsRepository } from './consents/consents.repository';
 import { ConsentsService } from './consents/consents.service';
@@ -22,6 +23,7 @@ import { UsersService } from './users.service';
 
 /** Accounts, profiles, KYC, responsible gaming, consents and notification preferences. */
 @Module({
+  imports: [SmsModule],
   controllers: [ProfileController, KycController, KycAdminController, ResponsibleGamingController, ConsentsController],
   providers: [
     UsersRepository,

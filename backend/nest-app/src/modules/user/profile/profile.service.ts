@@ -3,10 +3,8 @@ import {
   EVENT_STREAMS,
   MAIL_JOBS,
   QUEUES,
-  SMS_JOBS,
   USER_CURRENCY_CHANGED,
   type SendEmailJobV1,
-  type SendSmsJobV1,
   type UserCurrencyChangedV1,
 } from '@casino/contracts';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -17,6 +15,7 @@ import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { domainEvent } from '../../../infra/outbox/domain-event.factory';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
+import { SmsDispatcher } from '../../../infra/sms/sms-dispatcher';
 import { isUniqueViolation } from '../database-errors';
 import { UsersRepository } from '../users.repository';
 import { normaliseEmail, userNotFound } from '../users.service';
@@ -37,8 +36,8 @@ export class ProfileService {
     private readonly outbox: OutboxWriter,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly sms: SmsDispatcher,
     @InjectQueue(QUEUES.MAIL) private readonly mailQueue: Queue,
-    @InjectQueue(QUEUES.SMS) private readonly smsQueue: Queue,
   ) {}
 
   public async getProfile(userId: string): Promise<ProfileDto> {
@@ -147,12 +146,11 @@ export class ProfileService {
   }
 
   private async sendSms(to: string, code: string): Promise<void> {
-    const job: SendSmsJobV1 = {
+    await this.sms.send({
       to,
       text: `Your confirmation code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.`,
       template: 'phone-change-code',
-    };
-    await this.smsQueue.add(SMS_JOBS.SEND_SMS, job);
+    });
   }
 }
 

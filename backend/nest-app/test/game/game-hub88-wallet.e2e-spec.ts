@@ -338,6 +338,36 @@ describe('Hub88 seamless wallet (e2e, reference §7)', () => {
       ]);
     });
 
+    it("puts a win in its bet's round without rewriting the round, and opens the round a win names otherwise", async () => {
+      const player = await playing('win-rounds');
+      const stake = bet(player);
+      await client.call('transaction/bet', stake);
+      const roundRow = async (round: unknown): Promise<{ id: string; version: string } | undefined> => {
+        const rows = (await db.query(
+          `SELECT id, xmin::text AS version FROM game_rounds WHERE provider_round_id = $1 AND user_id = $2`,
+          [round, player.userId],
+        )) as { id: string; version: string }[];
+        return rows[0];
+      };
+      const before = await roundRow(stake.round);
+      const sameRound = { ...bet(player, { round: stake.round }), reference_transaction_uuid: stake.transaction_uuid };
+      expect((await client.call('transaction/win', sameRound)).body).toMatchObject({ status: 'RS_OK' });
+      expect(await roundRow(stake.round)).toEqual(before);
+
+      const otherRound = { ...bet(player), reference_transaction_uuid: stake.transaction_uuid };
+      expect((await client.call('transaction/win', otherRound)).body).toMatchObject({ status: 'RS_OK' });
+      const opened = await roundRow(otherRound.round);
+      const winRounds = (await db.query(
+        `SELECT external_id, round_id FROM game_transactions WHERE external_id = ANY($1::text[]) ORDER BY external_id`,
+        [[sameRound.transaction_uuid, otherRound.transaction_uuid]],
+      )) as { external_id: string; round_id: string }[];
+      expect(Object.fromEntries(winRounds.map((row) => [row.external_id, row.round_id]))).toEqual({
+        [sameRound.transaction_uuid as string]: before?.id,
+        [otherRound.transaction_uuid as string]: opened?.id,
+      });
+      expect(opened?.id).not.toEqual(before?.id);
+    });
+
     it('writes one game.round.closed envelope shape whether the ledger statement or a rollback closed the round', async () => {
       const player = await playing('envelopes');
       const [byWin, byRollback] = [`round-${randomUUID()}`, `round-${randomUUID()}`];

@@ -58,28 +58,39 @@ export const CLAIM: PreparedStatement = {
 /**
  * Wins' claims, $19 the referenced bets' ids. Under a lock of each referenced bet's row (the row `RollbackFlow`
  * locks, so a win and its bet's rollback serialise; taken in id order), a win is inserted only when its own id
- * is new and its bet is an applied bet of the same player. Answers, per input in order, the inserted row, the
- * bet as found and whether the win's own id was known already.
+ * is new and its bet is an applied bet of the same player. A win in its bet's round takes the bet's round id: that
+ * round exists and its key never changes, so only a win naming another round upserts one (no second version of the
+ * round's row per win). Answers, per input in order, the inserted row, the bet as found and whether the win's own
+ * id was known already.
  */
 export const CLAIM_WINS: PreparedStatement = {
-  name: 'game_claim_wins_v1',
+  name: 'game_claim_wins_v2',
   text: `WITH input AS (
            SELECT * FROM unnest(${ROW_ARRAYS}, $19::text[]) WITH ORDINALITY AS i(${ROW_NAMES}, bet_external_id, ord)),
          bet AS (
-           SELECT t.provider_id, t.external_id, t.kind, t.status, t.user_id FROM game_transactions t
+           SELECT t.provider_id, t.external_id, t.kind, t.status, t.user_id, t.round_id FROM game_transactions t
             WHERE (t.provider_id, t.external_id) IN (SELECT provider_id, bet_external_id FROM input)
               AND t.provider_id = ANY($1::uuid[]) AND t.external_id = ANY($19::text[])
             ORDER BY t.id FOR UPDATE),
+         bet_round AS (
+           SELECT r.id, r.provider_id, r.user_id, r.game_code, r.provider_round_id FROM game_rounds r
+            WHERE r.id = ANY(ARRAY(SELECT round_id FROM bet WHERE round_id IS NOT NULL))),
          own AS (
            SELECT i.ord FROM input i
              JOIN game_transactions t ON t.provider_id = i.provider_id AND t.external_id = i.external_id
                                      AND t.provider_id = ANY($1::uuid[]) AND t.external_id = ANY($2::text[])),
          allowed AS (
-           SELECT i.* FROM input i
+           SELECT i.provider_id, i.external_id, i.kind, i.status, i.fingerprint, i.user_id, i.session_id,
+                  coalesce(i.round_id, br.id) AS round_id, i.round_closed, i.game_code, i.currency, i.amount,
+                  i.reference_external_id, i.is_free, i.is_promo, i.wallet_command, i.details, i.round
+             FROM input i
              JOIN bet b ON b.provider_id = i.provider_id AND b.external_id = i.bet_external_id
+             LEFT JOIN bet_round br ON br.id = b.round_id AND br.provider_id = i.provider_id
+                                   AND br.user_id = i.user_id AND br.game_code = i.game_code
+                                   AND br.provider_round_id = i.round
             WHERE b.kind = 'bet' AND b.status = 'applied' AND b.user_id = i.user_id
               AND NOT EXISTS (SELECT 1 FROM own o WHERE o.ord = i.ord)),
-         round AS (${upsertRounds('allowed')}),
+         round AS (${upsertRounds('(SELECT * FROM allowed WHERE round_id IS NULL) new_round')}),
          claimed AS (${insertRows('allowed')})
        SELECT (SELECT row_to_json(c) FROM claimed c
                 WHERE c."providerId" = i.provider_id AND c."externalId" = i.external_id) AS claimed,

@@ -350,11 +350,11 @@ describe('Hub88 seamless wallet (e2e, reference §7)', () => {
         return rows[0];
       };
       const before = await roundRow(stake.round);
-      const sameRound = { ...bet(player, { round: stake.round }), reference_transaction_uuid: stake.transaction_uuid };
+      const sameRound = bet(player, { round: stake.round, reference_transaction_uuid: stake.transaction_uuid });
       expect((await client.call('transaction/win', sameRound)).body).toMatchObject({ status: 'RS_OK' });
       expect(await roundRow(stake.round)).toEqual(before);
 
-      const otherRound = { ...bet(player), reference_transaction_uuid: stake.transaction_uuid };
+      const otherRound = bet(player, { reference_transaction_uuid: stake.transaction_uuid });
       expect((await client.call('transaction/win', otherRound)).body).toMatchObject({ status: 'RS_OK' });
       const opened = await roundRow(otherRound.round);
       const winRounds = (await db.query(

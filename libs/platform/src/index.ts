@@ -24,6 +24,7 @@ export * from './clickhouse/clickhouse.module';
 export * from './clickhouse/clickhouse-migrator';
 export * from './mail/mail-delivery.module';
 export * from './mail/mail.processor';
+export * from './mail/mask-email';
 export * from './sms/sms-sender';
 export * from './sms/sms-delivery.error';
 export * from './sms/dev-sms-inbox';

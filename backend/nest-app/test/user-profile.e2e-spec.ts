@@ -1,4 +1,4 @@
-import { QUEUES, SMS_JOBS, type SendSmsJobV1 } from '@casino/contracts';
+import { MAIL_JOBS, QUEUES, SMS_JOBS, type SendEmailJobV1, type SendSmsJobV1 } from '@casino/contracts';
 import { maskEmail, maskPhone } from '@casino/platform';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -6,6 +6,7 @@ import type { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../src/common/audit/audit-log';
 import type { ManualClock } from '../src/common/time/clock';
+import { Mailer } from '../src/infra/mail/mailer';
 import { SmsDispatcher } from '../src/infra/sms/sms-dispatcher';
 import { UsersService } from '../src/modules/user/users.service';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
@@ -159,6 +160,43 @@ describe('user profile (e2e)', () => {
       const job = (await add.mock.results[0]?.value) as Job<SendSmsJobV1>;
       expect(job).toMatchObject({ name: SMS_JOBS.SEND_SMS, data: message });
       expect(job.opts).toMatchObject({ attempts: 5, removeOnComplete: true, removeOnFail: { age: 600 } });
+    } finally {
+      send.mockRestore();
+      add.mockRestore();
+    }
+  });
+
+  it("queues the email-change code and the notice to the old address through Mailer, with the mail queue's options for codes", async () => {
+    const [oldAddress, newAddress] = [uniqueEmail('mailer-old'), uniqueEmail('mailer-new')];
+    const mailer = app.get(Mailer);
+    const queue = app.get<Queue<SendEmailJobV1>>(getQueueToken(QUEUES.MAIL));
+    const send = jest.spyOn(mailer, 'send');
+    const add = jest.spyOn(queue, 'add');
+    try {
+      const userId = await newPlayer(oldAddress);
+      await call('POST', '/email', userId, { email: newAddress });
+      const code = await lastMailedCode(newAddress);
+      await call('POST', '/email/confirm', userId, { code });
+      await mailsTo(oldAddress);
+      expect(send.mock.calls).toEqual([
+        [
+          {
+            to: newAddress,
+            subject: expect.any(String),
+            text: expect.stringContaining(code),
+            template: 'email-change-code',
+          },
+        ],
+        [expect.objectContaining({ to: oldAddress, template: 'email-changed-notice' })],
+      ]);
+      const jobs = (await Promise.all(add.mock.results.map((result) => result.value))) as Job<SendEmailJobV1>[];
+      expect(jobs.map((job) => [job.name, job.data.template])).toEqual([
+        [MAIL_JOBS.SEND_EMAIL, 'email-change-code'],
+        [MAIL_JOBS.SEND_EMAIL, 'email-changed-notice'],
+      ]);
+      for (const job of jobs) {
+        expect(job.opts).toMatchObject({ attempts: 5, removeOnComplete: true, removeOnFail: { age: 600 } });
+      }
     } finally {
       send.mockRestore();
       add.mockRestore();

@@ -1,20 +1,17 @@
 import {
   DomainError,
   EVENT_STREAMS,
-  MAIL_JOBS,
-  QUEUES,
   USER_CURRENCY_CHANGED,
   type SendEmailJobV1,
   type UserCurrencyChangedV1,
 } from '@casino/contracts';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../../common/audit/audit-log';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
+import { Mailer } from '../../../infra/mail/mailer';
 import { domainEvent } from '../../../infra/outbox/domain-event.factory';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
 import { SmsDispatcher } from '../../../infra/sms/sms-dispatcher';
@@ -41,7 +38,7 @@ export class ProfileService {
     private readonly config: AppConfig,
     private readonly sms: SmsDispatcher,
     private readonly audit: AuditLog,
-    @InjectQueue(QUEUES.MAIL) private readonly mailQueue: Queue,
+    private readonly mailer: Mailer,
   ) {}
 
   public async getProfile(userId: string): Promise<ProfileDto> {
@@ -94,7 +91,7 @@ export class ProfileService {
       text: `Your confirmation code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.`,
       template: 'email-change-code',
     };
-    await this.mailQueue.add(MAIL_JOBS.SEND_EMAIL, job);
+    await this.mailer.send(job);
     return { channel: 'email', expiresInSeconds: CODE_TTL_SECONDS };
   }
 
@@ -110,7 +107,7 @@ export class ProfileService {
         text: 'The email address of your account was changed. If this was not you, contact support at once.',
         template: 'email-changed-notice',
       };
-      await this.mailQueue.add(MAIL_JOBS.SEND_EMAIL, notice);
+      await this.mailer.send(notice);
     }
     return this.getProfile(caller.userId);
   }

@@ -25,6 +25,7 @@ export * from './clickhouse/clickhouse-migrator';
 export * from './mail/mail-delivery.module';
 export * from './mail/mail.processor';
 export * from './mail/mask-email';
+export { errorKind, identifierProperty } from './errors/error-kind';
 export * from './sms/sms-sender';
 export * from './sms/sms-delivery.error';
 export * from './sms/dev-sms-inbox';

@@ -1,6 +1,7 @@
 import type { SendSmsJobV1 } from '@casino/contracts';
 import { Inject, Injectable } from '@nestjs/common';
-import { errorKind, SmsDeliveryError } from './sms-delivery.error';
+import { errorKind } from '../errors/error-kind';
+import { SmsDeliveryError } from './sms-delivery.error';
 import { SmsSender } from './sms-sender';
 
 export interface HttpSmsGatewayOptions {

@@ -24,6 +24,7 @@ export * from './clickhouse/clickhouse.module';
 export * from './clickhouse/clickhouse-migrator';
 export * from './mail/mail-delivery.module';
 export * from './mail/mail.processor';
+export * from './mail/mail-delivery.error';
 export * from './mail/mask-email';
 export { errorKind, identifierProperty } from './errors/error-kind';
 export * from './sms/sms-sender';

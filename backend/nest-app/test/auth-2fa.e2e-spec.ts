@@ -1,5 +1,8 @@
+import { DevSmsInbox, maskPhone } from '@casino/platform';
+import { eventually } from '@casino/platform/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../src/common/audit/audit-log';
 import { bearer, readEmailCode, requestEmailCode, signIn, uniqueEmail, type SignedIn } from './support/sign-in';
 import { startTestApp } from './support/test-app';
 import { totpCode, waitForFreshStep } from './support/totp';
@@ -8,6 +11,18 @@ import { createTestEnvironment, type TestEnvironment } from './support/test-envi
 interface ErrorBody {
   error: { code: string; details?: Record<string, unknown> };
 }
+interface AuditRow {
+  action: string;
+  actor_id: string;
+  actor_roles: string[];
+  target_type: string;
+  target_id: string;
+  ip: string | null;
+  user_agent: string | null;
+  details: Record<string, unknown>;
+}
+/** Where the audited requests come from. */
+const CLIENT = { ip: '198.51.100.42', userAgent: 'two-factor-audit-test/1.0' };
 interface SignInBody {
   accessToken?: string;
   refreshToken?: string;
@@ -31,6 +46,48 @@ describe('auth: two-factor authentication (e2e)', () => {
 
   const post = (url: string, payload: object, accessToken?: string) =>
     app.inject({ method: 'POST', url, payload, headers: accessToken ? bearer(accessToken) : {} });
+
+  /** A POST from `CLIENT`, whose address and user agent the audit records must name. */
+  const postFromClient = (url: string, payload: object, accessToken: string) =>
+    app.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { ...bearer(accessToken), 'user-agent': CLIENT.userAgent },
+      remoteAddress: CLIENT.ip,
+    });
+
+  async function mfaAuditsOf(userId: string): Promise<AuditRow[]> {
+    return app.get(DataSource).query(
+      `SELECT action, actor_id, actor_roles, target_type, target_id, host(ip) AS ip, user_agent, details
+       FROM audit_log WHERE target_id = $1 AND action LIKE 'user.mfa.%' ORDER BY occurred_at, id`,
+      [userId],
+    );
+  }
+
+  function expectActorAndOrigin(audits: AuditRow[], userId: string): void {
+    for (const audit of audits) {
+      expect(audit).toMatchObject({
+        actor_id: userId,
+        actor_roles: ['player'],
+        target_type: 'user',
+        target_id: userId,
+        ip: CLIENT.ip,
+        user_agent: CLIENT.userAgent,
+      });
+    }
+  }
+
+  /** The code of the next text to `phone` in the dev inbox, once more than `seen` texts went there. */
+  async function nextSmsCode(phone: string, seen: number): Promise<string> {
+    let code: string | undefined;
+    await eventually(async () => {
+      const messages = await app.get(DevSmsInbox).list(phone);
+      code = messages.length > seen ? messages[0]?.text.match(/\b(\d{6})\b/)?.[1] : undefined;
+      return code !== undefined;
+    });
+    return code ?? '';
+  }
 
   /** Email code sign-in that stops at the MFA challenge. Waits out the per-address resend cooldown. */
   async function startSignIn(email: string): Promise<string> {
@@ -192,5 +249,75 @@ describe('auth: two-factor authentication (e2e)', () => {
     const verified = await post('/api/v1/auth/2fa/verify', { mfaToken, code: await inbox() });
     expect(verified.statusCode).toBe(200);
     expect(verified.json<SignInBody>().accessToken).toEqual(expect.any(String));
+  });
+
+  it('audits enabling TOTP, replacing the recovery codes and disabling TOTP, never with the secret or a code', async () => {
+    await waitForFreshStep();
+    const player = await signIn(app, uniqueEmail('totp-audit'));
+    const { secret } = (await post('/api/v1/auth/2fa/totp/setup', {}, player.accessToken)).json<{ secret: string }>();
+    const [enableCode, stepUpCode] = [totpCode(secret, -1), totpCode(secret, 0)];
+    const enabled = await postFromClient('/api/v1/auth/2fa/totp/enable', { code: enableCode }, player.accessToken);
+    expect(enabled.statusCode).toBe(200);
+    expect((await post('/api/v1/auth/2fa/step-up', { code: stepUpCode }, player.accessToken)).statusCode).toBe(200);
+    const replaced = await postFromClient('/api/v1/auth/2fa/recovery-codes', {}, player.accessToken);
+    expect(replaced.statusCode).toBe(200);
+    expect((await postFromClient('/api/v1/auth/2fa/totp/disable', {}, player.accessToken)).statusCode).toBe(204);
+
+    const audits = await mfaAuditsOf(player.userId);
+    expect(audits.map((audit) => [audit.action, audit.details])).toEqual([
+      ['user.mfa.enable', { factor: 'totp' }],
+      ['user.mfa.recovery_codes.regenerate', { factor: 'totp', count: 10 }],
+      ['user.mfa.disable', { factor: 'totp' }],
+    ]);
+    expectActorAndOrigin(audits, player.userId);
+    const recoveryCodes = [enabled, replaced].flatMap(
+      (response) => response.json<{ recoveryCodes: string[] }>().recoveryCodes,
+    );
+    for (const secretValue of [secret, enableCode, stepUpCode, ...recoveryCodes]) {
+      expect(JSON.stringify(audits)).not.toContain(secretValue);
+    }
+  });
+
+  it('audits enabling and disabling SMS codes with the masked phone, never the phone or a code', async () => {
+    const phone = `+49151${Math.floor(Math.random() * 1e8)
+      .toString()
+      .padStart(8, '0')}`;
+    const player = await signIn(app, uniqueEmail('sms-audit'));
+    expect((await post('/api/v1/auth/2fa/sms/phone', { phone }, player.accessToken)).statusCode).toBe(202);
+    const phoneCode = await nextSmsCode(phone, 0);
+    const confirmed = await postFromClient(
+      '/api/v1/auth/2fa/sms/phone/confirm',
+      { code: phoneCode },
+      player.accessToken,
+    );
+    expect(confirmed.statusCode).toBe(204);
+    expect((await post('/api/v1/auth/2fa/step-up/sms', {}, player.accessToken)).statusCode).toBe(202);
+    const stepUpCode = await nextSmsCode(phone, 1);
+    expect((await post('/api/v1/auth/2fa/step-up', { code: stepUpCode }, player.accessToken)).statusCode).toBe(200);
+    expect((await postFromClient('/api/v1/auth/2fa/sms/disable', {}, player.accessToken)).statusCode).toBe(204);
+
+    const audits = await mfaAuditsOf(player.userId);
+    expect(audits.map((audit) => [audit.action, audit.details])).toEqual([
+      ['user.mfa.enable', { factor: 'sms', from: null, to: maskPhone(phone) }],
+      ['user.mfa.disable', { factor: 'sms' }],
+    ]);
+    expectActorAndOrigin(audits, player.userId);
+    for (const secretValue of [phone, phoneCode, stepUpCode]) expect(JSON.stringify(audits)).not.toContain(secretValue);
+  });
+
+  it('lands no second factor without its audit record', async () => {
+    await waitForFreshStep();
+    const player = await signIn(app, uniqueEmail('totp-atomic'));
+    const { secret } = (await post('/api/v1/auth/2fa/totp/setup', {}, player.accessToken)).json<{ secret: string }>();
+    const record = jest.spyOn(app.get(AuditLog), 'record').mockRejectedValueOnce(new Error('audit log unavailable'));
+    try {
+      const enable = await post('/api/v1/auth/2fa/totp/enable', { code: totpCode(secret) }, player.accessToken);
+      expect(enable.statusCode).toBe(500);
+    } finally {
+      record.mockRestore();
+    }
+    const status = await app.inject({ method: 'GET', url: '/api/v1/auth/2fa', headers: bearer(player.accessToken) });
+    expect(status.json()).toMatchObject({ totpEnabled: false, recoveryCodesLeft: 0 });
+    expect(await mfaAuditsOf(player.userId)).toEqual([]);
   });
 });

@@ -45,6 +45,25 @@ describe('boot with a malformed setting (compiled apps)', () => {
     );
   });
 
+  it('worker-etl refuses a plain-http SMS gateway URL in production, naming SMS_GATEWAY_URL', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, APPS[1]!.entry)], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env['PATH'],
+        NODE_ENV: 'production',
+        SMS_SENDER: 'http',
+        SMS_GATEWAY_URL: 'http://sms.example.test/v1',
+        SMS_GATEWAY_TOKEN: 'boot-test-token',
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/- SMS_GATEWAY_URL: SMS_GATEWAY_URL must be an https URL in production/);
+    expect(result.stderr).not.toContain('boot-test-token');
+  });
+
   it('names every bad setting at once', () => {
     const result = spawnSync(process.execPath, [join(ROOT, APPS[0]!.entry)], {
       cwd: ROOT,

@@ -1,9 +1,12 @@
-import { QUEUES, SMS_JOBS, type SendSmsJobV1 } from '@casino/contracts';
+import { MAIL_JOBS, QUEUES, SMS_JOBS, type SendEmailJobV1, type SendSmsJobV1 } from '@casino/contracts';
+import { maskEmail, maskPhone } from '@casino/platform';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../src/common/audit/audit-log';
 import type { ManualClock } from '../src/common/time/clock';
+import { Mailer } from '../src/infra/mail/mailer';
 import { SmsDispatcher } from '../src/infra/sms/sms-dispatcher';
 import { UsersService } from '../src/modules/user/users.service';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
@@ -13,6 +16,20 @@ import { startUserTestApp } from './support/user-test-app';
 import { lastMailedCode, lastSmsCode, mailsTo } from './support/user-test-queues';
 
 const ORIGIN = { ip: '203.0.113.9', userAgent: 'jest' };
+/** Where the confirmations of the audit tests come from. */
+const CLIENT = { ip: '198.51.100.23', userAgent: 'profile-audit-test/1.0' };
+
+interface AuditRow {
+  actor_id: string;
+  actor_roles: string[];
+  action: string;
+  target_type: string;
+  target_id: string;
+  ip: string;
+  user_agent: string;
+  request_id: string | null;
+  details: Record<string, unknown>;
+}
 
 describe('user profile (e2e)', () => {
   let environment: TestEnvironment;
@@ -37,6 +54,34 @@ describe('user profile (e2e)', () => {
 
   async function call(method: 'GET' | 'PATCH' | 'POST', url: string, userId: string, payload?: object) {
     return app.inject({ method, url: `/api/v1/users/me${url}`, headers: await signedInAs(app, userId), payload });
+  }
+
+  async function confirmFromClient(field: 'email' | 'phone', userId: string, code: string) {
+    return app.inject({
+      method: 'POST',
+      url: `/api/v1/users/me/${field}/confirm`,
+      headers: { ...(await signedInAs(app, userId)), 'user-agent': CLIENT.userAgent },
+      remoteAddress: CLIENT.ip,
+      payload: { code },
+    });
+  }
+
+  async function auditsOf(userId: string, action: string): Promise<AuditRow[]> {
+    return app.get(DataSource).query(
+      `SELECT actor_id, actor_roles, action, target_type, target_id, host(ip) AS ip, user_agent, request_id, details
+       FROM audit_log WHERE target_id = $1 AND action = $2 ORDER BY occurred_at, id`,
+      [userId, action],
+    );
+  }
+
+  /** Starts a change of the email or phone and answers the code sent for it. */
+  async function startChange(field: 'email' | 'phone', userId: string, value: string): Promise<string> {
+    if (field === 'phone') {
+      await call('PATCH', '', userId, { phone: value });
+      return lastSmsCode(app, value);
+    }
+    await call('POST', '/email', userId, { email: value });
+    return lastMailedCode(value);
   }
 
   it('refuses an anonymous caller with 401', async () => {
@@ -121,6 +166,43 @@ describe('user profile (e2e)', () => {
     }
   });
 
+  it("queues the email-change code and the notice to the old address through Mailer, with the mail queue's options for codes", async () => {
+    const [oldAddress, newAddress] = [uniqueEmail('mailer-old'), uniqueEmail('mailer-new')];
+    const mailer = app.get(Mailer);
+    const queue = app.get<Queue<SendEmailJobV1>>(getQueueToken(QUEUES.MAIL));
+    const send = jest.spyOn(mailer, 'send');
+    const add = jest.spyOn(queue, 'add');
+    try {
+      const userId = await newPlayer(oldAddress);
+      await call('POST', '/email', userId, { email: newAddress });
+      const code = await lastMailedCode(newAddress);
+      await call('POST', '/email/confirm', userId, { code });
+      await mailsTo(oldAddress);
+      expect(send.mock.calls).toEqual([
+        [
+          {
+            to: newAddress,
+            subject: expect.any(String),
+            text: expect.stringContaining(code),
+            template: 'email-change-code',
+          },
+        ],
+        [expect.objectContaining({ to: oldAddress, template: 'email-changed-notice' })],
+      ]);
+      const jobs = (await Promise.all(add.mock.results.map((result) => result.value))) as Job<SendEmailJobV1>[];
+      expect(jobs.map((job) => [job.name, job.data.template])).toEqual([
+        [MAIL_JOBS.SEND_EMAIL, 'email-change-code'],
+        [MAIL_JOBS.SEND_EMAIL, 'email-changed-notice'],
+      ]);
+      for (const job of jobs) {
+        expect(job.opts).toMatchObject({ attempts: 5, removeOnComplete: true, removeOnFail: { age: 600 } });
+      }
+    } finally {
+      send.mockRestore();
+      add.mockRestore();
+    }
+  });
+
   it('changes the email on confirmation, tells the old address, and refuses a second code within a minute', async () => {
     const [oldAddress, newAddress] = [uniqueEmail('old-address'), uniqueEmail('new-address')];
     const userId = await newPlayer(oldAddress);
@@ -176,5 +258,76 @@ describe('user profile (e2e)', () => {
     const response = await call('POST', '/email/confirm', userId, { code });
     expect(response.statusCode).toBe(409);
     expect(response.json().error.code).toBe('EMAIL_ALREADY_IN_USE');
+    expect(await auditsOf(userId, 'user.email.change')).toEqual([]);
+  });
+
+  it('audits a confirmed phone change: the player, the masked numbers before and after, the origin; no code', async () => {
+    const [previous, phone] = ['+447911000001', '+447911123458'];
+    const userId = await newPlayer(uniqueEmail('phone-audit'));
+    await app
+      .get(DataSource)
+      .query(`UPDATE users SET phone = $2, phone_verified_at = now() WHERE id = $1`, [userId, previous]);
+    const code = await startChange('phone', userId, phone);
+    expect((await confirmFromClient('phone', userId, code)).statusCode).toBe(200);
+
+    const audits = await auditsOf(userId, 'user.phone.change');
+    expect(audits).toEqual([
+      {
+        actor_id: userId,
+        actor_roles: ['player'],
+        action: 'user.phone.change',
+        target_type: 'user',
+        target_id: userId,
+        ip: CLIENT.ip,
+        user_agent: CLIENT.userAgent,
+        request_id: expect.any(String),
+        details: { from: '+44791*****01', to: maskPhone(phone) },
+      },
+    ]);
+    for (const secret of [code, previous, phone]) expect(JSON.stringify(audits)).not.toContain(secret);
+  });
+
+  it('audits a confirmed email change: the player, the masked addresses before and after, the origin; no code', async () => {
+    const [oldAddress, newAddress] = [uniqueEmail('old'), uniqueEmail('new')];
+    const userId = await newPlayer(oldAddress);
+    const code = await startChange('email', userId, newAddress);
+    expect((await confirmFromClient('email', userId, code)).statusCode).toBe(200);
+    await mailsTo(oldAddress);
+
+    const audits = await auditsOf(userId, 'user.email.change');
+    expect(audits).toEqual([
+      expect.objectContaining({
+        actor_id: userId,
+        actor_roles: ['player'],
+        target_type: 'user',
+        target_id: userId,
+        ip: CLIENT.ip,
+        user_agent: CLIENT.userAgent,
+        details: { from: maskEmail(oldAddress), to: maskEmail(newAddress) },
+      }),
+    ]);
+    expect(audits[0]?.details).toEqual({ from: 'o***@e***.test', to: 'n***@e***.test' });
+    for (const secret of [code, oldAddress, newAddress]) expect(JSON.stringify(audits)).not.toContain(secret);
+  });
+
+  it.each([
+    ['phone', '+447911123459'],
+    ['email', uniqueEmail('atomic-new')],
+  ] as const)('lands no %s change without its audit record', async (field, value) => {
+    const oldAddress = uniqueEmail('atomic-old');
+    const userId = await newPlayer(oldAddress);
+    const code = await startChange(field, userId, value);
+    const record = jest.spyOn(app.get(AuditLog), 'record').mockRejectedValueOnce(new Error('audit log unavailable'));
+    try {
+      expect((await confirmFromClient(field, userId, code)).statusCode).toBe(500);
+    } finally {
+      record.mockRestore();
+    }
+    expect((await call('GET', '', userId)).json()).toMatchObject({
+      email: oldAddress,
+      phone: null,
+      phoneVerified: false,
+    });
+    expect(await auditsOf(userId, `user.${field}.change`)).toEqual([]);
   });
 });

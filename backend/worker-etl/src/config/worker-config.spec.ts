@@ -80,6 +80,35 @@ describe('WorkerConfig: SMS delivery', () => {
     expect(problems).toEqual(['SMS_GATEWAY_URL: SMS_GATEWAY_URL must be an http(s) URL without credentials']);
   });
 
+  it.each([['http://sms.example.test/v1'], ['HTTP://sms.example.test/v1'], ['http://127.0.0.1:4000/v1']])(
+    'refuses the plain-http gateway %s in production by name, naming https',
+    (url) => {
+      const problems = problemsOf({ NODE_ENV: 'production', ...GATEWAY, SMS_GATEWAY_URL: url, SMS_GATEWAY_TOKEN: 't' });
+      expect(problems).toEqual([
+        'SMS_GATEWAY_URL: SMS_GATEWAY_URL must be an https URL in production (its token and messages must not travel unencrypted)',
+      ]);
+    },
+  );
+
+  it('refuses a plain-http gateway URL in production even while SMS delivery is off', () => {
+    const settings = {
+      NODE_ENV: 'production',
+      SMS_DELIVERY_ENABLED: 'false',
+      SMS_GATEWAY_URL: 'http://sms.example.test',
+    };
+    expect(problemsOf(settings)).toEqual([expect.stringMatching(/^SMS_GATEWAY_URL: .*https URL in production/)]);
+  });
+
+  it.each([
+    ['development', 'http://localhost:4000/v1'],
+    ['development', 'http://127.0.0.1:4000/v1'],
+    ['test', 'http://127.0.0.1:4000/v1'],
+    ['production', 'https://sms.example.test/v1'],
+  ])('accepts in %s the gateway %s', (nodeEnv, url) => {
+    const config = load({ NODE_ENV: nodeEnv, ...GATEWAY, SMS_GATEWAY_URL: url, SMS_GATEWAY_TOKEN: 't' });
+    expect(config.smsDelivery).toEqual({ sender: 'http', gatewayUrl: url, gatewayToken: 't' });
+  });
+
   it.each([
     ['production with a token', { NODE_ENV: 'production', ...GATEWAY, SMS_GATEWAY_TOKEN: 't' }],
     ['production with SMS delivery off', { NODE_ENV: 'production', ...GATEWAY, SMS_DELIVERY_ENABLED: 'false' }],

@@ -1,6 +1,7 @@
 import {
   BooleanSetting,
   HttpHeaderToken,
+  HttpsInProduction,
   IntegerSetting,
   NotDevelopmentDefaultInProduction,
   PlatformSettings,
@@ -60,13 +61,15 @@ export class WorkerConfig extends PlatformSettings {
 
   /**
    * The gateway's base URL (messages are `POST`ed to `{SMS_GATEWAY_URL}/messages`); required with `SMS_SENDER=http`.
-   * No credentials in it (fetch refuses such a URL, quoting it): the token is `SMS_GATEWAY_TOKEN`.
+   * No credentials in it (fetch refuses such a URL, quoting it): the token is `SMS_GATEWAY_TOKEN`. https in
+   * production, where the token and the codes must not cross the network in clear; http for local gateways.
    */
   @ValidateIf((config: WorkerConfig) => config.SMS_GATEWAY_URL !== undefined || deliversThroughSmsGateway(config))
   @IsUrl(
     { protocols: ['http', 'https'], require_tld: false, require_protocol: true, disallow_auth: true },
     { message: 'SMS_GATEWAY_URL must be an http(s) URL without credentials' },
   )
+  @HttpsInProduction()
   public SMS_GATEWAY_URL?: string;
 
   /**

@@ -70,6 +70,26 @@ export function RequiredInProduction<T extends object>(
 }
 
 /**
+ * With NODE_ENV=production, an `https:` URL: what is sent there (a bearer token, one-time codes) never
+ * travels unencrypted. Elsewhere any scheme passes (development and test services on localhost speak
+ * http). Unset or malformed passes: presence and shape are other decorators' checks.
+ */
+export function HttpsInProduction(): PropertyDecorator {
+  return ValidateBy({
+    name: 'httpsInProduction',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments): boolean =>
+        !inProduction(args) ||
+        typeof value !== 'string' ||
+        !URL.canParse(value) ||
+        new URL(value).protocol === 'https:',
+      defaultMessage: (args?: ValidationArguments): string =>
+        `${args?.property ?? 'setting'} must be an https URL in production (its token and messages must not travel unencrypted)`,
+    },
+  });
+}
+
+/**
  * When set, a value an HTTP header can carry as a token: printable ASCII without spaces. fetch refuses a
  * header with a line break inside, at every send, by an error that quotes the header and so the secret.
  * Unset passes.

@@ -3,6 +3,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { createTransport, type Transporter } from 'nodemailer';
+import { asMailDeliveryError, MailDeliveryError } from './mail-delivery.error';
 
 export interface MailDeliveryOptions {
   /** `smtp://` or `smtps://` (MailDev in development and tests). */
@@ -14,8 +15,9 @@ export interface MailDeliveryOptions {
 export const MAIL_DELIVERY_OPTIONS = Symbol('MAIL_DELIVERY_OPTIONS');
 
 /**
- * Sends `mail` jobs over SMTP. Logs name the template and the job, never the text: mails carry one-time
- * codes (the producer's queue deletes such jobs once sent).
+ * Sends `mail` jobs over SMTP. Logs name the template and the job, never the recipient or the text: mails
+ * carry one-time codes (the producer's queue deletes such jobs once sent). A failure leaves as a
+ * `MailDeliveryError`, whose message BullMQ stores and `onFailed` logs.
  */
 @Injectable()
 @Processor(QUEUES.MAIL)
@@ -30,16 +32,26 @@ export class MailProcessor extends WorkerHost implements OnModuleDestroy {
 
   public async process(job: Job<SendEmailJobV1>): Promise<void> {
     if (job.name !== MAIL_JOBS.SEND_EMAIL) {
-      throw new Error(`Unknown mail job ${job.name}`);
+      throw new MailDeliveryError('MAIL_JOB_UNKNOWN', `Unknown mail job ${job.name}`);
     }
     const { to, subject, text, html } = job.data;
-    await this.transport.sendMail({ from: this.options.from, to, subject, text, html });
+    await this.transport.sendMail({ from: this.options.from, to, subject, text, html }).catch((error: unknown) => {
+      throw asMailDeliveryError(error);
+    });
     this.logger.log({ jobId: job.id, template: job.data.template }, 'Mail sent');
   }
 
   @OnWorkerEvent('failed')
   public onFailed(job: Job<SendEmailJobV1> | undefined, error: Error): void {
-    this.logger.warn({ jobId: job?.id, template: job?.data.template, reason: error.message }, 'Mail not sent');
+    this.logger.warn(
+      {
+        jobId: job?.id,
+        template: job?.data.template,
+        errorCode: error instanceof MailDeliveryError ? error.code : undefined,
+        reason: error.message,
+      },
+      'Mail not sent',
+    );
   }
 
   public onModuleDestroy(): void {

@@ -1,6 +1,7 @@
 import type { SendSmsJobV1 } from '@casino/contracts';
 import { Inject, Injectable } from '@nestjs/common';
-import { errorKind, SmsDeliveryError } from './sms-delivery.error';
+import { errorKind } from '../errors/error-kind';
+import { SmsDeliveryError } from './sms-delivery.error';
 import { SmsSender } from './sms-sender';
 
 export interface HttpSmsGatewayOptions {
@@ -19,6 +20,9 @@ const GATEWAY_TIMEOUT_MS = 10_000;
  * and the bearer token. Any 2xx is accepted; anything else (or no answer within 10 s) throws, so BullMQ
  * retries with back-off. Errors name the status or the kind of failure only: the gateway's body may echo
  * the text, which carries a one-time code, and fetch's own errors may quote the token.
+ *
+ * Redirects are never followed: a 307 or 308 would make fetch send the same body, with its one-time code,
+ * to wherever `Location` points. A 3xx is a failure like any other refusal (retried at `gatewayUrl` only).
  */
 @Injectable()
 export class HttpSmsGatewaySender extends SmsSender {
@@ -33,6 +37,9 @@ export class HttpSmsGatewaySender extends SmsSender {
   public async send(message: SendSmsJobV1): Promise<void> {
     const response = await this.post(message);
     await response.body?.cancel();
+    if (isRedirect(response.status)) {
+      throw new SmsDeliveryError('SMS_GATEWAY_REDIRECTED', `SMS gateway answered ${response.status}, not followed`);
+    }
     if (!response.ok) {
       throw new SmsDeliveryError('SMS_GATEWAY_REJECTED', `SMS gateway answered ${response.status}`);
     }
@@ -48,12 +55,20 @@ export class HttpSmsGatewaySender extends SmsSender {
         method: 'POST',
         headers,
         body: JSON.stringify({ to: message.to, text: message.text }),
+        redirect: 'manual',
         signal: AbortSignal.timeout(GATEWAY_TIMEOUT_MS),
       });
     } catch (error) {
       throw requestFailure(error);
     }
   }
+}
+
+/** The statuses fetch would follow (RFC 9110 §15.4; 307 and 308 with the same method and body). */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+function isRedirect(status: number): boolean {
+  return REDIRECT_STATUSES.has(status);
 }
 
 function requestFailure(error: unknown): SmsDeliveryError {

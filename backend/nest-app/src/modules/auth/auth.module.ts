@@ -35,6 +35,7 @@ import { TelegramSignInService } from './telegram/telegram-sign-in.service';
 import { authThrottlers, AuthThrottlerGuard } from './throttling/auth-throttler.guard';
 import { RedisThrottlerStorage } from './throttling/redis-throttler.storage';
 import { AuthTwoFactorController } from './two-factor/auth-two-factor.controller';
+import { FactorChangeAudit } from './two-factor/factor-change-audit';
 import { MfaChallengeStore } from './two-factor/mfa-challenge.store';
 import { MfaService } from './two-factor/mfa.service';
 import { SecretBox } from './two-factor/secret-box';
@@ -97,6 +98,7 @@ export class AuthModule {
         TelegramSignInService,
         SecretBox,
         TwoFactorRepository,
+        FactorChangeAudit,
         TwoFactorService,
         SmsFactorService,
         MfaChallengeStore,

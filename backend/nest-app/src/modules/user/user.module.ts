@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '../../infra/mail/mail.module';
 import { SmsModule } from '../../infra/sms/sms.module';
 import { ConsentsController } from './consents/consents.controller';
 import { ConsentsRepository } from './consents/consents.repository';
@@ -23,7 +24,7 @@ import { UsersService } from './users.service';
 
 /** Accounts, profiles, KYC, responsible gaming, consents and notification preferences. */
 @Module({
-  imports: [SmsModule],
+  imports: [MailModule, SmsModule],
   controllers: [ProfileController, KycController, KycAdminController, ResponsibleGamingController, ConsentsController],
   providers: [
     UsersRepository,

@@ -144,16 +144,16 @@ export class UsersRepository {
     await manager.query(`UPDATE users SET ${assignments.join(', ')}, updated_at = $2 WHERE id = $1`, values);
   }
 
-  public async setVerifiedEmail(userId: string, email: string, at: Date): Promise<void> {
-    await this.dataSource.query(`UPDATE users SET email = $2, email_verified_at = $3, updated_at = $3 WHERE id = $1`, [
+  public async setVerifiedEmail(manager: EntityManager, userId: string, email: string, at: Date): Promise<void> {
+    await manager.query(`UPDATE users SET email = $2, email_verified_at = $3, updated_at = $3 WHERE id = $1`, [
       userId,
       email,
       at,
     ]);
   }
 
-  public async setVerifiedPhone(userId: string, phone: string, at: Date): Promise<void> {
-    await this.dataSource.query(`UPDATE users SET phone = $2, phone_verified_at = $3, updated_at = $3 WHERE id = $1`, [
+  public async setVerifiedPhone(manager: EntityManager, userId: string, phone: string, at: Date): Promise<void> {
+    await manager.query(`UPDATE users SET phone = $2, phone_verified_at = $3, updated_at = $3 WHERE id = $1`, [
       userId,
       phone,
       at,

@@ -65,7 +65,7 @@ export class AuthTwoFactorController {
     @Body() body: CodeDto,
     @Origin() origin: RequestOrigin,
   ): Promise<RecoveryCodesDto> {
-    return { recoveryCodes: await this.twoFactor.enableTotp(user.userId, body.code, origin) };
+    return { recoveryCodes: await this.twoFactor.enableTotp(user, body.code, origin) };
   }
 
   @Post('totp/disable')
@@ -74,7 +74,7 @@ export class AuthTwoFactorController {
   @ApiOperation({ summary: 'Turn TOTP off (needs a recent step-up)' })
   @ApiNoContentResponse()
   public async disableTotp(@CurrentUser() user: AuthenticatedUser, @Origin() origin: RequestOrigin): Promise<void> {
-    await this.twoFactor.disableTotp(user.userId, origin);
+    await this.twoFactor.disableTotp(user, origin);
   }
 
   @Post('recovery-codes')
@@ -86,7 +86,7 @@ export class AuthTwoFactorController {
     @CurrentUser() user: AuthenticatedUser,
     @Origin() origin: RequestOrigin,
   ): Promise<RecoveryCodesDto> {
-    return { recoveryCodes: await this.twoFactor.regenerateRecoveryCodes(user.userId, origin) };
+    return { recoveryCodes: await this.twoFactor.regenerateRecoveryCodes(user, origin) };
   }
 
   @Post('sms/phone')
@@ -108,7 +108,7 @@ export class AuthTwoFactorController {
     @Body() body: CodeDto,
     @Origin() origin: RequestOrigin,
   ): Promise<void> {
-    await this.sms.confirmPhone(user.userId, body.code, origin);
+    await this.sms.confirmPhone(user, body.code, origin);
   }
 
   @Post('sms/disable')
@@ -117,7 +117,7 @@ export class AuthTwoFactorController {
   @ApiOperation({ summary: 'Stop SMS codes (needs a recent step-up)' })
   @ApiNoContentResponse()
   public async disableSms(@CurrentUser() user: AuthenticatedUser, @Origin() origin: RequestOrigin): Promise<void> {
-    await this.sms.disable(user.userId, origin);
+    await this.sms.disable(user, origin);
   }
 
   @Public()

@@ -1,10 +1,13 @@
 import { DomainError } from '@casino/contracts';
+import { maskPhone } from '@casino/platform';
 import { Injectable } from '@nestjs/common';
+import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { SmsDispatcher } from '../../../infra/sms/sms-dispatcher';
 import type { RequestOrigin } from '../../user/user-directory';
 import { AuthHasher } from '../auth-hasher';
 import { newSixDigitCode, OneTimeCodeStore, type CodeNamespace } from '../codes/one-time-code.store';
 import { SecurityEventRepository } from '../security-events/security-event.repository';
+import { FactorChangeAudit } from './factor-change-audit';
 import { TwoFactorRepository } from './two-factor.repository';
 
 const RESEND_COOLDOWN_SECONDS = 60;
@@ -20,6 +23,7 @@ export class SmsFactorService {
     private readonly hasher: AuthHasher,
     private readonly sms: SmsDispatcher,
     private readonly events: SecurityEventRepository,
+    private readonly factorChanges: FactorChangeAudit,
   ) {}
 
   /** Sends a verification code to a phone the user wants as second factor. */
@@ -32,8 +36,9 @@ export class SmsFactorService {
     });
   }
 
-  /** Confirms the phone with its code; SMS codes then count as a second factor. */
-  public async confirmPhone(userId: string, code: string, origin: RequestOrigin): Promise<string> {
+  /** Confirms the phone with its code (audited); SMS codes then count as a second factor. */
+  public async confirmPhone(user: AuthenticatedUser, code: string, origin: RequestOrigin): Promise<string> {
+    const userId = user.userId;
     const check = await this.codes.check('sms-phone', userId, this.codeHash(userId, code));
     if (check.outcome !== 'ok' || !check.payload) {
       throw new DomainError(
@@ -42,16 +47,25 @@ export class SmsFactorService {
         check.outcome === 'wrong' ? { attemptsLeft: check.attemptsLeft } : undefined,
       );
     }
-    await this.repository.saveVerifiedPhone(userId, check.payload);
+    const phone = check.payload;
+    await this.factorChanges.commit(user, origin, 'user.mfa.enable', async (manager) => {
+      const previous = await this.repository.findSms(userId, manager);
+      await this.repository.saveVerifiedPhone(manager, userId, phone);
+      return { factor: 'sms', from: previous ? maskPhone(previous.phone) : null, to: maskPhone(phone) };
+    });
     await this.events.record({ kind: 'phone.verified', userId, origin });
     await this.events.record({ kind: 'mfa.enabled', userId, origin, details: { factor: 'sms' } });
-    return check.payload;
+    return phone;
   }
 
-  public async disable(userId: string, origin: RequestOrigin): Promise<void> {
-    if (!(await this.repository.deleteSms(userId))) {
-      throw new DomainError('MFA_NOT_ENABLED', 'SMS codes are not enabled');
-    }
+  public async disable(user: AuthenticatedUser, origin: RequestOrigin): Promise<void> {
+    const userId = user.userId;
+    await this.factorChanges.commit(user, origin, 'user.mfa.disable', async (manager) => {
+      if (!(await this.repository.deleteSms(manager, userId))) {
+        throw new DomainError('MFA_NOT_ENABLED', 'SMS codes are not enabled');
+      }
+      return { factor: 'sms' };
+    });
     await this.codes.discard('sms-2fa', userId);
     await this.events.record({ kind: 'mfa.disabled', userId, origin, details: { factor: 'sms' } });
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 export interface TotpFactor {
   secretCiphertext: string;
@@ -64,22 +64,24 @@ export class TwoFactorRepository {
     return changedRows(rows) === 1;
   }
 
-  /** Turns TOTP on, remembering the step of the enabling code, and replaces the recovery codes; one transaction. */
-  public async enableTotp(userId: string, step: number, recoveryCodeHashes: string[]): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: unknown = await manager.query(
-        `UPDATE auth_totp_factors SET enabled_at = now(), last_used_step = $2, updated_at = now()
-         WHERE user_id = $1 AND enabled_at IS NULL RETURNING user_id`,
-        [userId, step],
-      );
-      if (changedRows(rows) !== 1) return false;
-      await manager.query(`DELETE FROM auth_recovery_codes WHERE user_id = $1`, [userId]);
-      await manager.query(`INSERT INTO auth_recovery_codes (user_id, code_hash) SELECT $1, unnest($2::text[])`, [
-        userId,
-        recoveryCodeHashes,
-      ]);
-      return true;
-    });
+  /**
+   * Turns TOTP on, remembering the step of the enabling code, and replaces the recovery codes, in the
+   * caller's transaction.
+   */
+  public async enableTotp(
+    manager: EntityManager,
+    userId: string,
+    step: number,
+    recoveryCodeHashes: string[],
+  ): Promise<boolean> {
+    const rows: unknown = await manager.query(
+      `UPDATE auth_totp_factors SET enabled_at = now(), last_used_step = $2, updated_at = now()
+       WHERE user_id = $1 AND enabled_at IS NULL RETURNING user_id`,
+      [userId, step],
+    );
+    if (changedRows(rows) !== 1) return false;
+    await this.replaceRecoveryCodes(manager, userId, recoveryCodeHashes);
+    return true;
   }
 
   /** Claims a TOTP step for the user: true only if it is later than every step used before. */
@@ -93,14 +95,13 @@ export class TwoFactorRepository {
     return changedRows(rows) === 1;
   }
 
-  public async deleteTotp(userId: string): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: unknown = await manager.query(`DELETE FROM auth_totp_factors WHERE user_id = $1 RETURNING user_id`, [
-        userId,
-      ]);
-      await manager.query(`DELETE FROM auth_recovery_codes WHERE user_id = $1`, [userId]);
-      return changedRows(rows) === 1;
-    });
+  /** Removes TOTP and the recovery codes, in the caller's transaction. */
+  public async deleteTotp(manager: EntityManager, userId: string): Promise<boolean> {
+    const rows: unknown = await manager.query(`DELETE FROM auth_totp_factors WHERE user_id = $1 RETURNING user_id`, [
+      userId,
+    ]);
+    await manager.query(`DELETE FROM auth_recovery_codes WHERE user_id = $1`, [userId]);
+    return changedRows(rows) === 1;
   }
 
   /** Marks a recovery code used; false when it is unknown or was used before. */
@@ -112,14 +113,12 @@ export class TwoFactorRepository {
     return changedRows(rows) === 1;
   }
 
-  public async replaceRecoveryCodes(userId: string, codeHashes: string[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(`DELETE FROM auth_recovery_codes WHERE user_id = $1`, [userId]);
-      await manager.query(`INSERT INTO auth_recovery_codes (user_id, code_hash) SELECT $1, unnest($2::text[])`, [
-        userId,
-        codeHashes,
-      ]);
-    });
+  public async replaceRecoveryCodes(manager: EntityManager, userId: string, codeHashes: string[]): Promise<void> {
+    await manager.query(`DELETE FROM auth_recovery_codes WHERE user_id = $1`, [userId]);
+    await manager.query(`INSERT INTO auth_recovery_codes (user_id, code_hash) SELECT $1, unnest($2::text[])`, [
+      userId,
+      codeHashes,
+    ]);
   }
 
   public async countUnusedRecoveryCodes(userId: string): Promise<number> {
@@ -130,28 +129,27 @@ export class TwoFactorRepository {
     return Number(rows[0]?.count ?? 0);
   }
 
-  public async findSms(userId: string): Promise<SmsFactor | null> {
-    const rows: { phone: string; verified_at: Date | null }[] = await this.dataSource.query(
+  public async findSms(userId: string, manager: EntityManager = this.dataSource.manager): Promise<SmsFactor | null> {
+    const rows: { phone: string; verified_at: Date | null }[] = await manager.query(
       `SELECT phone, verified_at FROM auth_sms_factors WHERE user_id = $1`,
       [userId],
     );
     return rows[0] ? { phone: rows[0].phone, verifiedAt: rows[0].verified_at } : null;
   }
 
-  /** Stores a phone that has just been verified by code; SMS codes become a second factor. */
-  public async saveVerifiedPhone(userId: string, phone: string): Promise<void> {
-    await this.dataSource.query(
+  /** Stores a phone that has just been verified by code, in the caller's transaction; SMS codes become a second factor. */
+  public async saveVerifiedPhone(manager: EntityManager, userId: string, phone: string): Promise<void> {
+    await manager.query(
       `INSERT INTO auth_sms_factors (user_id, phone, verified_at) VALUES ($1, $2, now())
        ON CONFLICT (user_id) DO UPDATE SET phone = EXCLUDED.phone, verified_at = now(), updated_at = now()`,
       [userId, phone],
     );
   }
 
-  public async deleteSms(userId: string): Promise<boolean> {
-    const rows: unknown = await this.dataSource.query(
-      `DELETE FROM auth_sms_factors WHERE user_id = $1 RETURNING user_id`,
-      [userId],
-    );
+  public async deleteSms(manager: EntityManager, userId: string): Promise<boolean> {
+    const rows: unknown = await manager.query(`DELETE FROM auth_sms_factors WHERE user_id = $1 RETURNING user_id`, [
+      userId,
+    ]);
     return changedRows(rows) === 1;
   }
 }

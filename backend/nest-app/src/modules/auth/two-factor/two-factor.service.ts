@@ -1,11 +1,13 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { toDataURL } from 'qrcode';
+import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { UserDirectory, type RequestOrigin } from '../../user/user-directory';
 import { AuthHasher } from '../auth-hasher';
 import { SecurityEventRepository } from '../security-events/security-event.repository';
+import { FactorChangeAudit } from './factor-change-audit';
 import { newRecoveryCodes, normaliseRecoveryCode } from './recovery-codes';
 import { SecretBox } from './secret-box';
 import { matchTotpStep, newTotpSecret, totpUri } from './totp';
@@ -28,6 +30,7 @@ export class TwoFactorService {
     private readonly events: SecurityEventRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly factorChanges: FactorChangeAudit,
   ) {}
 
   public isEnabled(userId: string): Promise<boolean> {
@@ -46,8 +49,9 @@ export class TwoFactorService {
     return { secret, otpauthUri, qrCodeDataUrl: await toDataURL(otpauthUri, { errorCorrectionLevel: 'M' }) };
   }
 
-  /** Turns TOTP on with a first code from the app; returns the recovery codes, shown this once. */
-  public async enableTotp(userId: string, code: string, origin: RequestOrigin): Promise<string[]> {
+  /** Turns TOTP on with a first code from the app (audited); returns the recovery codes, shown this once. */
+  public async enableTotp(user: AuthenticatedUser, code: string, origin: RequestOrigin): Promise<string[]> {
+    const userId = user.userId;
     const factor = await this.repository.findTotp(userId);
     if (!factor) throw new DomainError('MFA_SETUP_REQUIRED', 'Set up TOTP first');
     if (factor.enabledAt) throw new DomainError('MFA_ALREADY_ENABLED', 'TOTP is already enabled');
@@ -56,34 +60,37 @@ export class TwoFactorService {
       throw new DomainError('MFA_CODE_INVALID', 'The code is not valid');
     }
     const codes = newRecoveryCodes();
-    if (
-      !(await this.repository.enableTotp(
-        userId,
-        step,
-        codes.map((c) => this.hashRecoveryCode(userId, c)),
-      ))
-    ) {
-      throw new DomainError('MFA_ALREADY_ENABLED', 'TOTP is already enabled');
-    }
+    const hashes = codes.map((c) => this.hashRecoveryCode(userId, c));
+    await this.factorChanges.commit(user, origin, 'user.mfa.enable', async (manager) => {
+      if (!(await this.repository.enableTotp(manager, userId, step, hashes))) {
+        throw new DomainError('MFA_ALREADY_ENABLED', 'TOTP is already enabled');
+      }
+      return { factor: 'totp' };
+    });
     await this.events.record({ kind: 'mfa.enabled', userId, origin, details: { factor: 'totp' } });
     return codes;
   }
 
-  public async disableTotp(userId: string, origin: RequestOrigin): Promise<void> {
-    if (!(await this.repository.deleteTotp(userId))) {
-      throw new DomainError('MFA_NOT_ENABLED', 'TOTP is not set up');
-    }
-    await this.events.record({ kind: 'mfa.disabled', userId, origin, details: { factor: 'totp' } });
+  public async disableTotp(user: AuthenticatedUser, origin: RequestOrigin): Promise<void> {
+    await this.factorChanges.commit(user, origin, 'user.mfa.disable', async (manager) => {
+      if (!(await this.repository.deleteTotp(manager, user.userId))) {
+        throw new DomainError('MFA_NOT_ENABLED', 'TOTP is not set up');
+      }
+      return { factor: 'totp' };
+    });
+    await this.events.record({ kind: 'mfa.disabled', userId: user.userId, origin, details: { factor: 'totp' } });
   }
 
-  public async regenerateRecoveryCodes(userId: string, origin: RequestOrigin): Promise<string[]> {
+  public async regenerateRecoveryCodes(user: AuthenticatedUser, origin: RequestOrigin): Promise<string[]> {
+    const userId = user.userId;
     const factor = await this.repository.findTotp(userId);
     if (!factor?.enabledAt) throw new DomainError('MFA_NOT_ENABLED', 'TOTP is not enabled');
     const codes = newRecoveryCodes();
-    await this.repository.replaceRecoveryCodes(
-      userId,
-      codes.map((c) => this.hashRecoveryCode(userId, c)),
-    );
+    const hashes = codes.map((c) => this.hashRecoveryCode(userId, c));
+    await this.factorChanges.commit(user, origin, 'user.mfa.recovery_codes.regenerate', async (manager) => {
+      await this.repository.replaceRecoveryCodes(manager, userId, hashes);
+      return { factor: 'totp', count: codes.length };
+    });
     await this.events.record({ kind: 'mfa.recovery_codes_regenerated', userId, origin });
     return codes;
   }

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { CurrentUser } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { ChangeEmailDto } from './dto/change-email.dto';
@@ -7,6 +8,7 @@ import { CodeSentDto } from './dto/code-sent.dto';
 import { ConfirmCodeDto } from './dto/confirm-code.dto';
 import { ProfileDto } from './dto/profile.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
+import { originOf } from '../request-origin';
 import { ProfileService } from './profile.service';
 
 @ApiTags('users')
@@ -39,21 +41,23 @@ export class ProfileController {
 
   @Post('email/confirm')
   @HttpCode(200)
-  @ApiOkResponse({ type: ProfileDto })
+  @ApiOkResponse({ type: ProfileDto, description: 'Audited as user.email.change' })
   public async confirmEmail(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: ConfirmCodeDto,
+    @Req() request: FastifyRequest,
   ): Promise<ProfileDto> {
-    return this.profiles.confirmEmailChange(caller.userId, body.code);
+    return this.profiles.confirmEmailChange(caller, body.code, originOf(request));
   }
 
   @Post('phone/confirm')
   @HttpCode(200)
-  @ApiOkResponse({ type: ProfileDto })
+  @ApiOkResponse({ type: ProfileDto, description: 'Audited as user.phone.change' })
   public async confirmPhone(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: ConfirmCodeDto,
+    @Req() request: FastifyRequest,
   ): Promise<ProfileDto> {
-    return this.profiles.confirmPhoneChange(caller.userId, body.code);
+    return this.profiles.confirmPhoneChange(caller, body.code, originOf(request));
   }
 }

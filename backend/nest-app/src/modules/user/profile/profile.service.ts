@@ -1,28 +1,28 @@
 import {
   DomainError,
   EVENT_STREAMS,
-  MAIL_JOBS,
-  QUEUES,
   USER_CURRENCY_CHANGED,
   type SendEmailJobV1,
   type UserCurrencyChangedV1,
 } from '@casino/contracts';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../../../common/audit/audit-log';
+import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
+import { Mailer } from '../../../infra/mail/mailer';
 import { domainEvent } from '../../../infra/outbox/domain-event.factory';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
 import { SmsDispatcher } from '../../../infra/sms/sms-dispatcher';
-import { isUniqueViolation } from '../database-errors';
+import type { RequestOrigin } from '../user-directory';
 import { UsersRepository } from '../users.repository';
 import { normaliseEmail, userNotFound } from '../users.service';
 import type { ProfilePatch, UserRecord } from '../user.types';
 import type { CodeSentDto } from './dto/code-sent.dto';
 import type { ProfileDto } from './dto/profile.dto';
 import type { UpdateProfileDto } from './dto/update-profile.dto';
+import { contactChangeAudit, contactTakenError, type ContactField } from './contact-change';
 import { assertCountryAllowed, assertCurrencyChangeAllowed, assertOldEnough } from './profile-rules';
 import { CODE_TTL_SECONDS, VerificationCodes } from './verification-codes';
 
@@ -37,7 +37,8 @@ export class ProfileService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly sms: SmsDispatcher,
-    @InjectQueue(QUEUES.MAIL) private readonly mailQueue: Queue,
+    private readonly audit: AuditLog,
+    private readonly mailer: Mailer,
   ) {}
 
   public async getProfile(userId: string): Promise<ProfileDto> {
@@ -90,39 +91,32 @@ export class ProfileService {
       text: `Your confirmation code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.`,
       template: 'email-change-code',
     };
-    await this.mailQueue.add(MAIL_JOBS.SEND_EMAIL, job);
+    await this.mailer.send(job);
     return { channel: 'email', expiresInSeconds: CODE_TTL_SECONDS };
   }
 
-  public async confirmEmailChange(userId: string, code: string): Promise<ProfileDto> {
-    const before = await this.users.findById(userId);
-    if (!before) throw userNotFound(userId);
-    const email = await this.codes.redeem('email-change', userId, code);
-    await this.users.setVerifiedEmail(userId, email, this.clock.now()).catch((error: unknown) => {
-      throw isUniqueViolation(error, 'users_email_key')
-        ? new DomainError('EMAIL_ALREADY_IN_USE', 'Another account uses this email address')
-        : error;
-    });
-    if (before.email && before.email !== email) {
+  /** Changes the email with its code; the change and its audit record commit together. */
+  public async confirmEmailChange(caller: AuthenticatedUser, code: string, origin: RequestOrigin): Promise<ProfileDto> {
+    if (!(await this.users.findById(caller.userId))) throw userNotFound(caller.userId);
+    const email = await this.codes.redeem('email-change', caller.userId, code);
+    const previous = await this.changeContact(caller, origin, 'email', email);
+    if (previous && previous !== email) {
       const notice: SendEmailJobV1 = {
-        to: before.email,
+        to: previous,
         subject: 'Your email address was changed',
         text: 'The email address of your account was changed. If this was not you, contact support at once.',
         template: 'email-changed-notice',
       };
-      await this.mailQueue.add(MAIL_JOBS.SEND_EMAIL, notice);
+      await this.mailer.send(notice);
     }
-    return this.getProfile(userId);
+    return this.getProfile(caller.userId);
   }
 
-  public async confirmPhoneChange(userId: string, code: string): Promise<ProfileDto> {
-    const phone = await this.codes.redeem('phone-change', userId, code);
-    await this.users.setVerifiedPhone(userId, phone, this.clock.now()).catch((error: unknown) => {
-      throw isUniqueViolation(error, 'users_phone_key')
-        ? new DomainError('PHONE_ALREADY_IN_USE', 'Another account uses this phone number')
-        : error;
-    });
-    return this.getProfile(userId);
+  /** Changes the phone number with its code; the change and its audit record commit together. */
+  public async confirmPhoneChange(caller: AuthenticatedUser, code: string, origin: RequestOrigin): Promise<ProfileDto> {
+    const phone = await this.codes.redeem('phone-change', caller.userId, code);
+    await this.changeContact(caller, origin, 'phone', phone);
+    return this.getProfile(caller.userId);
   }
 
   private checkRules(user: UserRecord, patch: ProfilePatch): void {
@@ -135,6 +129,30 @@ export class ProfileService {
     if (patch.currency !== undefined && patch.currency !== user.currency) {
       assertCurrencyChangeAllowed(patch.currency, user.currencyLockedAt);
     }
+  }
+
+  /** Writes the confirmed value and its audit record in one transaction; answers the value it replaced. */
+  private async changeContact(
+    caller: AuthenticatedUser,
+    origin: RequestOrigin,
+    field: ContactField,
+    value: string,
+  ): Promise<string | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const before = await this.users.lockById(manager, caller.userId);
+      if (!before) throw userNotFound(caller.userId);
+      const now = this.clock.now();
+      const written =
+        field === 'email'
+          ? this.users.setVerifiedEmail(manager, caller.userId, value, now)
+          : this.users.setVerifiedPhone(manager, caller.userId, value, now);
+      await written.catch((error: unknown) => {
+        throw contactTakenError(field, error);
+      });
+      const change = { field, from: before[field], to: value };
+      await this.audit.record(contactChangeAudit(caller, origin, change), manager);
+      return before[field];
+    });
   }
 
   private async issuePhoneCode(userId: string, phone: string): Promise<string> {

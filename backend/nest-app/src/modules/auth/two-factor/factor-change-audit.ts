@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditLog } from '../../../common/audit/audit-log';
+import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
+import type { RequestOrigin } from '../../user/user-directory';
+
+export type FactorChangeAction = 'user.mfa.enable' | 'user.mfa.disable' | 'user.mfa.recovery_codes.regenerate';
+
+/** What an audit record may say of a second factor: its kind and masked values, never a secret or code. */
+export type FactorChangeDetails = Record<string, string | number | null>;
+
+/** A user's own change of their second factors, written with its audit record in one transaction. */
+@Injectable()
+export class FactorChangeAudit {
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly auditLog: AuditLog,
+  ) {}
+
+  /** Runs `change` (which answers the record's details, or throws to change nothing) and records it. */
+  public async commit(
+    user: AuthenticatedUser,
+    origin: RequestOrigin,
+    action: FactorChangeAction,
+    change: (manager: EntityManager) => Promise<FactorChangeDetails>,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const details = await change(manager);
+      await this.auditLog.record(
+        {
+          actorId: user.userId,
+          actorRoles: user.roles,
+          action,
+          targetType: 'user',
+          targetId: user.userId,
+          ip: origin.ip,
+          userAgent: origin.userAgent,
+          requestId: origin.requestId,
+          details,
+        },
+        manager,
+      );
+    });
+  }
+}

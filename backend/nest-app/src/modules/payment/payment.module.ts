@@ -9,6 +9,7 @@ import { PaymentIntentRepository } from './intents/payment-intent.repository';
 import { PaymentIntentWriter } from './intents/payment-intent.writer';
 import { PaymentIntentsService } from './intents/payment-intents.service';
 import { PaymentPayouts } from './intents/payment-payouts';
+import { PaymentProviderChanges } from './intents/payment-provider-changes';
 import { PaymentProviderSync } from './intents/payment-provider-sync';
 import { PaymentResolution } from './intents/payment-resolution';
 import { PaymentSettlement } from './intents/payment-settlement';
@@ -39,6 +40,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentSettlement,
     PaymentCancellation,
     PaymentProviderSync,
+    PaymentProviderChanges,
     PaymentResolution,
     PaymentGates,
     PaymentIdempotency,

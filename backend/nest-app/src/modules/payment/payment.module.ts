@@ -21,6 +21,7 @@ import { PaymentController } from './payment.controller';
 import { PaymentProviders } from './psp/payment-providers';
 import { PaymentDepositExpiry } from './reconciliation/payment-deposit-expiry';
 import { PaymentJobLock } from './reconciliation/payment-job-lock';
+import { PaymentOpenIntentFollow } from './reconciliation/payment-open-intent-follow';
 import { PaymentReconciliation } from './reconciliation/payment-reconciliation.service';
 import { PaymentReconciliationScheduler } from './reconciliation/payment-reconciliation.scheduler';
 import { PaymentRecordMissingGuard } from './reconciliation/payment-record-missing-guard';
@@ -53,6 +54,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentDepositExpiry,
     PaymentWithdrawalExpiry,
     PaymentJobLock,
+    PaymentOpenIntentFollow,
     PaymentRecordMissingGuard,
     PaymentReconciliationScheduler,
   ],

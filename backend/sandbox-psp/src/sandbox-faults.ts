@@ -13,6 +13,16 @@ export const CREATE_FAULTS: readonly CreateFault[] = ['error_after_create', 'err
 
 export class SandboxFaults {
   private readonly createFaults: CreateFault[] = [];
+  private down = false;
+
+  /** While on, every API call answers a 500 `api_error` and does nothing (an outage on the PSP's side). */
+  public setOutage(on: boolean): void {
+    this.down = on;
+  }
+
+  public inOutage(): boolean {
+    return this.down;
+  }
 
   /** The next `count` payment-intent creations fail with `fault`, in order after any already queued. */
   public failNextCreate(fault: CreateFault, count = 1): void {
@@ -26,5 +36,6 @@ export class SandboxFaults {
 
   public clear(): void {
     this.createFaults.length = 0;
+    this.down = false;
   }
 }

@@ -21,6 +21,10 @@ export function registerStripeApi(
           .code(401)
           .send(stripeError('authentication_error', 'invalid_api_key', 'Invalid API Key provided.'));
       }
+      if (faults.inOutage()) {
+        const outage = internalError();
+        return reply.code(outage.status).send(stripeError(outage.type, outage.code, outage.message));
+      }
       const form = formOf(request);
       const key = request.headers['idempotency-key'];
       const fingerprint = createHash('sha256')

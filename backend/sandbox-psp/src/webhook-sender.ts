@@ -57,6 +57,7 @@ export class WebhookSender {
   public readonly deliveries: DeliveryRecord[] = [];
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
+  private held: StripeStyleEvent[] | null = null;
 
   public constructor(
     private readonly settings: { webhookUrl: string; webhookSecrets: string[]; webhookDelayMs: number },
@@ -69,12 +70,28 @@ export class WebhookSender {
   public send(events: StripeStyleEvent[], options: DeliveryOptions = {}): void {
     let ordered = options.outOfOrder ? [...events].reverse() : [...events];
     if (options.duplicate) ordered = ordered.flatMap((event) => [event, event]);
+    if (this.held) {
+      this.held.push(...ordered);
+      return;
+    }
     this.queue = this.queue.then(async () => {
       for (const event of ordered) {
         await sleep(this.settings.webhookDelayMs);
         await this.deliver(event);
       }
     });
+  }
+
+  /** Keeps the events of every action from now on, undelivered (a lost or late webhook), until `release`. */
+  public hold(): void {
+    this.held ??= [];
+  }
+
+  /** Delivers the held events, in order, and delivers as usual again. */
+  public release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    if (held.length > 0) this.send(held);
   }
 
   /** Resolves once everything queued so far has been delivered (or given up on). */

@@ -5,6 +5,7 @@ const SIGNATURE_FAILURES = 'payment_webhook_signature_failures_total';
 const WEBHOOK_EVENTS = 'payment_webhook_events_total';
 const RECONCILIATION_MISMATCHES = 'payment_reconciliation_mismatches_total';
 const RECORD_MISSING_HALTS = 'payment_provider_record_missing_halts_total';
+const RECONCILIATION_FOLLOWS = 'payment_reconciliation_follows_total';
 
 /** A counter on the default registry, reused when it exists (several apps in one test process). */
 function counter<T extends string>(name: string, help: string, labelNames: T[]): Counter<T> {
@@ -34,5 +35,11 @@ export class PaymentMetrics {
     RECORD_MISSING_HALTS,
     'Expiry or reconciliation runs that stopped canceling deposits the provider has no payment for, by provider',
     ['provider'],
+  );
+
+  public readonly reconciliationFollows = counter(
+    RECONCILIATION_FOLLOWS,
+    'Open intents reconciliation read again at their provider, by provider, kind and what following the record did',
+    ['provider', 'kind', 'outcome'],
   );
 }

@@ -9,6 +9,7 @@ import { PaymentIntentRepository } from './intents/payment-intent.repository';
 import { PaymentIntentWriter } from './intents/payment-intent.writer';
 import { PaymentIntentsService } from './intents/payment-intents.service';
 import { PaymentPayouts } from './intents/payment-payouts';
+import { PaymentProviderChanges } from './intents/payment-provider-changes';
 import { PaymentProviderSync } from './intents/payment-provider-sync';
 import { PaymentResolution } from './intents/payment-resolution';
 import { PaymentSettlement } from './intents/payment-settlement';
@@ -20,6 +21,7 @@ import { PaymentController } from './payment.controller';
 import { PaymentProviders } from './psp/payment-providers';
 import { PaymentDepositExpiry } from './reconciliation/payment-deposit-expiry';
 import { PaymentJobLock } from './reconciliation/payment-job-lock';
+import { PaymentOpenIntentFollow } from './reconciliation/payment-open-intent-follow';
 import { PaymentReconciliation } from './reconciliation/payment-reconciliation.service';
 import { PaymentReconciliationScheduler } from './reconciliation/payment-reconciliation.scheduler';
 import { PaymentRecordMissingGuard } from './reconciliation/payment-record-missing-guard';
@@ -39,6 +41,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentSettlement,
     PaymentCancellation,
     PaymentProviderSync,
+    PaymentProviderChanges,
     PaymentResolution,
     PaymentGates,
     PaymentIdempotency,
@@ -51,6 +54,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentDepositExpiry,
     PaymentWithdrawalExpiry,
     PaymentJobLock,
+    PaymentOpenIntentFollow,
     PaymentRecordMissingGuard,
     PaymentReconciliationScheduler,
   ],

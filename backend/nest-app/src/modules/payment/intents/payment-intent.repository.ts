@@ -283,6 +283,22 @@ export class PaymentIntentRepository {
     return rows.map(toIntent);
   }
 
+  /**
+   * Intents waiting for their provider's outcome that nothing touched since `olderThan`, oldest first: open deposits
+   * the provider knows (they have its reference) and withdrawals whose payout was sent. Their webhook may be lost.
+   */
+  public async findAwaitingProvider(olderThan: Date, limit: number): Promise<PaymentIntent[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM payment_intents
+        WHERE provider_reference IS NOT NULL AND updated_at < $1
+          AND ((kind = 'deposit' AND status IN ('requires_payment_method', 'requires_action', 'processing', 'requires_capture'))
+               OR (kind = 'withdrawal' AND status = 'processing'))
+        ORDER BY updated_at LIMIT $2`,
+      [olderThan, limit],
+    )) as IntentRow[];
+    return rows.map(toIntent);
+  }
+
   public async findCreatedSince(since: Date): Promise<PaymentIntent[]> {
     const rows = (await this.dataSource.query(
       `SELECT ${COLUMNS} FROM payment_intents WHERE created_at >= $1 ORDER BY created_at`,

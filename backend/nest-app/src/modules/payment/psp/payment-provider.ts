@@ -7,6 +7,17 @@ export type ProviderName = (typeof PROVIDER_NAMES)[number];
 export type NextAction =
   { type: 'redirect'; url: string } | { type: 'use_stripe_sdk'; clientSecret: string } | { type: 'staff_approval' };
 
+/** Why the provider says a payment attempt or a payout failed. */
+export interface ProviderFailure {
+  code: string;
+  message: string;
+}
+
+/** A payment's last failed attempt; `final` after a decline that retrying the same card cannot fix. */
+export interface PaymentFailure extends ProviderFailure {
+  final: boolean;
+}
+
 export interface ProviderPayment {
   /** The provider's id (`pi_…`). */
   reference: string;
@@ -16,6 +27,8 @@ export interface ProviderPayment {
   /** Our intent id, from the payment's metadata. */
   intentId: string | null;
   nextAction: NextAction | null;
+  /** The last attempt's failure (Stripe's `last_payment_error`), if any. */
+  lastFailure: PaymentFailure | null;
   createdAt: Date;
 }
 
@@ -25,6 +38,8 @@ export interface ProviderPayout {
   amount: bigint;
   currency: string;
   intentId: string | null;
+  /** Why it failed or was canceled; null otherwise. */
+  failure: ProviderFailure | null;
   createdAt: Date;
 }
 
@@ -41,7 +56,7 @@ export interface ProviderEvent {
   currency: string | null;
   /** The status the event moves the intent to; null for events we do not act on. */
   target: IntentStatus | null;
-  failure: { code: string; message: string } | null;
+  failure: ProviderFailure | null;
 }
 
 export interface CreateAtProvider {

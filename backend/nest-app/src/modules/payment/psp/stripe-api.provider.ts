@@ -9,7 +9,7 @@ import type {
   ProviderPayment,
   ProviderPayout,
 } from './payment-provider';
-import { mapStripeEvent, statusFromStripe } from './stripe-event-mapping';
+import { mapStripeEvent, paymentFailureOf, payoutFailureOf, statusFromStripe } from './stripe-event-mapping';
 
 export interface StripeApiSettings {
   apiKey: string;
@@ -172,6 +172,7 @@ export abstract class StripeApiProvider implements PaymentProvider {
       currency: intent.currency.toUpperCase(),
       intentId: intent.metadata?.['intentId'] ?? null,
       nextAction: this.nextActionOf(intent),
+      lastFailure: intent.last_payment_error ? paymentFailureOf(intent.last_payment_error) : null,
       createdAt: new Date(intent.created * 1000),
     };
   }
@@ -214,6 +215,7 @@ function toPayout(payout: Stripe.Payout): ProviderPayout {
     amount: BigInt(payout.amount),
     currency: payout.currency.toUpperCase(),
     intentId: payout.metadata?.['intentId'] ?? null,
+    failure: status === 'failed' || status === 'canceled' ? payoutFailureOf(payout, `payout.${status}`) : null,
     createdAt: new Date(payout.created * 1000),
   };
 }

@@ -1,5 +1,5 @@
 import type { IntentStatus } from '../intents/payment-intent.state-machine';
-import type { ProviderEvent } from './payment-provider';
+import type { PaymentFailure, ProviderEvent, ProviderFailure } from './payment-provider';
 
 /** Decline codes after which retrying the same card is pointless: the intent fails for good. */
 export const FINAL_DECLINE_CODES: ReadonlySet<string> = new Set([
@@ -63,27 +63,34 @@ export function mapStripeEvent(event: StripeStyleEvent): ProviderEvent {
     failure: null,
   };
   if (kind === 'payment' && event.type === 'payment_intent.payment_failed') {
-    const error = object.last_payment_error ?? {};
-    const declineCode = typeof error.decline_code === 'string' ? error.decline_code : null;
-    const code = declineCode ?? (typeof error.code === 'string' ? error.code : 'payment_failed');
-    const message = typeof error.message === 'string' ? error.message.slice(0, 500) : 'The payment failed';
-    const final = declineCode !== null && FINAL_DECLINE_CODES.has(declineCode);
-    return { ...base, target: final ? 'failed' : 'requires_payment_method', failure: { code, message } };
+    const { final, ...failure } = paymentFailureOf(object.last_payment_error ?? {});
+    return { ...base, target: final ? 'failed' : 'requires_payment_method', failure };
   }
   if (kind === 'payment') return { ...base, target: PAYMENT_TARGETS[event.type] ?? null };
   if (kind === 'payout') {
     const target = PAYOUT_TARGETS[event.type] ?? null;
-    const failure =
-      target === 'failed'
-        ? {
-            code: typeof object.failure_code === 'string' ? object.failure_code : event.type,
-            message:
-              typeof object.failure_message === 'string' ? object.failure_message.slice(0, 500) : 'The payout failed',
-          }
-        : null;
-    return { ...base, target, failure };
+    return { ...base, target, failure: target === 'failed' ? payoutFailureOf(object, event.type) : null };
   }
   return base;
+}
+
+/** A payment's last error in our terms; `final` after a decline that retrying the same card cannot fix. */
+export function paymentFailureOf(error: NonNullable<StripeObject['last_payment_error']>): PaymentFailure {
+  const declineCode = typeof error.decline_code === 'string' ? error.decline_code : null;
+  const code = declineCode ?? (typeof error.code === 'string' ? error.code : 'payment_failed');
+  const message = typeof error.message === 'string' ? error.message.slice(0, 500) : 'The payment failed';
+  return { code, message, final: declineCode !== null && FINAL_DECLINE_CODES.has(declineCode) };
+}
+
+/** Why a payout failed or was canceled; `fallbackCode` when the provider gives no code. */
+export function payoutFailureOf(
+  payout: Pick<StripeObject, 'failure_code' | 'failure_message'>,
+  fallbackCode: string,
+): ProviderFailure {
+  return {
+    code: typeof payout.failure_code === 'string' ? payout.failure_code : fallbackCode,
+    message: typeof payout.failure_message === 'string' ? payout.failure_message.slice(0, 500) : 'The payout failed',
+  };
 }
 
 /** Stripe's PaymentIntent status in ours: `requires_confirmation` is still waiting for the payer. */

@@ -13,6 +13,7 @@ import { PaymentSecurityEvents } from '../payment-security-events';
 import { PaymentProviders } from '../psp/payment-providers';
 import { PaymentDepositExpiry } from './payment-deposit-expiry';
 import { PaymentJobLock } from './payment-job-lock';
+import { PaymentOpenIntentFollow, type FollowedIntent, type FollowReport } from './payment-open-intent-follow';
 import { PaymentWithdrawalExpiry } from './payment-withdrawal-expiry';
 import {
   compareWithProvider,
@@ -23,6 +24,8 @@ import {
 
 export interface ReconciliationReport {
   checkedIntents: number;
+  /** Open intents read again at their provider this run, and what following each did. */
+  followed: FollowedIntent[];
   mismatches: Mismatch[];
 }
 
@@ -34,10 +37,11 @@ const JOB = 'payment-reconciliation';
  * Compares our intents with the wallet's movements and with each provider's own record (its list
  * API), and raises a `reconciliation.mismatch` security/ops event (plus a metric) for every
  * difference. Before comparing, it sweeps: abandoned deposits are expired, stalled withdrawals failed (their holds
- * released), deposits whose creation answer was lost
- * are looked up at their provider by our intent id, owed wallet movements and unsent payouts are retried. No
- * database transaction is open during a provider call: each outcome is applied afterwards in a short transaction
- * under the intent's row lock that re-checks the intent, so concurrent runs and webhooks apply it once.
+ * released), deposits whose creation answer was lost are looked up at their provider by our intent id, open intents
+ * whose webhook may be lost are read again and followed (PaymentOpenIntentFollow), owed wallet movements and unsent
+ * payouts are retried. No database transaction is open during a provider call: each outcome is applied afterwards in
+ * a short transaction under the intent's row lock that re-checks the intent, so concurrent runs and webhooks apply it
+ * once.
  */
 @Injectable()
 export class PaymentReconciliation {
@@ -52,6 +56,7 @@ export class PaymentReconciliation {
     private readonly depositExpiry: PaymentDepositExpiry,
     private readonly withdrawalExpiry: PaymentWithdrawalExpiry,
     private readonly sync: PaymentProviderSync,
+    private readonly openIntents: PaymentOpenIntentFollow,
     private readonly jobLock: PaymentJobLock,
     private readonly idempotency: PaymentIdempotency,
     private readonly securityEvents: PaymentSecurityEvents,
@@ -64,11 +69,13 @@ export class PaymentReconciliation {
   public async run(options: { graceSeconds?: number } = {}): Promise<ReconciliationReport> {
     const now = this.clock.now();
     const graceCutoff = new Date(now.getTime() - (options.graceSeconds ?? 300) * 1000);
-    await this.sweep(graceCutoff);
+    const follow = await this.sweep(graceCutoff);
     await this.idempotency.prune(new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS));
     const since = new Date(now.getTime() - this.config.PAYMENT_RECONCILIATION_WINDOW_HOURS * 3600 * 1000);
+    // An intent the sweep just moved was touched after the cutoff: the next run compares it.
     const intents = (await this.intents.findCreatedSince(since)).filter((intent) => intent.updatedAt <= graceCutoff);
     const mismatches = [
+      ...follow.mismatches,
       ...compareWithWallet(intents, await this.walletMovements(intents, since)),
       ...(await this.compareWithProviders(intents, since)),
     ];
@@ -81,8 +88,9 @@ export class PaymentReconciliation {
         details: { mismatch: mismatch.kind, ...mismatch.details },
       });
     }
-    this.logger.log({ checkedIntents: intents.length, mismatches: mismatches.length }, 'payment reconciliation done');
-    return { checkedIntents: intents.length, mismatches };
+    const summary = { checkedIntents: intents.length, followed: follow.followed.length, mismatches: mismatches.length };
+    this.logger.log(summary, 'payment reconciliation done');
+    return { checkedIntents: intents.length, followed: follow.followed, mismatches };
   }
 
   /** Runs unless another process is running it (PaymentJobLock: no transaction held); null when skipped. */
@@ -90,14 +98,16 @@ export class PaymentReconciliation {
     return this.jobLock.runExclusive(JOB, () => this.run());
   }
 
-  private async sweep(olderThan: Date): Promise<void> {
+  private async sweep(olderThan: Date): Promise<FollowReport> {
     await this.depositExpiry.expireAbandoned();
     await this.withdrawalExpiry.expireStalled();
     await this.recoverLostCreations(olderThan);
+    const follow = await this.openIntents.followAwaiting(olderThan, SWEEP_BATCH);
     for (const intent of await this.intents.findUnsettled(olderThan, SWEEP_BATCH))
       await this.settlement.settleQuietly(intent.id);
     for (const intent of await this.intents.findPayoutsToSend(olderThan, SWEEP_BATCH))
       await this.payouts.send(intent.id);
+    return follow;
   }
 
   /**

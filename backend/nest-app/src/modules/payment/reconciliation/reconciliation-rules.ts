@@ -8,6 +8,8 @@ export type MismatchKind =
   | 'psp_record_missing'
   | 'psp_status_mismatch'
   | 'psp_amount_mismatch'
+  /** The record an open intent's follow read names another intent, amount or currency: not applied. */
+  | 'psp_record_differs'
   | 'psp_unreachable';
 
 export interface Mismatch {

@@ -4,11 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 import type { RequestOrigin } from '../../user/user-directory';
 import { PaymentIntentRepository } from '../intents/payment-intent.repository';
-import { decideProviderEvent, isTerminal, type IntentStatus } from '../intents/payment-intent.state-machine';
-import type { IntentPatch, PaymentIntent } from '../intents/payment-intent.types';
-import { PaymentIntentWriter } from '../intents/payment-intent.writer';
-import { providerKeys } from '../intents/payment-payouts';
-import { PaymentSettlement } from '../intents/payment-settlement';
+import type { PaymentIntent } from '../intents/payment-intent.types';
+import { PaymentProviderChanges } from '../intents/payment-provider-changes';
 import { PaymentMetrics } from '../payment-metrics';
 import { PaymentSecurityEvents, type PaymentSecurityEvent } from '../payment-security-events';
 import type { PaymentProvider, ProviderEvent } from '../psp/payment-provider';
@@ -31,7 +28,8 @@ interface Processed {
 /**
  * A provider's webhook: verified over the raw body first (a refusal is counted and recorded as a
  * security event), each provider event id recorded once (a replay is acknowledged and does
- * nothing), then the state machine decides, under the intent's row lock, in one transaction.
+ * nothing), then applied through PaymentProviderChanges (the state machine decides, under the
+ * intent's row lock, in one transaction), and the money it calls for moves after the commit.
  */
 @Injectable()
 export class PaymentWebhookService {
@@ -41,9 +39,8 @@ export class PaymentWebhookService {
     private readonly dataSource: DataSource,
     private readonly providers: PaymentProviders,
     private readonly intents: PaymentIntentRepository,
-    private readonly writer: PaymentIntentWriter,
+    private readonly changes: PaymentProviderChanges,
     private readonly events: PaymentWebhookEventRepository,
-    private readonly settlement: PaymentSettlement,
     private readonly securityEvents: PaymentSecurityEvents,
     private readonly metrics: PaymentMetrics,
     private readonly clock: Clock,
@@ -61,7 +58,7 @@ export class PaymentWebhookService {
     this.metrics.webhookEvents.inc({ provider: provider.name, outcome: processed.outcome });
     if (processed.alert)
       await this.securityEvents.record({ ...processed.alert, ip: origin.ip, requestId: origin.requestId });
-    await this.afterCommit(provider, processed.intent);
+    await this.changes.settle(processed.intent);
     return { received: true, duplicate: processed.outcome === 'duplicate', outcome: processed.outcome };
   }
 
@@ -104,39 +101,28 @@ export class PaymentWebhookService {
       await this.events.setOutcome(manager, provider, event.eventId, outcome);
       return { outcome, intent: null, alert: null };
     }
-    const intent = (await this.intents.lockById(manager, found.id)) as PaymentIntent;
-    const mismatch = mismatchOf(intent, event);
-    if (mismatch) {
+    const cause = { cause: `provider:${event.type}`, providerEventId: event.eventId };
+    const change = { ...event, target: event.target };
+    const result = await this.changes.apply(manager, found.id, change, cause, { eventId: event.eventId });
+    if (result.outcome === 'mismatch') {
       await this.events.setOutcome(manager, provider, event.eventId, 'mismatch');
       const alert: PaymentSecurityEvent = {
         kind: 'webhook.amount_mismatch',
         provider,
-        intentId: intent.id,
-        details: { eventId: event.eventId, ...mismatch },
+        intentId: result.intent.id,
+        details: { eventId: event.eventId, ...result.mismatch },
       };
       return { outcome: 'mismatch', intent: null, alert };
     }
-    const decision = decideProviderEvent(intent, event.target, event.occurredAt);
-    if (decision.action === 'ignore') {
+    if (result.outcome === 'ignored') {
       this.logger.log(
-        { intentId: intent.id, eventId: event.eventId, type: event.type, reason: decision.reason },
+        { intentId: result.intent.id, eventId: event.eventId, type: event.type, reason: result.reason },
         'provider event changes nothing',
       );
-      return {
-        outcome: 'ignored',
-        intent,
-        alert: ignoredEventAlert(intent, event.eventId, event.target, decision.reason, provider),
-      };
+      return { outcome: 'ignored', intent: result.intent, alert: result.alert };
     }
     await this.events.setOutcome(manager, provider, event.eventId, 'applied');
-    const next = await this.writer.transition(
-      manager,
-      intent,
-      event.target,
-      { cause: `provider:${event.type}`, providerEventId: event.eventId },
-      patchFor(intent, event),
-    );
-    return { outcome: 'applied', intent: next, alert: null };
+    return { outcome: 'applied', intent: result.intent, alert: null };
   }
 
   private async findIntent(event: ProviderEvent, provider: string): Promise<PaymentIntent | null> {
@@ -146,73 +132,4 @@ export class PaymentWebhookService {
     }
     return event.reference ? this.intents.findByProviderReference(provider, event.reference) : null;
   }
-
-  /** Money moves after the commit; a final decline is also canceled at the provider so it cannot be paid later. */
-  private async afterCommit(provider: PaymentProvider, intent: PaymentIntent | null): Promise<void> {
-    if (!intent || !isTerminal(intent.status)) return;
-    await this.settlement.settleQuietly(intent.id);
-    if (intent.kind === 'deposit' && intent.status === 'failed' && intent.providerReference) {
-      try {
-        await provider.cancelPayment(intent.providerReference, providerKeys.cancel(intent.id));
-      } catch (error) {
-        this.logger.warn(
-          { err: error, intentId: intent.id },
-          'could not cancel a finally declined payment at the provider',
-        );
-      }
-    }
-  }
-}
-
-function mismatchOf(intent: PaymentIntent, event: ProviderEvent): Record<string, string> | null {
-  const expected = intent.kind === 'deposit' ? 'payment' : 'payout';
-  if (event.object !== expected) return { problem: 'object', expected, received: event.object };
-  if (intent.providerReference && event.reference && intent.providerReference !== event.reference) {
-    return { problem: 'reference', expected: intent.providerReference, received: event.reference };
-  }
-  if (event.amount !== null && event.amount !== intent.amount) {
-    return { problem: 'amount', expected: intent.amount.toString(), received: event.amount.toString() };
-  }
-  if (event.currency !== null && event.currency !== intent.currency) {
-    return { problem: 'currency', expected: intent.currency, received: event.currency };
-  }
-  return null;
-}
-
-function patchFor(intent: PaymentIntent, event: ProviderEvent): IntentPatch {
-  const last = intent.lastProviderEventAt;
-  const patch: IntentPatch = {
-    lastProviderEventAt: last && last.getTime() > event.occurredAt.getTime() ? last : event.occurredAt,
-  };
-  if (!intent.providerReference && event.reference) patch.providerReference = event.reference;
-  if (event.failure) {
-    patch.failureCode = event.failure.code;
-    patch.failureMessage = event.failure.message;
-  }
-  if (event.target !== 'requires_payment_method' && event.target !== 'requires_action') patch.nextAction = null;
-  return patch;
-}
-
-/**
- * What an ignored provider event should tell staff: a success after we gave the payment up (the money may have been
- * taken), or an end the state machine refuses from where the intent stands (the intent stays open here).
- */
-function ignoredEventAlert(
-  intent: PaymentIntent,
-  eventId: string,
-  target: IntentStatus,
-  reason: string,
-  provider: string,
-): PaymentSecurityEvent | null {
-  const details = { eventId, status: intent.status };
-  if (target === 'succeeded' && (intent.status === 'failed' || intent.status === 'canceled'))
-    return { kind: 'payment.late_success', provider, intentId: intent.id, details };
-  if (reason === 'not_allowed' && isTerminal(target))
-    return {
-      kind: 'payment.provider_status_refused',
-      provider,
-      intentId: intent.id,
-      details: { ...details, providerStatus: target },
-    };
-  return null;
 }

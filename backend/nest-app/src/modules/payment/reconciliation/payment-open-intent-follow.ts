@@ -1,0 +1,178 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../../common/time/clock';
+import type { IntentStatus } from '../intents/payment-intent.state-machine';
+import { PaymentIntentRepository } from '../intents/payment-intent.repository';
+import type { PaymentIntent, TransitionCause } from '../intents/payment-intent.types';
+import { PaymentProviderChanges, type ProviderChange } from '../intents/payment-provider-changes';
+import { PaymentProviderSync, recordMismatchOf } from '../intents/payment-provider-sync';
+import { PaymentMetrics } from '../payment-metrics';
+import { PaymentSecurityEvents } from '../payment-security-events';
+import type { ProviderPayment, ProviderPayout } from '../psp/payment-provider';
+import type { Mismatch } from './reconciliation-rules';
+
+/**
+ * What following one intent did: `applied` (it moved), `unchanged` (the provider has not ended it, or the state
+ * machine refused the move), `mismatch` (the record is not this intent's), `record_missing` (404), `unreachable` (the
+ * provider did not answer) or `failed` (an error here). All but `applied` leave the intent to the next run.
+ */
+export type FollowOutcome = 'applied' | 'unchanged' | 'mismatch' | 'record_missing' | 'unreachable' | 'failed';
+
+export interface FollowedIntent {
+  intentId: string;
+  outcome: FollowOutcome;
+}
+
+export interface FollowReport {
+  followed: FollowedIntent[];
+  /** Records that name another intent, amount or currency: reported by the run, never applied. */
+  mismatches: Mismatch[];
+}
+
+/** The provider's record of an intent, and the change it makes as its webhook would (null: not ended there). */
+interface ProviderRecord {
+  record: ProviderPayment | ProviderPayout;
+  change: ProviderChange | null;
+}
+
+/** The occasion recorded in the transition's details (cause `provider_status`) and in the alerts. */
+const OCCASION = 'reconciliation_follow';
+
+/** A payout's status as its webhook maps it (stripe-event-mapping); a pending payout is not ended. */
+const PAYOUT_TARGETS: Readonly<Record<ProviderPayout['status'], IntentStatus | null>> = {
+  pending: null,
+  paid: 'succeeded',
+  failed: 'failed',
+  canceled: 'failed',
+};
+
+/**
+ * Webhooks get lost, so reconciliation polls: an open deposit the provider knows, or a withdrawal whose payout was
+ * sent, left untouched past the run's grace, is read again at its provider (no database transaction open during the
+ * call) and the record is applied through PaymentProviderChanges, exactly as its webhook would be: state machine,
+ * transition, alerts (`payment.provider_status_refused`…), then the single credit or the hold's capture or release.
+ * The webhook arriving before, during or after changes nothing more (row lock, state machine, wallet keys). A
+ * provider that does not answer leaves the intent to the next run; a record that is not the intent's is not applied.
+ */
+@Injectable()
+export class PaymentOpenIntentFollow {
+  private readonly logger = new Logger(PaymentOpenIntentFollow.name);
+
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly intents: PaymentIntentRepository,
+    private readonly sync: PaymentProviderSync,
+    private readonly changes: PaymentProviderChanges,
+    private readonly securityEvents: PaymentSecurityEvents,
+    private readonly metrics: PaymentMetrics,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Follows up to `limit` intents untouched since `olderThan`, oldest first. */
+  public async followAwaiting(olderThan: Date, limit: number): Promise<FollowReport> {
+    const report: FollowReport = { followed: [], mismatches: [] };
+    for (const intent of await this.intents.findAwaitingProvider(olderThan, limit)) {
+      const outcome = await this.follow(intent, report.mismatches).catch((error: unknown) => {
+        this.logger.error({ err: error, intentId: intent.id }, 'could not follow an open intent; the next run retries');
+        return 'failed' as const;
+      });
+      this.metrics.reconciliationFollows.inc({ provider: intent.provider, kind: intent.kind, outcome });
+      report.followed.push({ intentId: intent.id, outcome });
+    }
+    const applied = report.followed.filter((followed) => followed.outcome === 'applied').length;
+    if (report.followed.length > 0)
+      this.logger.log({ followed: report.followed.length, applied }, 'open payment intents followed at their provider');
+    return report;
+  }
+
+  private async follow(intent: PaymentIntent, mismatches: Mismatch[]): Promise<FollowOutcome> {
+    // Taken before the call: a webhook event newer than this read wins over it (the state machine's stale check).
+    const readAt = this.clock.now();
+    let found: ProviderRecord | null;
+    try {
+      found = await this.read(intent, readAt);
+    } catch (error) {
+      this.logger.warn({ err: error, intentId: intent.id }, 'could not read an open intent at its provider');
+      return 'unreachable';
+    }
+    if (!found) {
+      this.logger.warn({ intentId: intent.id }, 'the provider has no record of an open intent');
+      return 'record_missing';
+    }
+    const differs = recordMismatchOf(intent, found.record);
+    if (differs) {
+      mismatches.push(recordDiffers(intent, differs));
+      return 'mismatch';
+    }
+    if (!found.change) return 'unchanged';
+    return this.apply(intent, found.change, found.record.status, mismatches);
+  }
+
+  /** The deposit's payment or the withdrawal's payout, by the reference the intent holds; null on a 404. */
+  private async read(intent: PaymentIntent, readAt: Date): Promise<ProviderRecord | null> {
+    if (intent.kind === 'deposit') {
+      const payment = await this.sync.locate(intent);
+      return payment && { record: payment, change: paymentChange(payment, readAt) };
+    }
+    // findAwaitingProvider selects intents with a reference only.
+    const payout = await this.sync.locatePayout(intent, intent.providerReference as string);
+    return payout && { record: payout, change: payoutChange(payout, readAt) };
+  }
+
+  private async apply(
+    intent: PaymentIntent,
+    change: ProviderChange,
+    providerStatus: string,
+    mismatches: Mismatch[],
+  ): Promise<FollowOutcome> {
+    const cause: TransitionCause = { cause: 'provider_status', details: { during: OCCASION, providerStatus } };
+    const context = { during: OCCASION, reference: change.reference };
+    const result = await this.dataSource.transaction((manager) =>
+      this.changes.apply(manager, intent.id, change, cause, context),
+    );
+    if (result.outcome === 'mismatch') {
+      mismatches.push(recordDiffers(intent, result.mismatch));
+      return 'mismatch';
+    }
+    if (result.outcome === 'ignored' && result.alert) await this.securityEvents.record(result.alert);
+    await this.changes.settle(result.intent);
+    return result.outcome === 'applied' ? 'applied' : 'unchanged';
+  }
+}
+
+/** A retrieved payment as its webhook would map it: a final decline fails the intent, with the decline's reason. */
+function paymentChange(payment: ProviderPayment, readAt: Date): ProviderChange {
+  const declined = payment.status === 'requires_payment_method' ? payment.lastFailure : null;
+  return {
+    object: 'payment',
+    reference: payment.reference,
+    amount: payment.amount,
+    currency: payment.currency,
+    occurredAt: readAt,
+    target: declined?.final ? 'failed' : payment.status,
+    failure: declined ? { code: declined.code, message: declined.message } : null,
+  };
+}
+
+function payoutChange(payout: ProviderPayout, readAt: Date): ProviderChange | null {
+  const target = PAYOUT_TARGETS[payout.status];
+  if (!target) return null;
+  return {
+    object: 'payout',
+    reference: payout.reference,
+    amount: payout.amount,
+    currency: payout.currency,
+    occurredAt: readAt,
+    target,
+    failure: payout.failure,
+  };
+}
+
+function recordDiffers(intent: PaymentIntent, differs: Record<string, string>): Mismatch {
+  return {
+    kind: 'psp_record_differs',
+    provider: intent.provider,
+    intentId: intent.id,
+    details: { kind: intent.kind, during: OCCASION, ...differs },
+  };
+}

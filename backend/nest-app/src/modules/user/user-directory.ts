@@ -1,11 +1,7 @@
 import type { Role } from '../../common/auth/roles';
+import type { RequestOrigin } from '../../common/http/request-origin';
 
-/** Where a sign-in or registration came from, for consents, security events and audit. */
-export interface RequestOrigin {
-  ip: string;
-  userAgent: string;
-  requestId?: string;
-}
+export type { RequestOrigin };
 
 export interface TelegramIdentity {
   telegramId: string;

@@ -8,7 +8,7 @@ import { RefreshDto } from '../dto/refresh.dto';
 import { SessionIdParam } from '../dto/session-id.param';
 import { SessionDto } from '../dto/session.dto';
 import { TokenPairDto } from '../dto/token-pair.dto';
-import { Origin } from '../request-origin';
+import { Origin } from '../../../common/http/request-origin';
 import { AuthThrottlerGuard } from '../throttling/auth-throttler.guard';
 import { SessionService } from './session.service';
 

@@ -9,7 +9,8 @@ export interface SessionRecord {
   userId: string;
   roles: Role[];
   method: string;
-  ip: string;
+  /** Null when the sign-in request gave no valid address. */
+  ip: string | null;
   userAgent: string;
   createdAt: number;
   lastSeenAt: number;
@@ -66,7 +67,7 @@ export class SessionStore {
         userId: session.userId,
         roles: session.roles.join(','),
         method: session.method,
-        ip: session.ip,
+        ip: session.ip ?? '',
         userAgent: session.userAgent,
         createdAt: String(session.createdAt),
         lastSeenAt: String(session.createdAt),
@@ -171,7 +172,7 @@ function toRecord(id: string, fields: Record<string, string>): SessionRecord {
     userId: fields['userId'] ?? '',
     roles: parseRoles(fields['roles']),
     method: fields['method'] ?? '',
-    ip: fields['ip'] ?? '',
+    ip: fields['ip'] || null,
     userAgent: fields['userAgent'] ?? '',
     createdAt: Number(fields['createdAt']),
     lastSeenAt: Number(fields['lastSeenAt']),

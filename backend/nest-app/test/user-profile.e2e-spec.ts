@@ -220,6 +220,24 @@ describe('user profile (e2e)', () => {
     expect(JSON.stringify(notices)).not.toContain(code);
   });
 
+  it('takes the code back when its mail cannot be queued, so the player may ask again at once', async () => {
+    const [oldAddress, newAddress] = [uniqueEmail('queue-down-old'), uniqueEmail('queue-down-new')];
+    const userId = await newPlayer(oldAddress);
+    const queue = app.get<Queue<SendEmailJobV1>>(getQueueToken(QUEUES.MAIL));
+    const add = jest.spyOn(queue, 'add').mockRejectedValueOnce(new Error('Redis is down'));
+    try {
+      expect((await call('POST', '/email', userId, { email: newAddress })).statusCode).toBe(500);
+    } finally {
+      add.mockRestore();
+    }
+    expect((await call('GET', '', userId)).json()).toMatchObject({ email: oldAddress, pendingEmail: null });
+
+    const again = await call('POST', '/email', userId, { email: newAddress });
+    expect(again.statusCode).toBe(202);
+    const confirmed = await call('POST', '/email/confirm', userId, { code: await lastMailedCode(newAddress) });
+    expect(confirmed.json()).toMatchObject({ email: newAddress });
+  });
+
   it('kills a code after 5 wrong tries: the 6th try fails even with the right code', async () => {
     const brute = uniqueEmail('brute');
     const userId = await newPlayer(brute);

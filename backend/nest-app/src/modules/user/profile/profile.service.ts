@@ -79,7 +79,10 @@ export class ProfileService {
     return this.getProfile(userId);
   }
 
-  /** Sends a code to the new address. Whether another account has it is only told at confirmation. */
+  /**
+   * Sends a code to the new address. Whether another account has it is only told at confirmation. A mail
+   * that cannot be queued takes its code back, so the player may ask again at once.
+   */
   public async startEmailChange(userId: string, email: string): Promise<CodeSentDto> {
     const user = await this.users.findById(userId);
     if (!user) throw userNotFound(userId);
@@ -91,7 +94,12 @@ export class ProfileService {
       text: `Your confirmation code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.`,
       template: 'email-change-code',
     };
-    await this.mailer.send(job);
+    try {
+      await this.mailer.send(job);
+    } catch (error) {
+      await this.codes.withdraw('email-change', userId);
+      throw error;
+    }
     return { channel: 'email', expiresInSeconds: CODE_TTL_SECONDS };
   }
 

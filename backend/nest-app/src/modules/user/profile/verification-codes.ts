@@ -87,6 +87,11 @@ export class VerificationCodes {
     return code;
   }
 
+  /** Takes back a code that could not be sent: it and the resend throttle go, so the player may ask again at once. */
+  public async withdraw(purpose: VerificationPurpose, userId: string): Promise<void> {
+    await this.redis.del(codeKey(purpose, userId), throttleKey(purpose, userId));
+  }
+
   /** The target a pending code would confirm, if any (to show "pending" in the profile). */
   public async pendingTarget(purpose: VerificationPurpose, userId: string): Promise<string | null> {
     const [target, expiresAt] = await this.redis.hmget(codeKey(purpose, userId), 'target', 'expiresAt');

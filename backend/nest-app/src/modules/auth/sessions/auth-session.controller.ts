@@ -75,6 +75,6 @@ export class AuthSessionController {
     @CurrentUser() user: AuthenticatedUser,
     @Origin() origin: RequestOrigin,
   ): Promise<LogoutAllResultDto> {
-    return { endedSessions: await this.sessions.endAll(user.userId, origin, 'logout-all') };
+    return { endedSessions: await this.sessions.endAll(user, user.userId, origin) };
   }
 }

@@ -139,6 +139,16 @@ export class SessionStore {
     return deleted === 1;
   }
 
+  /** Ends these sessions of the user at once (one MULTI). */
+  public async endMany(userId: string, sessionIds: string[]): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await this.redis
+      .multi()
+      .del(...sessionIds.map(sessionKey))
+      .srem(userSessionsKey(userId), ...sessionIds)
+      .exec();
+  }
+
   /** The user's live sessions, oldest first; ids of ended ones are dropped from the set on the way. */
   public async listForUser(userId: string): Promise<SessionRecord[]> {
     const ids = await this.redis.smembers(userSessionsKey(userId));

@@ -3,6 +3,7 @@ import { eventually } from '@casino/platform/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../src/common/audit/audit-log';
+import { SecurityEventRepository } from '../src/modules/auth/security-events/security-event.repository';
 import { bearer, readEmailCode, requestEmailCode, signIn, uniqueEmail, type SignedIn } from './support/sign-in';
 import { startTestApp } from './support/test-app';
 import { totpCode, waitForFreshStep } from './support/totp';
@@ -319,5 +320,29 @@ describe('auth: two-factor authentication (e2e)', () => {
     const status = await app.inject({ method: 'GET', url: '/api/v1/auth/2fa', headers: bearer(player.accessToken) });
     expect(status.json()).toMatchObject({ totpEnabled: false, recoveryCodesLeft: 0 });
     expect(await mfaAuditsOf(player.userId)).toEqual([]);
+  });
+  it('lands no second factor without its security event, which commits with the change', async () => {
+    await waitForFreshStep();
+    const player = await signIn(app, uniqueEmail('totp-event'));
+    const { secret } = (await post('/api/v1/auth/2fa/totp/setup', {}, player.accessToken)).json<{ secret: string }>();
+    const record = jest
+      .spyOn(app.get(SecurityEventRepository), 'record')
+      .mockRejectedValueOnce(new Error('security event log unavailable'));
+    try {
+      const enable = await post('/api/v1/auth/2fa/totp/enable', { code: totpCode(secret) }, player.accessToken);
+      expect(enable.statusCode).toBe(500);
+    } finally {
+      record.mockRestore();
+    }
+    const status = await app.inject({ method: 'GET', url: '/api/v1/auth/2fa', headers: bearer(player.accessToken) });
+    expect(status.json()).toMatchObject({ totpEnabled: false, recoveryCodesLeft: 0 });
+    expect(await mfaAuditsOf(player.userId)).toEqual([]);
+
+    const enabled = await post('/api/v1/auth/2fa/totp/enable', { code: totpCode(secret) }, player.accessToken);
+    expect(enabled.statusCode).toBe(200);
+    const events: { kind: string; details: Record<string, unknown> }[] = await app
+      .get(DataSource)
+      .query(`SELECT kind, details FROM security_events WHERE user_id = $1 AND kind LIKE 'mfa.%'`, [player.userId]);
+    expect(events).toEqual([{ kind: 'mfa.enabled', details: { factor: 'totp' } }]);
   });
 });

@@ -4,9 +4,13 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../src/common/audit/audit-log';
+import { SecurityEventRepository } from '../src/modules/auth/security-events/security-event.repository';
+import { UserDirectory } from '../src/modules/user/user-directory';
 import { bearer, readEmailCode, requestEmailCode, signIn, uniqueEmail } from './support/sign-in';
 import { startTestApp } from './support/test-app';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { signedInAs } from './support/user-test-auth';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -215,5 +219,63 @@ describe('auth: email codes, guards and roles (e2e)', () => {
       ['user.role.grant', player.userId, other.userId, 'support'],
       ['user.role.revoke', admin.userId, player.userId, 'admin'],
     ]);
+  });
+  describe('a role change that cannot be recorded', () => {
+    // A session of its own: the admin's email sign-in is rate limited after the test above.
+    let adminHeaders: Record<string, string>;
+    beforeAll(async () => {
+      const { account } = await app
+        .get(UserDirectory)
+        .findOrRegisterByEmail(adminEmail, { ip: null, userAgent: 'jest' });
+      adminHeaders = await signedInAs(app, account.id);
+    });
+    const rolesOf = async (userId: string): Promise<string[]> =>
+      (await app.get(DataSource).query(`SELECT roles FROM users WHERE id = $1`, [userId]))[0].roles;
+    const recordsOf = async (userId: string): Promise<{ audits: number; events: number }> => {
+      const [counts] = await app.get(DataSource).query(
+        `SELECT (SELECT count(*) FROM audit_log WHERE target_id = $1::text AND action LIKE 'user.role.%')::int AS audits,
+                (SELECT count(*) FROM security_events WHERE user_id = $1::uuid AND kind LIKE 'role.%')::int AS events`,
+        [userId],
+      );
+      return counts;
+    };
+    const grant = (userId: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/v1/admin/users/${userId}/roles`,
+        headers: adminHeaders,
+        payload: { role: 'support' },
+      });
+    const revoke = (userId: string) =>
+      app.inject({
+        method: 'DELETE',
+        url: `/api/v1/admin/users/${userId}/roles/support`,
+        headers: adminHeaders,
+      });
+
+    it.each([
+      ['its audit record', () => jest.spyOn(app.get(AuditLog), 'record')],
+      ['its security event', () => jest.spyOn(app.get(SecurityEventRepository), 'record')],
+    ])('is not made when %s cannot be written: grant and revoke', async (_what, spyOnRecord) => {
+      const player = await signIn(app);
+      const failingGrant = spyOnRecord().mockRejectedValueOnce(new Error('log unavailable'));
+      try {
+        expect((await grant(player.userId)).statusCode).toBe(500);
+      } finally {
+        failingGrant.mockRestore();
+      }
+      expect(await rolesOf(player.userId)).toEqual(['player']);
+      expect(await recordsOf(player.userId)).toEqual({ audits: 0, events: 0 });
+
+      expect((await grant(player.userId)).statusCode).toBe(200);
+      const failingRevoke = spyOnRecord().mockRejectedValueOnce(new Error('log unavailable'));
+      try {
+        expect((await revoke(player.userId)).statusCode).toBe(500);
+      } finally {
+        failingRevoke.mockRestore();
+      }
+      expect(await rolesOf(player.userId)).toEqual(['player', 'support']);
+      expect(await recordsOf(player.userId)).toEqual({ audits: 1, events: 1 });
+    });
   });
 });

@@ -1,6 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../src/common/audit/audit-log';
+import { SessionService } from '../src/modules/auth/sessions/session.service';
+import { UserDirectory } from '../src/modules/user/user-directory';
 import { dataCheckString } from '../src/modules/auth/telegram/telegram-verification';
 import { bearer, signIn, signInAsStaff, uniqueEmail, userIdOf } from './support/sign-in';
 import { startTestApp } from './support/test-app';
@@ -13,9 +16,26 @@ interface Tokens {
   accessToken: string;
   refreshToken: string;
 }
+interface SessionAuditRow {
+  action: string;
+  actor_id: string;
+  actor_roles: string[];
+  target_type: string;
+  target_id: string;
+  ip: string | null;
+  user_agent: string | null;
+  details: { reason: string; count: number; sessionIds: string[] };
+}
+/** Where the audited revocations come from. */
+const CLIENT = { ip: '198.51.100.61', userAgent: 'session-audit-test/1.0' };
 
 // Telegram rules: /work/shared/reference/auth.md. A bot token of this test only.
 const BOT_TOKEN = '987654321:AAtestBotTokenForAuthSessionsSuite_x1';
+
+/** The `sid` claim of an access token (not verified: the app does that). */
+function sessionIdOf(accessToken: string): string {
+  return (JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()) as { sid: string }).sid;
+}
 
 function widgetPayload(id: number, authDate: number): Record<string, string | number> {
   const fields = { id: String(id), first_name: 'Tele', username: `tg${id}`, auth_date: String(authDate) };
@@ -246,5 +266,86 @@ describe('auth: refresh rotation, sessions and Telegram (e2e)', () => {
       payload: widgetPayload(7001, now()),
     });
     expect(userIdOf(viaTelegram.json<Tokens>().accessToken)).toBe(player.userId);
+  });
+  describe('session revocations in the audit log', () => {
+    /** Another session of the player, started as a sign-in would (tokens included). */
+    async function anotherSession(userId: string): Promise<Tokens & { sessionId: string }> {
+      const account = await app.get(UserDirectory).findById(userId);
+      if (!account) throw new Error(`no account ${userId}`);
+      return app.get(SessionService).start(account, 'email', { ip: '203.0.113.61', userAgent: 'jest' }, false);
+    }
+
+    const fromClient = (method: 'DELETE' | 'POST', url: string, accessToken: string) =>
+      app.inject({
+        method,
+        url: `/api/v1/auth/${url}`,
+        headers: { ...bearer(accessToken), 'user-agent': CLIENT.userAgent },
+        remoteAddress: CLIENT.ip,
+      });
+
+    async function sessionAuditsOf(userId: string): Promise<SessionAuditRow[]> {
+      return app.get(DataSource).query(
+        `SELECT action, actor_id, actor_roles, target_type, target_id, host(ip) AS ip, user_agent, details
+         FROM audit_log WHERE target_id = $1 AND action LIKE 'user.session.%' ORDER BY occurred_at, id`,
+        [userId],
+      );
+    }
+
+    it('audits ending a session, logging out and logout-all: who, whose, which sessions, from where; no token', async () => {
+      const player = await signIn(app);
+      const [other, third, fourth] = [
+        await anotherSession(player.userId),
+        await anotherSession(player.userId),
+        await anotherSession(player.userId),
+      ];
+      expect((await fromClient('DELETE', `sessions/${other.sessionId}`, player.accessToken)).statusCode).toBe(204);
+      expect((await fromClient('POST', 'logout', third.accessToken)).statusCode).toBe(204);
+      const all = await fromClient('POST', 'logout-all', fourth.accessToken);
+      expect(all.json<{ endedSessions: number }>().endedSessions).toBe(2);
+
+      const audits = await sessionAuditsOf(player.userId);
+      expect(audits.map((audit) => [audit.action, audit.details.reason, audit.details.count])).toEqual([
+        ['user.session.revoke', 'owner', 1],
+        ['user.session.revoke', 'logout', 1],
+        ['user.session.revoke_all', 'logout-all', 2],
+      ]);
+      expect(audits.map((audit) => audit.details.sessionIds.slice().sort())).toEqual([
+        [other.sessionId],
+        [third.sessionId],
+        [fourth.sessionId, sessionIdOf(player.accessToken)].sort(),
+      ]);
+      for (const audit of audits) {
+        expect(audit).toMatchObject({
+          actor_id: player.userId,
+          actor_roles: ['player'],
+          target_type: 'user',
+          target_id: player.userId,
+          ip: CLIENT.ip,
+          user_agent: CLIENT.userAgent,
+        });
+      }
+      const tokens = [player, other, third, fourth].flatMap((session) => [session.accessToken, session.refreshToken]);
+      for (const token of tokens) expect(JSON.stringify(audits)).not.toContain(token);
+    });
+
+    it('ends no session when its audit record cannot be written, and records no event of it', async () => {
+      const player = await signIn(app);
+      const other = await anotherSession(player.userId);
+      const record = jest.spyOn(app.get(AuditLog), 'record').mockRejectedValue(new Error('audit log unavailable'));
+      try {
+        expect((await fromClient('DELETE', `sessions/${other.sessionId}`, player.accessToken)).statusCode).toBe(500);
+        expect((await fromClient('POST', 'logout', player.accessToken)).statusCode).toBe(500);
+        expect((await fromClient('POST', 'logout-all', player.accessToken)).statusCode).toBe(500);
+      } finally {
+        record.mockRestore();
+      }
+      expect((await sessions(other.accessToken)).statusCode).toBe(200);
+      expect((await sessions(player.accessToken)).statusCode).toBe(200);
+      expect((await refresh(other.refreshToken)).statusCode).toBe(200);
+      const events: unknown[] = await app
+        .get(DataSource)
+        .query(`SELECT kind FROM security_events WHERE user_id = $1 AND kind LIKE 'session.%'`, [player.userId]);
+      expect(events).toEqual([]);
+    });
   });
 });

@@ -8,6 +8,7 @@ import { AuditLog } from '../src/common/audit/audit-log';
 import type { ManualClock } from '../src/common/time/clock';
 import { Mailer } from '../src/infra/mail/mailer';
 import { SmsDispatcher } from '../src/infra/sms/sms-dispatcher';
+import { VerificationCodes } from '../src/modules/user/profile/verification-codes';
 import { UsersService } from '../src/modules/user/users.service';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { signedInAs } from './support/user-test-auth';
@@ -219,6 +220,24 @@ describe('user profile (e2e)', () => {
     expect(JSON.stringify(notices)).not.toContain(code);
   });
 
+  it('takes the code back when its mail cannot be queued, so the player may ask again at once', async () => {
+    const [oldAddress, newAddress] = [uniqueEmail('queue-down-old'), uniqueEmail('queue-down-new')];
+    const userId = await newPlayer(oldAddress);
+    const queue = app.get<Queue<SendEmailJobV1>>(getQueueToken(QUEUES.MAIL));
+    const add = jest.spyOn(queue, 'add').mockRejectedValueOnce(new Error('Redis is down'));
+    try {
+      expect((await call('POST', '/email', userId, { email: newAddress })).statusCode).toBe(500);
+    } finally {
+      add.mockRestore();
+    }
+    expect((await call('GET', '', userId)).json()).toMatchObject({ email: oldAddress, pendingEmail: null });
+
+    const again = await call('POST', '/email', userId, { email: newAddress });
+    expect(again.statusCode).toBe(202);
+    const confirmed = await call('POST', '/email/confirm', userId, { code: await lastMailedCode(newAddress) });
+    expect(confirmed.json()).toMatchObject({ email: newAddress });
+  });
+
   it('kills a code after 5 wrong tries: the 6th try fails even with the right code', async () => {
     const brute = uniqueEmail('brute');
     const userId = await newPlayer(brute);
@@ -329,5 +348,72 @@ describe('user profile (e2e)', () => {
       phoneVerified: false,
     });
     expect(await auditsOf(userId, `user.${field}.change`)).toEqual([]);
+  });
+  it('keeps the email code usable when the address turns out to be taken, so it works once the address is free', async () => {
+    const [holderAddress, wanted] = [uniqueEmail('holder'), uniqueEmail('wanted')];
+    const holderId = await newPlayer(wanted);
+    const userId = await newPlayer(holderAddress);
+    const code = await startChange('email', userId, wanted);
+    const refused = await confirmFromClient('email', userId, code);
+    expect(refused.json().error.code).toBe('EMAIL_ALREADY_IN_USE');
+
+    await app.get(DataSource).query(`UPDATE users SET email = $2 WHERE id = $1`, [holderId, uniqueEmail('moved')]);
+    const confirmed = await confirmFromClient('email', userId, code);
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.json()).toMatchObject({ email: wanted, pendingEmail: null });
+    expect(await auditsOf(userId, 'user.email.change')).toHaveLength(1);
+    expect((await confirmFromClient('email', userId, code)).json().error.code).toBe('VERIFICATION_CODE_EXPIRED');
+  });
+
+  it.each([
+    ['phone', '+447911123460'],
+    ['email', uniqueEmail('retry-new')],
+  ] as const)('keeps the %s code usable when its confirmation fails to commit', async (field, value) => {
+    const userId = await newPlayer(uniqueEmail('retry-old'));
+    const code = await startChange(field, userId, value);
+    const record = jest.spyOn(app.get(AuditLog), 'record').mockRejectedValueOnce(new Error('audit log unavailable'));
+    try {
+      expect((await confirmFromClient(field, userId, code)).statusCode).toBe(500);
+    } finally {
+      record.mockRestore();
+    }
+    const retried = await confirmFromClient(field, userId, code);
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toMatchObject({ [field]: value });
+    expect(await auditsOf(userId, `user.${field}.change`)).toHaveLength(1);
+  });
+
+  it.each([
+    ['phone', '+447911123461'],
+    ['email', uniqueEmail('race-new')],
+  ] as const)('lets one of two confirmations racing with the same %s code succeed, not both', async (field, value) => {
+    const userId = await newPlayer(uniqueEmail('race-old'));
+    const code = await startChange(field, userId, value);
+    // Both confirmations find the code right before either gets to spend it.
+    const codes = app.get(VerificationCodes);
+    const check = codes.check.bind(codes);
+    let checkedCount = 0;
+    let release: () => void = () => undefined;
+    const bothChecked = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(codes, 'check').mockImplementation(async (...args) => {
+      const checked = await check(...args);
+      checkedCount += 1;
+      if (checkedCount === 2) release();
+      await bothChecked;
+      return checked;
+    });
+    try {
+      const answers = await Promise.all([
+        confirmFromClient(field, userId, code),
+        confirmFromClient(field, userId, code),
+      ]);
+      expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 400]);
+      const loser = answers.find((answer) => answer.statusCode === 400);
+      expect(loser?.json().error.code).toBe('VERIFICATION_CODE_EXPIRED');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await auditsOf(userId, `user.${field}.change`)).toHaveLength(1);
+    expect((await call('GET', '', userId)).json()).toMatchObject({ [field]: value });
   });
 });

@@ -4,7 +4,6 @@ import { Module, type DynamicModule, type INestApplicationContext } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { Logger } from 'nestjs-pino';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { loadConfig, readEnvironment } from '../src/config/load-config';
 import { PlatformSettings } from '../src/config/platform-settings';
@@ -12,6 +11,7 @@ import { createLoggerModule } from '../src/logging/logger.module';
 import { MailDeliveryModule } from '../src/mail/mail-delivery.module';
 import { freePort } from '../src/testing/free-port';
 import { eventually, uniqueTestId } from '../src/testing/test-resources';
+import { startRefusingSmtpServer, type RefusingSmtpServer, type SmtpRefusal } from './support/refusing-smtp-server';
 
 const CODE = '314159';
 const TO = 'mail-recipient-7q@example.test';
@@ -30,69 +30,6 @@ class LogCapture extends Writable {
   public text(): string {
     return this.chunks.join('');
   }
-}
-
-type Refusal = 'login' | 'recipient' | 'message';
-
-/** The reply of a minimal SMTP server to one command, refusing `refuse` with an echo of what it refuses. */
-function answer(command: string, refuse: Refusal): string {
-  const verb = command.split(' ')[0]?.toUpperCase();
-  switch (verb) {
-    case 'EHLO':
-      return '250-refusing.test\r\n250 AUTH PLAIN';
-    case 'AUTH': {
-      const [, user, password] = Buffer.from(command.split(' ')[2] ?? '', 'base64')
-        .toString('utf8')
-        .split('\0');
-      return refuse === 'login' ? `535 5.7.8 Authentication failed for ${user} (${password})` : '235 2.7.0 Accepted';
-    }
-    case 'RCPT':
-      return refuse === 'recipient' ? `550 5.1.1 ${command.slice(8)}: Recipient address rejected` : '250 2.1.5 Ok';
-    case 'DATA':
-      return '354 End data with <CR><LF>.<CR><LF>';
-    case 'QUIT':
-      return '221 2.0.0 Bye';
-    default:
-      return '250 Ok';
-  }
-}
-
-/**
- * A minimal SMTP session that refuses one step, echoing what it was sent the way real servers do: the
- * login (user and password), the recipient, or the whole message (headers and text, after DATA).
- */
-function smtpSession(socket: Socket, refuse: Refusal): void {
-  let buffered = '';
-  let message: string[] | null = null;
-  const handle = (line: string): string | null => {
-    if (message === null) {
-      if (/^DATA$/i.test(line)) message = [];
-      return answer(line, refuse);
-    }
-    if (line !== '.') {
-      message.push(line);
-      return null;
-    }
-    const echo = message.join(' ');
-    message = null;
-    return refuse === 'message' ? `554 5.7.1 Message refused: ${echo}` : '250 2.0.0 Queued';
-  };
-  socket.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    for (let end = buffered.indexOf('\r\n'); end >= 0; end = buffered.indexOf('\r\n')) {
-      const reply = handle(buffered.slice(0, end));
-      buffered = buffered.slice(end + 2);
-      if (reply !== null) socket.write(`${reply}\r\n`);
-    }
-  });
-  socket.on('error', () => undefined);
-  socket.write('220 refusing.test ESMTP\r\n');
-}
-
-async function startRefusingSmtpServer(refuse: Refusal): Promise<{ server: Server; port: number }> {
-  const server = createServer((socket) => smtpSession(socket, refuse));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as AddressInfo).port };
 }
 
 @Module({})
@@ -116,40 +53,48 @@ function deliveryModule(settings: PlatformSettings, smtpUrl: string, capture: Lo
 describe('mail delivery failures in the worker logs (integration, real Redis and BullMQ)', () => {
   // nestjs-pino keeps the first app's logger for the process, so every case writes here; each reads its own part.
   const capture = new LogCapture();
-  const servers: Server[] = [];
+  const servers: RefusingSmtpServer[] = [];
 
   afterAll(async () => {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    await Promise.all(servers.map((server) => server.close()));
   });
 
-  async function smtpUrlRefusing(refuse: Refusal): Promise<string> {
-    const { server, port } = await startRefusingSmtpServer(refuse);
+  async function smtpUrlRefusing(refuse: SmtpRefusal, replyCode: number): Promise<string> {
+    const server = await startRefusingSmtpServer(refuse, replyCode);
     servers.push(server);
-    return `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${port}`;
+    return `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${server.port}`;
   }
 
-  const cases: [string, string, () => Promise<string>][] = [
+  const cases: [string, string, boolean, () => Promise<string>][] = [
     [
       'a server that refuses the login, echoing user and password',
       'MAIL_SMTP_AUTH_FAILED',
-      () => smtpUrlRefusing('login'),
+      true,
+      () => smtpUrlRefusing('login', 535),
     ],
     [
       'a server that refuses the recipient, echoing it',
       'MAIL_SMTP_ENVELOPE_REJECTED',
-      () => smtpUrlRefusing('recipient'),
+      true,
+      () => smtpUrlRefusing('recipient', 550),
     ],
-    ['a server that refuses the message, echoing it', 'MAIL_SMTP_MESSAGE_REJECTED', () => smtpUrlRefusing('message')],
+    [
+      'a server that refuses the message, echoing it',
+      'MAIL_SMTP_MESSAGE_REJECTED',
+      true,
+      () => smtpUrlRefusing('message', 554),
+    ],
     [
       'a closed port',
       'MAIL_SMTP_CONNECTION_FAILED',
+      false,
       async () => `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${await freePort()}`,
     ],
   ];
 
   it.each(cases)(
     'logs "Mail not sent" with a stable code, never the address, the login or the text: %s',
-    async (_case, errorCode, smtpUrl) => {
+    async (_case, errorCode, permanent, smtpUrl) => {
       const id = uniqueTestId('maildeliverylogs');
       const settings = loadConfig(PlatformSettings, { ...readEnvironment(), QUEUE_PREFIX: `${id}-bull` });
       const logsBefore = capture.text().length;
@@ -175,7 +120,7 @@ describe('mail delivery failures in the worker logs (integration, real Redis and
 
         const logs = capture.text().slice(logsBefore);
         const line = logs.split('\n').find((entry) => entry.includes('Mail not sent')) ?? '';
-        expect(JSON.parse(line)).toMatchObject({ jobId: job.id, template: 'auth.email-code', errorCode });
+        expect(JSON.parse(line)).toMatchObject({ jobId: job.id, template: 'auth.email-code', errorCode, permanent });
         const failed = await queue.getJob(job.id ?? '');
         expect(failed?.failedReason).toBe(JSON.parse(line).reason);
         const stored = JSON.stringify([failed?.failedReason, failed?.stacktrace]);

@@ -1,4 +1,11 @@
-import { asMailDeliveryError, MailDeliveryError } from './mail-delivery.error';
+import { UnrecoverableError } from 'bullmq';
+import {
+  asJobFailure,
+  asMailDeliveryError,
+  deliveryFailureOf,
+  MailDeliveryError,
+  PermanentMailDeliveryError,
+} from './mail-delivery.error';
 
 /** An error shaped the way nodemailer's SMTP connection shapes them. */
 function smtpError(message: string, properties: Record<string, unknown>): Error {
@@ -67,5 +74,30 @@ describe('asMailDeliveryError', () => {
     expect(asMailDeliveryError({ code: 'bob@example.test' })).toMatchObject({
       message: 'SMTP delivery failed (unknown)',
     });
+  });
+});
+
+describe('permanent and transient mail failures', () => {
+  it('is permanent when nodemailer marks the reply so (5xx), transient for a 4xx reply or a failed connection', () => {
+    const refused = smtpError('x', { code: 'EENVELOPE', responseCode: 550, permanent: true, command: 'RCPT TO' });
+    const deferred = smtpError('x', { code: 'EENVELOPE', responseCode: 451, permanent: false, command: 'RCPT TO' });
+    const unreachable = smtpError('x', { code: 'ESOCKET', originalCode: 'ECONNREFUSED', command: 'CONN' });
+    expect(asMailDeliveryError(refused).permanent).toBe(true);
+    expect(asMailDeliveryError(deferred).permanent).toBe(false);
+    expect(asMailDeliveryError(unreachable).permanent).toBe(false);
+  });
+
+  it('hands BullMQ a permanent failure as unrecoverable, keeping its message and code; a transient one as it is', () => {
+    const permanent = new MailDeliveryError('MAIL_SMTP_AUTH_FAILED', 'SMTP server refused the login (EAUTH)', true);
+    const thrown = asJobFailure(permanent);
+    expect(thrown).toBeInstanceOf(UnrecoverableError);
+    expect(thrown).toBeInstanceOf(PermanentMailDeliveryError);
+    expect(thrown.message).toBe(permanent.message);
+    expect(deliveryFailureOf(thrown)).toBe(permanent);
+
+    const transient = new MailDeliveryError('MAIL_SMTP_TIMEOUT', 'SMTP server did not answer in time (ETIMEDOUT)');
+    expect(asJobFailure(transient)).toBe(transient);
+    expect(deliveryFailureOf(transient)).toBe(transient);
+    expect(deliveryFailureOf(new Error('other'))).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { UnrecoverableError } from 'bullmq';
 import { errorKind, identifierProperty, propertyOf } from '../errors/error-kind';
 
 export type MailDeliveryErrorCode =
@@ -19,10 +20,33 @@ export class MailDeliveryError extends Error {
   public constructor(
     public readonly code: MailDeliveryErrorCode,
     message: string,
+    /** Sending the same mail again would be refused again (a 5xx reply, an unknown job): do not retry. */
+    public readonly permanent = false,
   ) {
     super(message);
     this.name = 'MailDeliveryError';
   }
+}
+
+/**
+ * A permanent `MailDeliveryError` as BullMQ's `UnrecoverableError`, which fails the job at once with no
+ * attempts left to retry it. Same message; the failure it carries keeps the code.
+ */
+export class PermanentMailDeliveryError extends UnrecoverableError {
+  public constructor(public readonly failure: MailDeliveryError) {
+    super(failure.message);
+  }
+}
+
+/** What the mail queue's worker throws: a permanent failure as unrecoverable, any other as it is (retried). */
+export function asJobFailure(failure: MailDeliveryError): MailDeliveryError | PermanentMailDeliveryError {
+  return failure.permanent ? new PermanentMailDeliveryError(failure) : failure;
+}
+
+/** The `MailDeliveryError` behind an error the worker threw, if any. */
+export function deliveryFailureOf(error: unknown): MailDeliveryError | undefined {
+  if (error instanceof PermanentMailDeliveryError) return error.failure;
+  return error instanceof MailDeliveryError ? error : undefined;
 }
 
 type SmtpFailureCode = Exclude<MailDeliveryErrorCode, 'MAIL_JOB_UNKNOWN'>;
@@ -61,12 +85,15 @@ const SMTP_COMMAND = /^[A-Z][A-Z0-9]{0,11}( [A-Z0-9-]{1,12})?$/;
 /**
  * A `MailDeliveryError` as it is; any other error reduced to its code, and what of it is never data: the
  * error code (`EENVELOPE`), the system code under it (`ECONNREFUSED`), the SMTP command and reply code.
+ * Permanent when nodemailer marks the server's reply so (`permanent`: a 5xx reply other than 503); a
+ * connection failure, a timeout or a 4xx reply is transient.
  */
 export function asMailDeliveryError(error: unknown): MailDeliveryError {
   if (error instanceof MailDeliveryError) return error;
   const kind = identifierProperty(error, 'code') ?? errorKind(error);
   const code = SMTP_FAILURES[kind] ?? 'MAIL_SMTP_FAILED';
-  return new MailDeliveryError(code, `${DESCRIPTIONS[code]} (${safeFacts(error, kind).join(', ')})`);
+  const permanent = propertyOf(error, 'permanent') === true;
+  return new MailDeliveryError(code, `${DESCRIPTIONS[code]} (${safeFacts(error, kind).join(', ')})`, permanent);
 }
 
 function safeFacts(error: unknown, kind: string): string[] {

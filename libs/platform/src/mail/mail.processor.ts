@@ -3,7 +3,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { createTransport, type Transporter } from 'nodemailer';
-import { asMailDeliveryError, MailDeliveryError } from './mail-delivery.error';
+import { asJobFailure, asMailDeliveryError, deliveryFailureOf, MailDeliveryError } from './mail-delivery.error';
 
 export interface MailDeliveryOptions {
   /** `smtp://` or `smtps://` (MailDev in development and tests). */
@@ -17,7 +17,9 @@ export const MAIL_DELIVERY_OPTIONS = Symbol('MAIL_DELIVERY_OPTIONS');
 /**
  * Sends `mail` jobs over SMTP. Logs name the template and the job, never the recipient or the text: mails
  * carry one-time codes (the producer's queue deletes such jobs once sent). A failure leaves as a
- * `MailDeliveryError`, whose message BullMQ stores and `onFailed` logs.
+ * `MailDeliveryError`, whose message BullMQ stores and `onFailed` logs; BullMQ retries it up to the job's
+ * attempts, except a permanent one (the server refused the login, the sender, the recipients or the message
+ * with a 5xx reply), which fails the job at once.
  */
 @Injectable()
 @Processor(QUEUES.MAIL)
@@ -32,22 +34,25 @@ export class MailProcessor extends WorkerHost implements OnModuleDestroy {
 
   public async process(job: Job<SendEmailJobV1>): Promise<void> {
     if (job.name !== MAIL_JOBS.SEND_EMAIL) {
-      throw new MailDeliveryError('MAIL_JOB_UNKNOWN', `Unknown mail job ${job.name}`);
+      throw asJobFailure(new MailDeliveryError('MAIL_JOB_UNKNOWN', `Unknown mail job ${job.name}`, true));
     }
     const { to, subject, text, html } = job.data;
     await this.transport.sendMail({ from: this.options.from, to, subject, text, html }).catch((error: unknown) => {
-      throw asMailDeliveryError(error);
+      throw asJobFailure(asMailDeliveryError(error));
     });
     this.logger.log({ jobId: job.id, template: job.data.template }, 'Mail sent');
   }
 
   @OnWorkerEvent('failed')
   public onFailed(job: Job<SendEmailJobV1> | undefined, error: Error): void {
+    const failure = deliveryFailureOf(error);
     this.logger.warn(
       {
         jobId: job?.id,
         template: job?.data.template,
-        errorCode: error instanceof MailDeliveryError ? error.code : undefined,
+        errorCode: failure?.code,
+        permanent: failure?.permanent,
+        attemptsMade: job?.attemptsMade,
         reason: error.message,
       },
       'Mail not sent',

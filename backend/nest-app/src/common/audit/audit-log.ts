@@ -8,7 +8,7 @@ export interface AuditEntry {
   action: string;
   targetType: string;
   targetId: string | null;
-  ip?: string;
+  ip?: string | null;
   userAgent?: string;
   requestId?: string;
   /** What changed and why; never secrets. */

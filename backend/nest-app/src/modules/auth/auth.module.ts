@@ -27,6 +27,7 @@ import { RoleAdminService } from './roles/role-admin.service';
 import { SecurityEventRepository } from './security-events/security-event.repository';
 import { AccessTokenService } from './sessions/access-token.service';
 import { AuthSessionController } from './sessions/auth-session.controller';
+import { SessionRevocationAudit } from './sessions/session-revocation-audit';
 import { SessionService } from './sessions/session.service';
 import { SessionStore } from './sessions/session.store';
 import { SignInService } from './sign-in/sign-in.service';
@@ -93,6 +94,7 @@ export class AuthModule {
         AccessTokenService,
         SessionStore,
         SessionService,
+        SessionRevocationAudit,
         SignInService,
         EmailSignInService,
         TelegramSignInService,

@@ -1,9 +1,8 @@
-import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
-import { originOf } from '../user/request-origin';
+import { Origin, type RequestOrigin } from '../../common/http/request-origin';
 import { PaymentIntentDto } from './dto/payment-intent.dto';
 import { toPaymentIntentDto } from './dto/payment-intent.mapper';
 import { ResolvePaymentDto } from './dto/resolve-payment.dto';
@@ -32,9 +31,9 @@ export class PaymentAdminController {
     @CurrentUser() staff: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: WithdrawalDecisionDto,
-    @Req() request: FastifyRequest,
+    @Origin() origin: RequestOrigin,
   ): Promise<PaymentIntentDto> {
-    return toPaymentIntentDto(await this.payouts.decide(staff, id, body, originOf(request)));
+    return toPaymentIntentDto(await this.payouts.decide(staff, id, body, origin));
   }
 
   /**
@@ -52,10 +51,10 @@ export class PaymentAdminController {
     @Param('id', ParseUUIDPipe) id: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body() body: ResolvePaymentDto,
-    @Req() request: FastifyRequest,
+    @Origin() origin: RequestOrigin,
   ): Promise<PaymentIntentDto> {
     const hash = requestHash({ operation: 'staff_resolution', intentId: id, reason: body.reason });
-    const resolution = { staff, reason: body.reason, origin: originOf(request) };
+    const resolution = { staff, reason: body.reason, origin };
     const { body: result } = await this.idempotency.run(staff.userId, idempotencyKeyOf(key), hash, async () =>
       toPaymentIntentDto(await this.resolution.resolve(id, resolution)),
     );

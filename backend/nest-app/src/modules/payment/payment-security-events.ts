@@ -26,7 +26,7 @@ export interface PaymentSecurityEvent {
   kind: PaymentSecurityEventKind;
   provider?: string;
   intentId?: string | null;
-  ip?: string;
+  ip?: string | null;
   requestId?: string;
   /** What happened; never a secret, a signature or a card detail. */
   details: Record<string, unknown>;

@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Param, Post, Req, type RawBodyRequest } 
 import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth/auth.decorators';
-import { originOf } from '../user/request-origin';
+import { requestOriginOf } from '../../common/http/request-origin';
 import { WebhookAckDto } from './dto/webhook-ack.dto';
 import { PaymentWebhookService } from './webhooks/payment-webhook.service';
 
@@ -22,6 +22,6 @@ export class PaymentWebhookController {
     @Headers('stripe-signature') signature: string | undefined,
     @Req() request: RawBodyRequest<FastifyRequest>,
   ): Promise<WebhookAckDto> {
-    return this.webhooks.handle(provider, request.rawBody, signature, originOf(request));
+    return this.webhooks.handle(provider, request.rawBody, signature, requestOriginOf(request));
   }
 }

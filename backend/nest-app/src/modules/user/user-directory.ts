@@ -1,11 +1,8 @@
+import type { EntityManager } from 'typeorm';
 import type { Role } from '../../common/auth/roles';
+import type { RequestOrigin } from '../../common/http/request-origin';
 
-/** Where a sign-in or registration came from, for consents, security events and audit. */
-export interface RequestOrigin {
-  ip: string;
-  userAgent: string;
-  requestId?: string;
-}
+export type { RequestOrigin };
 
 export interface TelegramIdentity {
   telegramId: string;
@@ -48,10 +45,13 @@ export abstract class UserDirectory {
 
   public abstract findById(userId: string): Promise<UserAccount | null>;
 
-  /** Grants a role (staff action, audited by the caller's module); idempotent. */
-  public abstract grantRole(userId: string, role: Role): Promise<UserAccount>;
+  /**
+   * Grants a role (staff action, audited by the caller's module); idempotent. Pass the caller's transaction
+   * manager to commit the change with its audit record.
+   */
+  public abstract grantRole(userId: string, role: Role, manager?: EntityManager): Promise<UserAccount>;
 
-  public abstract revokeRole(userId: string, role: Role): Promise<UserAccount>;
+  public abstract revokeRole(userId: string, role: Role, manager?: EntityManager): Promise<UserAccount>;
 
   /** Makes sure the account with this email exists and has the admin role (ADMIN_EMAIL at start). */
   public abstract ensureAdmin(email: string): Promise<UserAccount>;

@@ -115,18 +115,18 @@ export class UsersRepository {
     );
   }
 
-  public async addRole(userId: string, role: Role, at: Date): Promise<UserRecord | null> {
+  public async addRole(manager: EntityManager, userId: string, role: Role, at: Date): Promise<UserRecord | null> {
     return this.one(
-      this.dataSource.manager,
+      manager,
       `UPDATE users SET roles = CASE WHEN $2 = ANY (roles) THEN roles ELSE array_append(roles, $2) END, updated_at = $3
        WHERE id = $1 RETURNING ${COLUMNS}`,
       [userId, role, at],
     );
   }
 
-  public async removeRole(userId: string, role: Role, at: Date): Promise<UserRecord | null> {
+  public async removeRole(manager: EntityManager, userId: string, role: Role, at: Date): Promise<UserRecord | null> {
     return this.one(
-      this.dataSource.manager,
+      manager,
       `UPDATE users SET roles = array_remove(roles, $2), updated_at = $3 WHERE id = $1 RETURNING ${COLUMNS}`,
       [userId, role, at],
     );

@@ -1,6 +1,6 @@
 import { DomainError, EVENT_STREAMS, USER_REGISTERED, type UserRegisteredV1 } from '@casino/contracts';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Role } from '../../common/auth/roles';
 import { Clock } from '../../common/time/clock';
 import { AppConfig } from '../../config/app-config';
@@ -104,14 +104,14 @@ export class UsersService extends UserDirectory {
     return user;
   }
 
-  public async grantRole(userId: string, role: Role): Promise<UserAccount> {
-    const user = await this.users.addRole(userId, role, this.clock.now());
+  public async grantRole(userId: string, role: Role, manager?: EntityManager): Promise<UserAccount> {
+    const user = await this.users.addRole(manager ?? this.dataSource.manager, userId, role, this.clock.now());
     if (!user) throw userNotFound(userId);
     return toUserAccount(user);
   }
 
-  public async revokeRole(userId: string, role: Role): Promise<UserAccount> {
-    const user = await this.users.removeRole(userId, role, this.clock.now());
+  public async revokeRole(userId: string, role: Role, manager?: EntityManager): Promise<UserAccount> {
+    const user = await this.users.removeRole(manager ?? this.dataSource.manager, userId, role, this.clock.now());
     if (!user) throw userNotFound(userId);
     return toUserAccount(user);
   }

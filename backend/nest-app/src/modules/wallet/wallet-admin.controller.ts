@@ -1,10 +1,9 @@
 import { parseMinorUnits } from '@casino/contracts';
-import { Body, Controller, Get, Headers, Ip, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { requestIdOf } from '@casino/platform';
-import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
+import { Origin, type RequestOrigin } from '../../common/http/request-origin';
 import { balancesToJson } from './ledger/ledger-events';
 import { AdjustmentResultDto, CreateAdjustmentDto } from './dto/create-adjustment.dto';
 import { StaffWalletDto } from './dto/wallet-balance.dto';
@@ -34,8 +33,7 @@ export class WalletAdminController {
     @Param('walletId', ParseUUIDPipe) walletId: string,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Body() body: CreateAdjustmentDto,
-    @Req() request: FastifyRequest,
-    @Ip() ip: string,
+    @Origin() origin: RequestOrigin,
   ): Promise<AdjustmentResultDto> {
     const wallet = await this.wallets.wallet(walletId);
     const result = await this.wallets.adjust({
@@ -45,7 +43,7 @@ export class WalletAdminController {
       reason: body.reason,
       balance: body.balance,
       idempotency: { scope: `staff:${user.userId}`, key: requireIdempotencyKey(idempotencyKey) },
-      actor: { userId: user.userId, roles: user.roles, requestId: requestIdOf(request.raw), ip },
+      actor: { userId: user.userId, roles: user.roles, requestId: origin.requestId, ip: origin.ip },
     });
     return {
       transactionId: result.transactionId,

@@ -10,8 +10,13 @@ export class SessionDto {
   @ApiProperty({ description: 'User agent at sign-in' })
   public device!: string;
 
-  @ApiProperty({ example: '203.0.113.7' })
-  public ip!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '203.0.113.7',
+    description: 'Null when sign-in gave no valid IP',
+  })
+  public ip!: string | null;
 
   @ApiProperty()
   public createdAt!: string;

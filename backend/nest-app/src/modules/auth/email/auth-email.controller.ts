@@ -6,7 +6,7 @@ import { EmailStartResultDto } from '../dto/email-start-result.dto';
 import { EmailStartDto } from '../dto/email-start.dto';
 import { EmailVerifyDto } from '../dto/email-verify.dto';
 import { SignInResultDto } from '../dto/sign-in-result.dto';
-import { Origin } from '../request-origin';
+import { Origin } from '../../../common/http/request-origin';
 import { AuthThrottlerGuard } from '../throttling/auth-throttler.guard';
 import { EMAIL_CODE_RESEND_SECONDS, EMAIL_CODE_TTL_SECONDS, EmailSignInService } from './email-sign-in.service';
 

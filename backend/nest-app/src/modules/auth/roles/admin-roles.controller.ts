@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from '../../../common/auth/authenticated-user'
 import type { RequestOrigin } from '../../user/user-directory';
 import { RoleDto, UserIdParam, UserRoleParams } from '../dto/role.dto';
 import { UserRolesDto } from '../dto/user-roles.dto';
-import { Origin } from '../request-origin';
+import { Origin } from '../../../common/http/request-origin';
 import { AuthThrottlerGuard } from '../throttling/auth-throttler.guard';
 import { RoleAdminService } from './role-admin.service';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestOrigin } from '../../user/user-directory';
 
 export const SECURITY_EVENT_KINDS = [
@@ -63,13 +63,18 @@ interface SecurityEventRow {
 
 const COLUMNS = 'id, occurred_at, kind, user_id, session_id, subject, host(ip) AS ip, user_agent, request_id, details';
 
-/** The append-only security event log (PostgreSQL) the admin dashboards read. */
+/**
+ * The append-only security event log (PostgreSQL) the admin dashboards read. An event that tells of a change
+ * (a factor enabled, a role granted, a session revoked) is written with the caller's transaction manager, so
+ * it commits with the change or not at all; an event that tells of a refused or failed attempt (a wrong code,
+ * a lockout, a reused refresh token) is written on its own, before the refusal, which must not roll it back.
+ */
 @Injectable()
 export class SecurityEventRepository {
   public constructor(private readonly dataSource: DataSource) {}
 
-  public async record(event: NewSecurityEvent): Promise<void> {
-    await this.dataSource.query(
+  public async record(event: NewSecurityEvent, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query(
       `INSERT INTO security_events (kind, user_id, session_id, subject, ip, user_agent, request_id, details)
        VALUES ($1, $2, $3, $4, $5::inet, $6, $7, $8::jsonb)`,
       [

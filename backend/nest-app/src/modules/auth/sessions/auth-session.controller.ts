@@ -8,7 +8,7 @@ import { RefreshDto } from '../dto/refresh.dto';
 import { SessionIdParam } from '../dto/session-id.param';
 import { SessionDto } from '../dto/session.dto';
 import { TokenPairDto } from '../dto/token-pair.dto';
-import { Origin } from '../request-origin';
+import { Origin } from '../../../common/http/request-origin';
 import { AuthThrottlerGuard } from '../throttling/auth-throttler.guard';
 import { SessionService } from './session.service';
 
@@ -75,6 +75,6 @@ export class AuthSessionController {
     @CurrentUser() user: AuthenticatedUser,
     @Origin() origin: RequestOrigin,
   ): Promise<LogoutAllResultDto> {
-    return { endedSessions: await this.sessions.endAll(user.userId, origin, 'logout-all') };
+    return { endedSessions: await this.sessions.endAll(user, user.userId, origin) };
   }
 }

@@ -8,6 +8,7 @@ import { UserDirectory, type RequestOrigin, type UserAccount } from '../../user/
 import { AuthHasher } from '../auth-hasher';
 import { SecurityEventRepository } from '../security-events/security-event.repository';
 import { AccessTokenService } from './access-token.service';
+import { SessionRevocationAudit, type SessionRevocation } from './session-revocation-audit';
 import { SessionStore, type SessionRecord } from './session.store';
 
 export interface TokenPair {
@@ -32,6 +33,7 @@ export class SessionService {
     private readonly events: SecurityEventRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly revocations: SessionRevocationAudit,
   ) {}
 
   /** Starts a session (a new refresh-token family) for an account that has passed every factor. */
@@ -103,34 +105,23 @@ export class SessionService {
     return this.store.listForUser(userId);
   }
 
-  /** Ends one of the caller's sessions; SESSION_NOT_FOUND for an unknown one or someone else's. */
+  /** Ends one of the caller's sessions (audited); SESSION_NOT_FOUND for an unknown one or someone else's. */
   public async end(user: AuthenticatedUser, sessionId: string, origin: RequestOrigin): Promise<void> {
     const session = await this.store.get(sessionId);
-    if (!session || session.userId !== user.userId || !(await this.store.end(sessionId, user.userId))) {
-      throw new DomainError('SESSION_NOT_FOUND', 'No such session');
-    }
-    await this.events.record({
-      kind: 'session.revoked',
-      userId: user.userId,
-      sessionId,
-      origin,
-      details: { by: user.sessionId === sessionId ? 'logout' : 'owner' },
+    if (!session || session.userId !== user.userId) throw sessionNotFound();
+    const reason = user.sessionId === sessionId ? 'logout' : 'owner';
+    const revocation: SessionRevocation = { actor: user, userId: user.userId, sessionIds: [sessionId], reason, origin };
+    await this.revocations.commit(revocation, async () => {
+      if (!(await this.store.end(sessionId, user.userId))) throw sessionNotFound();
     });
   }
 
-  /** Ends every session of the user (logout everywhere); returns how many were live. */
-  public async endAll(userId: string, origin: RequestOrigin, reason: string): Promise<number> {
-    const sessions = await this.store.listForUser(userId);
-    for (const session of sessions) {
-      await this.store.end(session.id, userId);
-    }
-    await this.events.record({
-      kind: 'session.revoked_all',
-      userId,
-      origin,
-      details: { reason, count: sessions.length },
-    });
-    return sessions.length;
+  /** Ends every live session of `userId` (logout everywhere; audited); returns how many there were. */
+  public async endAll(actor: AuthenticatedUser, userId: string, origin: RequestOrigin): Promise<number> {
+    const sessionIds = (await this.store.listForUser(userId)).map((session) => session.id);
+    const revocation: SessionRevocation = { actor, userId, sessionIds, reason: 'logout-all', origin };
+    await this.revocations.commit(revocation, () => this.store.endMany(userId, sessionIds));
+    return sessionIds.length;
   }
 
   /** Marks a session as having just passed a second factor (step-up). */
@@ -141,6 +132,10 @@ export class SessionService {
   public updateRoles(account: UserAccount): Promise<void> {
     return this.store.updateRolesForUser(account.id, account.roles);
   }
+}
+
+function sessionNotFound(): DomainError {
+  return new DomainError('SESSION_NOT_FOUND', 'No such session');
 }
 
 function newRefreshToken(): string {

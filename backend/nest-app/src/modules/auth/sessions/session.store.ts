@@ -9,7 +9,8 @@ export interface SessionRecord {
   userId: string;
   roles: Role[];
   method: string;
-  ip: string;
+  /** Null when the sign-in request gave no valid address. */
+  ip: string | null;
   userAgent: string;
   createdAt: number;
   lastSeenAt: number;
@@ -66,7 +67,7 @@ export class SessionStore {
         userId: session.userId,
         roles: session.roles.join(','),
         method: session.method,
-        ip: session.ip,
+        ip: session.ip ?? '',
         userAgent: session.userAgent,
         createdAt: String(session.createdAt),
         lastSeenAt: String(session.createdAt),
@@ -138,6 +139,16 @@ export class SessionStore {
     return deleted === 1;
   }
 
+  /** Ends these sessions of the user at once (one MULTI). */
+  public async endMany(userId: string, sessionIds: string[]): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await this.redis
+      .multi()
+      .del(...sessionIds.map(sessionKey))
+      .srem(userSessionsKey(userId), ...sessionIds)
+      .exec();
+  }
+
   /** The user's live sessions, oldest first; ids of ended ones are dropped from the set on the way. */
   public async listForUser(userId: string): Promise<SessionRecord[]> {
     const ids = await this.redis.smembers(userSessionsKey(userId));
@@ -171,7 +182,7 @@ function toRecord(id: string, fields: Record<string, string>): SessionRecord {
     userId: fields['userId'] ?? '',
     roles: parseRoles(fields['roles']),
     method: fields['method'] ?? '',
-    ip: fields['ip'] ?? '',
+    ip: fields['ip'] || null,
     userAgent: fields['userAgent'] ?? '',
     createdAt: Number(fields['createdAt']),
     lastSeenAt: Number(fields['lastSeenAt']),

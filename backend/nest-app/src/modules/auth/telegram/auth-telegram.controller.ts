@@ -6,7 +6,7 @@ import type { RequestOrigin } from '../../user/user-directory';
 import { SignInResultDto } from '../dto/sign-in-result.dto';
 import { TelegramWebAppDto } from '../dto/telegram-web-app.dto';
 import { TelegramWidgetDto, widgetFields } from '../dto/telegram-widget.dto';
-import { Origin } from '../request-origin';
+import { Origin } from '../../../common/http/request-origin';
 import { AuthThrottlerGuard } from '../throttling/auth-throttler.guard';
 import { TelegramSignInService } from './telegram-sign-in.service';
 

@@ -22,7 +22,7 @@ import { TotpSetupDto } from '../dto/totp-setup.dto';
 import { TwoFactorStatusDto } from '../dto/two-factor-status.dto';
 import { SecuritySettingsGuard } from '../guards/security-settings.guard';
 import { RequireRecentMfa } from '../guards/step-up.guard';
-import { Origin } from '../request-origin';
+import { Origin } from '../../../common/http/request-origin';
 import { AuthThrottlerGuard } from '../throttling/auth-throttler.guard';
 import { MfaService } from './mfa.service';
 import { SmsFactorService } from './sms-factor.service';

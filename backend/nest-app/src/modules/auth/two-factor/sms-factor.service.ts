@@ -6,7 +6,6 @@ import { SmsDispatcher } from '../../../infra/sms/sms-dispatcher';
 import type { RequestOrigin } from '../../user/user-directory';
 import { AuthHasher } from '../auth-hasher';
 import { newSixDigitCode, OneTimeCodeStore, type CodeNamespace } from '../codes/one-time-code.store';
-import { SecurityEventRepository } from '../security-events/security-event.repository';
 import { FactorChangeAudit } from './factor-change-audit';
 import { TwoFactorRepository } from './two-factor.repository';
 
@@ -22,7 +21,6 @@ export class SmsFactorService {
     private readonly codes: OneTimeCodeStore,
     private readonly hasher: AuthHasher,
     private readonly sms: SmsDispatcher,
-    private readonly events: SecurityEventRepository,
     private readonly factorChanges: FactorChangeAudit,
   ) {}
 
@@ -48,26 +46,35 @@ export class SmsFactorService {
       );
     }
     const phone = check.payload;
-    await this.factorChanges.commit(user, origin, 'user.mfa.enable', async (manager) => {
-      const previous = await this.repository.findSms(userId, manager);
-      await this.repository.saveVerifiedPhone(manager, userId, phone);
-      return { factor: 'sms', from: previous ? maskPhone(previous.phone) : null, to: maskPhone(phone) };
-    });
-    await this.events.record({ kind: 'phone.verified', userId, origin });
-    await this.events.record({ kind: 'mfa.enabled', userId, origin, details: { factor: 'sms' } });
+    await this.factorChanges.commit(
+      user,
+      origin,
+      'user.mfa.enable',
+      async (manager) => {
+        const previous = await this.repository.findSms(userId, manager);
+        await this.repository.saveVerifiedPhone(manager, userId, phone);
+        return { factor: 'sms', from: previous ? maskPhone(previous.phone) : null, to: maskPhone(phone) };
+      },
+      [{ kind: 'phone.verified' }, { kind: 'mfa.enabled', details: { factor: 'sms' } }],
+    );
     return phone;
   }
 
   public async disable(user: AuthenticatedUser, origin: RequestOrigin): Promise<void> {
     const userId = user.userId;
-    await this.factorChanges.commit(user, origin, 'user.mfa.disable', async (manager) => {
-      if (!(await this.repository.deleteSms(manager, userId))) {
-        throw new DomainError('MFA_NOT_ENABLED', 'SMS codes are not enabled');
-      }
-      return { factor: 'sms' };
-    });
+    await this.factorChanges.commit(
+      user,
+      origin,
+      'user.mfa.disable',
+      async (manager) => {
+        if (!(await this.repository.deleteSms(manager, userId))) {
+          throw new DomainError('MFA_NOT_ENABLED', 'SMS codes are not enabled');
+        }
+        return { factor: 'sms' };
+      },
+      [{ kind: 'mfa.disabled', details: { factor: 'sms' } }],
+    );
     await this.codes.discard('sms-2fa', userId);
-    await this.events.record({ kind: 'mfa.disabled', userId, origin, details: { factor: 'sms' } });
   }
 
   /** Sends a second-factor code to the user's verified phone (sign-in challenge or step-up). */

@@ -6,7 +6,6 @@ import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { UserDirectory, type RequestOrigin } from '../../user/user-directory';
 import { AuthHasher } from '../auth-hasher';
-import { SecurityEventRepository } from '../security-events/security-event.repository';
 import { FactorChangeAudit } from './factor-change-audit';
 import { newRecoveryCodes, normaliseRecoveryCode } from './recovery-codes';
 import { SecretBox } from './secret-box';
@@ -27,7 +26,6 @@ export class TwoFactorService {
     private readonly box: SecretBox,
     private readonly hasher: AuthHasher,
     private readonly users: UserDirectory,
-    private readonly events: SecurityEventRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly factorChanges: FactorChangeAudit,
@@ -61,24 +59,34 @@ export class TwoFactorService {
     }
     const codes = newRecoveryCodes();
     const hashes = codes.map((c) => this.hashRecoveryCode(userId, c));
-    await this.factorChanges.commit(user, origin, 'user.mfa.enable', async (manager) => {
-      if (!(await this.repository.enableTotp(manager, userId, step, hashes))) {
-        throw new DomainError('MFA_ALREADY_ENABLED', 'TOTP is already enabled');
-      }
-      return { factor: 'totp' };
-    });
-    await this.events.record({ kind: 'mfa.enabled', userId, origin, details: { factor: 'totp' } });
+    await this.factorChanges.commit(
+      user,
+      origin,
+      'user.mfa.enable',
+      async (manager) => {
+        if (!(await this.repository.enableTotp(manager, userId, step, hashes))) {
+          throw new DomainError('MFA_ALREADY_ENABLED', 'TOTP is already enabled');
+        }
+        return { factor: 'totp' };
+      },
+      [{ kind: 'mfa.enabled', details: { factor: 'totp' } }],
+    );
     return codes;
   }
 
   public async disableTotp(user: AuthenticatedUser, origin: RequestOrigin): Promise<void> {
-    await this.factorChanges.commit(user, origin, 'user.mfa.disable', async (manager) => {
-      if (!(await this.repository.deleteTotp(manager, user.userId))) {
-        throw new DomainError('MFA_NOT_ENABLED', 'TOTP is not set up');
-      }
-      return { factor: 'totp' };
-    });
-    await this.events.record({ kind: 'mfa.disabled', userId: user.userId, origin, details: { factor: 'totp' } });
+    await this.factorChanges.commit(
+      user,
+      origin,
+      'user.mfa.disable',
+      async (manager) => {
+        if (!(await this.repository.deleteTotp(manager, user.userId))) {
+          throw new DomainError('MFA_NOT_ENABLED', 'TOTP is not set up');
+        }
+        return { factor: 'totp' };
+      },
+      [{ kind: 'mfa.disabled', details: { factor: 'totp' } }],
+    );
   }
 
   public async regenerateRecoveryCodes(user: AuthenticatedUser, origin: RequestOrigin): Promise<string[]> {
@@ -87,11 +95,16 @@ export class TwoFactorService {
     if (!factor?.enabledAt) throw new DomainError('MFA_NOT_ENABLED', 'TOTP is not enabled');
     const codes = newRecoveryCodes();
     const hashes = codes.map((c) => this.hashRecoveryCode(userId, c));
-    await this.factorChanges.commit(user, origin, 'user.mfa.recovery_codes.regenerate', async (manager) => {
-      await this.repository.replaceRecoveryCodes(manager, userId, hashes);
-      return { factor: 'totp', count: codes.length };
-    });
-    await this.events.record({ kind: 'mfa.recovery_codes_regenerated', userId, origin });
+    await this.factorChanges.commit(
+      user,
+      origin,
+      'user.mfa.recovery_codes.regenerate',
+      async (manager) => {
+        await this.repository.replaceRecoveryCodes(manager, userId, hashes);
+        return { factor: 'totp', count: codes.length };
+      },
+      [{ kind: 'mfa.recovery_codes_regenerated' }],
+    );
     return codes;
   }
 

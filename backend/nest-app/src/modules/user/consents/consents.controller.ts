@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { CurrentUser } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
-import { originOf } from '../request-origin';
+import { Origin, type RequestOrigin } from '../../../common/http/request-origin';
 import { ConsentsService } from './consents.service';
 import { ConsentsDto, UpdateConsentsDto } from './dto/consents.dto';
 import { NotificationPreferencesDto } from './dto/notification-preferences.dto';
@@ -25,9 +24,9 @@ export class ConsentsController {
   public async record(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: UpdateConsentsDto,
-    @Req() request: FastifyRequest,
+    @Origin() origin: RequestOrigin,
   ): Promise<ConsentsDto> {
-    return this.consents.record(caller.userId, body.consents, originOf(request));
+    return this.consents.record(caller.userId, body.consents, origin);
   }
 
   @Get('notification-preferences')

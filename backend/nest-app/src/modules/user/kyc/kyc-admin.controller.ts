@@ -1,9 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { CurrentUser, Roles } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
-import { originOf } from '../request-origin';
+import { Origin, type RequestOrigin } from '../../../common/http/request-origin';
 import { KycDecisionDto } from './dto/kyc-decision.dto';
 import { KycReviewDto } from './dto/kyc-history-entry.dto';
 import { KycStatusDto } from './dto/kyc-status.dto';
@@ -29,8 +28,8 @@ export class KycAdminController {
     @CurrentUser() staff: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) userId: string,
     @Body() body: KycDecisionDto,
-    @Req() request: FastifyRequest,
+    @Origin() origin: RequestOrigin,
   ): Promise<KycStatusDto> {
-    return this.kyc.decide(staff, userId, body, originOf(request));
+    return this.kyc.decide(staff, userId, body, origin);
   }
 }

@@ -1,14 +1,13 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { CurrentUser } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
+import { Origin, type RequestOrigin } from '../../../common/http/request-origin';
 import { ChangeEmailDto } from './dto/change-email.dto';
 import { CodeSentDto } from './dto/code-sent.dto';
 import { ConfirmCodeDto } from './dto/confirm-code.dto';
 import { ProfileDto } from './dto/profile.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
-import { originOf } from '../request-origin';
 import { ProfileService } from './profile.service';
 
 @ApiTags('users')
@@ -45,9 +44,9 @@ export class ProfileController {
   public async confirmEmail(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: ConfirmCodeDto,
-    @Req() request: FastifyRequest,
+    @Origin() origin: RequestOrigin,
   ): Promise<ProfileDto> {
-    return this.profiles.confirmEmailChange(caller, body.code, originOf(request));
+    return this.profiles.confirmEmailChange(caller, body.code, origin);
   }
 
   @Post('phone/confirm')
@@ -56,8 +55,8 @@ export class ProfileController {
   public async confirmPhone(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: ConfirmCodeDto,
-    @Req() request: FastifyRequest,
+    @Origin() origin: RequestOrigin,
   ): Promise<ProfileDto> {
-    return this.profiles.confirmPhoneChange(caller, body.code, originOf(request));
+    return this.profiles.confirmPhoneChange(caller, body.code, origin);
   }
 }

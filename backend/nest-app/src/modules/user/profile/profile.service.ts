@@ -24,7 +24,7 @@ import type { ProfileDto } from './dto/profile.dto';
 import type { UpdateProfileDto } from './dto/update-profile.dto';
 import { contactChangeAudit, contactTakenError, type ContactField } from './contact-change';
 import { assertCountryAllowed, assertCurrencyChangeAllowed, assertOldEnough } from './profile-rules';
-import { CODE_TTL_SECONDS, VerificationCodes } from './verification-codes';
+import { CODE_TTL_SECONDS, VerificationCodes, type CheckedCode } from './verification-codes';
 
 /** The player's own profile: reading, validated changes, and email/phone changes confirmed by code. */
 @Injectable()
@@ -79,7 +79,10 @@ export class ProfileService {
     return this.getProfile(userId);
   }
 
-  /** Sends a code to the new address. Whether another account has it is only told at confirmation. */
+  /**
+   * Sends a code to the new address. Whether another account has it is only told at confirmation. A mail
+   * that cannot be queued takes its code back, so the player may ask again at once.
+   */
   public async startEmailChange(userId: string, email: string): Promise<CodeSentDto> {
     const user = await this.users.findById(userId);
     if (!user) throw userNotFound(userId);
@@ -91,15 +94,21 @@ export class ProfileService {
       text: `Your confirmation code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.`,
       template: 'email-change-code',
     };
-    await this.mailer.send(job);
+    try {
+      await this.mailer.send(job);
+    } catch (error) {
+      await this.codes.withdraw('email-change', userId);
+      throw error;
+    }
     return { channel: 'email', expiresInSeconds: CODE_TTL_SECONDS };
   }
 
-  /** Changes the email with its code; the change and its audit record commit together. */
+  /** Changes the email with its code; the change, its audit record and spending the code commit together. */
   public async confirmEmailChange(caller: AuthenticatedUser, code: string, origin: RequestOrigin): Promise<ProfileDto> {
     if (!(await this.users.findById(caller.userId))) throw userNotFound(caller.userId);
-    const email = await this.codes.redeem('email-change', caller.userId, code);
-    const previous = await this.changeContact(caller, origin, 'email', email);
+    const checked = await this.codes.check('email-change', caller.userId, code);
+    const previous = await this.changeContact(caller, origin, 'email', checked);
+    const email = checked.target;
     if (previous && previous !== email) {
       const notice: SendEmailJobV1 = {
         to: previous,
@@ -112,10 +121,10 @@ export class ProfileService {
     return this.getProfile(caller.userId);
   }
 
-  /** Changes the phone number with its code; the change and its audit record commit together. */
+  /** Changes the phone number with its code; the change, its audit record and spending the code commit together. */
   public async confirmPhoneChange(caller: AuthenticatedUser, code: string, origin: RequestOrigin): Promise<ProfileDto> {
-    const phone = await this.codes.redeem('phone-change', caller.userId, code);
-    await this.changeContact(caller, origin, 'phone', phone);
+    const checked = await this.codes.check('phone-change', caller.userId, code);
+    await this.changeContact(caller, origin, 'phone', checked);
     return this.getProfile(caller.userId);
   }
 
@@ -131,13 +140,17 @@ export class ProfileService {
     }
   }
 
-  /** Writes the confirmed value and its audit record in one transaction; answers the value it replaced. */
+  /**
+   * Writes the confirmed value and its audit record, then spends the code, in one transaction; answers the
+   * value it replaced. A failure before the code is spent leaves it usable; a lost race for it rolls back.
+   */
   private async changeContact(
     caller: AuthenticatedUser,
     origin: RequestOrigin,
     field: ContactField,
-    value: string,
+    checked: CheckedCode,
   ): Promise<string | null> {
+    const value = checked.target;
     return this.dataSource.transaction(async (manager) => {
       const before = await this.users.lockById(manager, caller.userId);
       if (!before) throw userNotFound(caller.userId);
@@ -151,6 +164,7 @@ export class ProfileService {
       });
       const change = { field, from: before[field], to: value };
       await this.audit.record(contactChangeAudit(caller, origin, change), manager);
+      await this.codes.consume(checked);
       return before[field];
     });
   }

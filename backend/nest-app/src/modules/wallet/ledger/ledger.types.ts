@@ -70,7 +70,7 @@ export interface AdjustCommandInput extends WalletCommandBase {
   amount: bigint;
   reason: string;
   balance?: 'cash' | 'bonus';
-  actor: { userId: string; roles: string[]; requestId?: string; ip?: string };
+  actor: { userId: string; roles: string[]; requestId?: string; ip?: string | null };
 }
 
 /** One command as the ledger engine applies it; ids are fixed when the command is submitted. */

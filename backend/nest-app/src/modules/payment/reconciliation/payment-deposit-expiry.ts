@@ -108,9 +108,7 @@ export class PaymentDepositExpiry {
     // Read again: the cancel may have linked the reference it found by our intent id.
     const intent = await this.intents.findById(intentId);
     if (!intent) return 'skipped';
-    const payment = await this.sync.locate(intent);
-    if (!payment) return 'skipped';
-    const followed = await this.sync.follow(intent.id, payment, 'expiry');
+    const followed = (await this.sync.follow(intent, 'expiry'))?.intent;
     return followed && followed.status !== intent.status ? 'followed' : 'skipped';
   }
 }

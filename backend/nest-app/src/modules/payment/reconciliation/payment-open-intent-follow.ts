@@ -1,13 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
-import type { IntentStatus } from '../intents/payment-intent.state-machine';
 import { PaymentIntentRepository } from '../intents/payment-intent.repository';
 import type { PaymentIntent, TransitionCause } from '../intents/payment-intent.types';
 import { PaymentProviderChanges, type ProviderChange } from '../intents/payment-provider-changes';
+import { paymentChange, payoutChange } from '../intents/payment-provider-record-change';
 import { PaymentProviderSync, recordMismatchOf } from '../intents/payment-provider-sync';
 import { PaymentMetrics } from '../payment-metrics';
-import { PaymentSecurityEvents } from '../payment-security-events';
 import type { ProviderPayment, ProviderPayout } from '../psp/payment-provider';
 import type { Mismatch } from './reconciliation-rules';
 
@@ -38,14 +36,6 @@ interface ProviderRecord {
 /** The occasion recorded in the transition's details (cause `provider_status`) and in the alerts. */
 const OCCASION = 'reconciliation_follow';
 
-/** A payout's status as its webhook maps it (stripe-event-mapping); a pending payout is not ended. */
-const PAYOUT_TARGETS: Readonly<Record<ProviderPayout['status'], IntentStatus | null>> = {
-  pending: null,
-  paid: 'succeeded',
-  failed: 'failed',
-  canceled: 'failed',
-};
-
 /**
  * Webhooks get lost, so reconciliation polls: an open deposit the provider knows, or a withdrawal whose payout was
  * sent, left untouched past the run's grace, is read again at its provider (no database transaction open during the
@@ -59,11 +49,9 @@ export class PaymentOpenIntentFollow {
   private readonly logger = new Logger(PaymentOpenIntentFollow.name);
 
   public constructor(
-    private readonly dataSource: DataSource,
     private readonly intents: PaymentIntentRepository,
     private readonly sync: PaymentProviderSync,
     private readonly changes: PaymentProviderChanges,
-    private readonly securityEvents: PaymentSecurityEvents,
     private readonly metrics: PaymentMetrics,
     private readonly clock: Clock,
   ) {}
@@ -127,45 +115,13 @@ export class PaymentOpenIntentFollow {
   ): Promise<FollowOutcome> {
     const cause: TransitionCause = { cause: 'provider_status', details: { during: OCCASION, providerStatus } };
     const context = { during: OCCASION, reference: change.reference };
-    const result = await this.dataSource.transaction((manager) =>
-      this.changes.apply(manager, intent.id, change, cause, context),
-    );
+    const result = await this.changes.applyRead(intent.id, change, cause, context);
     if (result.outcome === 'mismatch') {
       mismatches.push(recordDiffers(intent, result.mismatch));
       return 'mismatch';
     }
-    if (result.outcome === 'ignored' && result.alert) await this.securityEvents.record(result.alert);
-    await this.changes.settle(result.intent);
     return result.outcome === 'applied' ? 'applied' : 'unchanged';
   }
-}
-
-/** A retrieved payment as its webhook would map it: a final decline fails the intent, with the decline's reason. */
-function paymentChange(payment: ProviderPayment, readAt: Date): ProviderChange {
-  const declined = payment.status === 'requires_payment_method' ? payment.lastFailure : null;
-  return {
-    object: 'payment',
-    reference: payment.reference,
-    amount: payment.amount,
-    currency: payment.currency,
-    occurredAt: readAt,
-    target: declined?.final ? 'failed' : payment.status,
-    failure: declined ? { code: declined.code, message: declined.message } : null,
-  };
-}
-
-function payoutChange(payout: ProviderPayout, readAt: Date): ProviderChange | null {
-  const target = PAYOUT_TARGETS[payout.status];
-  if (!target) return null;
-  return {
-    object: 'payout',
-    reference: payout.reference,
-    amount: payout.amount,
-    currency: payout.currency,
-    occurredAt: readAt,
-    target,
-    failure: payout.failure,
-  };
 }
 
 function recordDiffers(intent: PaymentIntent, differs: Record<string, string>): Mismatch {

@@ -118,8 +118,7 @@ export class PaymentReconciliation {
   private async recoverLostCreations(olderThan: Date): Promise<void> {
     for (const intent of await this.intents.findOpenDepositsWithoutReference(olderThan, SWEEP_BATCH)) {
       try {
-        const payment = await this.sync.locate(intent);
-        if (payment) await this.sync.follow(intent.id, payment, 'creation_recovery');
+        await this.sync.follow(intent, 'creation_recovery');
       } catch (error) {
         this.logger.warn({ err: error, intentId: intent.id }, 'could not look up a deposit whose creation is unknown');
       }

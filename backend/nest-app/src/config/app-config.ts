@@ -279,6 +279,17 @@ export class AppConfig extends PlatformSettings {
   @Max(86400)
   public PAYMENT_RECONCILIATION_INTERVAL_SECONDS = 3600;
 
+  /**
+   * At most this many intents per step of a reconciliation run (lost creations looked up, open intents followed at
+   * their provider, settlements and payouts retried); the rest wait for the next run. The follow takes the intents
+   * its provider was asked about least recently first, so a large backlog is read in turn over a few runs.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  public PAYMENT_RECONCILIATION_BATCH_SIZE = 500;
+
   /** How far back a reconciliation run looks, in hours. */
   @IntegerSetting()
   @IsInt()

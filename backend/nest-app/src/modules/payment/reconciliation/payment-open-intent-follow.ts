@@ -56,7 +56,7 @@ export class PaymentOpenIntentFollow {
     private readonly clock: Clock,
   ) {}
 
-  /** Follows up to `limit` intents untouched since `olderThan`, oldest first. */
+  /** Follows up to `limit` intents untouched since `olderThan`, those whose provider was asked least recently first. */
   public async followAwaiting(olderThan: Date, limit: number): Promise<FollowReport> {
     const report: FollowReport = { followed: [], mismatches: [] };
     for (const intent of await this.intents.findAwaitingProvider(olderThan, limit)) {
@@ -76,6 +76,7 @@ export class PaymentOpenIntentFollow {
   private async follow(intent: PaymentIntent, mismatches: Mismatch[]): Promise<FollowOutcome> {
     // Taken before the call: a webhook event newer than this read wins over it (the state machine's stale check).
     const readAt = this.clock.now();
+    await this.intents.markProviderChecked(intent.id, readAt);
     let found: ProviderRecord | null;
     try {
       found = await this.read(intent, readAt);

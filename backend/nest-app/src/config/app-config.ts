@@ -329,6 +329,17 @@ export class AppConfig extends PlatformSettings {
   @Max(1000)
   public PAYMENT_PROVIDER_RECORD_MISSING_LIMIT = 20;
 
+  /**
+   * A reconciliation run stops following a provider's open intents after this many reads in a row it did not answer
+   * (timeout, network error, 5xx, 429: each after the SDK's own retries); the rest wait for the next run, so an
+   * outage costs a run this many slow calls rather than one per open intent.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  public PAYMENT_PROVIDER_UNREACHABLE_LIMIT = 5;
+
   /** Seconds between runs of the expiry of abandoned deposits (reconciliation runs it too); 0 = only then. */
   @IntegerSetting()
   @IsInt()

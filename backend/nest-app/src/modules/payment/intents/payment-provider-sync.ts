@@ -123,6 +123,11 @@ export function isRecordMissing(error: unknown): boolean {
   return error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_RECORD_MISSING';
 }
 
+/** The provider did not answer (timeout, network error, 5xx, 429…): nothing is known. */
+export function isProviderUnavailable(error: unknown): boolean {
+  return error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_UNAVAILABLE';
+}
+
 function mismatchOf(intent: PaymentIntent, payment: ProviderPayment): Record<string, string> | null {
   if (intent.kind !== 'deposit') return { problem: 'kind', expected: 'deposit', received: intent.kind };
   return recordMismatchOf(intent, payment);

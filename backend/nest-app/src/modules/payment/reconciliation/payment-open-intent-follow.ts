@@ -1,20 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../../common/time/clock';
+import { AppConfig } from '../../../config/app-config';
 import { PaymentIntentRepository } from '../intents/payment-intent.repository';
 import type { PaymentIntent, TransitionCause } from '../intents/payment-intent.types';
 import { PaymentProviderChanges, type ProviderChange } from '../intents/payment-provider-changes';
 import { paymentChange, payoutChange } from '../intents/payment-provider-record-change';
-import { PaymentProviderSync, recordMismatchOf } from '../intents/payment-provider-sync';
+import { isProviderUnavailable, PaymentProviderSync, recordMismatchOf } from '../intents/payment-provider-sync';
 import { PaymentMetrics } from '../payment-metrics';
 import type { ProviderPayment, ProviderPayout } from '../psp/payment-provider';
+import { ProviderOutageBreaker, type ProviderOutage } from './provider-outage-breaker';
 import type { Mismatch } from './reconciliation-rules';
 
 /**
  * What following one intent did: `applied` (it moved), `unchanged` (the provider has not ended it, or the state
  * machine refused the move), `mismatch` (the record is not this intent's), `record_missing` (404), `unreachable` (the
- * provider did not answer) or `failed` (an error here). All but `applied` leave the intent to the next run.
+ * provider did not answer), `skipped_outage` (not asked: its provider stopped answering earlier in the run) or
+ * `failed` (an error here, or an answer we could not use). All but `applied` leave the intent to the next run.
  */
-export type FollowOutcome = 'applied' | 'unchanged' | 'mismatch' | 'record_missing' | 'unreachable' | 'failed';
+export type FollowOutcome =
+  'applied' | 'unchanged' | 'mismatch' | 'record_missing' | 'unreachable' | 'skipped_outage' | 'failed';
 
 export interface FollowedIntent {
   intentId: string;
@@ -42,7 +46,8 @@ const OCCASION = 'reconciliation_follow';
  * call) and the record is applied through PaymentProviderChanges, exactly as its webhook would be: state machine,
  * transition, alerts (`payment.provider_status_refused`…), then the single credit or the hold's capture or release.
  * The webhook arriving before, during or after changes nothing more (row lock, state machine, wallet keys). A
- * provider that does not answer leaves the intent to the next run; a record that is not the intent's is not applied.
+ * provider that does not answer leaves the intent to the next run, and after PAYMENT_PROVIDER_UNREACHABLE_LIMIT such
+ * reads in a row the run stops asking it; a record that is not the intent's is not applied.
  */
 @Injectable()
 export class PaymentOpenIntentFollow {
@@ -53,24 +58,48 @@ export class PaymentOpenIntentFollow {
     private readonly sync: PaymentProviderSync,
     private readonly changes: PaymentProviderChanges,
     private readonly metrics: PaymentMetrics,
+    private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
   /** Follows up to `limit` intents untouched since `olderThan`, those whose provider was asked least recently first. */
   public async followAwaiting(olderThan: Date, limit: number): Promise<FollowReport> {
     const report: FollowReport = { followed: [], mismatches: [] };
+    const breaker = new ProviderOutageBreaker(this.config.PAYMENT_PROVIDER_UNREACHABLE_LIMIT);
     for (const intent of await this.intents.findAwaitingProvider(olderThan, limit)) {
-      const outcome = await this.follow(intent, report.mismatches).catch((error: unknown) => {
-        this.logger.error({ err: error, intentId: intent.id }, 'could not follow an open intent; the next run retries');
-        return 'failed' as const;
-      });
+      const outcome = await this.followUnlessDown(intent, breaker, report.mismatches);
       this.metrics.reconciliationFollows.inc({ provider: intent.provider, kind: intent.kind, outcome });
       report.followed.push({ intentId: intent.id, outcome });
     }
+    for (const outage of breaker.outages()) this.warnOfOutage(outage);
     const applied = report.followed.filter((followed) => followed.outcome === 'applied').length;
     if (report.followed.length > 0)
       this.logger.log({ followed: report.followed.length, applied }, 'open payment intents followed at their provider');
     return report;
+  }
+
+  private async followUnlessDown(
+    intent: PaymentIntent,
+    breaker: ProviderOutageBreaker,
+    mismatches: Mismatch[],
+  ): Promise<FollowOutcome> {
+    if (!breaker.admits(intent.provider)) {
+      breaker.recordSkipped(intent.provider);
+      return 'skipped_outage';
+    }
+    const outcome = await this.follow(intent, mismatches).catch((error: unknown) => {
+      this.logger.error({ err: error, intentId: intent.id }, 'could not follow an open intent; the next run retries');
+      return 'failed' as const;
+    });
+    breaker.recordAnswer(intent.provider, outcome !== 'unreachable');
+    return outcome;
+  }
+
+  private warnOfOutage({ provider, unanswered, skipped }: ProviderOutage): void {
+    this.logger.warn(
+      { provider, unanswered, skipped },
+      'a provider did not answer reads in a row: the run stopped following its open intents, left for the next run',
+    );
   }
 
   private async follow(intent: PaymentIntent, mismatches: Mismatch[]): Promise<FollowOutcome> {
@@ -81,6 +110,7 @@ export class PaymentOpenIntentFollow {
     try {
       found = await this.read(intent, readAt);
     } catch (error) {
+      if (!isProviderUnavailable(error)) throw error;
       this.logger.warn({ err: error, intentId: intent.id }, 'could not read an open intent at its provider');
       return 'unreachable';
     }

@@ -420,6 +420,48 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     expect(ids.map((id) => outcomeOf(report, id))).toEqual(['unchanged', 'unchanged', 'unchanged', undefined]);
   });
 
+  it('reports once an open intent the PSP has no record of, changing nothing; a deposit still waiting for its payer is left to the expiry', async () => {
+    const player = await newPlayer(app, 5000n);
+    await verifyKyc(app, player.userId);
+    const { id: processing } = await openDeposit(player, '1400');
+    const atPsp = sandbox.psp.store.intents.get((await intents.findById(processing))?.providerReference ?? '');
+    if (!atPsp) throw new Error('no payment at the PSP');
+    atPsp.status = 'processing';
+    atPsp.next_action = null;
+    expect(await deliver('payment_intent.processing', atPsp)).toBe('applied');
+    const { id: waiting } = await openDeposit(player, '1500');
+    const payout = (await create(app, player, 'withdrawals', EUR('1600'))).json<{ id: string }>().id;
+    const ids = [processing, waiting, payout];
+    const references = await Promise.all(ids.map(async (id) => (await intents.findById(id))?.providerReference ?? ''));
+    expect(sandbox.psp.store.intents.delete(references[0] ?? '')).toBe(true);
+    expect(sandbox.psp.store.intents.delete(references[1] ?? '')).toBe(true);
+    expect(sandbox.psp.store.payouts.delete(references[2] ?? '')).toBe(true);
+    await untouchedFor10Minutes(...ids);
+    const before = await Promise.all(ids.map((id) => snapshot(id)));
+
+    const first = await reconciliation.run();
+    const second = await reconciliation.run();
+    expect(await Promise.all(ids.map((id) => snapshot(id)))).toEqual(before);
+    for (const report of [first, second])
+      expect(ids.map((id) => outcomeOf(report, id))).toEqual(ids.map(() => 'record_missing'));
+    const reported = (index: number, kind: string, status: string, amount: string) => [
+      {
+        kind: 'payment.provider_record_missing',
+        details: {
+          reference: references[index],
+          during: 'reconciliation_follow',
+          kind,
+          status,
+          amount,
+          currency: 'EUR',
+        },
+      },
+    ];
+    expect(await securityEventsOf(processing)).toEqual(reported(0, 'deposit', 'processing', '1400'));
+    expect(await securityEventsOf(payout)).toEqual(reported(2, 'withdrawal', 'processing', '1600'));
+    expect(await securityEventsOf(waiting)).toEqual([]);
+  });
+
   it('stops asking a PSP that answers nothing after PAYMENT_PROVIDER_UNREACHABLE_LIMIT reads in a row; the next run applies everything', async () => {
     const limit = app.get(AppConfig).PAYMENT_PROVIDER_UNREACHABLE_LIMIT;
     expect(limit).toBe(5); // the default

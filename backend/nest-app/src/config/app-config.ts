@@ -320,8 +320,9 @@ export class AppConfig extends PlatformSettings {
 
   /**
    * At most this many open deposits per provider are canceled here only, because the provider has no payment for them,
-   * in one expiry or reconciliation run; past it the run stops doing so (a wrong PSP key or account makes every open
-   * deposit look missing), records `payment.provider_record_missing_halted` and leaves the rest for the next run.
+   * in one expiry or reconciliation run, and at most this many other open intents missing at the provider are reported
+   * by one run of reconciliation's follow; past it the run stops doing so (a wrong PSP key or account makes every open
+   * intent look missing), records `payment.provider_record_missing_halted` and leaves the rest for the next run.
    */
   @IntegerSetting()
   @IsInt()

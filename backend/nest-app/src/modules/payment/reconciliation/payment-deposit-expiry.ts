@@ -59,7 +59,7 @@ export class PaymentDepositExpiry {
     const ttlSeconds = this.config.PAYMENT_DEPOSIT_OPEN_TTL_SECONDS;
     const cutoff = new Date(this.clock.now().getTime() - ttlSeconds * 1000);
     const report: DepositExpiryReport = { canceled: [], followed: [], leftOpen: [] };
-    const budget = this.recordMissingGuard.startRun();
+    const budget = this.recordMissingGuard.startRun('expiry');
     for (const found of await this.intents.findAbandonedDeposits(cutoff, EXPIRY_BATCH)) {
       try {
         const outcome = await this.expire(found.id, cutoff, ttlSeconds, budget);

@@ -7,8 +7,11 @@ import { PaymentProviderChanges, type ProviderChange } from '../intents/payment-
 import { paymentChange, payoutChange } from '../intents/payment-provider-record-change';
 import { isProviderUnavailable, PaymentProviderSync, recordMismatchOf } from '../intents/payment-provider-sync';
 import { PaymentMetrics } from '../payment-metrics';
+import { PaymentSecurityEvents } from '../payment-security-events';
 import type { ProviderPayment, ProviderPayout } from '../psp/payment-provider';
+import { PaymentRecordMissingGuard } from './payment-record-missing-guard';
 import { ProviderOutageBreaker, type ProviderOutage } from './provider-outage-breaker';
+import type { RecordMissingBudget } from './record-missing-budget';
 import type { Mismatch } from './reconciliation-rules';
 
 /**
@@ -37,6 +40,13 @@ interface ProviderRecord {
   change: ProviderChange | null;
 }
 
+/** What one run carries from intent to intent. */
+interface FollowRun {
+  mismatches: Mismatch[];
+  breaker: ProviderOutageBreaker;
+  recordMissing: RecordMissingBudget;
+}
+
 /** The occasion recorded in the transition's details (cause `provider_status`) and in the alerts. */
 const OCCASION = 'reconciliation_follow';
 
@@ -47,7 +57,8 @@ const OCCASION = 'reconciliation_follow';
  * transition, alerts (`payment.provider_status_refused`…), then the single credit or the hold's capture or release.
  * The webhook arriving before, during or after changes nothing more (row lock, state machine, wallet keys). A
  * provider that does not answer leaves the intent to the next run, and after PAYMENT_PROVIDER_UNREACHABLE_LIMIT such
- * reads in a row the run stops asking it; a record that is not the intent's is not applied.
+ * reads in a row the run stops asking it; a record that is not the intent's is not applied; an intent the provider
+ * has no record of is left as it is and reported once (`payment.provider_record_missing`).
  */
 @Injectable()
 export class PaymentOpenIntentFollow {
@@ -57,6 +68,8 @@ export class PaymentOpenIntentFollow {
     private readonly intents: PaymentIntentRepository,
     private readonly sync: PaymentProviderSync,
     private readonly changes: PaymentProviderChanges,
+    private readonly recordMissingGuard: PaymentRecordMissingGuard,
+    private readonly securityEvents: PaymentSecurityEvents,
     private readonly metrics: PaymentMetrics,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -65,33 +78,33 @@ export class PaymentOpenIntentFollow {
   /** Follows up to `limit` intents untouched since `olderThan`, those whose provider was asked least recently first. */
   public async followAwaiting(olderThan: Date, limit: number): Promise<FollowReport> {
     const report: FollowReport = { followed: [], mismatches: [] };
-    const breaker = new ProviderOutageBreaker(this.config.PAYMENT_PROVIDER_UNREACHABLE_LIMIT);
+    const run: FollowRun = {
+      mismatches: report.mismatches,
+      breaker: new ProviderOutageBreaker(this.config.PAYMENT_PROVIDER_UNREACHABLE_LIMIT),
+      recordMissing: this.recordMissingGuard.startRun(OCCASION),
+    };
     for (const intent of await this.intents.findAwaitingProvider(olderThan, limit)) {
-      const outcome = await this.followUnlessDown(intent, breaker, report.mismatches);
+      const outcome = await this.followUnlessDown(intent, run);
       this.metrics.reconciliationFollows.inc({ provider: intent.provider, kind: intent.kind, outcome });
       report.followed.push({ intentId: intent.id, outcome });
     }
-    for (const outage of breaker.outages()) this.warnOfOutage(outage);
+    for (const outage of run.breaker.outages()) this.warnOfOutage(outage);
     const applied = report.followed.filter((followed) => followed.outcome === 'applied').length;
     if (report.followed.length > 0)
       this.logger.log({ followed: report.followed.length, applied }, 'open payment intents followed at their provider');
     return report;
   }
 
-  private async followUnlessDown(
-    intent: PaymentIntent,
-    breaker: ProviderOutageBreaker,
-    mismatches: Mismatch[],
-  ): Promise<FollowOutcome> {
-    if (!breaker.admits(intent.provider)) {
-      breaker.recordSkipped(intent.provider);
+  private async followUnlessDown(intent: PaymentIntent, run: FollowRun): Promise<FollowOutcome> {
+    if (!run.breaker.admits(intent.provider)) {
+      run.breaker.recordSkipped(intent.provider);
       return 'skipped_outage';
     }
-    const outcome = await this.follow(intent, mismatches).catch((error: unknown) => {
+    const outcome = await this.follow(intent, run).catch((error: unknown) => {
       this.logger.error({ err: error, intentId: intent.id }, 'could not follow an open intent; the next run retries');
       return 'failed' as const;
     });
-    breaker.recordAnswer(intent.provider, outcome !== 'unreachable');
+    run.breaker.recordAnswer(intent.provider, outcome !== 'unreachable');
     return outcome;
   }
 
@@ -102,7 +115,7 @@ export class PaymentOpenIntentFollow {
     );
   }
 
-  private async follow(intent: PaymentIntent, mismatches: Mismatch[]): Promise<FollowOutcome> {
+  private async follow(intent: PaymentIntent, run: FollowRun): Promise<FollowOutcome> {
     // Taken before the call: a webhook event newer than this read wins over it (the state machine's stale check).
     const readAt = this.clock.now();
     await this.intents.markProviderChecked(intent.id, readAt);
@@ -116,15 +129,41 @@ export class PaymentOpenIntentFollow {
     }
     if (!found) {
       this.logger.warn({ intentId: intent.id }, 'the provider has no record of an open intent');
+      await this.reportMissing(intent, run.recordMissing);
       return 'record_missing';
     }
     const differs = recordMismatchOf(intent, found.record);
     if (differs) {
-      mismatches.push(recordDiffers(intent, differs));
+      run.mismatches.push(recordDiffers(intent, differs));
       return 'mismatch';
     }
     if (!found.change) return 'unchanged';
-    return this.apply(intent, found.change, found.record.status, mismatches);
+    return this.apply(intent, found.change, found.record.status, run.mismatches);
+  }
+
+  /**
+   * Nothing here cancels an intent its provider has no record of, but staff must know: once per intent, a
+   * `payment.provider_record_missing` event, at most PAYMENT_PROVIDER_RECORD_MISSING_LIMIT per provider and run (past
+   * it, one `payment.provider_record_missing_halted`: a wrong key or account looks like this). A deposit still
+   * waiting for its payer is the expiry's, which cancels it here only and records that event itself.
+   */
+  private async reportMissing(intent: PaymentIntent, budget: RecordMissingBudget): Promise<void> {
+    if (intent.kind === 'deposit' && intent.status === 'requires_payment_method') return;
+    if (await this.securityEvents.wasRecordedFor('payment.provider_record_missing', intent.id)) return;
+    if (!(await budget.take(intent.provider))) return;
+    await this.securityEvents.record({
+      kind: 'payment.provider_record_missing',
+      provider: intent.provider,
+      intentId: intent.id,
+      details: {
+        reference: intent.providerReference,
+        during: OCCASION,
+        kind: intent.kind,
+        status: intent.status,
+        amount: intent.amount.toString(),
+        currency: intent.currency,
+      },
+    });
   }
 
   /** The deposit's payment or the withdrawal's payout, by the reference the intent holds; null on a 404. */

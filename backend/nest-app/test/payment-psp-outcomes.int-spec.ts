@@ -152,6 +152,44 @@ describe('payment outcomes the PSP leaves unknown or no longer knows (integratio
       expect(await creditsOf([unknown.intent.id])).toEqual({ [unknown.intent.id]: 1 });
     });
 
+    it("a 500 after the PSP created the payment, which the payer then declined for good (webhook lost): reconciliation applies the PSP's record as its webhook would, failing the intent with the decline's reason", async () => {
+      const player = await newPlayer(app);
+      const unknown = await depositWithFault(player, 'error_after_create', '1900');
+      const reference = pspPaymentOf(unknown.intent.id)?.id;
+      sandbox.psp.webhooks.hold();
+      try {
+        expect((await fetch(`${sandbox.url}/pay/${reference}/decline?hard=1`, { method: 'POST' })).status).toBe(200);
+        await reconciliation.run({ graceSeconds: 0 });
+        expect(await intents.findById(unknown.intent.id)).toMatchObject({
+          status: 'failed',
+          providerReference: reference,
+          failureCode: 'stolen_card',
+          failureMessage: 'Your card was declined.',
+          nextAction: null,
+          lastProviderEventAt: expect.any(Date),
+        });
+      } finally {
+        // The late webhook then changes nothing.
+        sandbox.psp.webhooks.release();
+        await sandbox.psp.webhooks.idle();
+      }
+
+      const [transition] = (await dataSource.query(
+        `SELECT from_status, to_status, cause, details FROM payment_intent_transitions
+          WHERE intent_id = $1 ORDER BY id DESC LIMIT 1`,
+        [unknown.intent.id],
+      )) as Record<string, unknown>[];
+      expect(transition).toEqual({
+        from_status: 'requires_payment_method',
+        to_status: 'failed',
+        cause: 'provider_status',
+        details: { during: 'creation_recovery', providerStatus: 'requires_payment_method' },
+      });
+      // A final decline is canceled at the PSP too, so the payment cannot be paid later; nothing is credited.
+      expect(pspPaymentOf(unknown.intent.id)?.status).toBe('canceled');
+      expect(await creditsOf([unknown.intent.id])).toEqual({ [unknown.intent.id]: 0 });
+    });
+
     it('a 500 before anything was created leaves the intent open (it still counts); after the TTL the expiry finds no payment at the PSP and cancels it here, recorded', async () => {
       const player = await newPlayer(app);
       const unknown = await depositWithFault(player, 'error_before_create');

@@ -1,7 +1,9 @@
+import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import type { SandboxPaymentIntent } from '../../sandbox-psp/src/sandbox-store';
 import { buildEvent, signatureHeader } from '../../sandbox-psp/src/webhook-sender';
+import { AppConfig } from '../src/config/app-config';
 import { PaymentIntentRepository } from '../src/modules/payment/intents/payment-intent.repository';
 import type { PaymentProvider } from '../src/modules/payment/psp/payment-provider';
 import { PaymentProviders } from '../src/modules/payment/psp/payment-providers';
@@ -418,6 +420,90 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     expect(ids.map((id) => outcomeOf(report, id))).toEqual(['unchanged', 'unchanged', 'unchanged', undefined]);
   });
 
+  it('reports once an open intent the PSP has no record of, changing nothing; a deposit still waiting for its payer is left to the expiry', async () => {
+    const player = await newPlayer(app, 5000n);
+    await verifyKyc(app, player.userId);
+    const { id: processing } = await openDeposit(player, '1400');
+    const atPsp = sandbox.psp.store.intents.get((await intents.findById(processing))?.providerReference ?? '');
+    if (!atPsp) throw new Error('no payment at the PSP');
+    atPsp.status = 'processing';
+    atPsp.next_action = null;
+    expect(await deliver('payment_intent.processing', atPsp)).toBe('applied');
+    const { id: waiting } = await openDeposit(player, '1500');
+    const payout = (await create(app, player, 'withdrawals', EUR('1600'))).json<{ id: string }>().id;
+    const ids = [processing, waiting, payout];
+    const references = await Promise.all(ids.map(async (id) => (await intents.findById(id))?.providerReference ?? ''));
+    expect(sandbox.psp.store.intents.delete(references[0] ?? '')).toBe(true);
+    expect(sandbox.psp.store.intents.delete(references[1] ?? '')).toBe(true);
+    expect(sandbox.psp.store.payouts.delete(references[2] ?? '')).toBe(true);
+    await untouchedFor10Minutes(...ids);
+    const before = await Promise.all(ids.map((id) => snapshot(id)));
+
+    const first = await reconciliation.run();
+    const second = await reconciliation.run();
+    expect(await Promise.all(ids.map((id) => snapshot(id)))).toEqual(before);
+    for (const report of [first, second])
+      expect(ids.map((id) => outcomeOf(report, id))).toEqual(ids.map(() => 'record_missing'));
+    const reported = (index: number, kind: string, status: string, amount: string) => [
+      {
+        kind: 'payment.provider_record_missing',
+        details: {
+          reference: references[index],
+          during: 'reconciliation_follow',
+          kind,
+          status,
+          amount,
+          currency: 'EUR',
+        },
+      },
+    ];
+    expect(await securityEventsOf(processing)).toEqual(reported(0, 'deposit', 'processing', '1400'));
+    expect(await securityEventsOf(payout)).toEqual(reported(2, 'withdrawal', 'processing', '1600'));
+    expect(await securityEventsOf(waiting)).toEqual([]);
+  });
+
+  it('stops asking a PSP that answers nothing after PAYMENT_PROVIDER_UNREACHABLE_LIMIT reads in a row; the next run applies everything', async () => {
+    const limit = app.get(AppConfig).PAYMENT_PROVIDER_UNREACHABLE_LIMIT;
+    expect(limit).toBe(5); // the default
+    const player = await newPlayer(app);
+    const ids: string[] = [];
+    for (let index = 0; index < limit + 3; index++) ids.push(await paidWithWebhookLost(player, String(500 + index)));
+    await untouchedFor10Minutes(...ids);
+    const reads: string[] = [];
+    providers.register(afterRead(realSandbox, async (method) => void reads.push(method)));
+    const skippedBefore = await followsCounted('skipped_outage');
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+
+    sandbox.psp.faults.setOutage(true);
+    let down: ReconciliationReport;
+    let warnings: unknown[][];
+    try {
+      down = await reconciliation.run();
+    } finally {
+      sandbox.psp.faults.setOutage(false);
+      warnings = [...warn.mock.calls];
+      warn.mockRestore();
+    }
+    expect(reads).toHaveLength(limit);
+    const outcomes = down.followed.map((followed) => followed.outcome);
+    expect(outcomes).toEqual([
+      ...Array<string>(limit).fill('unreachable'),
+      ...outcomes.slice(limit).map(() => 'skipped_outage'),
+    ]);
+    expect(ids.filter((id) => outcomeOf(down, id) === 'skipped_outage').length).toBeGreaterThanOrEqual(3);
+    expect(await followsCounted('skipped_outage')).toBe(skippedBefore + outcomes.length - limit);
+    const outageWarnings = warnings.filter(([, message]) => /stopped following/.test(String(message)));
+    expect(outageWarnings).toEqual([
+      [{ provider: 'sandbox', unanswered: limit, skipped: outcomes.length - limit }, expect.any(String)],
+    ]);
+    expect(await balances(app, player.userId)).toMatchObject({ cash: 0n });
+
+    const next = await reconciliation.run();
+    expect(ids.map((id) => outcomeOf(next, id))).toEqual(ids.map(() => 'applied'));
+    const paid = ids.reduce((sum, _id, index) => sum + 500n + BigInt(index), 0n);
+    expect(await balances(app, player.userId)).toMatchObject({ cash: paid });
+  });
+
   /** A PSP event signed as the sandbox PSP signs its webhooks, delivered and processed before this returns. */
   async function deliver(type: string, payment: SandboxPaymentIntent): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
@@ -443,6 +529,24 @@ function afterRetrieve(real: PaymentProvider, after: (reference: string) => Prom
         const payment: unknown = await (value as (reference: string) => Promise<unknown>).call(target, reference);
         await after(reference);
         return payment;
+      };
+    },
+  });
+}
+
+/** The provider, with `after` awaited once a payment or payout has been retrieved (answered or not). */
+function afterRead(real: PaymentProvider, after: (method: string) => Promise<void>): PaymentProvider {
+  return new Proxy(real, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if ((property !== 'retrievePayment' && property !== 'retrievePayout') || typeof value !== 'function')
+        return value;
+      return async (reference: string) => {
+        try {
+          return (await (value as (reference: string) => Promise<unknown>).call(target, reference)) as unknown;
+        } finally {
+          await after(property);
+        }
       };
     },
   });

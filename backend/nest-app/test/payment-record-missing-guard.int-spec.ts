@@ -115,6 +115,31 @@ describe('deposits the PSP has no payment for: at most the limit canceled per ru
     expect(await haltEvents()).toHaveLength(1);
   });
 
+  it("reconciliation's follow reports at most the limit of open intents missing at the PSP per run, each once, and changes none", async () => {
+    const player = await newPlayer(app);
+    // Past the payer, as a webhook would have moved them: the expiry leaves them be, only the follow reads them.
+    const processing = await openDeposits(player, LIMIT + 1, true);
+    await dataSource.query(`UPDATE payment_intents SET status = 'processing' WHERE id = ANY($1::uuid[])`, [processing]);
+    const haltsBefore = (await haltEvents()).length;
+    const reconciliation = app.get(PaymentReconciliation);
+
+    await reconciliation.run({ graceSeconds: 0 });
+    expect(await missingEvents(processing)).toBe(LIMIT);
+    expect((await haltEvents()).slice(haltsBefore)).toEqual([
+      {
+        provider: 'sandbox',
+        intent_id: null,
+        details: { reported: LIMIT, limit: LIMIT, during: 'reconciliation_follow' },
+      },
+    ]);
+
+    await reconciliation.run({ graceSeconds: 0 });
+    await reconciliation.run({ graceSeconds: 0 });
+    expect(await missingEvents(processing)).toBe(LIMIT + 1);
+    expect(await haltEvents()).toHaveLength(haltsBefore + 1);
+    expect(await statusesOf(processing)).toEqual({ processing: LIMIT + 1 });
+  });
+
   it('each reconciliation run has its own allowance', async () => {
     const player = await newPlayer(app);
     const vanished = await openDeposits(player, LIMIT + 1, true);

@@ -22,6 +22,10 @@ describe('AppConfig', () => {
     ['PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS', '3601'],
     ['PAYMENT_PROVIDER_RECORD_MISSING_LIMIT', '-1'],
     ['PAYMENT_PROVIDER_RECORD_MISSING_LIMIT', '1001'],
+    ['PAYMENT_RECONCILIATION_BATCH_SIZE', '0'],
+    ['PAYMENT_RECONCILIATION_BATCH_SIZE', '10001'],
+    ['PAYMENT_PROVIDER_UNREACHABLE_LIMIT', '0'],
+    ['PAYMENT_PROVIDER_UNREACHABLE_LIMIT', 'five'],
   ])('refuses a malformed %s (%s) by name', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`- ${name}: `));

@@ -279,6 +279,17 @@ export class AppConfig extends PlatformSettings {
   @Max(86400)
   public PAYMENT_RECONCILIATION_INTERVAL_SECONDS = 3600;
 
+  /**
+   * At most this many intents per step of a reconciliation run (lost creations looked up, open intents followed at
+   * their provider, settlements and payouts retried); the rest wait for the next run. The follow takes the intents
+   * its provider was asked about least recently first, so a large backlog is read in turn over a few runs.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  public PAYMENT_RECONCILIATION_BATCH_SIZE = 500;
+
   /** How far back a reconciliation run looks, in hours. */
   @IntegerSetting()
   @IsInt()
@@ -309,14 +320,26 @@ export class AppConfig extends PlatformSettings {
 
   /**
    * At most this many open deposits per provider are canceled here only, because the provider has no payment for them,
-   * in one expiry or reconciliation run; past it the run stops doing so (a wrong PSP key or account makes every open
-   * deposit look missing), records `payment.provider_record_missing_halted` and leaves the rest for the next run.
+   * in one expiry or reconciliation run, and at most this many other open intents missing at the provider are reported
+   * by one run of reconciliation's follow; past it the run stops doing so (a wrong PSP key or account makes every open
+   * intent look missing), records `payment.provider_record_missing_halted` and leaves the rest for the next run.
    */
   @IntegerSetting()
   @IsInt()
   @Min(0)
   @Max(1000)
   public PAYMENT_PROVIDER_RECORD_MISSING_LIMIT = 20;
+
+  /**
+   * A reconciliation run stops following a provider's open intents after this many reads in a row it did not answer
+   * (timeout, network error, 5xx, 429: each after the SDK's own retries); the rest wait for the next run, so an
+   * outage costs a run this many slow calls rather than one per open intent.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  public PAYMENT_PROVIDER_UNREACHABLE_LIMIT = 5;
 
   /** Seconds between runs of the expiry of abandoned deposits (reconciliation runs it too); 0 = only then. */
   @IntegerSetting()

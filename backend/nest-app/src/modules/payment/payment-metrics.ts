@@ -33,7 +33,7 @@ export class PaymentMetrics {
 
   public readonly recordMissingHalts = counter(
     RECORD_MISSING_HALTS,
-    'Expiry or reconciliation runs that stopped canceling deposits the provider has no payment for, by provider',
+    'Expiry or reconciliation runs that stopped canceling or reporting intents the provider has no record of, by provider',
     ['provider'],
   );
 

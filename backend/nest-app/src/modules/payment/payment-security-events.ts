@@ -7,11 +7,17 @@ export type PaymentSecurityEventKind =
   | 'payment.late_success'
   /** The provider's answer to a payment's creation was lost (timeout, network error, 5xx): reconciliation resolves it. */
   | 'payment.creation_outcome_unknown'
-  /** The provider has no payment for an open deposit (404 for its reference, none naming it): canceled here only. */
+  /**
+   * The provider has no record of an open intent (404 for its reference, none naming it). A deposit waiting for its
+   * payer is canceled here only (by the expiry or the player's cancel); any other open intent (a deposit past the
+   * payer, a sent payout) is left as it is by reconciliation's follow, which reports it once (`during`
+   * `reconciliation_follow`) for staff to check at the provider.
+   */
   | 'payment.provider_record_missing'
   /**
-   * One run found more open deposits missing at a provider than PAYMENT_PROVIDER_RECORD_MISSING_LIMIT (a wrong PSP key
-   * or account looks like that): it stopped canceling them, and the rest stay open for the next run.
+   * One run found more open intents missing at a provider than PAYMENT_PROVIDER_RECORD_MISSING_LIMIT (a wrong PSP key
+   * or account looks like that): it stopped canceling (expiry) or reporting (follow) them, and the rest stay for the
+   * next run.
    */
   | 'payment.provider_record_missing_halted'
   /**
@@ -60,6 +66,15 @@ export class PaymentSecurityEvents {
         JSON.stringify(event.details),
       ],
     );
+  }
+
+  /** Whether an event of this kind names the intent already (for events raised once per intent). */
+  public async wasRecordedFor(kind: PaymentSecurityEventKind, intentId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM payment_security_events WHERE kind = $1 AND intent_id = $2) AS found`,
+      [kind, intentId],
+    )) as { found: boolean }[];
+    return rows[0]?.found === true;
   }
 
   public async list(

@@ -13,6 +13,7 @@ import { HotPathIndexes1764230610000 } from './1764230610000-hot-path-indexes';
 import { GameTransactionHotUpdates1764230620000 } from './1764230620000-game-transaction-hot-updates';
 import { LedgerBatchAbort1764230630000 } from './1764230630000-ledger-batch-abort';
 import { KeyedIntegrityChecks1764230640000 } from './1764230640000-keyed-integrity-checks';
+import { PaymentProviderCheckedAt1764230650000 } from './1764230650000-payment-provider-checked-at';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   GameTransactionHotUpdates1764230620000,
   LedgerBatchAbort1764230630000,
   KeyedIntegrityChecks1764230640000,
+  PaymentProviderCheckedAt1764230650000,
 ];

@@ -57,12 +57,11 @@ export class PaymentCancellation {
       return { intent: (await this.markCanceled(intent.id, cause)).intent, outcome: 'canceled' };
     let reference = intent.providerReference;
     if (!reference) {
-      const payment = await this.sync.locate(intent);
-      if (payment) {
-        const linked = await this.sync.follow(intent.id, payment, occasion);
-        if (!linked) throw mismatch(intent.id);
-        if (linked.status !== intent.status) return { intent: linked, outcome: 'followed' };
-        reference = payment.reference;
+      const found = await this.sync.follow(intent, occasion);
+      if (found) {
+        if (!found.intent) throw mismatch(intent.id);
+        if (found.intent.status !== intent.status) return { intent: found.intent, outcome: 'followed' };
+        reference = found.payment.reference;
       }
     }
     const missing = reference === null || !(await this.cancelAtProvider(intent, reference));

@@ -284,8 +284,10 @@ export class PaymentIntentRepository {
   }
 
   /**
-   * Intents waiting for their provider's outcome that nothing touched since `olderThan`, oldest first: open deposits
-   * the provider knows (they have its reference) and withdrawals whose payout was sent. Their webhook may be lost.
+   * Intents waiting for their provider's outcome that nothing touched since `olderThan`: open deposits the provider
+   * knows (they have its reference) and withdrawals whose payout was sent. Their webhook may be lost. Those whose
+   * provider was asked least recently come first (never asked: first of all, oldest first), so that intents the
+   * provider keeps pending do not hold the batch for good.
    */
   public async findAwaitingProvider(olderThan: Date, limit: number): Promise<PaymentIntent[]> {
     const rows = (await this.dataSource.query(
@@ -293,10 +295,18 @@ export class PaymentIntentRepository {
         WHERE provider_reference IS NOT NULL AND updated_at < $1
           AND ((kind = 'deposit' AND status IN ('requires_payment_method', 'requires_action', 'processing', 'requires_capture'))
                OR (kind = 'withdrawal' AND status = 'processing'))
-        ORDER BY updated_at LIMIT $2`,
+        ORDER BY provider_checked_at NULLS FIRST, updated_at, id LIMIT $2`,
       [olderThan, limit],
     )) as IntentRow[];
     return rows.map(toIntent);
+  }
+
+  /**
+   * Notes that the intent's provider is being asked about it (findAwaitingProvider's order). `updated_at` stays as it
+   * was: asking changes nothing of the intent, and the expiry and reconciliation's grace read it.
+   */
+  public async markProviderChecked(id: string, at: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE payment_intents SET provider_checked_at = $2 WHERE id = $1`, [id, at]);
   }
 
   public async findCreatedSince(since: Date): Promise<PaymentIntent[]> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { PaymentSecurityEvent } from '../payment-security-events';
-import type { ProviderEvent } from '../psp/payment-provider';
+import { DataSource, type EntityManager } from 'typeorm';
+import { PaymentSecurityEvents, type PaymentSecurityEvent } from '../payment-security-events';
+import type { NextAction, ProviderEvent } from '../psp/payment-provider';
 import { PaymentProviders } from '../psp/payment-providers';
 import { PaymentIntentRepository } from './payment-intent.repository';
 import {
@@ -15,12 +15,14 @@ import { PaymentIntentWriter } from './payment-intent.writer';
 import { providerKeys } from './payment-payouts';
 import { PaymentSettlement } from './payment-settlement';
 
-/** What a provider says of one intent: a verified webhook's event, or its record read again by reconciliation. */
+/** What a provider says of one intent: a verified webhook's event, or its record read again by a job. */
 export type ProviderChange = Pick<
   ProviderEvent,
   'object' | 'reference' | 'amount' | 'currency' | 'occurredAt' | 'failure'
 > & {
   target: IntentStatus;
+  /** What the payer does next, when the provider's record says (a retrieved payment); webhooks do not. */
+  nextAction?: NextAction | null;
 };
 
 export type ChangeResult =
@@ -34,19 +36,22 @@ export type ChangeResult =
   | { outcome: 'mismatch'; intent: PaymentIntent; mismatch: Record<string, string> };
 
 /**
- * The one way a provider's word moves an intent, whether a webhook brought it or reconciliation read it: checked
- * against the intent (object, reference, amount, currency), decided by the state machine (never backwards, never a
- * refused end), applied as a transition with its cause; then, after the commit, the money it calls for.
+ * The one way a provider's word moves an intent, whether a webhook brought it or a job read it again (reconciliation's
+ * follow and creation recovery, the deposit expiry, the cancel): checked against the intent (object, reference,
+ * amount, currency), decided by the state machine (never backwards, never a refused end, never a stale non-terminal
+ * status), applied as a transition with its cause; then, after the commit, the money it calls for.
  */
 @Injectable()
 export class PaymentProviderChanges {
   private readonly logger = new Logger(PaymentProviderChanges.name);
 
   public constructor(
+    private readonly dataSource: DataSource,
     private readonly intents: PaymentIntentRepository,
     private readonly writer: PaymentIntentWriter,
     private readonly providers: PaymentProviders,
     private readonly settlement: PaymentSettlement,
+    private readonly securityEvents: PaymentSecurityEvents,
   ) {}
 
   /**
@@ -67,10 +72,32 @@ export class PaymentProviderChanges {
     const decision = decideProviderEvent(intent, change.target, change.occurredAt);
     if (decision.action === 'ignore') {
       const alert = ignoredChangeAlert(intent, change.target, decision.reason, context);
-      return { outcome: 'ignored', intent, reason: decision.reason, alert };
+      const refresh = refreshOf(intent, change);
+      const current = refresh ? await this.intents.update(manager, intent.id, refresh) : intent;
+      return { outcome: 'ignored', intent: current, reason: decision.reason, alert };
     }
     const next = await this.writer.transition(manager, intent, change.target, cause, patchFor(intent, change));
     return { outcome: 'applied', intent: next };
+  }
+
+  /**
+   * A provider's record read again with no transaction open (reconciliation, expiry, cancel): applied in a short
+   * transaction of its own, the alert of an ignored change recorded after the commit, then the money it calls for.
+   * A mismatch changes nothing and is left to the caller to report.
+   */
+  public async applyRead(
+    intentId: string,
+    change: ProviderChange,
+    cause: TransitionCause,
+    context: Record<string, unknown>,
+  ): Promise<ChangeResult> {
+    const result = await this.dataSource.transaction((manager) =>
+      this.apply(manager, intentId, change, cause, context),
+    );
+    if (result.outcome === 'mismatch') return result;
+    if (result.outcome === 'ignored' && result.alert) await this.securityEvents.record(result.alert);
+    await this.settle(result.intent);
+    return result;
   }
 
   /** After the commit, money moves; a final decline is also canceled at the provider so it cannot be paid later. */
@@ -116,8 +143,34 @@ function patchFor(intent: PaymentIntent, change: ProviderChange): IntentPatch {
     patch.failureCode = change.failure.code;
     patch.failureMessage = change.failure.message;
   }
-  if (change.target !== 'requires_payment_method' && change.target !== 'requires_action') patch.nextAction = null;
+  if (!isWaiting(change.target)) patch.nextAction = null;
+  else if (change.nextAction !== undefined) patch.nextAction = change.nextAction;
   return patch;
+}
+
+/**
+ * What a change that moves nothing still tells an open intent: the provider's reference it lacks (the answer to its
+ * creation was lost) and the page the payer has to act on. Null when there is nothing new: every write moves
+ * `updated_at`, which the expiry of abandoned deposits and reconciliation's grace read.
+ */
+function refreshOf(intent: PaymentIntent, change: ProviderChange): IntentPatch | null {
+  if (isTerminal(intent.status)) return null;
+  const patch: IntentPatch = {};
+  if (!intent.providerReference && change.reference) patch.providerReference = change.reference;
+  const nextAction = change.nextAction;
+  const waiting = change.target === intent.status && isWaiting(intent.status);
+  if (waiting && nextAction !== undefined && canonical(nextAction) !== canonical(intent.nextAction))
+    patch.nextAction = nextAction;
+  return Object.keys(patch).length > 0 ? patch : null;
+}
+
+function isWaiting(status: IntentStatus): boolean {
+  return status === 'requires_payment_method' || status === 'requires_action';
+}
+
+/** Key order aside (jsonb reorders keys). */
+function canonical(nextAction: NextAction | null): string {
+  return nextAction === null ? 'null' : JSON.stringify(nextAction, Object.keys(nextAction).sort());
 }
 
 /**

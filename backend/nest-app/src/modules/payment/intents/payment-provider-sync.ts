@@ -1,35 +1,38 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Clock } from '../../../common/time/clock';
 import { PaymentSecurityEvents } from '../payment-security-events';
 import type { ProviderPayment, ProviderPayout } from '../psp/payment-provider';
 import { PaymentProviders } from '../psp/payment-providers';
-import { PaymentIntentRepository } from './payment-intent.repository';
-import { canTransition, isTerminal } from './payment-intent.state-machine';
-import type { IntentPatch, PaymentIntent } from './payment-intent.types';
-import { PaymentIntentWriter } from './payment-intent.writer';
-import { PaymentSettlement } from './payment-settlement';
+import type { PaymentIntent, TransitionCause } from './payment-intent.types';
+import { PaymentProviderChanges } from './payment-provider-changes';
+import { paymentChange } from './payment-provider-record-change';
 
 /** Why a deposit is compared with its payment at the provider (recorded in the transition's details). */
 export type SyncOccasion = 'creation_recovery' | 'expiry' | 'player_cancel';
 
+/** The deposit's payment as its provider had it, and the intent once that was applied (null: a mismatch). */
+export interface FollowedPayment {
+  payment: ProviderPayment;
+  intent: PaymentIntent | null;
+}
+
 /**
- * A deposit against its payment at the provider, in two steps that never overlap: `locate` asks the provider with no
- * database transaction open; `follow` applies the answer in one short transaction under the intent's row lock and
- * re-checks the intent there (a webhook or another worker may have moved it since it was read), so an answer applied
- * twice, by two workers or by a worker and a webhook, changes nothing the second time.
+ * A deposit against its payment at the provider, in two steps that never overlap: the provider is asked with no
+ * database transaction open, then its answer is applied through PaymentProviderChanges, the webhook's own path, in one
+ * short transaction under the intent's row lock that re-checks the intent (a webhook or another worker may have moved
+ * it since it was read), so an answer applied twice, by two workers or by a worker and a webhook, changes nothing the
+ * second time.
  */
 @Injectable()
 export class PaymentProviderSync {
   private readonly logger = new Logger(PaymentProviderSync.name);
 
   public constructor(
-    private readonly dataSource: DataSource,
-    private readonly intents: PaymentIntentRepository,
-    private readonly writer: PaymentIntentWriter,
     private readonly providers: PaymentProviders,
-    private readonly settlement: PaymentSettlement,
+    private readonly changes: PaymentProviderChanges,
     private readonly securityEvents: PaymentSecurityEvents,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -66,38 +69,40 @@ export class PaymentProviderSync {
   }
 
   /**
-   * Applies the provider's payment to the intent: its reference when the intent has none, and its status when the
-   * state machine allows the move (cause `provider_status`); a terminal status is then settled (once: the settlement
-   * is idempotent). Null, with a `reconciliation.mismatch` event, when the payment is not this intent's.
+   * Reads the deposit's payment at its provider (`locate`) and applies it as its webhook would: its status when the
+   * state machine allows the move (a final decline fails the intent with its reason; cause `provider_status`, with the
+   * occasion and the provider's status), alerts such as `payment.provider_status_refused`, and the reference and
+   * payment page an open intent lacks; then the money a terminal status calls for. Null when the provider has no
+   * payment for it; `intent` null, with a `reconciliation.mismatch` event, when the payment is not this intent's.
    */
-  public async follow(
-    intentId: string,
+  public async follow(intent: PaymentIntent, occasion: SyncOccasion): Promise<FollowedPayment | null> {
+    // Taken before the call: a webhook event newer than this read wins over it (the state machine's stale check).
+    const readAt = this.clock.now();
+    const payment = await this.locate(intent);
+    if (!payment) return null;
+    return { payment, intent: await this.apply(intent, payment, readAt, occasion) };
+  }
+
+  private async apply(
+    intent: PaymentIntent,
     payment: ProviderPayment,
+    readAt: Date,
     occasion: SyncOccasion,
   ): Promise<PaymentIntent | null> {
-    const result = await this.dataSource.transaction(async (manager) => {
-      const current = await this.intents.lockById(manager, intentId);
-      if (!current) return null;
-      const mismatch = mismatchOf(current, payment);
-      if (mismatch) return { intent: current, mismatch };
-      const waiting = payment.status === 'requires_payment_method' || payment.status === 'requires_action';
-      const link: IntentPatch = current.providerReference ? {} : { providerReference: payment.reference };
-      if (current.status !== payment.status && canTransition(current.status, payment.status)) {
-        const cause = { cause: 'provider_status', details: { during: occasion } };
-        const patch = { ...link, nextAction: waiting ? payment.nextAction : null };
-        return { intent: await this.writer.transition(manager, current, payment.status, cause, patch), mismatch: null };
-      }
-      if (link.providerReference === undefined) return { intent: current, mismatch: null };
-      const patch = current.status === payment.status && waiting ? { ...link, nextAction: payment.nextAction } : link;
-      return { intent: await this.intents.update(manager, current.id, patch), mismatch: null };
-    });
-    if (!result) return null;
-    if (result.mismatch) {
-      await this.alert(result.intent, 'psp_payment_differs', { during: occasion, ...result.mismatch });
+    const differs = mismatchOf(intent, payment);
+    if (differs) {
+      await this.alert(intent, 'psp_payment_differs', { during: occasion, ...differs });
       return null;
     }
-    if (isTerminal(result.intent.status)) await this.settlement.settleQuietly(result.intent.id);
-    return result.intent;
+    const cause: TransitionCause = {
+      cause: 'provider_status',
+      details: { during: occasion, providerStatus: payment.status },
+    };
+    const context = { during: occasion, reference: payment.reference };
+    const result = await this.changes.applyRead(intent.id, paymentChange(payment, readAt), cause, context);
+    if (result.outcome !== 'mismatch') return result.intent;
+    await this.alert(result.intent, 'psp_payment_differs', { during: occasion, ...result.mismatch });
+    return null;
   }
 
   private async alert(intent: PaymentIntent, mismatch: string, details: Record<string, unknown>): Promise<void> {
@@ -116,6 +121,11 @@ export class PaymentProviderSync {
 
 export function isRecordMissing(error: unknown): boolean {
   return error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_RECORD_MISSING';
+}
+
+/** The provider did not answer (timeout, network error, 5xx, 429…): nothing is known. */
+export function isProviderUnavailable(error: unknown): boolean {
+  return error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_UNAVAILABLE';
 }
 
 function mismatchOf(intent: PaymentIntent, payment: ProviderPayment): Record<string, string> | null {

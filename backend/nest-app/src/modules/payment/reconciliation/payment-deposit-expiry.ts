@@ -59,7 +59,7 @@ export class PaymentDepositExpiry {
     const ttlSeconds = this.config.PAYMENT_DEPOSIT_OPEN_TTL_SECONDS;
     const cutoff = new Date(this.clock.now().getTime() - ttlSeconds * 1000);
     const report: DepositExpiryReport = { canceled: [], followed: [], leftOpen: [] };
-    const budget = this.recordMissingGuard.startRun();
+    const budget = this.recordMissingGuard.startRun('expiry');
     for (const found of await this.intents.findAbandonedDeposits(cutoff, EXPIRY_BATCH)) {
       try {
         const outcome = await this.expire(found.id, cutoff, ttlSeconds, budget);
@@ -108,9 +108,7 @@ export class PaymentDepositExpiry {
     // Read again: the cancel may have linked the reference it found by our intent id.
     const intent = await this.intents.findById(intentId);
     if (!intent) return 'skipped';
-    const payment = await this.sync.locate(intent);
-    if (!payment) return 'skipped';
-    const followed = await this.sync.follow(intent.id, payment, 'expiry');
+    const followed = (await this.sync.follow(intent, 'expiry'))?.intent;
     return followed && followed.status !== intent.status ? 'followed' : 'skipped';
   }
 }

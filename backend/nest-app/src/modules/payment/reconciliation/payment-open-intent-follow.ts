@@ -1,22 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
-import type { IntentStatus } from '../intents/payment-intent.state-machine';
+import { AppConfig } from '../../../config/app-config';
 import { PaymentIntentRepository } from '../intents/payment-intent.repository';
 import type { PaymentIntent, TransitionCause } from '../intents/payment-intent.types';
 import { PaymentProviderChanges, type ProviderChange } from '../intents/payment-provider-changes';
-import { PaymentProviderSync, recordMismatchOf } from '../intents/payment-provider-sync';
+import { paymentChange, payoutChange } from '../intents/payment-provider-record-change';
+import { isProviderUnavailable, PaymentProviderSync, recordMismatchOf } from '../intents/payment-provider-sync';
 import { PaymentMetrics } from '../payment-metrics';
 import { PaymentSecurityEvents } from '../payment-security-events';
 import type { ProviderPayment, ProviderPayout } from '../psp/payment-provider';
+import { PaymentRecordMissingGuard } from './payment-record-missing-guard';
+import { ProviderOutageBreaker, type ProviderOutage } from './provider-outage-breaker';
+import type { RecordMissingBudget } from './record-missing-budget';
 import type { Mismatch } from './reconciliation-rules';
 
 /**
  * What following one intent did: `applied` (it moved), `unchanged` (the provider has not ended it, or the state
  * machine refused the move), `mismatch` (the record is not this intent's), `record_missing` (404), `unreachable` (the
- * provider did not answer) or `failed` (an error here). All but `applied` leave the intent to the next run.
+ * provider did not answer), `skipped_outage` (not asked: its provider stopped answering earlier in the run) or
+ * `failed` (an error here, or an answer we could not use). All but `applied` leave the intent to the next run.
  */
-export type FollowOutcome = 'applied' | 'unchanged' | 'mismatch' | 'record_missing' | 'unreachable' | 'failed';
+export type FollowOutcome =
+  'applied' | 'unchanged' | 'mismatch' | 'record_missing' | 'unreachable' | 'skipped_outage' | 'failed';
 
 export interface FollowedIntent {
   intentId: string;
@@ -35,16 +40,15 @@ interface ProviderRecord {
   change: ProviderChange | null;
 }
 
+/** What one run carries from intent to intent. */
+interface FollowRun {
+  mismatches: Mismatch[];
+  breaker: ProviderOutageBreaker;
+  recordMissing: RecordMissingBudget;
+}
+
 /** The occasion recorded in the transition's details (cause `provider_status`) and in the alerts. */
 const OCCASION = 'reconciliation_follow';
-
-/** A payout's status as its webhook maps it (stripe-event-mapping); a pending payout is not ended. */
-const PAYOUT_TARGETS: Readonly<Record<ProviderPayout['status'], IntentStatus | null>> = {
-  pending: null,
-  paid: 'succeeded',
-  failed: 'failed',
-  canceled: 'failed',
-};
 
 /**
  * Webhooks get lost, so reconciliation polls: an open deposit the provider knows, or a withdrawal whose payout was
@@ -52,60 +56,114 @@ const PAYOUT_TARGETS: Readonly<Record<ProviderPayout['status'], IntentStatus | n
  * call) and the record is applied through PaymentProviderChanges, exactly as its webhook would be: state machine,
  * transition, alerts (`payment.provider_status_refused`…), then the single credit or the hold's capture or release.
  * The webhook arriving before, during or after changes nothing more (row lock, state machine, wallet keys). A
- * provider that does not answer leaves the intent to the next run; a record that is not the intent's is not applied.
+ * provider that does not answer leaves the intent to the next run, and after PAYMENT_PROVIDER_UNREACHABLE_LIMIT such
+ * reads in a row the run stops asking it; a record that is not the intent's is not applied; an intent the provider
+ * has no record of is left as it is and reported once (`payment.provider_record_missing`).
  */
 @Injectable()
 export class PaymentOpenIntentFollow {
   private readonly logger = new Logger(PaymentOpenIntentFollow.name);
 
   public constructor(
-    private readonly dataSource: DataSource,
     private readonly intents: PaymentIntentRepository,
     private readonly sync: PaymentProviderSync,
     private readonly changes: PaymentProviderChanges,
+    private readonly recordMissingGuard: PaymentRecordMissingGuard,
     private readonly securityEvents: PaymentSecurityEvents,
     private readonly metrics: PaymentMetrics,
+    private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
-  /** Follows up to `limit` intents untouched since `olderThan`, oldest first. */
+  /** Follows up to `limit` intents untouched since `olderThan`, those whose provider was asked least recently first. */
   public async followAwaiting(olderThan: Date, limit: number): Promise<FollowReport> {
     const report: FollowReport = { followed: [], mismatches: [] };
+    const run: FollowRun = {
+      mismatches: report.mismatches,
+      breaker: new ProviderOutageBreaker(this.config.PAYMENT_PROVIDER_UNREACHABLE_LIMIT),
+      recordMissing: this.recordMissingGuard.startRun(OCCASION),
+    };
     for (const intent of await this.intents.findAwaitingProvider(olderThan, limit)) {
-      const outcome = await this.follow(intent, report.mismatches).catch((error: unknown) => {
-        this.logger.error({ err: error, intentId: intent.id }, 'could not follow an open intent; the next run retries');
-        return 'failed' as const;
-      });
+      const outcome = await this.followUnlessDown(intent, run);
       this.metrics.reconciliationFollows.inc({ provider: intent.provider, kind: intent.kind, outcome });
       report.followed.push({ intentId: intent.id, outcome });
     }
+    for (const outage of run.breaker.outages()) this.warnOfOutage(outage);
     const applied = report.followed.filter((followed) => followed.outcome === 'applied').length;
     if (report.followed.length > 0)
       this.logger.log({ followed: report.followed.length, applied }, 'open payment intents followed at their provider');
     return report;
   }
 
-  private async follow(intent: PaymentIntent, mismatches: Mismatch[]): Promise<FollowOutcome> {
+  private async followUnlessDown(intent: PaymentIntent, run: FollowRun): Promise<FollowOutcome> {
+    if (!run.breaker.admits(intent.provider)) {
+      run.breaker.recordSkipped(intent.provider);
+      return 'skipped_outage';
+    }
+    const outcome = await this.follow(intent, run).catch((error: unknown) => {
+      this.logger.error({ err: error, intentId: intent.id }, 'could not follow an open intent; the next run retries');
+      return 'failed' as const;
+    });
+    run.breaker.recordAnswer(intent.provider, outcome !== 'unreachable');
+    return outcome;
+  }
+
+  private warnOfOutage({ provider, unanswered, skipped }: ProviderOutage): void {
+    this.logger.warn(
+      { provider, unanswered, skipped },
+      'a provider did not answer reads in a row: the run stopped following its open intents, left for the next run',
+    );
+  }
+
+  private async follow(intent: PaymentIntent, run: FollowRun): Promise<FollowOutcome> {
     // Taken before the call: a webhook event newer than this read wins over it (the state machine's stale check).
     const readAt = this.clock.now();
+    await this.intents.markProviderChecked(intent.id, readAt);
     let found: ProviderRecord | null;
     try {
       found = await this.read(intent, readAt);
     } catch (error) {
+      if (!isProviderUnavailable(error)) throw error;
       this.logger.warn({ err: error, intentId: intent.id }, 'could not read an open intent at its provider');
       return 'unreachable';
     }
     if (!found) {
       this.logger.warn({ intentId: intent.id }, 'the provider has no record of an open intent');
+      await this.reportMissing(intent, run.recordMissing);
       return 'record_missing';
     }
     const differs = recordMismatchOf(intent, found.record);
     if (differs) {
-      mismatches.push(recordDiffers(intent, differs));
+      run.mismatches.push(recordDiffers(intent, differs));
       return 'mismatch';
     }
     if (!found.change) return 'unchanged';
-    return this.apply(intent, found.change, found.record.status, mismatches);
+    return this.apply(intent, found.change, found.record.status, run.mismatches);
+  }
+
+  /**
+   * Nothing here cancels an intent its provider has no record of, but staff must know: once per intent, a
+   * `payment.provider_record_missing` event, at most PAYMENT_PROVIDER_RECORD_MISSING_LIMIT per provider and run (past
+   * it, one `payment.provider_record_missing_halted`: a wrong key or account looks like this). A deposit still
+   * waiting for its payer is the expiry's, which cancels it here only and records that event itself.
+   */
+  private async reportMissing(intent: PaymentIntent, budget: RecordMissingBudget): Promise<void> {
+    if (intent.kind === 'deposit' && intent.status === 'requires_payment_method') return;
+    if (await this.securityEvents.wasRecordedFor('payment.provider_record_missing', intent.id)) return;
+    if (!(await budget.take(intent.provider))) return;
+    await this.securityEvents.record({
+      kind: 'payment.provider_record_missing',
+      provider: intent.provider,
+      intentId: intent.id,
+      details: {
+        reference: intent.providerReference,
+        during: OCCASION,
+        kind: intent.kind,
+        status: intent.status,
+        amount: intent.amount.toString(),
+        currency: intent.currency,
+      },
+    });
   }
 
   /** The deposit's payment or the withdrawal's payout, by the reference the intent holds; null on a 404. */
@@ -127,45 +185,13 @@ export class PaymentOpenIntentFollow {
   ): Promise<FollowOutcome> {
     const cause: TransitionCause = { cause: 'provider_status', details: { during: OCCASION, providerStatus } };
     const context = { during: OCCASION, reference: change.reference };
-    const result = await this.dataSource.transaction((manager) =>
-      this.changes.apply(manager, intent.id, change, cause, context),
-    );
+    const result = await this.changes.applyRead(intent.id, change, cause, context);
     if (result.outcome === 'mismatch') {
       mismatches.push(recordDiffers(intent, result.mismatch));
       return 'mismatch';
     }
-    if (result.outcome === 'ignored' && result.alert) await this.securityEvents.record(result.alert);
-    await this.changes.settle(result.intent);
     return result.outcome === 'applied' ? 'applied' : 'unchanged';
   }
-}
-
-/** A retrieved payment as its webhook would map it: a final decline fails the intent, with the decline's reason. */
-function paymentChange(payment: ProviderPayment, readAt: Date): ProviderChange {
-  const declined = payment.status === 'requires_payment_method' ? payment.lastFailure : null;
-  return {
-    object: 'payment',
-    reference: payment.reference,
-    amount: payment.amount,
-    currency: payment.currency,
-    occurredAt: readAt,
-    target: declined?.final ? 'failed' : payment.status,
-    failure: declined ? { code: declined.code, message: declined.message } : null,
-  };
-}
-
-function payoutChange(payout: ProviderPayout, readAt: Date): ProviderChange | null {
-  const target = PAYOUT_TARGETS[payout.status];
-  if (!target) return null;
-  return {
-    object: 'payout',
-    reference: payout.reference,
-    amount: payout.amount,
-    currency: payout.currency,
-    occurredAt: readAt,
-    target,
-    failure: payout.failure,
-  };
 }
 
 function recordDiffers(intent: PaymentIntent, differs: Record<string, string>): Mismatch {

@@ -29,7 +29,6 @@ export interface ReconciliationReport {
   mismatches: Mismatch[];
 }
 
-const SWEEP_BATCH = 500;
 const IDEMPOTENCY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 const JOB = 'payment-reconciliation';
 
@@ -99,14 +98,14 @@ export class PaymentReconciliation {
   }
 
   private async sweep(olderThan: Date): Promise<FollowReport> {
+    const batch = this.config.PAYMENT_RECONCILIATION_BATCH_SIZE;
     await this.depositExpiry.expireAbandoned();
     await this.withdrawalExpiry.expireStalled();
-    await this.recoverLostCreations(olderThan);
-    const follow = await this.openIntents.followAwaiting(olderThan, SWEEP_BATCH);
-    for (const intent of await this.intents.findUnsettled(olderThan, SWEEP_BATCH))
+    await this.recoverLostCreations(olderThan, batch);
+    const follow = await this.openIntents.followAwaiting(olderThan, batch);
+    for (const intent of await this.intents.findUnsettled(olderThan, batch))
       await this.settlement.settleQuietly(intent.id);
-    for (const intent of await this.intents.findPayoutsToSend(olderThan, SWEEP_BATCH))
-      await this.payouts.send(intent.id);
+    for (const intent of await this.intents.findPayoutsToSend(olderThan, batch)) await this.payouts.send(intent.id);
     return follow;
   }
 
@@ -115,11 +114,10 @@ export class PaymentReconciliation {
    * and followed. One the provider has none for stays open, counted toward the deposit limit, until the expiry
    * gives up on it after PAYMENT_DEPOSIT_OPEN_TTL_SECONDS; an unreachable provider leaves it to the next run.
    */
-  private async recoverLostCreations(olderThan: Date): Promise<void> {
-    for (const intent of await this.intents.findOpenDepositsWithoutReference(olderThan, SWEEP_BATCH)) {
+  private async recoverLostCreations(olderThan: Date, batch: number): Promise<void> {
+    for (const intent of await this.intents.findOpenDepositsWithoutReference(olderThan, batch)) {
       try {
-        const payment = await this.sync.locate(intent);
-        if (payment) await this.sync.follow(intent.id, payment, 'creation_recovery');
+        await this.sync.follow(intent, 'creation_recovery');
       } catch (error) {
         this.logger.warn({ err: error, intentId: intent.id }, 'could not look up a deposit whose creation is unknown');
       }

@@ -28,13 +28,18 @@ export class FactorChangeAudit {
     private readonly events: SecurityEventRepository,
   ) {}
 
-  /** Runs `change` (which answers the record's details, or throws to change nothing) and records it. */
+  /**
+   * Runs `change` (which answers the record's details, or throws to change nothing) and records it; `spend`
+   * (e.g. the compare-and-delete of the code that confirms it) runs last in the transaction and throws to
+   * roll everything back.
+   */
   public async commit(
     user: AuthenticatedUser,
     origin: RequestOrigin,
     action: FactorChangeAction,
     change: (manager: EntityManager) => Promise<FactorChangeDetails>,
     events: FactorChangeEvent[],
+    spend?: () => Promise<void>,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const details = await change(manager);
@@ -55,6 +60,7 @@ export class FactorChangeAudit {
       for (const event of events) {
         await this.events.record({ ...event, userId: user.userId, origin }, manager);
       }
+      await spend?.();
     });
   }
 }

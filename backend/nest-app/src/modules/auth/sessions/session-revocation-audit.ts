@@ -5,8 +5,11 @@ import type { AuthenticatedUser } from '../../../common/auth/authenticated-user'
 import type { RequestOrigin } from '../../user/user-directory';
 import { SecurityEventRepository } from '../security-events/security-event.repository';
 
-/** Why sessions end: the caller's own (`logout`), another of the owner's (`owner`), all of them (`logout-all`). */
-export type RevocationReason = 'logout' | 'owner' | 'logout-all';
+/**
+ * Why sessions end: the caller's own (`logout`), another of the owner's (`owner`), all of them (`logout-all`),
+ * all of them by staff (`staff`, with the staff's note).
+ */
+export type RevocationReason = 'logout' | 'owner' | 'logout-all' | 'staff';
 
 export interface SessionRevocation {
   actor: AuthenticatedUser;
@@ -15,12 +18,14 @@ export interface SessionRevocation {
   /** Session ids (the access tokens' `sid`), never a token. */
   sessionIds: string[];
   reason: RevocationReason;
+  /** Staff's own words for a `staff` revocation. */
+  note?: string;
   origin: RequestOrigin;
 }
 
 /**
  * Session revocations with their audit record (`user.session.revoke`, or `user.session.revoke_all` for
- * logout-all) and security event. Sessions live in Redis, outside the database transaction: the revocation
+ * logout-all and staff's revocation) and security event. Sessions live in Redis, outside the database transaction: the revocation
  * runs last inside it, so a record that cannot be written ends no session and a revocation that fails
  * records nothing. Only a commit that fails after Redis ended the sessions leaves them ended unrecorded.
  */
@@ -34,8 +39,9 @@ export class SessionRevocationAudit {
 
   /** Records `revocation` and runs `revoke` (which throws to end nothing) in one transaction. */
   public async commit(revocation: SessionRevocation, revoke: () => Promise<void>): Promise<void> {
-    const { actor, userId, sessionIds, reason, origin } = revocation;
-    const all = reason === 'logout-all';
+    const { actor, userId, sessionIds, reason, note, origin } = revocation;
+    const all = reason === 'logout-all' || reason === 'staff';
+    const noted = note === undefined ? {} : { note };
     await this.dataSource.transaction(async (manager) => {
       await this.auditLog.record(
         {
@@ -47,13 +53,18 @@ export class SessionRevocationAudit {
           ip: origin.ip,
           userAgent: origin.userAgent,
           requestId: origin.requestId,
-          details: { reason, count: sessionIds.length, sessionIds },
+          details: { reason, ...noted, count: sessionIds.length, sessionIds },
         },
         manager,
       );
       await this.events.record(
         all
-          ? { kind: 'session.revoked_all', userId, origin, details: { reason, count: sessionIds.length } }
+          ? {
+              kind: 'session.revoked_all',
+              userId,
+              origin,
+              details: { reason, count: sessionIds.length, ...(actor.userId === userId ? {} : { by: actor.userId }) },
+            }
           : { kind: 'session.revoked', userId, sessionId: sessionIds[0], origin, details: { by: reason } },
         manager,
       );

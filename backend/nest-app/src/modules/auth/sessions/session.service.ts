@@ -117,10 +117,25 @@ export class SessionService {
   }
 
   /** Ends every live session of `userId` (logout everywhere; audited); returns how many there were. */
-  public async endAll(actor: AuthenticatedUser, userId: string, origin: RequestOrigin): Promise<number> {
+  public endAll(actor: AuthenticatedUser, userId: string, origin: RequestOrigin): Promise<number> {
+    return this.revokeAll({ actor, userId, reason: 'logout-all', origin });
+  }
+
+  /** Staff end every live session of a player (audited with their note); USER_NOT_FOUND for an unknown one. */
+  public async endAllByStaff(
+    actor: AuthenticatedUser,
+    userId: string,
+    note: string,
+    origin: RequestOrigin,
+  ): Promise<number> {
+    if (!(await this.users.findById(userId))) throw new DomainError('USER_NOT_FOUND', 'No such user');
+    return this.revokeAll({ actor, userId, reason: 'staff', note, origin });
+  }
+
+  private async revokeAll(revocation: Omit<SessionRevocation, 'sessionIds'>): Promise<number> {
+    const { userId } = revocation;
     const sessionIds = (await this.store.listForUser(userId)).map((session) => session.id);
-    const revocation: SessionRevocation = { actor, userId, sessionIds, reason: 'logout-all', origin };
-    await this.revocations.commit(revocation, () => this.store.endMany(userId, sessionIds));
+    await this.revocations.commit({ ...revocation, sessionIds }, () => this.store.endMany(userId, sessionIds));
     return sessionIds.length;
   }
 

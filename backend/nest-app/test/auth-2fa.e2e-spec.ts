@@ -167,6 +167,18 @@ describe('auth: two-factor authentication (e2e)', () => {
       (await post('/api/v1/auth/2fa/verify', { mfaToken: againToken, code: recoveryCodes[0] })).json<ErrorBody>().error
         .code,
     ).toBe('MFA_CODE_INVALID');
+    const recoveryAudits = (await mfaAuditsOf(first.userId)).filter(
+      (audit) => audit.action === 'user.mfa.recovery_code.use',
+    );
+    expect(recoveryAudits).toEqual([
+      expect.objectContaining({
+        actor_id: first.userId,
+        actor_roles: ['player'],
+        target_id: first.userId,
+        details: { during: 'sign-in', codesLeft: 9 },
+      }),
+    ]);
+    for (const recoveryCode of recoveryCodes) expect(JSON.stringify(recoveryAudits)).not.toContain(recoveryCode);
 
     // Step-up: the session from before 2FA has no recent second factor, so security changes are refused.
     const disable = await post('/api/v1/auth/2fa/totp/disable', {}, first.accessToken);

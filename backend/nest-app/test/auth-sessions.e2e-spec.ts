@@ -97,7 +97,46 @@ describe('auth: refresh rotation, sessions and Telegram (e2e)', () => {
       .get(DataSource)
       .query(`SELECT kind, user_id FROM security_events WHERE kind = 'refresh_token.reused'`);
     expect(events).toEqual([{ kind: 'refresh_token.reused', user_id: first.userId }]);
+    expect(await systemRevocationsOf(first.userId)).toEqual([
+      {
+        action: 'user.session.revoke',
+        actor_id: null,
+        actor_roles: ['system'],
+        details: { reason: 'refresh-token-reused', count: 1, sessionIds: [sessionIdOf(first.accessToken)] },
+      },
+    ]);
   });
+
+  it('ends the session of an account no longer active at its refresh, audited as the system', async () => {
+    const player = await signIn(app);
+    await app.get(DataSource).query(`UPDATE users SET status = 'blocked' WHERE id = $1`, [player.userId]);
+    const refused = await refresh(player.refreshToken);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json<ErrorBody>().error.code).toBe('ACCOUNT_NOT_ACTIVE');
+    expect((await sessions(player.accessToken)).statusCode).toBe(401);
+    expect(await systemRevocationsOf(player.userId)).toEqual([
+      {
+        action: 'user.session.revoke',
+        actor_id: null,
+        actor_roles: ['system'],
+        details: { reason: 'account-inactive', count: 1, sessionIds: [sessionIdOf(player.accessToken)] },
+      },
+    ]);
+    const events: { kind: string; details: Record<string, unknown> }[] = await app
+      .get(DataSource)
+      .query(`SELECT kind, details FROM security_events WHERE user_id = $1 AND kind = 'session.revoked'`, [
+        player.userId,
+      ]);
+    expect(events).toEqual([{ kind: 'session.revoked', details: { by: 'system', reason: 'account-inactive' } }]);
+  });
+
+  async function systemRevocationsOf(userId: string): Promise<unknown[]> {
+    return app.get(DataSource).query(
+      `SELECT action, actor_id, actor_roles, details FROM audit_log
+       WHERE target_id = $1 AND action LIKE 'user.session.%' ORDER BY occurred_at, id`,
+      [userId],
+    );
+  }
 
   it('shows security events to risk staff, by kind or by player, and to nobody else', async () => {
     const player = await signIn(app);
@@ -267,6 +306,38 @@ describe('auth: refresh rotation, sessions and Telegram (e2e)', () => {
       payload: widgetPayload(7001, now()),
     });
     expect(userIdOf(viaTelegram.json<Tokens>().accessToken)).toBe(player.userId);
+    const audits: unknown[] = await app
+      .get(DataSource)
+      .query(
+        `SELECT actor_id, actor_roles, target_id, details FROM audit_log WHERE action = 'user.telegram.link' AND target_id = $1`,
+        [player.userId],
+      );
+    expect(audits).toEqual([
+      {
+        actor_id: player.userId,
+        actor_roles: ['player'],
+        target_id: player.userId,
+        details: { telegramId: '7001', username: 'tg7001' },
+      },
+    ]);
+  });
+
+  it('links no Telegram account without its audit record', async () => {
+    const player = await signIn(app);
+    const record = jest.spyOn(app.get(AuditLog), 'record').mockRejectedValueOnce(new Error('audit log unavailable'));
+    try {
+      const link = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/telegram/link',
+        headers: bearer(player.accessToken),
+        payload: widgetPayload(7002, now()),
+      });
+      expect(link.statusCode).toBe(500);
+    } finally {
+      record.mockRestore();
+    }
+    const profile = await app.inject({ method: 'GET', url: '/api/v1/users/me', headers: bearer(player.accessToken) });
+    expect(profile.json<{ telegram: unknown }>().telegram).toBeNull();
   });
   describe('session revocations in the audit log', () => {
     /** Another session of the player, started as a sign-in would (tokens included). */

@@ -9,10 +9,16 @@ import { SecurityEventRepository } from '../security-events/security-event.repos
  * Why sessions end: the caller's own (`logout`), another of the owner's (`owner`), all of them (`logout-all`),
  * all of them by staff (`staff`, with the staff's note).
  */
-export type RevocationReason = 'logout' | 'owner' | 'logout-all' | 'staff';
+export type RevocationReason = 'logout' | 'owner' | 'logout-all' | 'staff' | SystemRevocationReason;
+
+/** Why the system ends a session on its own: a rotated-out refresh token came back, or the account is not active. */
+export type SystemRevocationReason = 'refresh-token-reused' | 'account-inactive';
+
+/** The actor of a revocation no one asked for (audited with a null actor id and the role `system`). */
+export const SYSTEM_ACTOR = 'system';
 
 export interface SessionRevocation {
-  actor: AuthenticatedUser;
+  actor: AuthenticatedUser | typeof SYSTEM_ACTOR;
   /** Whose sessions end. */
   userId: string;
   /** Session ids (the access tokens' `sid`), never a token. */
@@ -41,12 +47,14 @@ export class SessionRevocationAudit {
   public async commit(revocation: SessionRevocation, revoke: () => Promise<void>): Promise<void> {
     const { actor, userId, sessionIds, reason, note, origin } = revocation;
     const all = reason === 'logout-all' || reason === 'staff';
+    const system = actor === SYSTEM_ACTOR;
+    const actorId = system ? null : actor.userId;
     const noted = note === undefined ? {} : { note };
     await this.dataSource.transaction(async (manager) => {
       await this.auditLog.record(
         {
-          actorId: actor.userId,
-          actorRoles: actor.roles,
+          actorId,
+          actorRoles: system ? [SYSTEM_ACTOR] : actor.roles,
           action: all ? 'user.session.revoke_all' : 'user.session.revoke',
           targetType: 'user',
           targetId: userId,
@@ -63,9 +71,19 @@ export class SessionRevocationAudit {
               kind: 'session.revoked_all',
               userId,
               origin,
-              details: { reason, count: sessionIds.length, ...(actor.userId === userId ? {} : { by: actor.userId }) },
+              details: {
+                reason,
+                count: sessionIds.length,
+                ...(actorId === userId ? {} : { by: actorId ?? SYSTEM_ACTOR }),
+              },
             }
-          : { kind: 'session.revoked', userId, sessionId: sessionIds[0], origin, details: { by: reason } },
+          : {
+              kind: 'session.revoked',
+              userId,
+              sessionId: sessionIds[0],
+              origin,
+              details: { by: system ? SYSTEM_ACTOR : reason, ...(system ? { reason } : {}) },
+            },
         manager,
       );
       await revoke();

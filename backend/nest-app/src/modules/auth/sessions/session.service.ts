@@ -8,7 +8,12 @@ import { UserDirectory, type RequestOrigin, type UserAccount } from '../../user/
 import { AuthHasher } from '../auth-hasher';
 import { SecurityEventRepository } from '../security-events/security-event.repository';
 import { AccessTokenService } from './access-token.service';
-import { SessionRevocationAudit, type SessionRevocation } from './session-revocation-audit';
+import {
+  SessionRevocationAudit,
+  SYSTEM_ACTOR,
+  type SessionRevocation,
+  type SystemRevocationReason,
+} from './session-revocation-audit';
 import { SessionStore, type SessionRecord } from './session.store';
 
 export interface TokenPair {
@@ -77,7 +82,7 @@ export class SessionService {
     }
     const account = await this.users.findById(session.userId);
     if (!account || account.status !== 'active') {
-      await this.store.end(sessionId, session.userId);
+      await this.endBySystem(sessionId, session.userId, 'account-inactive', origin);
       throw new DomainError('ACCOUNT_NOT_ACTIVE', 'The account cannot sign in');
     }
     const newToken = newRefreshToken();
@@ -89,8 +94,8 @@ export class SessionService {
       this.clock.now().getTime(),
     );
     if (outcome === 'reused') {
-      await this.store.end(sessionId, session.userId);
       await this.events.record({ kind: 'refresh_token.reused', userId: session.userId, sessionId, origin });
+      await this.endBySystem(sessionId, session.userId, 'refresh-token-reused', origin);
       throw new DomainError('REFRESH_TOKEN_REUSED', 'The refresh token was already used; the session has been ended');
     }
     if (outcome === 'gone') {
@@ -130,6 +135,26 @@ export class SessionService {
   ): Promise<number> {
     if (!(await this.users.findById(userId))) throw new DomainError('USER_NOT_FOUND', 'No such user');
     return this.revokeAll({ actor, userId, reason: 'staff', note, origin });
+  }
+
+  /** The system ends a session on its own (audited, actor `system`); a session already gone is not recorded. */
+  private async endBySystem(
+    sessionId: string,
+    userId: string,
+    reason: SystemRevocationReason,
+    origin: RequestOrigin,
+  ): Promise<void> {
+    const revocation: SessionRevocation = { actor: SYSTEM_ACTOR, userId, sessionIds: [sessionId], reason, origin };
+    await this.revocations
+      .commit(revocation, async () => {
+        if (!(await this.store.end(sessionId, userId))) throw sessionNotFound();
+      })
+      .catch(async (error: unknown) => {
+        if (error instanceof DomainError && error.code === 'SESSION_NOT_FOUND') return;
+        // A session the system must end (a possibly stolen token) still ends when its record cannot be written.
+        await this.store.end(sessionId, userId);
+        throw error;
+      });
   }
 
   private async revokeAll(revocation: Omit<SessionRevocation, 'sessionIds'>): Promise<number> {

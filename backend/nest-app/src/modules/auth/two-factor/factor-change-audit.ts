@@ -5,7 +5,8 @@ import type { AuthenticatedUser } from '../../../common/auth/authenticated-user'
 import type { RequestOrigin } from '../../user/user-directory';
 import { SecurityEventRepository, type SecurityEventKind } from '../security-events/security-event.repository';
 
-export type FactorChangeAction = 'user.mfa.enable' | 'user.mfa.disable' | 'user.mfa.recovery_codes.regenerate';
+export type FactorChangeAction =
+  'user.mfa.enable' | 'user.mfa.disable' | 'user.mfa.recovery_codes.regenerate' | 'user.mfa.recovery_code.use';
 
 /** What an audit record may say of a second factor: its kind and masked values, never a secret or code. */
 export type FactorChangeDetails = Record<string, string | number | null>;
@@ -34,7 +35,7 @@ export class FactorChangeAudit {
    * roll everything back.
    */
   public async commit(
-    user: AuthenticatedUser,
+    user: Pick<AuthenticatedUser, 'userId' | 'roles'>,
     origin: RequestOrigin,
     action: FactorChangeAction,
     change: (manager: EntityManager) => Promise<FactorChangeDetails>,

@@ -3,6 +3,7 @@ import { eventually } from '@casino/platform/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../src/common/audit/audit-log';
+import { OneTimeCodeStore } from '../src/modules/auth/codes/one-time-code.store';
 import { SecurityEventRepository } from '../src/modules/auth/security-events/security-event.repository';
 import { bearer, readEmailCode, requestEmailCode, signIn, uniqueEmail, type SignedIn } from './support/sign-in';
 import { startTestApp } from './support/test-app';
@@ -166,6 +167,18 @@ describe('auth: two-factor authentication (e2e)', () => {
       (await post('/api/v1/auth/2fa/verify', { mfaToken: againToken, code: recoveryCodes[0] })).json<ErrorBody>().error
         .code,
     ).toBe('MFA_CODE_INVALID');
+    const recoveryAudits = (await mfaAuditsOf(first.userId)).filter(
+      (audit) => audit.action === 'user.mfa.recovery_code.use',
+    );
+    expect(recoveryAudits).toEqual([
+      expect.objectContaining({
+        actor_id: first.userId,
+        actor_roles: ['player'],
+        target_id: first.userId,
+        details: { during: 'sign-in', codesLeft: 9 },
+      }),
+    ]);
+    for (const recoveryCode of recoveryCodes) expect(JSON.stringify(recoveryAudits)).not.toContain(recoveryCode);
 
     // Step-up: the session from before 2FA has no recent second factor, so security changes are refused.
     const disable = await post('/api/v1/auth/2fa/totp/disable', {}, first.accessToken);
@@ -304,6 +317,64 @@ describe('auth: two-factor authentication (e2e)', () => {
     ]);
     expectActorAndOrigin(audits, player.userId);
     for (const secretValue of [phone, phoneCode, stepUpCode]) expect(JSON.stringify(audits)).not.toContain(secretValue);
+  });
+
+  const randomPhone = (): string =>
+    `+49152${Math.floor(Math.random() * 1e8)
+      .toString()
+      .padStart(8, '0')}`;
+
+  it('keeps the phone code usable when its confirmation fails to commit', async () => {
+    const phone = randomPhone();
+    const player = await signIn(app, uniqueEmail('sms-retry'));
+    expect((await post('/api/v1/auth/2fa/sms/phone', { phone }, player.accessToken)).statusCode).toBe(202);
+    const code = await nextSmsCode(phone, 0);
+    const record = jest.spyOn(app.get(AuditLog), 'record').mockRejectedValueOnce(new Error('audit log unavailable'));
+    try {
+      expect((await post('/api/v1/auth/2fa/sms/phone/confirm', { code }, player.accessToken)).statusCode).toBe(500);
+    } finally {
+      record.mockRestore();
+    }
+    const retried = await post('/api/v1/auth/2fa/sms/phone/confirm', { code }, player.accessToken);
+    expect(retried.statusCode).toBe(204);
+    expect((await mfaAuditsOf(player.userId)).map((audit) => audit.action)).toEqual(['user.mfa.enable']);
+  });
+
+  it('lets one of two confirmations racing with the same phone code commit, not both', async () => {
+    const phone = randomPhone();
+    const player = await signIn(app, uniqueEmail('sms-race'));
+    expect((await post('/api/v1/auth/2fa/sms/phone', { phone }, player.accessToken)).statusCode).toBe(202);
+    const code = await nextSmsCode(phone, 0);
+    // Both confirmations find the code right before either gets to spend it.
+    const codes = app.get(OneTimeCodeStore);
+    const checkUnspent = codes.checkUnspent.bind(codes);
+    let checkedCount = 0;
+    let release: () => void = () => undefined;
+    const bothChecked = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(codes, 'checkUnspent').mockImplementation(async (...args) => {
+      const checked = await checkUnspent(...args);
+      checkedCount += 1;
+      if (checkedCount === 2) release();
+      await bothChecked;
+      return checked;
+    });
+    try {
+      const answers = await Promise.all([
+        post('/api/v1/auth/2fa/sms/phone/confirm', { code }, player.accessToken),
+        post('/api/v1/auth/2fa/sms/phone/confirm', { code }, player.accessToken),
+      ]);
+      expect(answers.map((answer) => answer.statusCode).sort()).toEqual([204, 401]);
+      expect(answers.find((answer) => answer.statusCode === 401)?.json<ErrorBody>().error.code).toBe(
+        'MFA_CODE_INVALID',
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await mfaAuditsOf(player.userId)).map((audit) => audit.action)).toEqual(['user.mfa.enable']);
+    const events: { kind: string }[] = await app
+      .get(DataSource)
+      .query(`SELECT kind FROM security_events WHERE user_id = $1 AND kind = 'phone.verified'`, [player.userId]);
+    expect(events).toHaveLength(1);
   });
 
   it('lands no second factor without its audit record', async () => {

@@ -1,11 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../src/common/audit/audit-log';
 import { SessionService } from '../src/modules/auth/sessions/session.service';
 import { UserDirectory } from '../src/modules/user/user-directory';
 import { dataCheckString } from '../src/modules/auth/telegram/telegram-verification';
-import { bearer, signIn, signInAsStaff, uniqueEmail, userIdOf } from './support/sign-in';
+import type { Role } from '../src/common/auth/roles';
+import { bearer, signIn, signInAsStaff, uniqueEmail, userIdOf, type SignedIn } from './support/sign-in';
 import { startTestApp } from './support/test-app';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 
@@ -24,7 +25,7 @@ interface SessionAuditRow {
   target_id: string;
   ip: string | null;
   user_agent: string | null;
-  details: { reason: string; count: number; sessionIds: string[] };
+  details: { reason: string; note?: string; count: number; sessionIds: string[] };
 }
 /** Where the audited revocations come from. */
 const CLIENT = { ip: '198.51.100.61', userAgent: 'session-audit-test/1.0' };
@@ -96,7 +97,46 @@ describe('auth: refresh rotation, sessions and Telegram (e2e)', () => {
       .get(DataSource)
       .query(`SELECT kind, user_id FROM security_events WHERE kind = 'refresh_token.reused'`);
     expect(events).toEqual([{ kind: 'refresh_token.reused', user_id: first.userId }]);
+    expect(await systemRevocationsOf(first.userId)).toEqual([
+      {
+        action: 'user.session.revoke',
+        actor_id: null,
+        actor_roles: ['system'],
+        details: { reason: 'refresh-token-reused', count: 1, sessionIds: [sessionIdOf(first.accessToken)] },
+      },
+    ]);
   });
+
+  it('ends the session of an account no longer active at its refresh, audited as the system', async () => {
+    const player = await signIn(app);
+    await app.get(DataSource).query(`UPDATE users SET status = 'blocked' WHERE id = $1`, [player.userId]);
+    const refused = await refresh(player.refreshToken);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json<ErrorBody>().error.code).toBe('ACCOUNT_NOT_ACTIVE');
+    expect((await sessions(player.accessToken)).statusCode).toBe(401);
+    expect(await systemRevocationsOf(player.userId)).toEqual([
+      {
+        action: 'user.session.revoke',
+        actor_id: null,
+        actor_roles: ['system'],
+        details: { reason: 'account-inactive', count: 1, sessionIds: [sessionIdOf(player.accessToken)] },
+      },
+    ]);
+    const events: { kind: string; details: Record<string, unknown> }[] = await app
+      .get(DataSource)
+      .query(`SELECT kind, details FROM security_events WHERE user_id = $1 AND kind = 'session.revoked'`, [
+        player.userId,
+      ]);
+    expect(events).toEqual([{ kind: 'session.revoked', details: { by: 'system', reason: 'account-inactive' } }]);
+  });
+
+  async function systemRevocationsOf(userId: string): Promise<unknown[]> {
+    return app.get(DataSource).query(
+      `SELECT action, actor_id, actor_roles, details FROM audit_log
+       WHERE target_id = $1 AND action LIKE 'user.session.%' ORDER BY occurred_at, id`,
+      [userId],
+    );
+  }
 
   it('shows security events to risk staff, by kind or by player, and to nobody else', async () => {
     const player = await signIn(app);
@@ -266,6 +306,38 @@ describe('auth: refresh rotation, sessions and Telegram (e2e)', () => {
       payload: widgetPayload(7001, now()),
     });
     expect(userIdOf(viaTelegram.json<Tokens>().accessToken)).toBe(player.userId);
+    const audits: unknown[] = await app
+      .get(DataSource)
+      .query(
+        `SELECT actor_id, actor_roles, target_id, details FROM audit_log WHERE action = 'user.telegram.link' AND target_id = $1`,
+        [player.userId],
+      );
+    expect(audits).toEqual([
+      {
+        actor_id: player.userId,
+        actor_roles: ['player'],
+        target_id: player.userId,
+        details: { telegramId: '7001', username: 'tg7001' },
+      },
+    ]);
+  });
+
+  it('links no Telegram account without its audit record', async () => {
+    const player = await signIn(app);
+    const record = jest.spyOn(app.get(AuditLog), 'record').mockRejectedValueOnce(new Error('audit log unavailable'));
+    try {
+      const link = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/telegram/link',
+        headers: bearer(player.accessToken),
+        payload: widgetPayload(7002, now()),
+      });
+      expect(link.statusCode).toBe(500);
+    } finally {
+      record.mockRestore();
+    }
+    const profile = await app.inject({ method: 'GET', url: '/api/v1/users/me', headers: bearer(player.accessToken) });
+    expect(profile.json<{ telegram: unknown }>().telegram).toBeNull();
   });
   describe('session revocations in the audit log', () => {
     /** Another session of the player, started as a sign-in would (tokens included). */
@@ -326,6 +398,107 @@ describe('auth: refresh rotation, sessions and Telegram (e2e)', () => {
       }
       const tokens = [player, other, third, fourth].flatMap((session) => [session.accessToken, session.refreshToken]);
       for (const token of tokens) expect(JSON.stringify(audits)).not.toContain(token);
+    });
+
+    // The admin's address may ask for a sign-in code once a minute (an earlier test used it): a session
+    // is started for the admin account directly, and grants every other role here.
+    let admin: SignedIn | undefined;
+    async function staffWith(role: Role): Promise<SignedIn> {
+      if (!admin) {
+        const account = await app.get(UserDirectory).ensureAdmin(adminEmail);
+        admin = { ...(await anotherSession(account.id)), userId: account.id };
+      }
+      if (role === 'admin') return admin;
+      const staff = await signIn(app, uniqueEmail(role));
+      const granted = await app.inject({
+        method: 'POST',
+        url: `/api/v1/admin/users/${staff.userId}/roles`,
+        headers: bearer(admin.accessToken),
+        payload: { role },
+      });
+      expect(granted.statusCode).toBe(200);
+      return staff;
+    }
+
+    const revokeByStaff = (userId: string, payload: object, accessToken: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/v1/admin/users/${userId}/sessions/revoke`,
+        payload,
+        headers: { ...bearer(accessToken), 'user-agent': CLIENT.userAgent },
+        remoteAddress: CLIENT.ip,
+      });
+
+    it.each(['admin', 'risk'] as const)(
+      'lets %s staff end every session of a player: tokens dead, audited with the note, one event',
+      async (role) => {
+        const staff = await staffWith(role);
+        const player = await signIn(app);
+        const other = await anotherSession(player.userId);
+        const note = `suspected takeover, ticket ${role}-42`;
+
+        const revoked = await revokeByStaff(player.userId, { reason: note }, staff.accessToken);
+        expect(revoked.statusCode).toBe(200);
+        expect(revoked.json()).toEqual({ endedSessions: 2 });
+        for (const session of [player, other]) {
+          expect((await sessions(session.accessToken)).statusCode).toBe(401);
+          expect((await refresh(session.refreshToken)).statusCode).toBe(401);
+        }
+        expect((await sessions(staff.accessToken)).statusCode).toBe(200);
+
+        const audits = await sessionAuditsOf(player.userId);
+        expect(audits).toHaveLength(1);
+        expect(audits[0]).toMatchObject({
+          action: 'user.session.revoke_all',
+          actor_id: staff.userId,
+          actor_roles: expect.arrayContaining([role]) as string[],
+          target_type: 'user',
+          target_id: player.userId,
+          ip: CLIENT.ip,
+          user_agent: CLIENT.userAgent,
+          details: { reason: 'staff', note, count: 2 },
+        });
+        expect(audits[0]?.details.sessionIds.slice().sort()).toEqual(
+          [sessionIdOf(player.accessToken), other.sessionId].sort(),
+        );
+        for (const token of [player.accessToken, player.refreshToken, other.accessToken, other.refreshToken]) {
+          expect(JSON.stringify(audits)).not.toContain(token);
+        }
+        const events: { kind: string; details: Record<string, unknown> }[] = await app
+          .get(DataSource)
+          .query(`SELECT kind, details FROM security_events WHERE user_id = $1 AND kind LIKE 'session.%'`, [
+            player.userId,
+          ]);
+        expect(events).toEqual([
+          { kind: 'session.revoked_all', details: { reason: 'staff', count: 2, by: staff.userId } },
+        ]);
+      },
+    );
+
+    it('refuses staff revocation to other roles, for an unknown player, and without a fitting reason', async () => {
+      const player = await signIn(app);
+      for (const role of ['support', 'finance', 'compliance'] as const) {
+        const staff = await staffWith(role);
+        const refused = await revokeByStaff(player.userId, { reason: 'not mine to do' }, staff.accessToken);
+        expect(refused.statusCode).toBe(403);
+      }
+      expect((await revokeByStaff(player.userId, { reason: 'as a player' }, player.accessToken)).statusCode).toBe(403);
+
+      const { accessToken } = await staffWith('admin');
+      const unknown = await revokeByStaff(randomUUID(), { reason: 'no such player' }, accessToken);
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json<ErrorBody>().error.code).toBe('USER_NOT_FOUND');
+
+      for (const payload of [{}, { reason: '' }, { reason: 'ab' }, { reason: 'x'.repeat(501) }, { reason: 42 }]) {
+        const invalid = await revokeByStaff(player.userId, payload, accessToken);
+        expect(invalid.statusCode).toBe(400);
+        expect(invalid.json<ErrorBody>().error.code).toBe('VALIDATION_FAILED');
+      }
+      const badId = await revokeByStaff('not-a-uuid', { reason: 'bad id here' }, accessToken);
+      expect(badId.json<ErrorBody>().error.code).toBe('VALIDATION_FAILED');
+
+      expect((await sessions(player.accessToken)).statusCode).toBe(200);
+      expect(await sessionAuditsOf(player.userId)).toEqual([]);
     });
 
     it('ends no session when its audit record cannot be written, and records no event of it', async () => {

@@ -238,6 +238,26 @@ describe('user profile (e2e)', () => {
     expect(confirmed.json()).toMatchObject({ email: newAddress });
   });
 
+  it('changes nothing and takes the code back when the phone-change text cannot be queued', async () => {
+    const phone = '+447911123462';
+    const userId = await newPlayer(uniqueEmail('sms-down'));
+    const queue = app.get<Queue<SendSmsJobV1>>(getQueueToken(QUEUES.SMS));
+    const add = jest.spyOn(queue, 'add').mockRejectedValueOnce(new Error('Redis is down'));
+    try {
+      expect((await call('PATCH', '', userId, { phone, displayName: 'Queue Down' })).statusCode).toBe(500);
+    } finally {
+      add.mockRestore();
+    }
+    expect((await call('GET', '', userId)).json()).toMatchObject({ phone: null, pendingPhone: null });
+    expect((await call('GET', '', userId)).json().displayName).not.toBe('Queue Down');
+
+    const again = await call('PATCH', '', userId, { phone, displayName: 'Queue Back' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ pendingPhone: phone, displayName: 'Queue Back' });
+    const confirmed = await call('POST', '/phone/confirm', userId, { code: await lastSmsCode(app, phone) });
+    expect(confirmed.json()).toMatchObject({ phone, phoneVerified: true });
+  });
+
   it('kills a code after 5 wrong tries: the 6th try fails even with the right code', async () => {
     const brute = uniqueEmail('brute');
     const userId = await newPlayer(brute);

@@ -27,6 +27,7 @@ import { RoleAdminService } from './roles/role-admin.service';
 import { SecurityEventRepository } from './security-events/security-event.repository';
 import { AccessTokenService } from './sessions/access-token.service';
 import { AuthSessionController } from './sessions/auth-session.controller';
+import { SessionAdminController } from './sessions/session-admin.controller';
 import { SessionRevocationAudit } from './sessions/session-revocation-audit';
 import { SessionService } from './sessions/session.service';
 import { SessionStore } from './sessions/session.store';
@@ -78,6 +79,7 @@ export class AuthModule {
         AuthTwoFactorController,
         AdminRolesController,
         SecurityEventsAdminController,
+        SessionAdminController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -41,7 +41,11 @@ export abstract class UserDirectory {
   public abstract findOrRegisterByTelegram(identity: TelegramIdentity, origin: RequestOrigin): Promise<FoundOrCreated>;
 
   /** Links a Telegram account to an existing account; TELEGRAM_ALREADY_LINKED if another account has it. */
-  public abstract linkTelegram(userId: string, identity: TelegramIdentity): Promise<UserAccount>;
+  public abstract linkTelegram(
+    userId: string,
+    identity: TelegramIdentity,
+    manager?: EntityManager,
+  ): Promise<UserAccount>;
 
   public abstract findById(userId: string): Promise<UserAccount | null>;
 

@@ -96,9 +96,14 @@ export class UsersRepository {
   }
 
   /** Sets the Telegram identity when the account has none or the same one; null when it has another. */
-  public async attachTelegram(userId: string, identity: TelegramIdentity, at: Date): Promise<UserRecord | null> {
+  public async attachTelegram(
+    manager: EntityManager,
+    userId: string,
+    identity: TelegramIdentity,
+    at: Date,
+  ): Promise<UserRecord | null> {
     return this.one(
-      this.dataSource.manager,
+      manager,
       `UPDATE users SET telegram_id = $2, telegram_username = $3, telegram_first_name = $4,
          telegram_last_name = $5, telegram_photo_url = $6, updated_at = $7
        WHERE id = $1 AND (telegram_id IS NULL OR telegram_id = $2)

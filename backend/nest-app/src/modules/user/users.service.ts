@@ -71,17 +71,19 @@ export class UsersService extends UserDirectory {
     );
     if (!result.created) {
       // Keep the Telegram username and names as fresh as the last sign-in.
-      await this.users.attachTelegram(result.account.id, identity, this.clock.now());
+      await this.users.attachTelegram(this.dataSource.manager, result.account.id, identity, this.clock.now());
     }
     return result;
   }
 
-  public async linkTelegram(userId: string, identity: TelegramIdentity): Promise<UserAccount> {
+  public async linkTelegram(userId: string, identity: TelegramIdentity, manager?: EntityManager): Promise<UserAccount> {
     const holder = await this.users.findByTelegramId(identity.telegramId);
     if (holder && holder.id !== userId) {
       throw new DomainError('TELEGRAM_ALREADY_LINKED', 'This Telegram account is linked to another account');
     }
-    const updated = await this.users.attachTelegram(userId, identity, this.clock.now()).catch((error: unknown) => {
+    const at = this.clock.now();
+    const attached = this.users.attachTelegram(manager ?? this.dataSource.manager, userId, identity, at);
+    const updated = await attached.catch((error: unknown) => {
       throw isTelegramTaken(error) ? telegramAlreadyLinked() : error;
     });
     if (!updated) {

@@ -34,6 +34,27 @@ if attempts >= tonumber(ARGV[2]) then
 end
 return {'wrong', tonumber(ARGV[2]) - attempts, false}`;
 
+/**
+ * As CHECK, but a right candidate is not consumed: the change it confirms may still fail. Wrong ones count
+ * (atomically, so parallel guesses cannot get past the limit); a right one uses no attempt.
+ */
+const CHECK_UNSPENT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing', 0, false} end
+if redis.call('HGET', KEYS[1], 'codeHash') == ARGV[1] then
+  return {'ok', 0, redis.call('HGET', KEYS[1], 'payload')}
+end
+local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+if attempts >= tonumber(ARGV[2]) then
+  redis.call('DEL', KEYS[1])
+  return {'locked', 0, false}
+end
+return {'wrong', tonumber(ARGV[2]) - attempts, false}`;
+
+/** Deletes the code only if it is still the one checked (compare-and-delete): 1 when this call spent it. */
+const CONSUME = `
+if redis.call('HGET', KEYS[1], 'codeHash') ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])`;
+
 /** A 6-digit code from the CSPRNG, uniformly distributed. */
 export function newSixDigitCode(): string {
   return randomInt(0, 1_000_000).toString().padStart(6, '0');
@@ -74,9 +95,33 @@ export class OneTimeCodeStore {
       .exec();
   }
 
-  public async check(namespace: CodeNamespace, subject: string, candidateHash: string): Promise<CodeCheck> {
+  /** Checks a candidate and, when right, spends it at once. */
+  public check(namespace: CodeNamespace, subject: string, candidateHash: string): Promise<CodeCheck> {
+    return this.evalCheck(CHECK, namespace, subject, candidateHash);
+  }
+
+  /**
+   * Checks a candidate without spending a right one: the caller then runs `consume` last inside the
+   * transaction of the change it confirms, so a change that fails leaves the code usable and of two
+   * confirmations racing with one code only the one that deletes it commits.
+   */
+  public checkUnspent(namespace: CodeNamespace, subject: string, candidateHash: string): Promise<CodeCheck> {
+    return this.evalCheck(CHECK_UNSPENT, namespace, subject, candidateHash);
+  }
+
+  /** Spends a code found right by `checkUnspent`: true when this call deleted it, false when it was gone or replaced. */
+  public async consume(namespace: CodeNamespace, subject: string, codeHash: string): Promise<boolean> {
+    return (await this.redis.eval(CONSUME, 1, codeKey(namespace, subject), codeHash)) === 1;
+  }
+
+  private async evalCheck(
+    script: string,
+    namespace: CodeNamespace,
+    subject: string,
+    candidateHash: string,
+  ): Promise<CodeCheck> {
     const [outcome, attemptsLeft, payload] = (await this.redis.eval(
-      CHECK,
+      script,
       1,
       codeKey(namespace, subject),
       candidateHash,

@@ -8,7 +8,12 @@ import { UserDirectory, type RequestOrigin, type UserAccount } from '../../user/
 import { AuthHasher } from '../auth-hasher';
 import { SecurityEventRepository } from '../security-events/security-event.repository';
 import { AccessTokenService } from './access-token.service';
-import { SessionRevocationAudit, type SessionRevocation } from './session-revocation-audit';
+import {
+  SessionRevocationAudit,
+  SYSTEM_ACTOR,
+  type SessionRevocation,
+  type SystemRevocationReason,
+} from './session-revocation-audit';
 import { SessionStore, type SessionRecord } from './session.store';
 
 export interface TokenPair {
@@ -77,7 +82,7 @@ export class SessionService {
     }
     const account = await this.users.findById(session.userId);
     if (!account || account.status !== 'active') {
-      await this.store.end(sessionId, session.userId);
+      await this.endBySystem(sessionId, session.userId, 'account-inactive', origin);
       throw new DomainError('ACCOUNT_NOT_ACTIVE', 'The account cannot sign in');
     }
     const newToken = newRefreshToken();
@@ -89,8 +94,8 @@ export class SessionService {
       this.clock.now().getTime(),
     );
     if (outcome === 'reused') {
-      await this.store.end(sessionId, session.userId);
       await this.events.record({ kind: 'refresh_token.reused', userId: session.userId, sessionId, origin });
+      await this.endBySystem(sessionId, session.userId, 'refresh-token-reused', origin);
       throw new DomainError('REFRESH_TOKEN_REUSED', 'The refresh token was already used; the session has been ended');
     }
     if (outcome === 'gone') {
@@ -117,10 +122,45 @@ export class SessionService {
   }
 
   /** Ends every live session of `userId` (logout everywhere; audited); returns how many there were. */
-  public async endAll(actor: AuthenticatedUser, userId: string, origin: RequestOrigin): Promise<number> {
+  public endAll(actor: AuthenticatedUser, userId: string, origin: RequestOrigin): Promise<number> {
+    return this.revokeAll({ actor, userId, reason: 'logout-all', origin });
+  }
+
+  /** Staff end every live session of a player (audited with their note); USER_NOT_FOUND for an unknown one. */
+  public async endAllByStaff(
+    actor: AuthenticatedUser,
+    userId: string,
+    note: string,
+    origin: RequestOrigin,
+  ): Promise<number> {
+    if (!(await this.users.findById(userId))) throw new DomainError('USER_NOT_FOUND', 'No such user');
+    return this.revokeAll({ actor, userId, reason: 'staff', note, origin });
+  }
+
+  /** The system ends a session on its own (audited, actor `system`); a session already gone is not recorded. */
+  private async endBySystem(
+    sessionId: string,
+    userId: string,
+    reason: SystemRevocationReason,
+    origin: RequestOrigin,
+  ): Promise<void> {
+    const revocation: SessionRevocation = { actor: SYSTEM_ACTOR, userId, sessionIds: [sessionId], reason, origin };
+    await this.revocations
+      .commit(revocation, async () => {
+        if (!(await this.store.end(sessionId, userId))) throw sessionNotFound();
+      })
+      .catch(async (error: unknown) => {
+        if (error instanceof DomainError && error.code === 'SESSION_NOT_FOUND') return;
+        // A session the system must end (a possibly stolen token) still ends when its record cannot be written.
+        await this.store.end(sessionId, userId);
+        throw error;
+      });
+  }
+
+  private async revokeAll(revocation: Omit<SessionRevocation, 'sessionIds'>): Promise<number> {
+    const { userId } = revocation;
     const sessionIds = (await this.store.listForUser(userId)).map((session) => session.id);
-    const revocation: SessionRevocation = { actor, userId, sessionIds, reason: 'logout-all', origin };
-    await this.revocations.commit(revocation, () => this.store.endMany(userId, sessionIds));
+    await this.revocations.commit({ ...revocation, sessionIds }, () => this.store.endMany(userId, sessionIds));
     return sessionIds.length;
   }
 

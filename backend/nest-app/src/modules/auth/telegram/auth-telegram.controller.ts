@@ -44,6 +44,6 @@ export class AuthTelegramController {
     @Body() body: TelegramWidgetDto,
     @Origin() origin: RequestOrigin,
   ): Promise<void> {
-    await this.telegram.link(user.userId, widgetFields(body), origin);
+    await this.telegram.link(user, widgetFields(body), origin);
   }
 }

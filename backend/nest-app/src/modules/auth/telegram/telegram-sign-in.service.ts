@@ -1,5 +1,8 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditLog } from '../../../common/audit/audit-log';
+import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { UserDirectory, type RequestOrigin, type TelegramIdentity, type UserAccount } from '../../user/user-directory';
@@ -24,6 +27,8 @@ export class TelegramSignInService {
     private readonly events: SecurityEventRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
   ) {}
 
   public async signInWithWidget(fields: Record<string, string>, origin: RequestOrigin): Promise<SignInResult> {
@@ -44,12 +49,37 @@ export class TelegramSignInService {
     return this.signIn.complete(account, 'telegram-webapp', origin);
   }
 
-  /** Links the Telegram account of a widget payload to the signed-in account. */
-  public async link(userId: string, fields: Record<string, string>, origin: RequestOrigin): Promise<UserAccount> {
+  /**
+   * Links the Telegram account of a widget payload to the signed-in account: a new way to sign in, so the
+   * link, its audit record (`user.telegram.link`) and its security event commit together.
+   */
+  public async link(
+    user: AuthenticatedUser,
+    fields: Record<string, string>,
+    origin: RequestOrigin,
+  ): Promise<UserAccount> {
     const identity = await this.verifyWidget(fields, origin);
-    const account = await this.users.linkTelegram(userId, identity);
-    await this.events.record({ kind: 'telegram.linked', userId, origin, details: { telegramId: identity.telegramId } });
-    return account;
+    const { userId } = user;
+    const details = { telegramId: identity.telegramId };
+    return this.dataSource.transaction(async (manager) => {
+      const account = await this.users.linkTelegram(userId, identity, manager);
+      await this.audit.record(
+        {
+          actorId: userId,
+          actorRoles: user.roles,
+          action: 'user.telegram.link',
+          targetType: 'user',
+          targetId: userId,
+          ip: origin.ip,
+          userAgent: origin.userAgent,
+          requestId: origin.requestId,
+          details: { ...details, username: identity.username ?? null },
+        },
+        manager,
+      );
+      await this.events.record({ kind: 'telegram.linked', userId, origin, details }, manager);
+      return account;
+    });
   }
 
   private async verifyWidget(fields: Record<string, string>, origin: RequestOrigin): Promise<TelegramIdentity> {

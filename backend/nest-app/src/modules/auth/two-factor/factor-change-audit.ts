@@ -5,7 +5,8 @@ import type { AuthenticatedUser } from '../../../common/auth/authenticated-user'
 import type { RequestOrigin } from '../../user/user-directory';
 import { SecurityEventRepository, type SecurityEventKind } from '../security-events/security-event.repository';
 
-export type FactorChangeAction = 'user.mfa.enable' | 'user.mfa.disable' | 'user.mfa.recovery_codes.regenerate';
+export type FactorChangeAction =
+  'user.mfa.enable' | 'user.mfa.disable' | 'user.mfa.recovery_codes.regenerate' | 'user.mfa.recovery_code.use';
 
 /** What an audit record may say of a second factor: its kind and masked values, never a secret or code. */
 export type FactorChangeDetails = Record<string, string | number | null>;
@@ -28,13 +29,18 @@ export class FactorChangeAudit {
     private readonly events: SecurityEventRepository,
   ) {}
 
-  /** Runs `change` (which answers the record's details, or throws to change nothing) and records it. */
+  /**
+   * Runs `change` (which answers the record's details, or throws to change nothing) and records it; `spend`
+   * (e.g. the compare-and-delete of the code that confirms it) runs last in the transaction and throws to
+   * roll everything back.
+   */
   public async commit(
-    user: AuthenticatedUser,
+    user: Pick<AuthenticatedUser, 'userId' | 'roles'>,
     origin: RequestOrigin,
     action: FactorChangeAction,
     change: (manager: EntityManager) => Promise<FactorChangeDetails>,
     events: FactorChangeEvent[],
+    spend?: () => Promise<void>,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const details = await change(manager);
@@ -55,6 +61,7 @@ export class FactorChangeAudit {
       for (const event of events) {
         await this.events.record({ ...event, userId: user.userId, origin }, manager);
       }
+      await spend?.();
     });
   }
 }

@@ -39,7 +39,7 @@ export class MfaService {
     if (!challenge) {
       throw new DomainError('MFA_CHALLENGE_INVALID', 'The sign-in challenge has expired; sign in again');
     }
-    const factor = await this.check(challenge.userId, code, origin);
+    const factor = await this.check(challenge.userId, code, origin, 'sign-in');
     if (!factor) {
       const attemptsLeft = await this.challenges.registerFailure(mfaToken);
       const locked = attemptsLeft <= 0;
@@ -80,7 +80,7 @@ export class MfaService {
     if (!(await this.twoFactor.isEnabled(user.userId))) {
       throw new DomainError('MFA_NOT_ENABLED', 'Set up two-factor authentication first');
     }
-    const factor = await this.check(user.userId, code, origin);
+    const factor = await this.check(user.userId, code, origin, 'step-up');
     if (!factor) {
       const failures = await this.failures.add('step-up', user.userId, STEP_UP_LOCK_SECONDS);
       const locked = failures >= STEP_UP_MAX_FAILURES;
@@ -109,16 +109,17 @@ export class MfaService {
   }
 
   /** Which factor the code satisfies (using it up), or null. */
-  private async check(userId: string, code: string, origin: RequestOrigin): Promise<SecondFactor | null> {
+  private async check(
+    userId: string,
+    code: string,
+    origin: RequestOrigin,
+    during: 'sign-in' | 'step-up',
+  ): Promise<SecondFactor | null> {
     if (/^\d{6}$/.test(code)) {
       if (await this.twoFactor.verifyTotp(userId, code)) return 'totp';
       if (await this.sms.verifyCode(userId, code)) return 'sms';
       return null;
     }
-    if (await this.twoFactor.useRecoveryCode(userId, code)) {
-      await this.events.record({ kind: 'mfa.recovery_code_used', userId, origin });
-      return 'recovery-code';
-    }
-    return null;
+    return (await this.twoFactor.useRecoveryCode(userId, code, origin, during)) ? 'recovery-code' : null;
   }
 }

@@ -34,10 +34,14 @@ export class SmsFactorService {
     });
   }
 
-  /** Confirms the phone with its code (audited); SMS codes then count as a second factor. */
+  /**
+   * Confirms the phone with its code (audited); SMS codes then count as a second factor. The code is spent
+   * last in the change's transaction: a confirmation that fails keeps it, of two racing ones one commits.
+   */
   public async confirmPhone(user: AuthenticatedUser, code: string, origin: RequestOrigin): Promise<string> {
     const userId = user.userId;
-    const check = await this.codes.check('sms-phone', userId, this.codeHash(userId, code));
+    const codeHash = this.codeHash(userId, code);
+    const check = await this.codes.checkUnspent('sms-phone', userId, codeHash);
     if (check.outcome !== 'ok' || !check.payload) {
       throw new DomainError(
         'MFA_CODE_INVALID',
@@ -56,6 +60,11 @@ export class SmsFactorService {
         return { factor: 'sms', from: previous ? maskPhone(previous.phone) : null, to: maskPhone(phone) };
       },
       [{ kind: 'phone.verified' }, { kind: 'mfa.enabled', details: { factor: 'sms' } }],
+      async () => {
+        if (!(await this.codes.consume('sms-phone', userId, codeHash))) {
+          throw new DomainError('MFA_CODE_INVALID', 'The code is not valid');
+        }
+      },
     );
     return phone;
   }

@@ -104,9 +104,9 @@ export class TwoFactorRepository {
     return changedRows(rows) === 1;
   }
 
-  /** Marks a recovery code used; false when it is unknown or was used before. */
-  public async useRecoveryCode(userId: string, codeHash: string): Promise<boolean> {
-    const rows: unknown = await this.dataSource.query(
+  /** Marks a recovery code used, in the caller's transaction; false when it is unknown or was used before. */
+  public async useRecoveryCode(manager: EntityManager, userId: string, codeHash: string): Promise<boolean> {
+    const rows: unknown = await manager.query(
       `UPDATE auth_recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id`,
       [userId, codeHash],
     );
@@ -121,8 +121,11 @@ export class TwoFactorRepository {
     ]);
   }
 
-  public async countUnusedRecoveryCodes(userId: string): Promise<number> {
-    const rows: { count: string }[] = await this.dataSource.query(
+  public async countUnusedRecoveryCodes(
+    userId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<number> {
+    const rows: { count: string }[] = await manager.query(
       `SELECT count(*) AS count FROM auth_recovery_codes WHERE user_id = $1 AND used_at IS NULL`,
       [userId],
     );

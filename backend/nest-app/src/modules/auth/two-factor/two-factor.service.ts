@@ -121,10 +121,38 @@ export class TwoFactorService {
     return step !== null && (await this.repository.claimTotpStep(userId, step));
   }
 
-  /** True when the code is one of the user's unused recovery codes (it is then used up). */
-  public async useRecoveryCode(userId: string, code: string): Promise<boolean> {
+  /**
+   * True when the code is one of the user's unused recovery codes: it is then used up, with its audit record
+   * (`user.mfa.recovery_code.use`, how many are left; never the code) and its security event in one transaction.
+   */
+  public async useRecoveryCode(
+    userId: string,
+    code: string,
+    origin: RequestOrigin,
+    during: 'sign-in' | 'step-up',
+  ): Promise<boolean> {
     const normalised = normaliseRecoveryCode(code);
-    return normalised !== null && this.repository.useRecoveryCode(userId, this.hashRecoveryCode(userId, normalised));
+    const account = normalised === null ? null : await this.users.findById(userId);
+    if (normalised === null || !account) return false;
+    const hash = this.hashRecoveryCode(userId, normalised);
+    return this.factorChanges
+      .commit(
+        { userId, roles: account.roles },
+        origin,
+        'user.mfa.recovery_code.use',
+        async (manager) => {
+          if (!(await this.repository.useRecoveryCode(manager, userId, hash))) throw new RecoveryCodeUnknown();
+          return { during, codesLeft: await this.repository.countUnusedRecoveryCodes(userId, manager) };
+        },
+        [{ kind: 'mfa.recovery_code_used', details: { during } }],
+      )
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof RecoveryCodeUnknown) return false;
+          throw error;
+        },
+      );
   }
 
   public async status(
@@ -150,3 +178,6 @@ export class TwoFactorService {
     return Math.floor(this.clock.now().getTime() / 1000);
   }
 }
+
+/** A recovery code that is unknown or used: rolls the (empty) change back, then answers false. */
+class RecoveryCodeUnknown extends Error {}

@@ -51,13 +51,17 @@ export class ProfileService {
     return toProfileDto(user, pendingEmail, pendingPhone);
   }
 
-  /** Checks every rule before writing anything; a new phone number is only saved once its code is confirmed. */
+  /**
+   * Checks every rule before writing anything; a new phone number is only saved once its code is confirmed.
+   * Its text is queued before the patch is written: a text that cannot be queued takes its code back (with the
+   * resend throttle) and changes nothing, as the email change does.
+   */
   public async updateProfile(userId: string, change: UpdateProfileDto): Promise<ProfileDto> {
     const user = await this.users.findById(userId);
     if (!user) throw userNotFound(userId);
     const { phone, ...patch } = change;
     this.checkRules(user, patch);
-    const phoneCode = phone !== undefined && phone !== user.phone ? await this.issuePhoneCode(userId, phone) : null;
+    if (phone !== undefined && phone !== user.phone) await this.startPhoneChange(userId, phone);
     await this.dataSource.transaction(async (manager) => {
       const locked = await this.users.lockById(manager, userId);
       if (!locked) throw userNotFound(userId);
@@ -75,7 +79,6 @@ export class ProfileService {
         await this.outbox.append(manager, EVENT_STREAMS.USER, [domainEvent(USER_CURRENCY_CHANGED, 1, userId, payload)]);
       }
     });
-    if (phone !== undefined && phoneCode !== null) await this.sendSms(phone, phoneCode);
     return this.getProfile(userId);
   }
 
@@ -169,20 +172,22 @@ export class ProfileService {
     });
   }
 
-  private async issuePhoneCode(userId: string, phone: string): Promise<string> {
+  private async startPhoneChange(userId: string, phone: string): Promise<void> {
     const holder = await this.users.findByPhone(phone);
     if (holder && holder.id !== userId) {
       throw new DomainError('PHONE_ALREADY_IN_USE', 'Another account uses this phone number');
     }
-    return this.codes.issue('phone-change', userId, phone);
-  }
-
-  private async sendSms(to: string, code: string): Promise<void> {
-    await this.sms.send({
-      to,
-      text: `Your confirmation code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.`,
-      template: 'phone-change-code',
-    });
+    const code = await this.codes.issue('phone-change', userId, phone);
+    try {
+      await this.sms.send({
+        to: phone,
+        text: `Your confirmation code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.`,
+        template: 'phone-change-code',
+      });
+    } catch (error) {
+      await this.codes.withdraw('phone-change', userId);
+      throw error;
+    }
   }
 }
 

@@ -9,7 +9,6 @@ import { PaymentProviders } from '../psp/payment-providers';
 import { PaymentIntentRepository } from './payment-intent.repository';
 import type { PaymentIntent } from './payment-intent.types';
 import { PaymentIntentWriter } from './payment-intent.writer';
-import { isProviderUnavailable } from './payment-provider-sync';
 import { PaymentSettlement } from './payment-settlement';
 
 export const providerKeys = {
@@ -25,6 +24,8 @@ export const providerKeys = {
  */
 export type PayoutSendOutcome = 'not_due' | 'sent' | 'refused' | 'unreachable' | 'unknown';
 
+// PAYMENT_PROVIDER_UNAVAILABLE is tested inline: importing payment-provider-sync here closes an import cycle
+// (payment-provider-changes → payment-cancellation → this file).
 /** Sends withdrawals' payouts, and the finance approval of those above the threshold. */
 @Injectable()
 export class PaymentPayouts {
@@ -64,7 +65,9 @@ export class PaymentPayouts {
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'PAYMENT_PROVIDER_REFUSED') {
         this.logger.warn({ err: error, intentId }, 'payout outcome unknown; the sweep will retry with the same key');
-        return isProviderUnavailable(error) ? 'unreachable' : 'unknown';
+        return error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_UNAVAILABLE'
+          ? 'unreachable'
+          : 'unknown';
       }
       await this.failRefused(intent.id, error);
       return 'refused';

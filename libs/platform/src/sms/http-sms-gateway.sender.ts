@@ -1,7 +1,7 @@
 import type { SendSmsJobV1 } from '@casino/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { errorKind } from '../errors/error-kind';
-import { SmsDeliveryError } from './sms-delivery.error';
+import { isPermanentGatewayStatus, SmsDeliveryError } from './sms-delivery.error';
 import { SmsSender } from './sms-sender';
 
 export interface HttpSmsGatewayOptions {
@@ -17,12 +17,15 @@ const GATEWAY_TIMEOUT_MS = 10_000;
 
 /**
  * Sends through the HTTP SMS gateway: `POST {gatewayUrl}/messages` with the JSON body `{ "to", "text" }`
- * and the bearer token. Any 2xx is accepted; anything else (or no answer within 10 s) throws, so BullMQ
- * retries with back-off. Errors name the status or the kind of failure only: the gateway's body may echo
- * the text, which carries a one-time code, and fetch's own errors may quote the token.
+ * and the bearer token. Any 2xx is accepted; anything else (or no answer within 10 s) throws. A 4xx other
+ * than 408, 425 and 429 (a bad number, a bad token, a wrong path) is permanent: the same text would be
+ * refused again, so the job fails at once. A 5xx, 408, 425, 429, a timeout or a network error is transient
+ * and BullMQ retries it with back-off. Errors name the status or the kind of failure only: the gateway's
+ * body may echo the text, which carries a one-time code, and fetch's own errors may quote the token.
  *
  * Redirects are never followed: a 307 or 308 would make fetch send the same body, with its one-time code,
- * to wherever `Location` points. A 3xx is a failure like any other refusal (retried at `gatewayUrl` only).
+ * to wherever `Location` points. A 3xx is a permanent failure: `gatewayUrl` is not the gateway's final
+ * address, and asking it again would be answered the same way.
  */
 @Injectable()
 export class HttpSmsGatewaySender extends SmsSender {
@@ -38,10 +41,18 @@ export class HttpSmsGatewaySender extends SmsSender {
     const response = await this.post(message);
     await response.body?.cancel();
     if (isRedirect(response.status)) {
-      throw new SmsDeliveryError('SMS_GATEWAY_REDIRECTED', `SMS gateway answered ${response.status}, not followed`);
+      throw new SmsDeliveryError(
+        'SMS_GATEWAY_REDIRECTED',
+        `SMS gateway answered ${response.status}, not followed`,
+        true,
+      );
     }
     if (!response.ok) {
-      throw new SmsDeliveryError('SMS_GATEWAY_REJECTED', `SMS gateway answered ${response.status}`);
+      throw new SmsDeliveryError(
+        'SMS_GATEWAY_REJECTED',
+        `SMS gateway answered ${response.status}`,
+        isPermanentGatewayStatus(response.status),
+      );
     }
   }
 

@@ -6,6 +6,7 @@ const WEBHOOK_EVENTS = 'payment_webhook_events_total';
 const RECONCILIATION_MISMATCHES = 'payment_reconciliation_mismatches_total';
 const RECORD_MISSING_HALTS = 'payment_provider_record_missing_halts_total';
 const RECONCILIATION_FOLLOWS = 'payment_reconciliation_follows_total';
+const RECONCILIATION_OUTAGE_SKIPS = 'payment_reconciliation_outage_skips_total';
 
 /** A counter on the default registry, reused when it exists (several apps in one test process). */
 function counter<T extends string>(name: string, help: string, labelNames: T[]): Counter<T> {
@@ -41,5 +42,11 @@ export class PaymentMetrics {
     RECONCILIATION_FOLLOWS,
     'Open intents reconciliation read again at their provider, by provider, kind and what following the record did',
     ['provider', 'kind', 'outcome'],
+  );
+
+  public readonly reconciliationOutageSkips = counter(
+    RECONCILIATION_OUTAGE_SKIPS,
+    'Provider calls a reconciliation or expiry run left out because the provider stopped answering earlier in the run, by provider and step',
+    ['provider', 'step'],
   );
 }

@@ -22,6 +22,7 @@ import { PaymentProviders } from './psp/payment-providers';
 import { PaymentDepositExpiry } from './reconciliation/payment-deposit-expiry';
 import { PaymentJobLock } from './reconciliation/payment-job-lock';
 import { PaymentOpenIntentFollow } from './reconciliation/payment-open-intent-follow';
+import { ProviderOutageWatch } from './reconciliation/provider-outage-watch';
 import { PaymentReconciliation } from './reconciliation/payment-reconciliation.service';
 import { PaymentReconciliationScheduler } from './reconciliation/payment-reconciliation.scheduler';
 import { PaymentRecordMissingGuard } from './reconciliation/payment-record-missing-guard';
@@ -55,6 +56,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentWithdrawalExpiry,
     PaymentJobLock,
     PaymentOpenIntentFollow,
+    ProviderOutageWatch,
     PaymentRecordMissingGuard,
     PaymentReconciliationScheduler,
   ],

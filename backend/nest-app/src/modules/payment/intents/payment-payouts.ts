@@ -17,6 +17,15 @@ export const providerKeys = {
   payout: (intentId: string): string => `intent:${intentId}:payout`,
 };
 
+/**
+ * What sending a payout did: `not_due` (nothing to send: not a processing withdrawal, or sent already), `sent`,
+ * `refused` (the withdrawal failed, its hold released), `unreachable` (the provider did not answer) or `unknown`
+ * (another error). Both of the last leave it to the sweep, which sends it again with the same idempotency key.
+ */
+export type PayoutSendOutcome = 'not_due' | 'sent' | 'refused' | 'unreachable' | 'unknown';
+
+// PAYMENT_PROVIDER_UNAVAILABLE is tested inline: importing payment-provider-sync here closes an import cycle
+// (payment-provider-changes → payment-cancellation → this file).
 /** Sends withdrawals' payouts, and the finance approval of those above the threshold. */
 @Injectable()
 export class PaymentPayouts {
@@ -36,9 +45,10 @@ export class PaymentPayouts {
    * Sends the payout of a `processing` withdrawal (same provider idempotency key on every retry).
    * A refusal fails the intent and releases the hold; an unknown outcome is left to the sweep.
    */
-  public async send(intentId: string): Promise<void> {
+  public async send(intentId: string): Promise<PayoutSendOutcome> {
     const intent = await this.intents.findById(intentId);
-    if (!intent || intent.kind !== 'withdrawal' || intent.status !== 'processing' || intent.providerReference) return;
+    if (!intent || intent.kind !== 'withdrawal' || intent.status !== 'processing' || intent.providerReference)
+      return 'not_due';
     try {
       const payout = await this.providers.get(intent.provider).createPayout({
         intentId: intent.id,
@@ -51,12 +61,16 @@ export class PaymentPayouts {
         if (locked && !locked.providerReference)
           await this.intents.update(manager, intent.id, { providerReference: payout.reference });
       });
+      return 'sent';
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'PAYMENT_PROVIDER_REFUSED') {
         this.logger.warn({ err: error, intentId }, 'payout outcome unknown; the sweep will retry with the same key');
-        return;
+        return error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_UNAVAILABLE'
+          ? 'unreachable'
+          : 'unknown';
       }
       await this.failRefused(intent.id, error);
+      return 'refused';
     }
   }
 

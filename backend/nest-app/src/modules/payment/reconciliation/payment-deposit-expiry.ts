@@ -7,6 +7,8 @@ import { PaymentIntentRepository } from '../intents/payment-intent.repository';
 import { PaymentProviderSync } from '../intents/payment-provider-sync';
 import { PaymentJobLock } from './payment-job-lock';
 import { PaymentRecordMissingGuard } from './payment-record-missing-guard';
+import type { ProviderOutageBreaker } from './provider-outage-breaker';
+import { ProviderOutageWatch } from './provider-outage-watch';
 import type { RecordMissingBudget } from './record-missing-budget';
 
 export interface DepositExpiryReport {
@@ -25,6 +27,12 @@ const REPORTED: Record<Exclude<Outcome, 'skipped'>, keyof DepositExpiryReport> =
   followed: 'followed',
   left_open: 'leftOpen',
 };
+
+interface ExpiryRun {
+  cutoff: Date;
+  ttlSeconds: number;
+  budget: RecordMissingBudget;
+}
 
 const EXPIRY_BATCH = 200;
 const JOB = 'payment-deposit-expiry';
@@ -50,27 +58,29 @@ export class PaymentDepositExpiry {
     private readonly sync: PaymentProviderSync,
     private readonly jobLock: PaymentJobLock,
     private readonly recordMissingGuard: PaymentRecordMissingGuard,
+    private readonly outageWatch: ProviderOutageWatch,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
 
-  /** Expires the deposits due; one that fails (provider unreachable) is logged and retried by the next run. */
-  public async expireAbandoned(): Promise<DepositExpiryReport> {
+  /**
+   * Expires the deposits due; one that fails (provider unreachable) is logged and retried by the next run, and once
+   * its provider is considered down (`breaker`: the run's, or this run's own) the rest of its deposits stay open for
+   * the next run, unasked.
+   */
+  public async expireAbandoned(breaker?: ProviderOutageBreaker): Promise<DepositExpiryReport> {
     const ttlSeconds = this.config.PAYMENT_DEPOSIT_OPEN_TTL_SECONDS;
     const cutoff = new Date(this.clock.now().getTime() - ttlSeconds * 1000);
     const report: DepositExpiryReport = { canceled: [], followed: [], leftOpen: [] };
-    const budget = this.recordMissingGuard.startRun('expiry');
+    const run = { cutoff, ttlSeconds, budget: this.recordMissingGuard.startRun('expiry') };
+    const outages = breaker ?? this.outageWatch.startRun();
     for (const found of await this.intents.findAbandonedDeposits(cutoff, EXPIRY_BATCH)) {
-      try {
-        const outcome = await this.expire(found.id, cutoff, ttlSeconds, budget);
-        if (outcome !== 'skipped') report[REPORTED[outcome]].push(found.id);
-      } catch (error) {
-        this.logger.warn(
-          { err: error, intentId: found.id },
-          'could not expire an abandoned deposit; the next run retries',
-        );
-      }
+      if (!this.outageWatch.admits(outages, found.provider, 'deposit_expiry')) continue;
+      const outcome = await this.expireQuietly(found.id, run);
+      if (outcome.asked) this.outageWatch.recordCall(outages, found.provider, outcome.error);
+      if (outcome.reported) report[REPORTED[outcome.reported]].push(found.id);
     }
+    if (!breaker) this.outageWatch.report(outages);
     if (report.canceled.length + report.followed.length + report.leftOpen.length > 0) {
       this.logger.log(
         { canceled: report.canceled.length, followed: report.followed.length, leftOpen: report.leftOpen.length },
@@ -85,12 +95,21 @@ export class PaymentDepositExpiry {
     return this.jobLock.runExclusive(JOB, () => this.expireAbandoned());
   }
 
-  private async expire(
+  /** `asked`: whether the provider was called; `error`: what the attempt threw (logged here, retried next run). */
+  private async expireQuietly(
     intentId: string,
-    cutoff: Date,
-    ttlSeconds: number,
-    budget: RecordMissingBudget,
-  ): Promise<Outcome> {
+    run: ExpiryRun,
+  ): Promise<{ asked: boolean; reported?: Exclude<Outcome, 'skipped'>; error?: unknown }> {
+    try {
+      const outcome = await this.expire(intentId, run);
+      return outcome === 'skipped' ? { asked: false } : { asked: true, reported: outcome };
+    } catch (error) {
+      this.logger.warn({ err: error, intentId }, 'could not expire an abandoned deposit; the next run retries');
+      return { asked: true, error };
+    }
+  }
+
+  private async expire(intentId: string, { cutoff, ttlSeconds, budget }: ExpiryRun): Promise<Outcome> {
     // Read again: the batch goes one provider call at a time, and the payer may have moved on since.
     const intent = await this.intents.findById(intentId);
     if (!intent || intent.status !== 'requires_payment_method' || intent.updatedAt >= cutoff) return 'skipped';

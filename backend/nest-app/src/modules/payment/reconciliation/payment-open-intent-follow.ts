@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../../common/time/clock';
-import { AppConfig } from '../../../config/app-config';
 import { PaymentIntentRepository } from '../intents/payment-intent.repository';
 import type { PaymentIntent, TransitionCause } from '../intents/payment-intent.types';
 import { PaymentProviderChanges, type ProviderChange } from '../intents/payment-provider-changes';
@@ -10,7 +9,8 @@ import { PaymentMetrics } from '../payment-metrics';
 import { PaymentSecurityEvents } from '../payment-security-events';
 import type { ProviderPayment, ProviderPayout } from '../psp/payment-provider';
 import { PaymentRecordMissingGuard } from './payment-record-missing-guard';
-import { ProviderOutageBreaker, type ProviderOutage } from './provider-outage-breaker';
+import type { ProviderOutageBreaker } from './provider-outage-breaker';
+import { ProviderOutageWatch } from './provider-outage-watch';
 import type { RecordMissingBudget } from './record-missing-budget';
 import type { Mismatch } from './reconciliation-rules';
 
@@ -71,16 +71,19 @@ export class PaymentOpenIntentFollow {
     private readonly recordMissingGuard: PaymentRecordMissingGuard,
     private readonly securityEvents: PaymentSecurityEvents,
     private readonly metrics: PaymentMetrics,
-    private readonly config: AppConfig,
+    private readonly outageWatch: ProviderOutageWatch,
     private readonly clock: Clock,
   ) {}
 
-  /** Follows up to `limit` intents untouched since `olderThan`, those whose provider was asked least recently first. */
-  public async followAwaiting(olderThan: Date, limit: number): Promise<FollowReport> {
+  /**
+   * Follows up to `limit` intents untouched since `olderThan`, those whose provider was asked least recently first.
+   * `breaker`: the run's, shared with its other steps (which then warn of its outages); without one, its own.
+   */
+  public async followAwaiting(olderThan: Date, limit: number, breaker?: ProviderOutageBreaker): Promise<FollowReport> {
     const report: FollowReport = { followed: [], mismatches: [] };
     const run: FollowRun = {
       mismatches: report.mismatches,
-      breaker: new ProviderOutageBreaker(this.config.PAYMENT_PROVIDER_UNREACHABLE_LIMIT),
+      breaker: breaker ?? this.outageWatch.startRun(),
       recordMissing: this.recordMissingGuard.startRun(OCCASION),
     };
     for (const intent of await this.intents.findAwaitingProvider(olderThan, limit)) {
@@ -88,7 +91,7 @@ export class PaymentOpenIntentFollow {
       this.metrics.reconciliationFollows.inc({ provider: intent.provider, kind: intent.kind, outcome });
       report.followed.push({ intentId: intent.id, outcome });
     }
-    for (const outage of run.breaker.outages()) this.warnOfOutage(outage);
+    if (!breaker) this.outageWatch.report(run.breaker);
     const applied = report.followed.filter((followed) => followed.outcome === 'applied').length;
     if (report.followed.length > 0)
       this.logger.log({ followed: report.followed.length, applied }, 'open payment intents followed at their provider');
@@ -106,13 +109,6 @@ export class PaymentOpenIntentFollow {
     });
     run.breaker.recordAnswer(intent.provider, outcome !== 'unreachable');
     return outcome;
-  }
-
-  private warnOfOutage({ provider, unanswered, skipped }: ProviderOutage): void {
-    this.logger.warn(
-      { provider, unanswered, skipped },
-      'a provider did not answer reads in a row: the run stopped following its open intents, left for the next run',
-    );
   }
 
   private async follow(intent: PaymentIntent, run: FollowRun): Promise<FollowOutcome> {

@@ -15,6 +15,8 @@ import { PaymentDepositExpiry } from './payment-deposit-expiry';
 import { PaymentJobLock } from './payment-job-lock';
 import { PaymentOpenIntentFollow, type FollowedIntent, type FollowReport } from './payment-open-intent-follow';
 import { PaymentWithdrawalExpiry } from './payment-withdrawal-expiry';
+import type { ProviderOutageBreaker } from './provider-outage-breaker';
+import { ProviderOutageWatch } from './provider-outage-watch';
 import {
   compareWithProvider,
   compareWithWallet,
@@ -38,7 +40,10 @@ const JOB = 'payment-reconciliation';
  * difference. Before comparing, it sweeps: abandoned deposits are expired, stalled withdrawals failed (their holds
  * released), deposits whose creation answer was lost are looked up at their provider by our intent id, open intents
  * whose webhook may be lost are read again and followed (PaymentOpenIntentFollow), owed wallet movements and unsent
- * payouts are retried. No database transaction is open during a provider call: each outcome is applied afterwards in
+ * payouts are retried. One ProviderOutageBreaker serves the whole run: once a provider left
+ * PAYMENT_PROVIDER_UNREACHABLE_LIMIT calls in a row unanswered, every later step skips it (an expiry not done stays
+ * open, a payout not sent stays to be sent, the list comparison reports `psp_unreachable`), and the next run starts
+ * afresh. No database transaction is open during a provider call: each outcome is applied afterwards in
  * a short transaction under the intent's row lock that re-checks the intent, so concurrent runs and webhooks apply it
  * once.
  */
@@ -56,6 +61,7 @@ export class PaymentReconciliation {
     private readonly withdrawalExpiry: PaymentWithdrawalExpiry,
     private readonly sync: PaymentProviderSync,
     private readonly openIntents: PaymentOpenIntentFollow,
+    private readonly outageWatch: ProviderOutageWatch,
     private readonly jobLock: PaymentJobLock,
     private readonly idempotency: PaymentIdempotency,
     private readonly securityEvents: PaymentSecurityEvents,
@@ -68,7 +74,8 @@ export class PaymentReconciliation {
   public async run(options: { graceSeconds?: number } = {}): Promise<ReconciliationReport> {
     const now = this.clock.now();
     const graceCutoff = new Date(now.getTime() - (options.graceSeconds ?? 300) * 1000);
-    const follow = await this.sweep(graceCutoff);
+    const outages = this.outageWatch.startRun();
+    const follow = await this.sweep(graceCutoff, outages);
     await this.idempotency.prune(new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS));
     const since = new Date(now.getTime() - this.config.PAYMENT_RECONCILIATION_WINDOW_HOURS * 3600 * 1000);
     // An intent the sweep just moved was touched after the cutoff: the next run compares it.
@@ -76,8 +83,9 @@ export class PaymentReconciliation {
     const mismatches = [
       ...follow.mismatches,
       ...compareWithWallet(intents, await this.walletMovements(intents, since)),
-      ...(await this.compareWithProviders(intents, since)),
+      ...(await this.compareWithProviders(intents, since, outages)),
     ];
+    this.outageWatch.report(outages);
     for (const mismatch of mismatches) {
       this.metrics.reconciliationMismatches.inc({ kind: mismatch.kind });
       await this.securityEvents.record({
@@ -97,16 +105,25 @@ export class PaymentReconciliation {
     return this.jobLock.runExclusive(JOB, () => this.run());
   }
 
-  private async sweep(olderThan: Date): Promise<FollowReport> {
+  private async sweep(olderThan: Date, outages: ProviderOutageBreaker): Promise<FollowReport> {
     const batch = this.config.PAYMENT_RECONCILIATION_BATCH_SIZE;
-    await this.depositExpiry.expireAbandoned();
+    await this.depositExpiry.expireAbandoned(outages);
     await this.withdrawalExpiry.expireStalled();
-    await this.recoverLostCreations(olderThan, batch);
-    const follow = await this.openIntents.followAwaiting(olderThan, batch);
+    await this.recoverLostCreations(olderThan, batch, outages);
+    const follow = await this.openIntents.followAwaiting(olderThan, batch, outages);
     for (const intent of await this.intents.findUnsettled(olderThan, batch))
       await this.settlement.settleQuietly(intent.id);
-    for (const intent of await this.intents.findPayoutsToSend(olderThan, batch)) await this.payouts.send(intent.id);
+    await this.sendPayouts(olderThan, batch, outages);
     return follow;
+  }
+
+  /** Payouts whose sending failed or never ran; one skipped for an outage stays `processing`, to be sent next run. */
+  private async sendPayouts(olderThan: Date, batch: number, outages: ProviderOutageBreaker): Promise<void> {
+    for (const intent of await this.intents.findPayoutsToSend(olderThan, batch)) {
+      if (!this.outageWatch.admits(outages, intent.provider, 'payout_sending')) continue;
+      const outcome = await this.payouts.send(intent.id);
+      if (outcome !== 'not_due') outages.recordAnswer(intent.provider, outcome !== 'unreachable');
+    }
   }
 
   /**
@@ -114,11 +131,14 @@ export class PaymentReconciliation {
    * and followed. One the provider has none for stays open, counted toward the deposit limit, until the expiry
    * gives up on it after PAYMENT_DEPOSIT_OPEN_TTL_SECONDS; an unreachable provider leaves it to the next run.
    */
-  private async recoverLostCreations(olderThan: Date, batch: number): Promise<void> {
+  private async recoverLostCreations(olderThan: Date, batch: number, outages: ProviderOutageBreaker): Promise<void> {
     for (const intent of await this.intents.findOpenDepositsWithoutReference(olderThan, batch)) {
+      if (!this.outageWatch.admits(outages, intent.provider, 'creation_recovery')) continue;
       try {
         await this.sync.follow(intent, 'creation_recovery');
+        this.outageWatch.recordCall(outages, intent.provider);
       } catch (error) {
+        this.outageWatch.recordCall(outages, intent.provider, error);
         this.logger.warn({ err: error, intentId: intent.id }, 'could not look up a deposit whose creation is unknown');
       }
     }
@@ -143,22 +163,33 @@ export class PaymentReconciliation {
     return movements;
   }
 
-  private async compareWithProviders(intents: PaymentIntent[], since: Date): Promise<Mismatch[]> {
+  private async compareWithProviders(
+    intents: PaymentIntent[],
+    since: Date,
+    outages: ProviderOutageBreaker,
+  ): Promise<Mismatch[]> {
     const mismatches: Mismatch[] = [];
     for (const provider of this.providers.all()) {
       const own = intents.filter((intent) => intent.provider === provider.name);
       if (own.length === 0) continue;
+      const unreachable: Mismatch = {
+        kind: 'psp_unreachable',
+        provider: provider.name,
+        intentId: null,
+        details: { intents: String(own.length) },
+      };
+      if (!this.outageWatch.admits(outages, provider.name, 'list_comparison', false)) {
+        mismatches.push({ ...unreachable, details: { ...unreachable.details, skipped: 'outage' } });
+        continue;
+      }
       try {
         const [payments, payouts] = await Promise.all([provider.listPayments(since), provider.listPayouts(since)]);
+        this.outageWatch.recordCall(outages, provider.name);
         mismatches.push(...compareWithProvider(own, payments, payouts));
       } catch (error) {
+        this.outageWatch.recordCall(outages, provider.name, error);
         this.logger.warn({ err: error, provider: provider.name }, 'could not list the provider record');
-        mismatches.push({
-          kind: 'psp_unreachable',
-          provider: provider.name,
-          intentId: null,
-          details: { intents: String(own.length) },
-        });
+        mismatches.push(unreachable);
       }
     }
     return mismatches;

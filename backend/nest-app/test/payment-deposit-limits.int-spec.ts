@@ -119,7 +119,15 @@ describe('deposit limits hold against open, concurrent and unsettled deposits (i
     await leftOpenFor31Minutes(abandoned);
     expect((await create(app, player, 'deposits', EUR('1001'))).statusCode).toBe(422);
 
-    const report = await app.get(PaymentDepositExpiry).expireAbandoned();
+    // The PSP's cancel webhook is held until the expiry has recorded its own end (else the two race for it).
+    sandbox.psp.webhooks.hold();
+    let report: Awaited<ReturnType<PaymentDepositExpiry['expireAbandoned']>>;
+    try {
+      report = await app.get(PaymentDepositExpiry).expireAbandoned();
+    } finally {
+      sandbox.psp.webhooks.release();
+      await sandbox.psp.webhooks.idle();
+    }
     expect(report.canceled).toContain(abandoned);
     expect(report.canceled).not.toContain(fresh);
     const intents = app.get(PaymentIntentRepository);

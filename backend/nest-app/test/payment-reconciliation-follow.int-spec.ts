@@ -1,8 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import type { SandboxPaymentIntent } from '../../sandbox-psp/src/sandbox-store';
-import { buildEvent, signatureHeader } from '../../sandbox-psp/src/webhook-sender';
 import { AppConfig } from '../src/config/app-config';
 import { PaymentIntentRepository } from '../src/modules/payment/intents/payment-intent.repository';
 import type { PaymentProvider } from '../src/modules/payment/psp/payment-provider';
@@ -18,6 +16,7 @@ import {
   SANDBOX_SECRET,
   balances,
   create,
+  deliverSandboxWebhook,
   newPlayer,
   startPaymentSuite,
   verifyKyc,
@@ -376,7 +375,7 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     if (!atPsp) throw new Error('no payment at the PSP');
     atPsp.status = 'processing';
     atPsp.next_action = null;
-    expect(await deliver('payment_intent.processing', atPsp)).toBe('applied');
+    expect(await deliverSandboxWebhook(app, 'payment_intent.processing', atPsp)).toBe('applied');
     atPsp.status = 'canceled'; // Stripe allows this "in rare cases"; its webhook is lost
     await untouchedFor10Minutes(id);
     const before = await snapshot(id);
@@ -428,7 +427,7 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     if (!atPsp) throw new Error('no payment at the PSP');
     atPsp.status = 'processing';
     atPsp.next_action = null;
-    expect(await deliver('payment_intent.processing', atPsp)).toBe('applied');
+    expect(await deliverSandboxWebhook(app, 'payment_intent.processing', atPsp)).toBe('applied');
     const { id: waiting } = await openDeposit(player, '1500');
     const payout = (await create(app, player, 'withdrawals', EUR('1600'))).json<{ id: string }>().id;
     const ids = [processing, waiting, payout];
@@ -503,20 +502,6 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     const paid = ids.reduce((sum, _id, index) => sum + 500n + BigInt(index), 0n);
     expect(await balances(app, player.userId)).toMatchObject({ cash: paid });
   });
-
-  /** A PSP event signed as the sandbox PSP signs its webhooks, delivered and processed before this returns. */
-  async function deliver(type: string, payment: SandboxPaymentIntent): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    const body = JSON.stringify(buildEvent(type, payment, now));
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/v1/payments/webhooks/sandbox',
-      headers: { 'content-type': 'application/json', 'stripe-signature': signatureHeader([SANDBOX_SECRET], now, body) },
-      payload: body,
-    });
-    expect(response.statusCode).toBe(200);
-    return response.json<{ outcome: string }>().outcome;
-  }
 });
 
 /** The provider, with `after` awaited once a payment has been retrieved and before its answer is returned. */

@@ -2,7 +2,6 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { SandboxPaymentIntent } from '../../sandbox-psp/src/sandbox-store';
-import { buildEvent, signatureHeader } from '../../sandbox-psp/src/webhook-sender';
 import { PaymentIntentRepository } from '../src/modules/payment/intents/payment-intent.repository';
 import { PaymentProviders } from '../src/modules/payment/psp/payment-providers';
 import { SandboxProvider } from '../src/modules/payment/psp/sandbox.provider';
@@ -12,6 +11,7 @@ import {
   SANDBOX_SECRET,
   balances,
   create,
+  deliverSandboxWebhook,
   newPlayer,
   startPaymentSuite,
   verifyKyc,
@@ -79,20 +79,6 @@ describe('staff resolution of a payment the PSP ended without success (e2e, sand
     });
   }
 
-  /** A PSP event signed as the sandbox PSP signs its webhooks, delivered and processed before this returns. */
-  async function deliver(type: string, payment: SandboxPaymentIntent): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    const body = JSON.stringify(buildEvent(type, payment, now));
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/v1/payments/webhooks/sandbox',
-      headers: { 'content-type': 'application/json', 'stripe-signature': signatureHeader([SANDBOX_SECRET], now, body) },
-      payload: body,
-    });
-    expect(response.statusCode).toBe(200);
-    return response.json<{ outcome: string }>().outcome;
-  }
-
   function pspPaymentOf(intentId: string): SandboxPaymentIntent {
     const payment = [...sandbox.psp.store.intents.values()].find((found) => found.metadata['intentId'] === intentId);
     if (!payment) throw new Error(`no PSP payment names ${intentId}`);
@@ -107,7 +93,7 @@ describe('staff resolution of a payment the PSP ended without success (e2e, sand
     const psp = pspPaymentOf(id);
     psp.status = 'processing';
     psp.next_action = null;
-    expect(await deliver('payment_intent.processing', psp)).toBe('applied');
+    expect(await deliverSandboxWebhook(app, 'payment_intent.processing', psp)).toBe('applied');
     expect((await intents.findById(id))?.status).toBe('processing');
     return { id, psp };
   }
@@ -117,7 +103,7 @@ describe('staff resolution of a payment the PSP ended without success (e2e, sand
     const { id, psp } = await processingDeposit(player, amount);
     psp.status = 'canceled';
     psp.canceled_at = Math.floor(Date.now() / 1000);
-    expect(await deliver('payment_intent.canceled', psp)).toBe('ignored');
+    expect(await deliverSandboxWebhook(app, 'payment_intent.canceled', psp)).toBe('ignored');
     expect((await intents.findById(id))?.status).toBe('processing');
     return id;
   }

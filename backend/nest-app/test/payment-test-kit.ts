@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { loadSandboxConfig } from '../../sandbox-psp/src/sandbox-config';
 import { buildSandboxPsp, type SandboxPsp } from '../../sandbox-psp/src/sandbox-psp';
+import type { SandboxPaymentIntent } from '../../sandbox-psp/src/sandbox-store';
+import { buildEvent, signatureHeader } from '../../sandbox-psp/src/webhook-sender';
 import { createNestApp } from '../src/bootstrap';
 import type { AppConfig } from '../src/config/app-config';
 import { KycService } from '../src/modules/user/kyc/kyc.service';
@@ -140,6 +142,27 @@ export async function create(
     headers: { ...player.headers, 'idempotency-key': key },
     payload,
   });
+}
+
+/**
+ * A PSP event signed as the sandbox PSP signs its webhooks, delivered to the app and processed before this returns;
+ * the webhook's outcome (`applied`, `ignored`…).
+ */
+export async function deliverSandboxWebhook(
+  app: NestFastifyApplication,
+  type: string,
+  payment: SandboxPaymentIntent,
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const body = JSON.stringify(buildEvent(type, payment, now));
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/payments/webhooks/sandbox',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signatureHeader([SANDBOX_SECRET], now, body) },
+    payload: body,
+  });
+  expect(response.statusCode).toBe(200);
+  return response.json<{ outcome: string }>().outcome;
 }
 
 /** Polls until the intent reaches `status` (webhooks arrive asynchronously). */

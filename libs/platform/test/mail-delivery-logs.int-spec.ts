@@ -4,7 +4,6 @@ import { Module, type DynamicModule, type INestApplicationContext } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { Logger } from 'nestjs-pino';
-import { Writable } from 'node:stream';
 import { loadConfig, readEnvironment } from '../src/config/load-config';
 import { PlatformSettings } from '../src/config/platform-settings';
 import { createLoggerModule } from '../src/logging/logger.module';
@@ -12,25 +11,12 @@ import { MailDeliveryModule } from '../src/mail/mail-delivery.module';
 import { freePort } from '../src/testing/free-port';
 import { eventually, uniqueTestId } from '../src/testing/test-resources';
 import { startRefusingSmtpServer, type RefusingSmtpServer, type SmtpRefusal } from './support/refusing-smtp-server';
+import { LogCapture } from './support/log-capture';
 
 const CODE = '314159';
 const TO = 'mail-recipient-7q@example.test';
 const SMTP_USER = 'smtp-login-user-9z';
 const SMTP_PASSWORD = 'smtp-secret-password-4k';
-
-/** Collects the JSON log lines the platform's logger writes. */
-class LogCapture extends Writable {
-  private readonly chunks: string[] = [];
-
-  public override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.chunks.push(chunk.toString('utf8'));
-    done();
-  }
-
-  public text(): string {
-    return this.chunks.join('');
-  }
-}
 
 @Module({})
 class MailDeliveryLogsTestModule {}

@@ -6,32 +6,18 @@ import { Queue } from 'bullmq';
 import { Logger } from 'nestjs-pino';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { loadConfig, readEnvironment } from '../src/config/load-config';
 import { PlatformSettings } from '../src/config/platform-settings';
 import { createLoggerModule } from '../src/logging/logger.module';
 import { SmsDeliveryModule, type SmsDeliveryOptions } from '../src/sms/sms-delivery.module';
 import { maskPhone } from '../src/sms/sms-sender';
 import { eventually, uniqueTestId } from '../src/testing/test-resources';
+import { LogCapture } from './support/log-capture';
 
 const CODE = '481516';
 const TOKEN = 'sms-gateway-secret-token';
 const URL_PASSWORD = 'url-secret-password';
 const TO = '+4915112345999';
-
-/** Collects the JSON log lines the platform's logger writes. */
-class LogCapture extends Writable {
-  private readonly chunks: string[] = [];
-
-  public override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.chunks.push(chunk.toString('utf8'));
-    done();
-  }
-
-  public text(): string {
-    return this.chunks.join('');
-  }
-}
 
 /** A gateway that refuses every text with 503, echoing the request (headers and body) in its answer. */
 async function startEchoingGateway(): Promise<{ server: Server; port: number }> {

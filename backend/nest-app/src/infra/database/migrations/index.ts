@@ -14,6 +14,7 @@ import { GameTransactionHotUpdates1764230620000 } from './1764230620000-game-tra
 import { LedgerBatchAbort1764230630000 } from './1764230630000-ledger-batch-abort';
 import { KeyedIntegrityChecks1764230640000 } from './1764230640000-keyed-integrity-checks';
 import { PaymentProviderCheckedAt1764230650000 } from './1764230650000-payment-provider-checked-at';
+import { PaymentLostCreationOrder1764230660000 } from './1764230660000-payment-lost-creation-order';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   LedgerBatchAbort1764230630000,
   KeyedIntegrityChecks1764230640000,
   PaymentProviderCheckedAt1764230650000,
+  PaymentLostCreationOrder1764230660000,
 ];

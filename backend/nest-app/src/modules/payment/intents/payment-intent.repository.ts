@@ -234,14 +234,16 @@ export class PaymentIntentRepository {
   }
 
   /**
-   * Deposits waiting for the payer with no provider reference that nothing touched since `olderThan`, oldest first:
-   * the answer to their creation at the provider was lost (or the process stopped before storing it).
+   * Deposits waiting for the payer with no provider reference that nothing touched since `olderThan`: the answer to
+   * their creation at the provider was lost (or the process stopped before storing it). As in findAwaitingProvider,
+   * those whose provider was asked least recently come first (never asked: first of all, oldest first), so that
+   * deposits the provider has no payment for do not hold the batch for good.
    */
   public async findOpenDepositsWithoutReference(olderThan: Date, limit: number): Promise<PaymentIntent[]> {
     const rows = (await this.dataSource.query(
       `SELECT ${COLUMNS} FROM payment_intents
         WHERE status = 'requires_payment_method' AND kind = 'deposit' AND provider_reference IS NULL AND updated_at < $1
-        ORDER BY updated_at LIMIT $2`,
+        ORDER BY provider_checked_at NULLS FIRST, updated_at, id LIMIT $2`,
       [olderThan, limit],
     )) as IntentRow[];
     return rows.map(toIntent);
@@ -302,7 +304,8 @@ export class PaymentIntentRepository {
   }
 
   /**
-   * Notes that the intent's provider is being asked about it (findAwaitingProvider's order). `updated_at` stays as it
+   * Notes that the intent's provider is being asked about it (the order of findAwaitingProvider and
+   * findOpenDepositsWithoutReference). `updated_at` stays as it
    * was: asking changes nothing of the intent, and the expiry and reconciliation's grace read it.
    */
   public async markProviderChecked(id: string, at: Date): Promise<void> {

@@ -129,12 +129,14 @@ export class PaymentReconciliation {
   /**
    * Deposits whose creation answer was lost: the provider's payment naming the intent is linked (reference, page)
    * and followed. One the provider has none for stays open, counted toward the deposit limit, until the expiry
-   * gives up on it after PAYMENT_DEPOSIT_OPEN_TTL_SECONDS; an unreachable provider leaves it to the next run.
+   * gives up on it after PAYMENT_DEPOSIT_OPEN_TTL_SECONDS; an unreachable provider leaves it to the next run. Each
+   * one asked is marked checked, so the next run asks the others first; one skipped for an outage is not.
    */
   private async recoverLostCreations(olderThan: Date, batch: number, outages: ProviderOutageBreaker): Promise<void> {
     for (const intent of await this.intents.findOpenDepositsWithoutReference(olderThan, batch)) {
       if (!this.outageWatch.admits(outages, intent.provider, 'creation_recovery')) continue;
       try {
+        await this.intents.markProviderChecked(intent.id, this.clock.now());
         await this.sync.follow(intent, 'creation_recovery');
         this.outageWatch.recordCall(outages, intent.provider);
       } catch (error) {

@@ -76,4 +76,26 @@ describe('boot with a malformed setting (compiled apps)', () => {
       expect(result.stderr).toContain(`- ${setting}: `);
     }
   });
+
+  it.each(APPS)(
+    '$name refuses a malformed NATS_URL by name, printing neither its password nor a URL with one',
+    ({ entry }) => {
+      const result = spawnSync(process.execPath, [join(ROOT, entry)], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env['PATH'],
+          NATS_URL: 'nats://casino:nats-boot-secret@127.0.0.1:4222:1',
+          SMTP_URL: 'smtp://mailer:smtp-boot-secret@127.0.0.1:1025',
+          DATABASE_URL: 'postgres://casino:db-boot-secret@127.0.0.1:5432/casino',
+        },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/- NATS_URL: NATS_URL must be a comma-separated list of nats:\/\//);
+      for (const secret of ['nats-boot-secret', 'smtp-boot-secret', 'db-boot-secret']) {
+        expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
+      }
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { IntegerSetting } from './setting-decorators';
+import { IntegerSetting, NatsServers } from './setting-decorators';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -24,7 +24,7 @@ export class PlatformSettings {
   @Matches(/^[A-Za-z0-9_-]+$/)
   public QUEUE_PREFIX = 'casino-bull';
 
-  @IsString()
+  @NatsServers()
   public NATS_URL = 'nats://127.0.0.1:4222';
 
   @Matches(NAME_PATTERN)

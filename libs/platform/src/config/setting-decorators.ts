@@ -105,3 +105,28 @@ export function HttpHeaderToken(): PropertyDecorator {
     },
   });
 }
+
+const NATS_SCHEMES = new Set(['nats', 'tls', 'ws', 'wss']);
+
+/** One NATS server as nats.js reads it: `[scheme://][user:pass@]host[:port]`, parsed as an http URL. */
+function isNatsServer(entry: string): boolean {
+  const withScheme = entry.includes('://') ? entry : `nats://${entry}`;
+  const scheme = withScheme.slice(0, withScheme.indexOf('://'));
+  return NATS_SCHEMES.has(scheme) && URL.canParse(`http${withScheme.slice(scheme.length)}`);
+}
+
+/**
+ * A comma-separated list of NATS servers. nats.js refuses a malformed one only when it connects, by an
+ * error that quotes the URL and so its password; here the setting is named and its value is not.
+ */
+export function NatsServers(): PropertyDecorator {
+  return ValidateBy({
+    name: 'natsServers',
+    validator: {
+      validate: (value: unknown): boolean =>
+        typeof value === 'string' && value.split(',').every((entry) => isNatsServer(entry.trim())),
+      defaultMessage: (args?: ValidationArguments): string =>
+        `${args?.property ?? 'setting'} must be a comma-separated list of nats:// (or tls://, ws://, wss://) URLs`,
+    },
+  });
+}

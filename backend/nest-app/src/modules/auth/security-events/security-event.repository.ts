@@ -108,15 +108,6 @@ export class SecurityEventRepository {
     );
     return rows.map(toEvent);
   }
-
-  /** How many events of a kind came from one IP since a time (e.g. failed sign-ins per IP). */
-  public async countFromIpSince(kind: SecurityEventKind, ip: string, since: Date): Promise<number> {
-    const rows: { count: string }[] = await this.dataSource.query(
-      `SELECT count(*) AS count FROM security_events WHERE kind = $1 AND ip = $2::inet AND occurred_at >= $3`,
-      [kind, ip, since],
-    );
-    return Number(rows[0]?.count ?? 0);
-  }
 }
 
 function toEvent(row: SecurityEventRow): SecurityEvent {

@@ -35,7 +35,7 @@ export class Hub88GamesApiClient implements GamesApiClient {
       platform: request.platform === 'mobile' ? 'GPL_MOBILE' : 'GPL_DESKTOP',
       lang: request.language,
       lobby_url: request.lobbyUrl,
-      ip: request.ip,
+      ...(request.ip ? { ip: request.ip } : {}),
       // Hub88's fun currency is XXX (reference §2).
       currency: demo ? 'XXX' : request.currency,
       ...(request.country ? { country: request.country } : {}),

@@ -12,7 +12,8 @@ export interface LaunchRequest {
   userId: string | null;
   currency: string | null;
   country: string | null;
-  ip: string;
+  /** The player's address; null when the request gave none, and then not sent to the provider. */
+  ip: string | null;
   lobbyUrl: string;
 }
 

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
+import { requestOriginOf } from '../../../common/http/request-origin';
 import { LaunchGameDto, LaunchGameResponseDto } from './dto/launch-game.dto';
 import { GameSessionsService } from './game-sessions.service';
 import { LaunchAuthGuard } from './launch-auth.guard';
@@ -30,7 +31,7 @@ export class GameLaunchController {
       platform: body.platform,
       language: body.language ?? 'en',
       userId: body.mode === 'real' ? (request.user?.userId ?? null) : null,
-      ip: request.ip,
+      ip: requestOriginOf(request).ip,
     });
   }
 }

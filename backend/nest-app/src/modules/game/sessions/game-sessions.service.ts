@@ -33,7 +33,8 @@ export interface LaunchInput {
   language: string;
   /** Null for an anonymous demo launch. */
   userId: string | null;
-  ip: string;
+  /** Null when the request gives no usable address (see `requestOriginOf`). */
+  ip: string | null;
 }
 
 export interface LaunchResult {

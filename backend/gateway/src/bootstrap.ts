@@ -4,7 +4,7 @@ import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 
 export async function createGatewayApp(config: GatewayConfig): Promise<NestFastifyApplication> {
-  const app = await createFastifyApp(GatewayModule.forRoot(config), { trustProxy: true });
+  const app = await createFastifyApp(GatewayModule.forRoot(config), { trustedProxies: config.trustedProxies });
   app.useGlobalFilters(new ApiExceptionFilter());
   return app;
 }

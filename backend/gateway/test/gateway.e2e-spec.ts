@@ -15,16 +15,33 @@ describe('gateway platform (e2e)', () => {
   let redis: DisposableRedis;
   let config: GatewayConfig;
   let app: NestFastifyApplication;
+  let behindBalancer: NestFastifyApplication;
+
+  /** The gateway with a route that answers the client IP it sees. */
+  async function startWithClientIpRoute(settings: Record<string, string>): Promise<NestFastifyApplication> {
+    const started = await createGatewayApp(loadGatewayConfig(settings));
+    started
+      .getHttpAdapter()
+      .getInstance()
+      .get('/test/client-ip', (request) => ({ ip: request.ip }));
+    await started.init();
+    await started.getHttpAdapter().getInstance().ready();
+    return started;
+  }
 
   beforeAll(async () => {
     redis = await DisposableRedis.start();
     config = loadGatewayConfig({ ...isolatedSettings(id), REDIS_URL: redis.url });
-    app = await createGatewayApp(config);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startWithClientIpRoute({ ...isolatedSettings(id), REDIS_URL: redis.url });
+    behindBalancer = await startWithClientIpRoute({
+      ...isolatedSettings(id),
+      REDIS_URL: redis.url,
+      GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8',
+    });
   });
 
   afterAll(async () => {
+    await behindBalancer?.close();
     await app?.close();
     await redis?.stop();
     await disposeIsolatedResources(id, config);
@@ -61,5 +78,25 @@ describe('gateway platform (e2e)', () => {
     const response = await app.inject({ method: 'GET', url: '/nowhere' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' }, requestId: expect.any(String) });
+  });
+
+  const clientIp = async (gateway: NestFastifyApplication, remoteAddress: string, forwardedFor: string) =>
+    (
+      await gateway.inject({
+        method: 'GET',
+        url: '/test/client-ip',
+        remoteAddress,
+        headers: { 'x-forwarded-for': forwardedFor },
+      })
+    ).json<{ ip: string }>().ip;
+
+  it('trusts no X-Forwarded-For by default: the client IP is the peer address', async () => {
+    expect(await clientIp(app, '192.0.2.70', '203.0.113.9')).toBe('192.0.2.70');
+    expect(await clientIp(app, '127.0.0.1', '203.0.113.9, 198.51.100.70')).toBe('127.0.0.1');
+  });
+
+  it('behind a named load balancer takes the right-most entry it did not write', async () => {
+    expect(await clientIp(behindBalancer, '10.1.2.3', '203.0.113.9, 198.51.100.71')).toBe('198.51.100.71');
+    expect(await clientIp(behindBalancer, '192.0.2.71', '203.0.113.9, 198.51.100.71')).toBe('192.0.2.71');
   });
 });

@@ -17,7 +17,7 @@ export async function createNestApp(
 ): Promise<NestFastifyApplication> {
   const app = await createFastifyApp(AppModule.forRoot(config, extraModules, clock), {
     rawBody: true,
-    trustProxy: config.API_TRUST_PROXY,
+    trustedProxies: config.trustedProxies,
   });
   configureHttp(app);
   return app;

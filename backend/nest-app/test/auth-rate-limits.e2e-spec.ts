@@ -17,6 +17,7 @@ describe('auth: per-account and per-IP rate limits (e2e)', () => {
       AUTH_RATE_LIMIT_WINDOW_SECONDS: '60',
       AUTH_RATE_LIMIT_PER_ACCOUNT: '3',
       AUTH_RATE_LIMIT_PER_IP: '6',
+      API_TRUSTED_PROXIES: '127.0.0.1',
     });
     app = await startTestApp(environment.config);
   });
@@ -53,6 +54,33 @@ describe('auth: per-account and per-IP rate limits (e2e)', () => {
     expectRateLimited(
       await app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: 'x'.repeat(43) } }),
     );
+  });
+
+  const verifyFrom = (remoteAddress: string, forwardedFor: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/email/verify',
+      remoteAddress,
+      headers: { 'x-forwarded-for': forwardedFor },
+      payload: { email: uniqueEmail(), code: '123456' },
+    });
+
+  it('limits an untrusted client by its address whatever X-Forwarded-For it sends', async () => {
+    const statuses: number[] = [];
+    for (let i = 1; i <= 6; i++) statuses.push((await verifyFrom('192.0.2.60', `203.0.113.${i}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
+    expectRateLimited(await verifyFrom('192.0.2.60', '203.0.113.7'));
+  });
+
+  it('limits a client behind the trusted proxy by the address the proxy saw, not the forged ones before it', async () => {
+    const statuses: number[] = [];
+    for (let i = 1; i <= 6; i++) {
+      statuses.push((await verifyFrom('127.0.0.1', `203.0.113.${i}, 198.51.100.61`)).statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
+    expectRateLimited(await verifyFrom('127.0.0.1', '203.0.113.7, 198.51.100.61'));
+    // Another client behind the same proxy has its own limit.
+    expect((await verifyFrom('127.0.0.1', '203.0.113.7, 198.51.100.62')).statusCode).toBe(401);
   });
 
   it('leaves routes outside auth alone', async () => {

@@ -98,4 +98,31 @@ describe('boot with a malformed setting (compiled apps)', () => {
       }
     },
   );
+  it.each([
+    { app: APPS[0]!, setting: 'API_TRUSTED_PROXIES', value: 'true' },
+    { app: APPS[0]!, setting: 'API_TRUSTED_PROXIES', value: '10.0.0.0/8,gateway.internal' },
+    { app: APPS[2]!, setting: 'GATEWAY_TRUSTED_PROXIES', value: '10.0.0.0/33' },
+  ])('$app.name refuses $setting=$value naming the setting', ({ app, setting, value }) => {
+    const result = spawnSync(process.execPath, [join(ROOT, app.entry)], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'], [setting]: value, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(`- ${setting}: ${setting} must be a comma-separated list of IP addresses or CIDRs`),
+    );
+  });
+
+  it('nest-app refuses API_TRUST_PROXY=true, pointing to API_TRUSTED_PROXIES', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, APPS[0]!.entry)], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'], API_TRUST_PROXY: 'true', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/- API_TRUST_PROXY: API_TRUST_PROXY was replaced by API_TRUSTED_PROXIES/);
+  });
 });

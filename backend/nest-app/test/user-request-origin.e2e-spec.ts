@@ -12,8 +12,9 @@ const CONSENTS = [
 ];
 
 /**
- * Behind a trusted proxy the client IP is whatever X-Forwarded-For says. A value that is no address
- * is stored as no address (null), and the request goes through.
+ * From a trusted proxy (here the test's peer, 127.0.0.1) the client IP is the right-most X-Forwarded-For
+ * entry the proxy did not write; an untrusted peer's header is ignored. A value that is no address is
+ * stored as no address (null), and the request goes through.
  */
 describe('request origin behind a trusted proxy (e2e)', () => {
   let environment: TestEnvironment;
@@ -22,7 +23,7 @@ describe('request origin behind a trusted proxy (e2e)', () => {
 
   beforeAll(async () => {
     environment = await createTestEnvironment('user-origin', {
-      API_TRUST_PROXY: 'true',
+      API_TRUSTED_PROXIES: '127.0.0.1,::1',
       CONSENT_TERMS_VERSION: '1',
       CONSENT_PRIVACY_VERSION: '1',
       CONSENT_MARKETING_VERSION: '1',
@@ -40,9 +41,10 @@ describe('request origin behind a trusted proxy (e2e)', () => {
     return (await users.findOrRegisterByEmail(`${label}@example.test`, ORIGIN)).account.id;
   }
 
-  async function consentsFrom(forwardedFor: string, userId: string) {
+  async function consentsFrom(forwardedFor: string, userId: string, remoteAddress = '127.0.0.1') {
     return app.inject({
       method: 'PUT',
+      remoteAddress,
       url: '/api/v1/users/me/consents',
       headers: { ...(await signedInAs(app, userId)), 'x-forwarded-for': forwardedFor },
       payload: { consents: CONSENTS },
@@ -60,6 +62,24 @@ describe('request origin behind a trusted proxy (e2e)', () => {
     const userId = await newPlayer('origin-valid');
     expect((await consentsFrom('198.51.100.44', userId)).statusCode).toBe(200);
     expect(await consentIps(userId)).toEqual(['198.51.100.44', '198.51.100.44']);
+  });
+
+  it('takes the right-most untrusted entry, not the forged left-most one', async () => {
+    const userId = await newPlayer('origin-chain');
+    expect((await consentsFrom('203.0.113.9, 198.51.100.45', userId)).statusCode).toBe(200);
+    expect(await consentIps(userId)).toEqual(['198.51.100.45', '198.51.100.45']);
+  });
+
+  it('skips entries written by trusted proxies', async () => {
+    const userId = await newPlayer('origin-hops');
+    expect((await consentsFrom('203.0.113.9, 198.51.100.46, ::1', userId)).statusCode).toBe(200);
+    expect(await consentIps(userId)).toEqual(['198.51.100.46', '198.51.100.46']);
+  });
+
+  it("ignores an untrusted peer's X-Forwarded-For", async () => {
+    const userId = await newPlayer('origin-untrusted');
+    expect((await consentsFrom('203.0.113.9, 198.51.100.47', userId, '192.0.2.50')).statusCode).toBe(200);
+    expect(await consentIps(userId)).toEqual(['192.0.2.50', '192.0.2.50']);
   });
 
   it('records consents with no address when the forwarded "address" is not one', async () => {

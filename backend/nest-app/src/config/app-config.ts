@@ -1,4 +1,11 @@
-import { BooleanSetting, IntegerSetting, NotDevelopmentDefaultInProduction, PlatformSettings } from '@casino/platform';
+import {
+  BooleanSetting,
+  IntegerSetting,
+  NotDevelopmentDefaultInProduction,
+  PlatformSettings,
+  TrustedProxies,
+  trustedProxyList,
+} from '@casino/platform';
 import { CURRENCY_MINOR_DIGITS } from '@casino/contracts';
 import {
   IsBoolean,
@@ -31,12 +38,28 @@ export class AppConfig extends PlatformSettings {
   public API_PORT = 3000;
 
   /**
-   * Trust `X-Forwarded-For` from the proxy in front (the gateway), so client IPs (rate limits,
-   * security events, consents) are the players' and not the proxy's. Only behind a trusted proxy.
+   * The proxies in front (the gateway, a load balancer) whose `X-Forwarded-For` is believed, as IP
+   * addresses or CIDRs (`127.0.0.1,::1`, `10.0.0.0/8`); the client IP (rate limits, security events,
+   * consents, the audit log) is then the right-most forwarded entry not from one of them. Empty trusts
+   * none: the client IP is the peer's address.
    */
-  @BooleanSetting()
-  @IsBoolean()
-  public API_TRUST_PROXY = false;
+  @TrustedProxies()
+  public API_TRUSTED_PROXIES = '';
+
+  /**
+   * Replaced by `API_TRUSTED_PROXIES`: `true` trusted every peer's `X-Forwarded-For`, so any client
+   * chose its own IP. Set to anything but false, it stops the boot rather than be silently ignored.
+   */
+  @IsOptional()
+  @IsIn(['false', '0', 'no', 'off'], {
+    message:
+      'API_TRUST_PROXY was replaced by API_TRUSTED_PROXIES: list the addresses or CIDRs of the proxies to trust there and remove API_TRUST_PROXY',
+  })
+  public API_TRUST_PROXY?: string;
+
+  public get trustedProxies(): string[] {
+    return trustedProxyList(this.API_TRUSTED_PROXIES);
+  }
 
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   public DATABASE_URL = 'postgres://casino:casino@127.0.0.1:5432/casino';

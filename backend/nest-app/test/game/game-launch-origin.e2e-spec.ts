@@ -6,7 +6,7 @@ import { FakeHub88 } from './support/fake-hub88';
 import { startGameTestApp } from './support/game-test-app';
 
 /**
- * Behind a trusted proxy the client IP is whatever X-Forwarded-For says. A launch passes a real
+ * From a trusted proxy (here the test's peer) the client IP is what X-Forwarded-For says the proxy's peer was. A launch passes a real
  * address on to the provider and leaves `ip` out when the forwarded value is no address.
  */
 describe('game launch origin behind a trusted proxy (e2e)', () => {
@@ -17,7 +17,7 @@ describe('game launch origin behind a trusted proxy (e2e)', () => {
   beforeAll(async () => {
     await hub88.start();
     hub88.games = [{ game_code: 'origin_demo', name: 'Origin Demo', category: 'slots', demo_game_support: true }];
-    environment = await createTestEnvironment('game-origin', { ...hub88.settings(), API_TRUST_PROXY: 'true' });
+    environment = await createTestEnvironment('game-origin', { ...hub88.settings(), API_TRUSTED_PROXIES: '127.0.0.1' });
     ({ app } = await startGameTestApp(environment.config));
     await eventually(async () => (await gameId()) !== undefined, 15_000);
   });

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments } from 'class-validator';
+import { isIP } from 'node:net';
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
@@ -127,6 +128,37 @@ export function NatsServers(): PropertyDecorator {
         typeof value === 'string' && value.split(',').every((entry) => isNatsServer(entry.trim())),
       defaultMessage: (args?: ValidationArguments): string =>
         `${args?.property ?? 'setting'} must be a comma-separated list of nats:// (or tls://, ws://, wss://) URLs`,
+    },
+  });
+}
+
+/** One trusted proxy as proxy-addr reads it: an IPv4 or IPv6 address, or one with a `/prefix` (CIDR). */
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = address === undefined || address.includes('%') ? 0 : isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** The entries of a trusted-proxies setting (comma-separated, blanks around entries ignored); empty: none. */
+export function trustedProxyList(value: string): string[] {
+  return value.trim() === '' ? [] : value.split(',').map((entry) => entry.trim());
+}
+
+/**
+ * A comma-separated list of the proxies whose `X-Forwarded-For` is believed: IP addresses or CIDRs
+ * (`127.0.0.1,::1`, `10.0.0.0/8`). Empty trusts none. Anything else (a word such as `true`, a hop
+ * count, a host name) is refused by name: trusting every peer lets any client choose its own IP.
+ */
+export function TrustedProxies(): PropertyDecorator {
+  return ValidateBy({
+    name: 'trustedProxies',
+    validator: {
+      validate: (value: unknown): boolean =>
+        typeof value === 'string' && trustedProxyList(value).every((entry) => isAddressOrCidr(entry)),
+      defaultMessage: (args?: ValidationArguments): string =>
+        `${args?.property ?? 'setting'} must be a comma-separated list of IP addresses or CIDRs (e.g. 127.0.0.1,::1 or 10.0.0.0/8), or empty to trust no proxy`,
     },
   });
 }

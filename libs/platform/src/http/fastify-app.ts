@@ -8,7 +8,11 @@ import { requestIdOf } from './request-id';
 
 export interface FastifyAppOptions {
   bodyLimitBytes?: number;
-  trustProxy?: boolean;
+  /**
+   * Addresses or CIDRs of the proxies whose `X-Forwarded-For` is believed (see `TrustedProxies`): the
+   * client IP is then the right-most entry not from one of them. Empty or unset: none, the peer's address.
+   */
+  trustedProxies?: readonly string[];
   /** Keep each request's raw body bytes (for signature checks over exactly what was sent). */
   rawBody?: boolean;
 }
@@ -21,7 +25,7 @@ export async function createFastifyApp(
   const adapter = new FastifyAdapter({
     genReqId: (raw: IncomingMessage) => requestIdOf(raw),
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: options.trustedProxies?.length ? [...options.trustedProxies] : false,
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {

@@ -13,8 +13,9 @@ export interface RequestOrigin {
 const MAX_USER_AGENT_LENGTH = 512;
 
 /**
- * The request's origin. Behind a trusted proxy (`API_TRUST_PROXY`) Fastify takes the client IP from
- * X-Forwarded-For as the client wrote it, which need not be an address at all; such a value becomes
+ * The request's origin. From a trusted proxy (`API_TRUSTED_PROXIES`) Fastify takes the client IP from the
+ * right-most X-Forwarded-For entry no trusted proxy wrote, as it was written, which need not be an
+ * address at all; such a value becomes
  * null rather than a made-up address or a row that PostgreSQL's `inet` columns refuse.
  */
 export function requestOriginOf(request: FastifyRequest): RequestOrigin {

@@ -83,6 +83,14 @@ describe('auth: per-account and per-IP rate limits (e2e)', () => {
     expect((await verifyFrom('127.0.0.1', '203.0.113.7, 198.51.100.62')).statusCode).toBe(401);
   });
 
+  it('limits clients behind the trusted proxy without an address in one shared bucket', async () => {
+    const statuses: number[] = [];
+    for (let i = 1; i <= 6; i++) statuses.push((await verifyFrom('127.0.0.1', `not-an-address-${i}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
+    expectRateLimited(await verifyFrom('127.0.0.1', 'not-an-address-7'));
+    expectRateLimited(await verifyFrom('127.0.0.1', 'fe80::1%eth0'));
+  });
+
   it('leaves routes outside auth alone', async () => {
     expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
   });

@@ -5,20 +5,18 @@ import { AppConfig } from '../src/config/app-config';
 import { PaymentIntentRepository } from '../src/modules/payment/intents/payment-intent.repository';
 import type { PaymentProvider } from '../src/modules/payment/psp/payment-provider';
 import { PaymentProviders } from '../src/modules/payment/psp/payment-providers';
-import { SandboxProvider } from '../src/modules/payment/psp/sandbox.provider';
 import {
   PaymentReconciliation,
   type ReconciliationReport,
 } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
 import {
   EUR,
-  SANDBOX_KEY,
-  SANDBOX_SECRET,
   balances,
   create,
   deliverSandboxWebhook,
   newPlayer,
   startPaymentSuite,
+  unreachableSandboxProvider,
   verifyKyc,
   type PaymentSuite,
   type Player,
@@ -298,14 +296,7 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     const erroring = await reconciliation.run();
     expect([await snapshot(deposit), await snapshot(withdrawal)]).toEqual(before);
     sandbox.psp.faults.setOutage(false);
-    providers.register(
-      new SandboxProvider({
-        apiKey: SANDBOX_KEY,
-        apiUrl: 'http://127.0.0.1:9',
-        webhookSecrets: [SANDBOX_SECRET],
-        toleranceSeconds: 300,
-      }),
-    );
+    providers.register(unreachableSandboxProvider());
     const unreachable = await reconciliation.run();
     expect([await snapshot(deposit), await snapshot(withdrawal)]).toEqual(before);
     expect(await balances(app, player.userId)).toEqual({ cash: 3000n, held: 2000n, available: 3000n });

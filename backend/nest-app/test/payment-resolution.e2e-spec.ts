@@ -4,16 +4,14 @@ import { DataSource } from 'typeorm';
 import type { SandboxPaymentIntent } from '../../sandbox-psp/src/sandbox-store';
 import { PaymentIntentRepository } from '../src/modules/payment/intents/payment-intent.repository';
 import { PaymentProviders } from '../src/modules/payment/psp/payment-providers';
-import { SandboxProvider } from '../src/modules/payment/psp/sandbox.provider';
 import {
   EUR,
-  SANDBOX_KEY,
-  SANDBOX_SECRET,
   balances,
   create,
   deliverSandboxWebhook,
   newPlayer,
   startPaymentSuite,
+  unreachableSandboxProvider,
   verifyKyc,
   waitForBalance,
   type PaymentSuite,
@@ -205,14 +203,7 @@ describe('staff resolution of a payment the PSP ended without success (e2e, sand
     const before = await snapshot(id);
     const providers = app.get(PaymentProviders);
     const real = providers.get('sandbox');
-    providers.register(
-      new SandboxProvider({
-        apiKey: SANDBOX_KEY,
-        apiUrl: 'http://127.0.0.1:9',
-        webhookSecrets: [SANDBOX_SECRET],
-        toleranceSeconds: 300,
-      }),
-    );
+    providers.register(unreachableSandboxProvider());
     try {
       const unreachable = await resolve(id, finance);
       expect(unreachable.statusCode).toBe(503);

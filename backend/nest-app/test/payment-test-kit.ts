@@ -7,6 +7,7 @@ import type { SandboxPaymentIntent } from '../../sandbox-psp/src/sandbox-store';
 import { buildEvent, signatureHeader } from '../../sandbox-psp/src/webhook-sender';
 import { createNestApp } from '../src/bootstrap';
 import type { AppConfig } from '../src/config/app-config';
+import { SandboxProvider } from '../src/modules/payment/psp/sandbox.provider';
 import { KycService } from '../src/modules/user/kyc/kyc.service';
 import { WalletService } from '../src/modules/wallet/wallet.service';
 import { bearer, signIn, uniqueEmail } from './support/sign-in';
@@ -37,6 +38,16 @@ export async function startSandbox(options: {
   const psp = buildSandboxPsp(config);
   const url = await psp.app.listen({ host: '127.0.0.1', port });
   return { psp, url };
+}
+
+/** The sandbox provider with the suite's credentials, pointed at a port nothing listens on (a PSP that does not answer). */
+export function unreachableSandboxProvider(): SandboxProvider {
+  return new SandboxProvider({
+    apiKey: SANDBOX_KEY,
+    apiUrl: 'http://127.0.0.1:9',
+    webhookSecrets: [SANDBOX_SECRET],
+    toleranceSeconds: 300,
+  });
 }
 
 function freePort(): Promise<number> {

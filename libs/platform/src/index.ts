@@ -7,6 +7,7 @@ export * from './http/error-response';
 export * from './http/api-exception.filter';
 export * from './http/validation';
 export * from './logging/redaction';
+export * from './logging/mask-url-credentials';
 export * from './logging/logger.module';
 export * from './metrics/http-metrics';
 export * from './metrics/metrics.module';

@@ -7,6 +7,7 @@ import {
   type HealthCheckResult,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
+import { maskUrlCredentials } from '../logging/mask-url-credentials';
 import { PROBE_TIMEOUT_MS, READINESS_PROBES, withTimeout, type ReadinessProbe } from './readiness-probe';
 
 @Controller('health')
@@ -48,7 +49,9 @@ export class HealthController {
       await withTimeout(probe.check(), PROBE_TIMEOUT_MS, probe.name);
       return indicator.up();
     } catch (error) {
-      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
+      // Driver errors may quote a connection URL, password included.
+      const message = error instanceof Error ? error.message : String(error);
+      return indicator.down({ message: maskUrlCredentials(message) });
     }
   }
 }

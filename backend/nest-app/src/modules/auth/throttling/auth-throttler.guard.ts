@@ -4,6 +4,7 @@ import { ThrottlerGuard, type ThrottlerOptions } from '@nestjs/throttler';
 import type { ThrottlerLimitDetail } from '@nestjs/throttler/dist/throttler.guard.interface';
 import { createHash } from 'node:crypto';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
+import { ipAddressOrNull } from '../../../common/http/request-origin';
 import type { AppConfig } from '../../../config/app-config';
 
 interface TrackedRequest {
@@ -12,9 +13,13 @@ interface TrackedRequest {
   body?: unknown;
 }
 
-/** Per-client-IP limit of the auth endpoints. */
+/**
+ * Per-client-IP limit of the auth endpoints. Behind a trusted proxy `request.ip` may be any string the
+ * client forwarded; all requests without a real address share one bucket, so rotating such strings
+ * does not buy a fresh limit each time.
+ */
 function ipTracker(request: TrackedRequest): string {
-  return `ip:${request.ip}`;
+  return `ip:${ipAddressOrNull(request.ip) ?? 'unknown'}`;
 }
 
 /**
@@ -31,7 +36,7 @@ export function accountTracker(request: TrackedRequest): string {
   if (typeof body['mfaToken'] === 'string') return `mfa:${digest(body['mfaToken'])}`;
   if (typeof body['refreshToken'] === 'string') return `refresh:${digest(body['refreshToken'])}`;
   if (typeof body['id'] === 'number' || typeof body['id'] === 'string') return `telegram:${String(body['id'])}`;
-  return `ip:${request.ip}`;
+  return ipTracker(request);
 }
 
 function digest(value: string): string {

@@ -5,6 +5,7 @@ import { PaymentSettlement } from '../src/modules/payment/intents/payment-settle
 import { PaymentDepositExpiry } from '../src/modules/payment/reconciliation/payment-deposit-expiry';
 import { PaymentReconciliation } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
 import {
+  actOnPaymentPage,
   EUR,
   balances,
   create,
@@ -151,7 +152,7 @@ describe('deposit limits hold against open, concurrent and unsettled deposits (i
     const address = app.getHttpServer().address() as { port: number };
     sandbox.psp.webhooks.setWebhookUrl('http://127.0.0.1:9/lost');
     try {
-      expect((await fetch(`${nextAction.url}/approve`, { method: 'POST' })).status).toBe(200);
+      await actOnPaymentPage(nextAction.url, 'approve');
       await leftOpenFor31Minutes(id);
       // The reconciliation sweep runs the expiry too.
       await app.get(PaymentReconciliation).run({ graceSeconds: 0 });

@@ -9,7 +9,9 @@ import {
   EUR,
   balances,
   create,
+  findPspPayment,
   newPlayer,
+  pspPaymentOf,
   startPaymentSuite,
   waitForBalance,
   waitForStatus,
@@ -74,14 +76,9 @@ describe('payment outcomes the PSP leaves unknown or no longer knows (integratio
     };
   }
 
-  function pspPaymentOf(intentId: string) {
-    return [...sandbox.psp.store.intents.values()].find((payment) => payment.metadata['intentId'] === intentId);
-  }
-
   /** The payer paid at the PSP and its webhooks never arrived (changed in the PSP's store: no webhook is sent). */
   function paidAtPspWithWebhookLost(intentId: string): void {
-    const payment = pspPaymentOf(intentId);
-    if (!payment) throw new Error(`no PSP payment names ${intentId}`);
+    const payment = pspPaymentOf(sandbox, intentId);
     payment.status = 'succeeded';
     payment.next_action = null;
   }
@@ -134,7 +131,7 @@ describe('payment outcomes the PSP leaves unknown or no longer knows (integratio
       });
       // Not failed: the PSP has the payment, and whoever holds its page can pay it.
       expect(unknown.intent).toMatchObject({ status: 'requires_payment_method', provider_reference: null });
-      const atPsp = pspPaymentOf(unknown.intent.id);
+      const atPsp = findPspPayment(sandbox, unknown.intent.id);
       expect(atPsp?.status).toBe('requires_payment_method');
       expect(await securityEvents('payment.creation_outcome_unknown', unknown.intent.id)).toHaveLength(1);
 
@@ -155,7 +152,7 @@ describe('payment outcomes the PSP leaves unknown or no longer knows (integratio
     it("a 500 after the PSP created the payment, which the payer then declined for good (webhook lost): reconciliation applies the PSP's record as its webhook would, failing the intent with the decline's reason", async () => {
       const player = await newPlayer(app);
       const unknown = await depositWithFault(player, 'error_after_create', '1900');
-      const reference = pspPaymentOf(unknown.intent.id)?.id;
+      const reference = findPspPayment(sandbox, unknown.intent.id)?.id;
       sandbox.psp.webhooks.hold();
       try {
         expect((await fetch(`${sandbox.url}/pay/${reference}/decline?hard=1`, { method: 'POST' })).status).toBe(200);
@@ -186,7 +183,7 @@ describe('payment outcomes the PSP leaves unknown or no longer knows (integratio
         details: { during: 'creation_recovery', providerStatus: 'requires_payment_method' },
       });
       // A final decline is canceled at the PSP too, so the payment cannot be paid later; nothing is credited.
-      expect(pspPaymentOf(unknown.intent.id)?.status).toBe('canceled');
+      expect(findPspPayment(sandbox, unknown.intent.id)?.status).toBe('canceled');
       expect(await creditsOf([unknown.intent.id])).toEqual({ [unknown.intent.id]: 0 });
     });
 
@@ -195,7 +192,7 @@ describe('payment outcomes the PSP leaves unknown or no longer knows (integratio
       const unknown = await depositWithFault(player, 'error_before_create');
       expect(unknown.statusCode).toBe(503);
       expect(unknown.intent).toMatchObject({ status: 'requires_payment_method', provider_reference: null });
-      expect(pspPaymentOf(unknown.intent.id)).toBeUndefined();
+      expect(findPspPayment(sandbox, unknown.intent.id)).toBeUndefined();
 
       // Reconciliation looks, finds nothing yet, and leaves it open: only the expiry gives up on it.
       await reconciliation.run({ graceSeconds: 0 });
@@ -243,7 +240,7 @@ describe('payment outcomes the PSP leaves unknown or no longer knows (integratio
 
       const report = await expiry.expireAbandoned();
       expect(report.canceled).toContain(unknown.intent.id);
-      const atPsp = pspPaymentOf(unknown.intent.id);
+      const atPsp = findPspPayment(sandbox, unknown.intent.id);
       expect(atPsp?.status).toBe('canceled');
       expect(await intents.findById(unknown.intent.id)).toMatchObject({
         status: 'canceled',
@@ -279,7 +276,7 @@ describe('payment outcomes the PSP leaves unknown or no longer knows (integratio
         headers: player.headers,
       });
       expect(canceled.statusCode).toBe(200);
-      const atPsp = pspPaymentOf(unknown.intent.id);
+      const atPsp = findPspPayment(sandbox, unknown.intent.id);
       expect(atPsp?.status).toBe('canceled');
       expect(canceled.json()).toMatchObject({ status: 'canceled' });
       expect((await intents.findById(unknown.intent.id))?.providerReference).toBe(atPsp?.id);

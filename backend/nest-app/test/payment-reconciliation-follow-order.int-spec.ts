@@ -3,13 +3,12 @@ import { DataSource } from 'typeorm';
 import { PaymentOpenIntentFollow } from '../src/modules/payment/reconciliation/payment-open-intent-follow';
 import { PaymentReconciliation } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
 import {
-  EUR,
+  actOnPaymentPage,
   balances,
-  create,
   newPlayer,
+  openDeposit,
   startPaymentSuite,
   type PaymentSuite,
-  type Player,
 } from './payment-test-kit';
 
 const BATCH = 3;
@@ -40,13 +39,6 @@ describe('reconciliation follows every open intent in turn, more than a batch of
 
   afterAll(() => suite?.close());
 
-  async function openDeposit(player: Player, amount: string): Promise<{ id: string; page: string }> {
-    const response = await create(app, player, 'deposits', EUR(amount));
-    expect(response.statusCode).toBe(201);
-    const body = response.json<{ id: string; nextAction: { url: string } }>();
-    return { id: body.id, page: body.nextAction.url };
-  }
-
   /** Untouched for `minutes`: past the run's grace (5 minutes), short of the deposit expiry (30 minutes). */
   async function untouchedFor(minutes: number, id: string): Promise<void> {
     await dataSource.query(`UPDATE payment_intents SET updated_at = now() - make_interval(mins => $2) WHERE id = $1`, [
@@ -66,13 +58,13 @@ describe('reconciliation follows every open intent in turn, more than a batch of
     const player = await newPlayer(app);
     const pending: string[] = [];
     for (let index = 0; index < 2 * BATCH; index++) {
-      const { id } = await openDeposit(player, String(1000 + index));
+      const { id } = await openDeposit(app, player, String(1000 + index));
       await untouchedFor(20 - index, id);
       pending.push(id);
     }
-    const { id: paid, page } = await openDeposit(player, '2400');
+    const { id: paid, page } = await openDeposit(app, player, '2400');
     sandbox.psp.webhooks.hold();
-    expect((await fetch(`${page}/approve`, { method: 'POST' })).status).toBe(200);
+    await actOnPaymentPage(page, 'approve');
     await untouchedFor(10, paid);
     const all = [...pending, paid];
     const before = await rows(pending);
@@ -100,7 +92,7 @@ describe('reconciliation follows every open intent in turn, more than a batch of
     const player = await newPlayer(app);
     const ids: string[] = [];
     for (let index = 0; index < 2 * BATCH + 1; index++) {
-      const { id } = await openDeposit(player, String(3000 + index));
+      const { id } = await openDeposit(app, player, String(3000 + index));
       await untouchedFor(25 - index, id);
       ids.push(id);
     }

@@ -11,10 +11,13 @@ import {
 } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
 import {
   EUR,
+  actOnPaymentPage,
   balances,
   create,
   deliverSandboxWebhook,
   newPlayer,
+  openDeposit,
+  resetSandbox,
   startPaymentSuite,
   unreachableSandboxProvider,
   verifyKyc,
@@ -54,32 +57,15 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     realSandbox = providers.get('sandbox');
   });
 
-  afterEach(async () => {
-    providers.register(realSandbox);
-    sandbox.psp.faults.clear();
-    sandbox.psp.webhooks.release();
-    await sandbox.psp.webhooks.idle();
-  });
+  afterEach(() => resetSandbox(suite, realSandbox));
 
   afterAll(() => suite?.close());
 
-  async function openDeposit(player: Player, amount: string): Promise<{ id: string; page: string }> {
-    const response = await create(app, player, 'deposits', EUR(amount));
-    expect(response.statusCode).toBe(201);
-    const body = response.json<{ id: string; nextAction: { url: string } }>();
-    return { id: body.id, page: body.nextAction.url };
-  }
-
-  /** The payer acts on the PSP's hosted page (`approve`, `decline?hard=1`, `challenge`). */
-  async function onPage(page: string, action: string): Promise<void> {
-    expect((await fetch(`${page}/${action}`, { method: 'POST' })).status).toBe(200);
-  }
-
   /** A deposit the payer paid at the PSP while its webhooks are held (lost, for now). */
   async function paidWithWebhookLost(player: Player, amount: string): Promise<string> {
-    const { id, page } = await openDeposit(player, amount);
+    const { id, page } = await openDeposit(app, player, amount);
     sandbox.psp.webhooks.hold();
-    await onPage(page, 'approve');
+    await actOnPaymentPage(page, 'approve');
     return id;
   }
 
@@ -317,9 +303,9 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
 
   it('fails a deposit the PSP finally declined (webhook lost), cancels it there and credits nothing', async () => {
     const player = await newPlayer(app);
-    const { id, page } = await openDeposit(player, '900');
+    const { id, page } = await openDeposit(app, player, '900');
     sandbox.psp.webhooks.hold();
-    await onPage(page, 'decline?hard=1');
+    await actOnPaymentPage(page, 'decline?hard=1');
     await untouchedFor10Minutes(id);
 
     const report = await reconciliation.run();
@@ -360,7 +346,7 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
 
   it('leaves a deposit processing when the PSP canceled it, recording payment.provider_status_refused', async () => {
     const player = await newPlayer(app);
-    const { id } = await openDeposit(player, '2700');
+    const { id } = await openDeposit(app, player, '2700');
     const reference = (await intents.findById(id))?.providerReference ?? '';
     const atPsp = sandbox.psp.store.intents.get(reference);
     if (!atPsp) throw new Error('no payment at the PSP');
@@ -390,9 +376,9 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
   it('changes nothing for intents the PSP has not ended, and reads none changed within the grace period', async () => {
     const player = await newPlayer(app, 5000n);
     await verifyKyc(app, player.userId);
-    const waiting = (await openDeposit(player, '1000')).id;
-    const { id: challenged, page } = await openDeposit(player, '1100');
-    await onPage(page, 'challenge');
+    const waiting = (await openDeposit(app, player, '1000')).id;
+    const { id: challenged, page } = await openDeposit(app, player, '1100');
+    await actOnPaymentPage(page, 'challenge');
     await sandbox.psp.webhooks.idle();
     expect((await intents.findById(challenged))?.status).toBe('requires_action');
     const payout = (await create(app, player, 'withdrawals', EUR('1500'))).json<{ id: string }>().id;
@@ -413,13 +399,13 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
   it('reports once an open intent the PSP has no record of, changing nothing; a deposit still waiting for its payer is left to the expiry', async () => {
     const player = await newPlayer(app, 5000n);
     await verifyKyc(app, player.userId);
-    const { id: processing } = await openDeposit(player, '1400');
+    const { id: processing } = await openDeposit(app, player, '1400');
     const atPsp = sandbox.psp.store.intents.get((await intents.findById(processing))?.providerReference ?? '');
     if (!atPsp) throw new Error('no payment at the PSP');
     atPsp.status = 'processing';
     atPsp.next_action = null;
     expect(await deliverSandboxWebhook(app, 'payment_intent.processing', atPsp)).toBe('applied');
-    const { id: waiting } = await openDeposit(player, '1500');
+    const { id: waiting } = await openDeposit(app, player, '1500');
     const payout = (await create(app, player, 'withdrawals', EUR('1600'))).json<{ id: string }>().id;
     const ids = [processing, waiting, payout];
     const references = await Promise.all(ids.map(async (id) => (await intents.findById(id))?.providerReference ?? ''));

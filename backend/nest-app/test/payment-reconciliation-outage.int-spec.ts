@@ -9,9 +9,13 @@ import { PaymentDepositExpiry } from '../src/modules/payment/reconciliation/paym
 import { PaymentReconciliation } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
 import {
   EUR,
+  actOnPaymentPage,
   balances,
   create,
   newPlayer,
+  openDeposit,
+  pspPaymentOf,
+  resetSandbox,
   startPaymentSuite,
   verifyKyc,
   type PaymentSuite,
@@ -40,27 +44,15 @@ describe('reconciliation during a PSP outage (integration, sandbox PSP)', () => 
     realSandbox = providers.get('sandbox');
   });
 
-  afterEach(async () => {
-    providers.register(realSandbox);
-    sandbox.psp.faults.clear();
-    sandbox.psp.webhooks.release();
-    await sandbox.psp.webhooks.idle();
-  });
+  afterEach(() => resetSandbox(suite, realSandbox));
 
   afterAll(() => suite?.close());
 
-  async function openDeposit(player: Player, amount: string): Promise<{ id: string; page: string }> {
-    const response = await create(app, player, 'deposits', EUR(amount));
-    expect(response.statusCode).toBe(201);
-    const body = response.json<{ id: string; nextAction: { url: string } }>();
-    return { id: body.id, page: body.nextAction.url };
-  }
-
   /** Paid by the payer at the PSP's page while the webhooks are held (lost, for now). */
   async function paidWithWebhookLost(player: Player, amount: string): Promise<string> {
-    const { id, page } = await openDeposit(player, amount);
+    const { id, page } = await openDeposit(app, player, amount);
     sandbox.psp.webhooks.hold();
-    expect((await fetch(`${page}/approve`, { method: 'POST' })).status).toBe(200);
+    await actOnPaymentPage(page, 'approve');
     return id;
   }
 
@@ -75,8 +67,7 @@ describe('reconciliation during a PSP outage (integration, sandbox PSP)', () => 
     )) as { id: string }[];
     const id = row?.id ?? '';
     expect(await intents.findById(id)).toMatchObject({ providerReference: null });
-    const payment = [...sandbox.psp.store.intents.values()].find((found) => found.metadata['intentId'] === id);
-    if (!payment) throw new Error(`no PSP payment names ${id}`);
+    const payment = pspPaymentOf(sandbox, id);
     payment.status = 'succeeded';
     payment.next_action = null;
     return id;
@@ -120,7 +111,7 @@ describe('reconciliation during a PSP outage (integration, sandbox PSP)', () => 
     const limit = app.get(AppConfig).PAYMENT_PROVIDER_UNREACHABLE_LIMIT;
     const payer = await newPlayer(app);
     const abandoned = [];
-    for (let index = 0; index < 3; index++) abandoned.push((await openDeposit(payer, String(300 + index))).id);
+    for (let index = 0; index < 3; index++) abandoned.push((await openDeposit(app, payer, String(300 + index))).id);
     const lost = [await lostCreationPaid(payer, '700'), await lostCreationPaid(payer, '701')];
     const paid = [];
     for (let index = 0; index < 3; index++) paid.push(await paidWithWebhookLost(payer, String(500 + index)));
@@ -186,7 +177,8 @@ describe('reconciliation during a PSP outage (integration, sandbox PSP)', () => 
     const limit = app.get(AppConfig).PAYMENT_PROVIDER_UNREACHABLE_LIMIT;
     const payer = await newPlayer(app);
     const abandoned = [];
-    for (let index = 0; index < limit + 3; index++) abandoned.push((await openDeposit(payer, String(200 + index))).id);
+    for (let index = 0; index < limit + 3; index++)
+      abandoned.push((await openDeposit(app, payer, String(200 + index))).id);
     await untouchedFor('31 minutes', abandoned);
     const calls: string[] = [];
     providers.register(countingCalls(realSandbox, calls));

@@ -9,6 +9,7 @@ import {
   balances,
   create,
   newPlayer,
+  pspPaymentOf,
   startPaymentSuite,
   type PaymentSuite,
   type Player,
@@ -80,8 +81,7 @@ describe('reconciliation looks up every deposit whose creation was lost in turn,
       unknownAtPsp.push(id);
     }
     const paid = await lostCreation(player, '2400', 'error_after_create');
-    const payment = [...sandbox.psp.store.intents.values()].find((found) => found.metadata['intentId'] === paid);
-    if (!payment) throw new Error(`no PSP payment names ${paid}`);
+    const payment = pspPaymentOf(sandbox, paid);
     payment.status = 'succeeded'; // paid there; no webhook, as the intent has no reference to match it by
     payment.next_action = null;
     await untouchedFor(10, paid);

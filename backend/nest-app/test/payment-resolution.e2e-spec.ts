@@ -10,6 +10,7 @@ import {
   create,
   deliverSandboxWebhook,
   newPlayer,
+  pspPaymentOf,
   startPaymentSuite,
   unreachableSandboxProvider,
   verifyKyc,
@@ -77,18 +78,12 @@ describe('staff resolution of a payment the PSP ended without success (e2e, sand
     });
   }
 
-  function pspPaymentOf(intentId: string): SandboxPaymentIntent {
-    const payment = [...sandbox.psp.store.intents.values()].find((found) => found.metadata['intentId'] === intentId);
-    if (!payment) throw new Error(`no PSP payment names ${intentId}`);
-    return payment;
-  }
-
   /** A deposit `processing` here; at the PSP it is then moved to `pspStatus` (with its webhook, when given). */
   async function processingDeposit(player: Player, amount: string): Promise<{ id: string; psp: SandboxPaymentIntent }> {
     const response = await create(app, player, 'deposits', EUR(amount));
     expect(response.statusCode).toBe(201);
     const id = response.json<{ id: string }>().id;
-    const psp = pspPaymentOf(id);
+    const psp = pspPaymentOf(sandbox, id);
     psp.status = 'processing';
     psp.next_action = null;
     expect(await deliverSandboxWebhook(app, 'payment_intent.processing', psp)).toBe('applied');
@@ -147,7 +142,7 @@ describe('staff resolution of a payment the PSP ended without success (e2e, sand
           before: { status: 'processing' },
           after: { status: 'canceled' },
           providerStatus: 'canceled',
-          providerReference: pspPaymentOf(id).id,
+          providerReference: pspPaymentOf(sandbox, id).id,
           amount: '2500',
           currency: 'EUR',
         }),
@@ -213,7 +208,7 @@ describe('staff resolution of a payment the PSP ended without success (e2e, sand
     }
     expect(await snapshot(id)).toEqual(before);
 
-    expect(sandbox.psp.store.intents.delete(pspPaymentOf(id).id)).toBe(true);
+    expect(sandbox.psp.store.intents.delete(pspPaymentOf(sandbox, id).id)).toBe(true);
     const missing = await resolve(id, finance);
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('PAYMENT_PROVIDER_RECORD_MISSING');

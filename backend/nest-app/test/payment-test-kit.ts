@@ -7,6 +7,8 @@ import type { SandboxPaymentIntent } from '../../sandbox-psp/src/sandbox-store';
 import { buildEvent, signatureHeader } from '../../sandbox-psp/src/webhook-sender';
 import { createNestApp } from '../src/bootstrap';
 import type { AppConfig } from '../src/config/app-config';
+import type { PaymentProvider } from '../src/modules/payment/psp/payment-provider';
+import { PaymentProviders } from '../src/modules/payment/psp/payment-providers';
 import { SandboxProvider } from '../src/modules/payment/psp/sandbox.provider';
 import { KycService } from '../src/modules/user/kyc/kyc.service';
 import { WalletService } from '../src/modules/wallet/wallet.service';
@@ -155,6 +157,35 @@ export async function create(
   });
 }
 
+/** A deposit opened through the API (201): its id and the PSP's hosted payment page. */
+export async function openDeposit(
+  app: NestFastifyApplication,
+  player: Player,
+  amount: string,
+): Promise<{ id: string; page: string }> {
+  const response = await create(app, player, 'deposits', EUR(amount));
+  expect(response.statusCode).toBe(201);
+  const body = response.json<{ id: string; nextAction: { url: string } }>();
+  return { id: body.id, page: body.nextAction.url };
+}
+
+/** The payer acts on the PSP's hosted page (`approve`, `decline?hard=1`, `challenge`). */
+export async function actOnPaymentPage(page: string, action: string): Promise<void> {
+  expect((await fetch(`${page}/${action}`, { method: 'POST' })).status).toBe(200);
+}
+
+/** The sandbox PSP's payment created for our intent `intentId`, if any. */
+export function findPspPayment(sandbox: { psp: SandboxPsp }, intentId: string): SandboxPaymentIntent | undefined {
+  return [...sandbox.psp.store.intents.values()].find((payment) => payment.metadata['intentId'] === intentId);
+}
+
+/** The sandbox PSP's payment created for our intent `intentId`; throws when there is none. */
+export function pspPaymentOf(sandbox: { psp: SandboxPsp }, intentId: string): SandboxPaymentIntent {
+  const payment = findPspPayment(sandbox, intentId);
+  if (!payment) throw new Error(`no PSP payment names ${intentId}`);
+  return payment;
+}
+
 /**
  * A PSP event signed as the sandbox PSP signs its webhooks, delivered to the app and processed before this returns;
  * the webhook's outcome (`applied`, `ignored`…).
@@ -245,4 +276,15 @@ export async function startPaymentSuite(name: string, extra: Record<string, stri
       await environment.dispose();
     },
   };
+}
+
+/**
+ * Undoes what a test did to the sandbox (for an afterEach): the real provider registered again, faults cleared, held
+ * webhooks released and delivered.
+ */
+export async function resetSandbox(suite: PaymentSuite, realProvider: PaymentProvider): Promise<void> {
+  suite.app.get(PaymentProviders).register(realProvider);
+  suite.sandbox.psp.faults.clear();
+  suite.sandbox.psp.webhooks.release();
+  await suite.sandbox.psp.webhooks.idle();
 }

@@ -7,8 +7,9 @@ import {
   balances,
   newPlayer,
   openDeposit,
-  startPaymentSuite,
   type PaymentSuite,
+  startPaymentSuite,
+  untouchedFor,
 } from './payment-test-kit';
 
 const BATCH = 3;
@@ -40,12 +41,6 @@ describe('reconciliation follows every open intent in turn, more than a batch of
   afterAll(() => suite?.close());
 
   /** Untouched for `minutes`: past the run's grace (5 minutes), short of the deposit expiry (30 minutes). */
-  async function untouchedFor(minutes: number, id: string): Promise<void> {
-    await dataSource.query(`UPDATE payment_intents SET updated_at = now() - make_interval(mins => $2) WHERE id = $1`, [
-      id,
-      minutes,
-    ]);
-  }
 
   async function rows(ids: string[]): Promise<{ id: string; status: string; updated_at: string }[]> {
     return (await dataSource.query(
@@ -59,13 +54,13 @@ describe('reconciliation follows every open intent in turn, more than a batch of
     const pending: string[] = [];
     for (let index = 0; index < 2 * BATCH; index++) {
       const { id } = await openDeposit(app, player, String(1000 + index));
-      await untouchedFor(20 - index, id);
+      await untouchedFor(app, `${20 - index} minutes`, [id]);
       pending.push(id);
     }
     const { id: paid, page } = await openDeposit(app, player, '2400');
     sandbox.psp.webhooks.hold();
     await actOnPaymentPage(page, 'approve');
-    await untouchedFor(10, paid);
+    await untouchedFor(app, '10 minutes', [paid]);
     const all = [...pending, paid];
     const before = await rows(pending);
 
@@ -93,7 +88,7 @@ describe('reconciliation follows every open intent in turn, more than a batch of
     const ids: string[] = [];
     for (let index = 0; index < 2 * BATCH + 1; index++) {
       const { id } = await openDeposit(app, player, String(3000 + index));
-      await untouchedFor(25 - index, id);
+      await untouchedFor(app, `${25 - index} minutes`, [id]);
       ids.push(id);
     }
     const follow = app.get(PaymentOpenIntentFollow);

@@ -10,19 +10,21 @@ import {
   type ReconciliationReport,
 } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
 import {
-  EUR,
   actOnPaymentPage,
   balances,
   create,
   deliverSandboxWebhook,
+  EUR,
   newPlayer,
   openDeposit,
+  paidWithWebhookLost,
+  type PaymentSuite,
+  type Player,
   resetSandbox,
   startPaymentSuite,
   unreachableSandboxProvider,
+  untouchedFor,
   verifyKyc,
-  type PaymentSuite,
-  type Player,
 } from './payment-test-kit';
 
 // Webhooks get lost; reconciliation polls. Rules: ../shared/reference/payments.md (the life cycle; an event that
@@ -61,14 +63,6 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
 
   afterAll(() => suite?.close());
 
-  /** A deposit the payer paid at the PSP while its webhooks are held (lost, for now). */
-  async function paidWithWebhookLost(player: Player, amount: string): Promise<string> {
-    const { id, page } = await openDeposit(app, player, amount);
-    sandbox.psp.webhooks.hold();
-    await actOnPaymentPage(page, 'approve');
-    return id;
-  }
-
   /** A withdrawal whose payout the PSP settled with `outcome` while its webhook is held. */
   async function payoutSettledWithWebhookLost(player: Player, amount: string, outcome: string): Promise<string> {
     const created = await create(app, player, 'withdrawals', EUR(amount));
@@ -81,14 +75,6 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
       200,
     );
     return id;
-  }
-
-  /** Past the run's default grace (300 s) and short of the deposit expiry (30 minutes). */
-  async function untouchedFor10Minutes(...ids: string[]): Promise<void> {
-    await dataSource.query(
-      `UPDATE payment_intents SET updated_at = now() - interval '10 minutes' WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
   }
 
   async function snapshot(id: string): Promise<Snapshot> {
@@ -163,8 +149,8 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
 
   it('credits a deposit the PSP completed whose webhook never came, once; a second run and the late webhook change nothing', async () => {
     const player = await newPlayer(app);
-    const id = await paidWithWebhookLost(player, '2500');
-    await untouchedFor10Minutes(id);
+    const id = await paidWithWebhookLost(suite, player, '2500');
+    await untouchedFor(app, '10 minutes', [id]);
     const appliedBefore = await followsCounted('applied');
 
     const first = await reconciliation.run();
@@ -202,8 +188,8 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     ["between the follow's read and its apply", true],
   ])('credits once when the webhook is delivered %s', async (_when, awaitDelivery) => {
     const player = await newPlayer(app);
-    const id = await paidWithWebhookLost(player, '1800');
-    await untouchedFor10Minutes(id);
+    const id = await paidWithWebhookLost(suite, player, '1800');
+    await untouchedFor(app, '10 minutes', [id]);
     const reference = (await intents.findById(id))?.providerReference;
     let read!: () => void;
     const readByFollow = new Promise<void>((resolve) => (read = resolve));
@@ -239,7 +225,7 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     const paid = await payoutSettledWithWebhookLost(paidPlayer, '4000', 'paid');
     const failed = await payoutSettledWithWebhookLost(failedPlayer, '3000', 'failed');
     expect(await balances(app, paidPlayer.userId)).toEqual({ cash: 6000n, held: 4000n, available: 6000n });
-    await untouchedFor10Minutes(paid, failed);
+    await untouchedFor(app, '10 minutes', [paid, failed]);
 
     const first = await reconciliation.run();
     expect(await balances(app, paidPlayer.userId)).toEqual({ cash: 6000n, held: 0n, available: 6000n });
@@ -273,9 +259,9 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
   it('changes nothing while the PSP answers errors or cannot be reached; the next run applies it', async () => {
     const player = await newPlayer(app, 5000n);
     await verifyKyc(app, player.userId);
-    const deposit = await paidWithWebhookLost(player, '1200');
+    const deposit = await paidWithWebhookLost(suite, player, '1200');
     const withdrawal = await payoutSettledWithWebhookLost(player, '2000', 'paid');
-    await untouchedFor10Minutes(deposit, withdrawal);
+    await untouchedFor(app, '10 minutes', [deposit, withdrawal]);
     const before = [await snapshot(deposit), await snapshot(withdrawal)];
 
     sandbox.psp.faults.setOutage(true);
@@ -306,7 +292,7 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     const { id, page } = await openDeposit(app, player, '900');
     sandbox.psp.webhooks.hold();
     await actOnPaymentPage(page, 'decline?hard=1');
-    await untouchedFor10Minutes(id);
+    await untouchedFor(app, '10 minutes', [id]);
 
     const report = await reconciliation.run();
     expect(await intents.findById(id)).toMatchObject({ status: 'failed', failureCode: 'stolen_card' });
@@ -319,12 +305,12 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
 
   it('does not apply a record naming another amount: a psp_record_differs mismatch, and nothing changes', async () => {
     const player = await newPlayer(app);
-    const id = await paidWithWebhookLost(player, '3100');
+    const id = await paidWithWebhookLost(suite, player, '3100');
     const reference = (await intents.findById(id))?.providerReference ?? '';
     const atPsp = sandbox.psp.store.intents.get(reference);
     if (!atPsp) throw new Error('no payment at the PSP');
     atPsp.amount = 310000;
-    await untouchedFor10Minutes(id);
+    await untouchedFor(app, '10 minutes', [id]);
     const before = await snapshot(id);
 
     const report = await reconciliation.run();
@@ -354,7 +340,7 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     atPsp.next_action = null;
     expect(await deliverSandboxWebhook(app, 'payment_intent.processing', atPsp)).toBe('applied');
     atPsp.status = 'canceled'; // Stripe allows this "in rare cases"; its webhook is lost
-    await untouchedFor10Minutes(id);
+    await untouchedFor(app, '10 minutes', [id]);
     const before = await snapshot(id);
 
     const report = await reconciliation.run();
@@ -382,8 +368,8 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     await sandbox.psp.webhooks.idle();
     expect((await intents.findById(challenged))?.status).toBe('requires_action');
     const payout = (await create(app, player, 'withdrawals', EUR('1500'))).json<{ id: string }>().id;
-    await untouchedFor10Minutes(waiting, challenged, payout);
-    const recent = await paidWithWebhookLost(player, '1300');
+    await untouchedFor(app, '10 minutes', [waiting, challenged, payout]);
+    const recent = await paidWithWebhookLost(suite, player, '1300');
     const ids = [waiting, challenged, payout, recent];
     const before = await Promise.all(ids.map((id) => snapshot(id)));
 
@@ -412,7 +398,7 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     expect(sandbox.psp.store.intents.delete(references[0] ?? '')).toBe(true);
     expect(sandbox.psp.store.intents.delete(references[1] ?? '')).toBe(true);
     expect(sandbox.psp.store.payouts.delete(references[2] ?? '')).toBe(true);
-    await untouchedFor10Minutes(...ids);
+    await untouchedFor(app, '10 minutes', ids);
     const before = await Promise.all(ids.map((id) => snapshot(id)));
 
     const first = await reconciliation.run();
@@ -443,8 +429,9 @@ describe('reconciliation follows open intents whose webhook was lost (integratio
     expect(limit).toBe(5); // the default
     const player = await newPlayer(app);
     const ids: string[] = [];
-    for (let index = 0; index < limit + 3; index++) ids.push(await paidWithWebhookLost(player, String(500 + index)));
-    await untouchedFor10Minutes(...ids);
+    for (let index = 0; index < limit + 3; index++)
+      ids.push(await paidWithWebhookLost(suite, player, String(500 + index)));
+    await untouchedFor(app, '10 minutes', ids);
     const reads: string[] = [];
     providers.register(afterRead(realSandbox, async (method) => void reads.push(method)));
     const skippedBefore = await followsCounted('skipped_outage');

@@ -8,18 +8,19 @@ import { PaymentProviders } from '../src/modules/payment/psp/payment-providers';
 import { PaymentDepositExpiry } from '../src/modules/payment/reconciliation/payment-deposit-expiry';
 import { PaymentReconciliation } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
 import {
-  EUR,
-  actOnPaymentPage,
   balances,
   create,
+  EUR,
   newPlayer,
   openDeposit,
+  paidWithWebhookLost,
+  type PaymentSuite,
+  type Player,
   pspPaymentOf,
   resetSandbox,
   startPaymentSuite,
+  untouchedFor,
   verifyKyc,
-  type PaymentSuite,
-  type Player,
 } from './payment-test-kit';
 
 // One outage breaker per reconciliation run: once the PSP is considered down, no later step of the run asks it.
@@ -48,14 +49,6 @@ describe('reconciliation during a PSP outage (integration, sandbox PSP)', () => 
 
   afterAll(() => suite?.close());
 
-  /** Paid by the payer at the PSP's page while the webhooks are held (lost, for now). */
-  async function paidWithWebhookLost(player: Player, amount: string): Promise<string> {
-    const { id, page } = await openDeposit(app, player, amount);
-    sandbox.psp.webhooks.hold();
-    await actOnPaymentPage(page, 'approve');
-    return id;
-  }
-
   /** Created at the PSP, the answer lost (500), then paid there with no webhook: only a lookup by intent id finds it. */
   async function lostCreationPaid(player: Player, amount: string): Promise<string> {
     sandbox.psp.faults.failNextCreate('error_after_create');
@@ -80,13 +73,6 @@ describe('reconciliation during a PSP outage (integration, sandbox PSP)', () => 
     const id = response.json<{ id: string }>().id;
     expect(await intents.findById(id)).toMatchObject({ providerReference: null });
     return id;
-  }
-
-  async function untouchedFor(interval: string, ids: string[]): Promise<void> {
-    await dataSource.query(`UPDATE payment_intents SET updated_at = now() - $2::interval WHERE id = ANY($1::uuid[])`, [
-      ids,
-      interval,
-    ]);
   }
 
   function payoutsAtPsp(intentId: string): number {
@@ -114,7 +100,7 @@ describe('reconciliation during a PSP outage (integration, sandbox PSP)', () => 
     for (let index = 0; index < 3; index++) abandoned.push((await openDeposit(app, payer, String(300 + index))).id);
     const lost = [await lostCreationPaid(payer, '700'), await lostCreationPaid(payer, '701')];
     const paid = [];
-    for (let index = 0; index < 3; index++) paid.push(await paidWithWebhookLost(payer, String(500 + index)));
+    for (let index = 0; index < 3; index++) paid.push(await paidWithWebhookLost(suite, payer, String(500 + index)));
     const withdrawer = await newPlayer(app, 100_000n);
     await verifyKyc(app, withdrawer.userId);
     sandbox.psp.faults.setOutage(true);
@@ -124,8 +110,8 @@ describe('reconciliation during a PSP outage (integration, sandbox PSP)', () => 
     } finally {
       sandbox.psp.faults.setOutage(false);
     }
-    await untouchedFor('31 minutes', abandoned);
-    await untouchedFor('10 minutes', [...lost, ...paid, ...payouts]);
+    await untouchedFor(app, '31 minutes', abandoned);
+    await untouchedFor(app, '10 minutes', [...lost, ...paid, ...payouts]);
 
     const calls: string[] = [];
     providers.register(countingCalls(realSandbox, calls));
@@ -179,7 +165,7 @@ describe('reconciliation during a PSP outage (integration, sandbox PSP)', () => 
     const abandoned = [];
     for (let index = 0; index < limit + 3; index++)
       abandoned.push((await openDeposit(app, payer, String(200 + index))).id);
-    await untouchedFor('31 minutes', abandoned);
+    await untouchedFor(app, '31 minutes', abandoned);
     const calls: string[] = [];
     providers.register(countingCalls(realSandbox, calls));
     const expiry = app.get(PaymentDepositExpiry);

@@ -5,14 +5,15 @@ import type { PaymentProvider } from '../src/modules/payment/psp/payment-provide
 import { PaymentProviders } from '../src/modules/payment/psp/payment-providers';
 import { PaymentReconciliation } from '../src/modules/payment/reconciliation/payment-reconciliation.service';
 import {
-  EUR,
   balances,
   create,
+  EUR,
   newPlayer,
-  pspPaymentOf,
-  startPaymentSuite,
   type PaymentSuite,
   type Player,
+  pspPaymentOf,
+  startPaymentSuite,
+  untouchedFor,
 } from './payment-test-kit';
 
 const BATCH = 3;
@@ -58,12 +59,6 @@ describe('reconciliation looks up every deposit whose creation was lost in turn,
   }
 
   /** Untouched for `minutes`: past the run's grace (5 minutes), short of the deposit expiry (30 minutes). */
-  async function untouchedFor(minutes: number, id: string): Promise<void> {
-    await dataSource.query(`UPDATE payment_intents SET updated_at = now() - make_interval(mins => $2) WHERE id = $1`, [
-      id,
-      minutes,
-    ]);
-  }
 
   async function rows(ids: string[]): Promise<{ id: string; status: string; updated_at: string }[]> {
     return (await dataSource.query(
@@ -77,14 +72,14 @@ describe('reconciliation looks up every deposit whose creation was lost in turn,
     const unknownAtPsp: string[] = [];
     for (let index = 0; index < 2 * BATCH; index++) {
       const id = await lostCreation(player, String(1000 + index), 'error_before_create');
-      await untouchedFor(20 - index, id);
+      await untouchedFor(app, `${20 - index} minutes`, [id]);
       unknownAtPsp.push(id);
     }
     const paid = await lostCreation(player, '2400', 'error_after_create');
     const payment = pspPaymentOf(sandbox, paid);
     payment.status = 'succeeded'; // paid there; no webhook, as the intent has no reference to match it by
     payment.next_action = null;
-    await untouchedFor(10, paid);
+    await untouchedFor(app, '10 minutes', [paid]);
     const all = [...unknownAtPsp, paid];
     const before = await rows(unknownAtPsp);
 

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { createServer, type AddressInfo } from 'node:net';
 import { loadSandboxConfig } from '../../sandbox-psp/src/sandbox-config';
 import { buildSandboxPsp, type SandboxPsp } from '../../sandbox-psp/src/sandbox-psp';
@@ -175,6 +176,21 @@ export async function actOnPaymentPage(page: string, action: string): Promise<vo
 }
 
 /** The sandbox PSP's payment created for our intent `intentId`, if any. */
+/** A deposit the payer paid at the PSP's page while its webhooks are held (lost, for now). */
+export async function paidWithWebhookLost(suite: PaymentSuite, player: Player, amount: string): Promise<string> {
+  const { id, page } = await openDeposit(suite.app, player, amount);
+  suite.sandbox.psp.webhooks.hold();
+  await actOnPaymentPage(page, 'approve');
+  return id;
+}
+
+/** The intents as last changed `interval` ago (e.g. '10 minutes'): past a run's grace, or an expiry's TTL. */
+export async function untouchedFor(app: NestFastifyApplication, interval: string, ids: string[]): Promise<void> {
+  await app
+    .get(DataSource)
+    .query(`UPDATE payment_intents SET updated_at = now() - $2::interval WHERE id = ANY($1::uuid[])`, [ids, interval]);
+}
+
 export function findPspPayment(sandbox: { psp: SandboxPsp }, intentId: string): SandboxPaymentIntent | undefined {
   return [...sandbox.psp.store.intents.values()].find((payment) => payment.metadata['intentId'] === intentId);
 }

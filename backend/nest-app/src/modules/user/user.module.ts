@@ -43,6 +43,6 @@ import { UsersService } from './users.service';
     ConsentsService,
     { provide: UserDirectory, useExisting: UsersService },
   ],
-  exports: [UsersService, UserDirectory, KycService, ResponsibleGamingService, ConsentsService],
+  exports: [UsersService, UserDirectory, KycService, ResponsibleGamingService, ConsentsService, RgSettingsService],
 })
 export class UserModule {}

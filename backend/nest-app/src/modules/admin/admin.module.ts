@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GameModule } from '../game';
 import { UserModule } from '../user';
 import { WalletModule } from '../wallet';
 import { AdminReadsController } from './admin-reads.controller';
@@ -7,6 +8,7 @@ import { AdjustmentsController } from './adjustments/adjustments.controller';
 import { AdjustmentsService } from './adjustments/adjustments.service';
 import { AuditLogReaderRepository } from './audit/audit-log-reader.repository';
 import { DashboardService } from './dashboard/dashboard.service';
+import { StaffGamesController } from './games/staff-games.controller';
 import { Player360Service } from './players/player-360.service';
 import { PlayerActionsController } from './players/player-actions.controller';
 import { PlayerActionsService } from './players/player-actions.service';
@@ -20,8 +22,8 @@ import { StaffAudit } from './shared/staff-audit';
  * account status only through the user module; sessions only through the auth module.
  */
 @Module({
-  imports: [UserModule, WalletModule],
-  controllers: [AdminReadsController, PlayerActionsController, AdjustmentsController],
+  imports: [UserModule, WalletModule, GameModule],
+  controllers: [AdminReadsController, PlayerActionsController, AdjustmentsController, StaffGamesController],
   providers: [
     StaffAudit,
     AdjustmentRequestsRepository,

@@ -63,6 +63,9 @@ const EXPECTED_ROUTES: Record<string, string> = {
   'POST /api/v1/wallets/:walletId/adjustments': 'adjustments.request',
   'POST /api/v1/admin/payments/withdrawals/:id/decision': 'payments.decide',
   'POST /api/v1/admin/payments/:id/resolve': 'payments.resolve',
+  'GET /api/v1/admin/payments': 'payments.read',
+  'GET /api/v1/admin/payments/withdrawals/queue': 'payments.read',
+  'POST /api/v1/admin/payments/:id/refund': 'payments.refund',
 };
 
 /**
@@ -91,6 +94,7 @@ const WRITE_AUDITS: Record<string, string> = {
   'POST /api/v1/wallets/:walletId/adjustments': 'wallet.adjust',
   'POST /api/v1/admin/payments/withdrawals/:id/decision': 'payment.withdrawal.approve' /* or .reject */,
   'POST /api/v1/admin/payments/:id/resolve': 'payment.resolve',
+  'POST /api/v1/admin/payments/:id/refund': 'payment.refund',
 };
 
 const PLACEHOLDERS: Record<string, string> = { ':role': 'support', ':code': 'no-such-provider' };

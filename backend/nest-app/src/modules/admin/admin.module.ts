@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GameModule } from '../game';
+import { PaymentModule } from '../payment';
 import { UserModule } from '../user';
 import { WalletModule } from '../wallet';
 import { AdminReadsController } from './admin-reads.controller';
@@ -9,6 +10,8 @@ import { AdjustmentsService } from './adjustments/adjustments.service';
 import { AuditLogReaderRepository } from './audit/audit-log-reader.repository';
 import { DashboardService } from './dashboard/dashboard.service';
 import { StaffGamesController } from './games/staff-games.controller';
+import { StaffPaymentsController } from './payments/staff-payments.controller';
+import { StaffPaymentsRepository } from './payments/staff-payments.repository';
 import { Player360Service } from './players/player-360.service';
 import { PlayerActionsController } from './players/player-actions.controller';
 import { PlayerActionsService } from './players/player-actions.service';
@@ -22,8 +25,14 @@ import { StaffAudit } from './shared/staff-audit';
  * account status only through the user module; sessions only through the auth module.
  */
 @Module({
-  imports: [UserModule, WalletModule, GameModule],
-  controllers: [AdminReadsController, PlayerActionsController, AdjustmentsController, StaffGamesController],
+  imports: [UserModule, WalletModule, GameModule, PaymentModule],
+  controllers: [
+    AdminReadsController,
+    PlayerActionsController,
+    AdjustmentsController,
+    StaffGamesController,
+    StaffPaymentsController,
+  ],
   providers: [
     StaffAudit,
     AdjustmentRequestsRepository,
@@ -34,6 +43,7 @@ import { StaffAudit } from './shared/staff-audit';
     AuditLogReaderRepository,
     SecurityFeedRepository,
     DashboardService,
+    StaffPaymentsRepository,
   ],
   exports: [AdjustmentsService],
 })

@@ -240,6 +240,27 @@ describe('admin: staff roles, second factor and the route matrix (e2e, ADR 0018)
     expect(setup.statusCode).toBe(201);
   });
 
+  it('documents every staff route in the OpenAPI document, each operation once, behind the bearer scheme', async () => {
+    const response = await app.inject({ method: 'GET', url: '/docs-json' });
+    expect(response.statusCode).toBe(200);
+    const document = response.json<{
+      openapi: string;
+      paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>>;
+    }>();
+    expect(document.openapi).toMatch(/^3\./);
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, operation })),
+    );
+    const documented = new Set(operations.map(({ key }) => key));
+    for (const route of routes) {
+      expect(documented).toContain(`${route.method} ${route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+    }
+    const ids = operations.map(({ operation }) => operation.operationId);
+    expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
+    const staffOperations = operations.filter(({ key }) => key.includes('/api/v1/admin'));
+    expect(staffOperations.filter(({ operation }) => !operation.security)).toEqual([]);
+  });
+
   it('names an audit action for every staff write route', () => {
     const writes = routes.filter((route) => route.method !== 'GET').map((route) => `${route.method} ${route.path}`);
     expect(writes.sort()).toEqual(Object.keys(WRITE_AUDITS).sort());

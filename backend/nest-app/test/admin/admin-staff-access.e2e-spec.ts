@@ -9,6 +9,8 @@ import { ROLES_KEY } from '../../src/common/auth/auth.decorators';
 import { STAFF_ROLES, type Role } from '../../src/common/auth/roles';
 import { PERMISSION_KEY, STAFF_PERMISSIONS } from '../../src/common/auth/staff-permissions';
 import { bearer, grantRole, signIn, signInAsStaff, uniqueEmail, type SignedIn } from '../support/sign-in';
+import { SessionService } from '../../src/modules/auth/sessions/session.service';
+import { UserDirectory } from '../../src/modules/user/user-directory';
 import { startTestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
@@ -238,6 +240,17 @@ describe('admin: staff roles, second factor and the route matrix (e2e, ADR 0018)
       headers: bearer(withoutMfa.accessToken),
     });
     expect(setup.statusCode).toBe(201);
+  });
+
+  it('does not take an SMS code as the second factor of a staff session', async () => {
+    const account = await app.get(UserDirectory).findById(withoutMfa.userId);
+    if (!account) throw new Error('no account');
+    const origin = { ip: '203.0.113.8', userAgent: 'jest' };
+    // A session that passed SMS, as the auth module records a sign-in challenge answered by text message.
+    const sms = await app.get(SessionService).start(account, 'email', origin, true, 'sms');
+    const route = routes.find((candidate) => candidate.path === '/api/v1/admin/me') as StaffRoute;
+    const answer = await call(route, { ...withoutMfa, accessToken: sms.accessToken });
+    expect(answer.json<ErrorBody>().error.code).toBe('STAFF_MFA_REQUIRED');
   });
 
   it('documents every staff route in the OpenAPI document, each operation once, behind the bearer scheme', async () => {

@@ -8,4 +8,6 @@ export interface AuthenticatedUser {
   sessionId: string;
   /** The session passed a second factor (at sign-in or by a step-up); staff routes need it (ADR 0018). */
   secondFactor?: boolean;
+  /** Which factor it was (`totp`, `sms`, `recovery-code`), when known. */
+  secondFactorKind?: string | null;
 }

@@ -6,6 +6,9 @@ import { ROLES_KEY } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { STAFF_ROLES, type Role } from '../../../common/auth/roles';
 
+/** The factors a staff session must have passed: TOTP, or one of its recovery codes (not an SMS code). */
+const STAFF_SECOND_FACTORS: ReadonlySet<string> = new Set(['totp', 'recovery-code']);
+
 /** Every route under this prefix is a staff route, whatever its decorators say. */
 const STAFF_PATH_PREFIX = '/api/v1/admin';
 
@@ -30,7 +33,7 @@ export class RolesGuard implements CanActivate {
     if (!user) {
       throw new DomainError('UNAUTHENTICATED', 'A valid access token is required');
     }
-    if (staffRoute && user.roles.some((role) => STAFF_ROLES.includes(role)) && user.secondFactor !== true) {
+    if (staffRoute && user.roles.some((role) => STAFF_ROLES.includes(role)) && !passedStaffFactor(user)) {
       throw new DomainError('STAFF_MFA_REQUIRED', 'Staff routes need a session that passed a second factor (TOTP)');
     }
     if (staffRoute && required.length === 0) {
@@ -41,6 +44,10 @@ export class RolesGuard implements CanActivate {
     }
     return true;
   }
+}
+
+function passedStaffFactor(user: AuthenticatedUser): boolean {
+  return user.secondFactor === true && STAFF_SECOND_FACTORS.has(user.secondFactorKind ?? '');
 }
 
 function isStaffPath(path: string): boolean {

@@ -190,6 +190,10 @@ describe('admin: players, audit log and security feed (e2e, ADR 0018)', () => {
       before: { tags: [] },
       after: { tags: ['callback', 'vip'] },
     });
+    const views = (await db.query(`SELECT actor_id FROM audit_log WHERE action = 'player.view' AND target_id = $1`, [
+      playerId,
+    ])) as { actor_id: string }[];
+    expect(views).toEqual([{ actor_id: support.userId }]);
     const missing = await app.inject({
       method: 'GET',
       url: `/api/v1/admin/players/${randomUUID()}`,

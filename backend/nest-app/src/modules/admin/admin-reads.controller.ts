@@ -3,9 +3,12 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
 import { permissionsOf, RequirePermission } from '../../common/auth/staff-permissions';
+import { Origin, type RequestOrigin } from '../../common/http/request-origin';
 import { AuditLogReaderRepository } from './audit/audit-log-reader.repository';
 import { DashboardService, type Dashboard } from './dashboard/dashboard.service';
 import { AuditQueryDto, PlayerSearchQueryDto, SecurityFeedQueryDto, StaffMeDto } from './admin-query.dto';
+import { AuditPageDto, DashboardDto, SecurityFeedPageDto } from './admin-response.dto';
+import { PlayerPageDto, Player360Dto } from './players/dto/player.dto';
 import { Player360Service } from './players/player-360.service';
 import { SecurityFeedRepository } from './security/security-feed.repository';
 import { decodeCursor, pageOf } from './shared/keyset-cursor';
@@ -31,22 +34,27 @@ export class AdminReadsController {
 
   @Get('players')
   @RequirePermission('players.read')
-  public async searchPlayers(
-    @Query() query: PlayerSearchQueryDto,
-  ): Promise<{ items: unknown[]; nextCursor: string | null }> {
+  @ApiOkResponse({ type: PlayerPageDto })
+  public async searchPlayers(@Query() query: PlayerSearchQueryDto): Promise<PlayerPageDto> {
     const page = await this.players.search(query);
     return { items: page.rows.map(({ cursorAt: _cursor, ...row }) => row), nextCursor: page.nextCursor };
   }
 
   @Get('players/:id')
   @RequirePermission('players.read')
-  public player(@Param('id', ParseUUIDPipe) id: string): Promise<Record<string, unknown>> {
-    return this.players.view(id);
+  @ApiOkResponse({ type: Player360Dto })
+  public player(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Origin() origin: RequestOrigin,
+  ): Promise<Record<string, unknown>> {
+    return this.players.view({ user, origin }, id);
   }
 
   @Get('audit-log')
   @RequirePermission('audit.read')
-  public async auditLog(@Query() query: AuditQueryDto): Promise<{ items: unknown[]; nextCursor: string | null }> {
+  @ApiOkResponse({ type: AuditPageDto })
+  public async auditLog(@Query() query: AuditQueryDto): Promise<AuditPageDto> {
     const limit = query.limit ?? 50;
     const rows = await this.audit.list({ ...query, after: decodeCursor(query.cursor), limit });
     const page = pageOf(rows, limit, (row) => row.id);
@@ -55,9 +63,8 @@ export class AdminReadsController {
 
   @Get('security-feed')
   @RequirePermission('security.read')
-  public async securityEvents(
-    @Query() query: SecurityFeedQueryDto,
-  ): Promise<{ items: unknown[]; nextCursor: string | null }> {
+  @ApiOkResponse({ type: SecurityFeedPageDto })
+  public async securityEvents(@Query() query: SecurityFeedQueryDto): Promise<SecurityFeedPageDto> {
     const limit = query.limit ?? 50;
     const rows = await this.securityFeed.list({
       ...query,
@@ -71,6 +78,7 @@ export class AdminReadsController {
 
   @Get('dashboard')
   @RequirePermission('dashboard.read')
+  @ApiOkResponse({ type: DashboardDto })
   public dashboard(): Promise<Dashboard> {
     return this.dashboardService.dashboard();
   }

@@ -4,6 +4,8 @@ import { SecurityEventRepository, SessionService } from '../../auth';
 import { KycService, RgSettingsService, UsersService } from '../../user';
 import { WalletService } from '../../wallet';
 import { decodeCursor, pageOf } from '../shared/keyset-cursor';
+import type { StaffActor } from '../shared/staff-actor';
+import { StaffAudit } from '../shared/staff-audit';
 import { PlayersRepository, type PlayerSearch, type PlayerSummaryRow } from './players.repository';
 
 const LAST_TRANSACTIONS = 10;
@@ -19,6 +21,7 @@ export class Player360Service {
     private readonly wallets: WalletService,
     private readonly sessions: SessionService,
     private readonly securityEvents: SecurityEventRepository,
+    private readonly audit: StaffAudit,
   ) {}
 
   public async search(
@@ -29,9 +32,18 @@ export class Player360Service {
     return pageOf(rows, limit, (row) => row.id);
   }
 
-  public async view(userId: string): Promise<Record<string, unknown>> {
+  /** The player 360; reading a player's personal data is itself audited (`player.view`). */
+  public async view(actor: StaffActor, userId: string): Promise<Record<string, unknown>> {
     const summary = await this.players.summary(userId);
     if (!summary) throw new DomainError('USER_NOT_FOUND', 'No such user', { userId });
+    await this.audit.record(actor, {
+      action: 'player.view',
+      targetType: 'user',
+      targetId: userId,
+      reason: null,
+      before: null,
+      after: null,
+    });
     const record = await this.users.getRecord(userId);
     const wallets = await this.wallets.walletsOfUser(userId);
     const walletIds = wallets.map((wallet) => wallet.walletId);

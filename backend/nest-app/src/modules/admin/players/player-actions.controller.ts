@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { RequirePermission } from '../../../common/auth/staff-permissions';
 import { Origin, type RequestOrigin } from '../../../common/http/request-origin';
 import { PlayerTagsDto, ReasonDto, StaffNoteDto } from './dto/player-action.dto';
+import { PlayerSummaryDto, PlayerTagsResponseDto, StaffNoteResponseDto } from './dto/player.dto';
 import { PlayerActionsService } from './player-actions.service';
 import type { PlayerSummaryRow, StaffNoteRow } from './players.repository';
 
@@ -18,6 +19,7 @@ export class PlayerActionsController {
   @Post('block')
   @RequirePermission('players.block')
   @HttpCode(200)
+  @ApiOkResponse({ type: PlayerSummaryDto })
   public async block(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
@@ -31,6 +33,7 @@ export class PlayerActionsController {
   @Post('unblock')
   @RequirePermission('players.block')
   @HttpCode(200)
+  @ApiOkResponse({ type: PlayerSummaryDto })
   public async unblock(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
@@ -43,6 +46,7 @@ export class PlayerActionsController {
 
   @Post('notes')
   @RequirePermission('players.notes')
+  @ApiCreatedResponse({ type: StaffNoteResponseDto })
   public note(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
@@ -54,6 +58,7 @@ export class PlayerActionsController {
 
   @Put('tags')
   @RequirePermission('players.tags')
+  @ApiOkResponse({ type: PlayerTagsResponseDto })
   public async tags(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,

@@ -198,11 +198,12 @@ describe('admin: blocking a player (e2e, ADR 0018)', () => {
     ]);
   });
 
-  it('refuses a block to roles without the permission, without a reason, of oneself or of nobody', async () => {
+  it('refuses a block to roles without the permission, without a reason, of oneself, of staff by non-admins, of nobody', async () => {
     const player = await playing();
     expect((await act(support, player.userId, 'block')).json<ErrorBody>().error.code).toBe('FORBIDDEN');
     expect((await act(risk, player.userId, 'block', '')).json<ErrorBody>().error.code).toBe('VALIDATION_FAILED');
     expect((await act(risk, risk.userId, 'block')).statusCode).toBe(422);
+    expect((await act(risk, support.userId, 'block')).json<ErrorBody>().error.code).toBe('FORBIDDEN');
     expect((await act(risk, randomUUID(), 'block')).json<ErrorBody>().error.code).toBe('USER_NOT_FOUND');
     expect((await bet(player)).body.status).toBe('RS_OK');
     expect(await app.get(SessionService).list(player.userId)).not.toEqual([]);

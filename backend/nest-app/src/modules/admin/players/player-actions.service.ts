@@ -1,6 +1,7 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { STAFF_ROLES } from '../../../common/auth/roles';
 import { SessionService } from '../../auth';
 import { UsersService } from '../../user';
 import type { StaffActor } from '../shared/staff-actor';
@@ -24,8 +25,9 @@ export class PlayerActionsService {
 
   public async block(actor: StaffActor, userId: string, reason: string): Promise<PlayerSummaryRow> {
     if (userId === actor.user.userId) {
-      throw new DomainError('ROLE_CHANGE_NOT_ALLOWED', 'Staff cannot block their own account');
+      throw new DomainError('BUSINESS_RULE_VIOLATED', 'Staff cannot block their own account');
     }
+    await this.assertMayChange(actor, userId);
     await this.changeStatus(actor, userId, 'blocked', reason);
     // After the commit, so that a session started meanwhile finds the account blocked (sign-in checks the status).
     await this.sessions.endAllByStaff(actor.user, userId, `blocked: ${reason}`, actor.origin);
@@ -33,6 +35,7 @@ export class PlayerActionsService {
   }
 
   public async unblock(actor: StaffActor, userId: string, reason: string): Promise<PlayerSummaryRow> {
+    await this.assertMayChange(actor, userId);
     await this.changeStatus(actor, userId, 'active', reason);
     return this.summary(userId);
   }
@@ -105,6 +108,14 @@ export class PlayerActionsService {
         manager,
       );
     });
+  }
+
+  /** A staff account is blocked or unblocked by an admin only (risk and compliance act on players). */
+  private async assertMayChange(actor: StaffActor, userId: string): Promise<void> {
+    const target = await this.users.getRecord(userId);
+    if (target.roles.some((role) => STAFF_ROLES.includes(role)) && !actor.user.roles.includes('admin')) {
+      throw new DomainError('FORBIDDEN', 'Only an admin may block or unblock a staff account');
+    }
   }
 
   private async summary(userId: string): Promise<PlayerSummaryRow> {

@@ -25,6 +25,8 @@ import {
 const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0000';
 const DEV_TOTP_ENCRYPTION_KEY = 'dev-only-insecure-totp-key-change-me-00000';
 const DEV_PROVIDER_CREDENTIALS_KEY = 'dev-only-insecure-provider-credentials-key-0';
+const DEV_KYC_WEBHOOK_SECRET = 'dev-kyc-webhook-secret-change-me';
+const DEV_DATABASE_URL = 'postgres://casino:casino@127.0.0.1:5432/casino';
 
 /** Every setting of nest-app, validated once at boot. Defaults are safe for development only. */
 export class AppConfig extends PlatformSettings {
@@ -61,8 +63,10 @@ export class AppConfig extends PlatformSettings {
     return trustedProxyList(this.API_TRUSTED_PROXIES);
   }
 
+  /** Its development default carries the development password, refused in production. */
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
-  public DATABASE_URL = 'postgres://casino:casino@127.0.0.1:5432/casino';
+  @NotDevelopmentDefaultInProduction(DEV_DATABASE_URL)
+  public DATABASE_URL = DEV_DATABASE_URL;
 
   @IntegerSetting()
   @IsInt()
@@ -91,10 +95,14 @@ export class AppConfig extends PlatformSettings {
   @Matches(/^(none|[A-Z]{2}(,[A-Z]{2})*)$/)
   public BLOCKED_COUNTRIES = 'US,FR';
 
-  /** Shared secret of the KYC provider's webhook signature (HMAC-SHA256). Production must set its own. */
+  /**
+   * Shared secret of the KYC provider's webhook signature (HMAC-SHA256). Anyone who knows it can sign a
+   * `verified` decision for themselves, so production refuses the published development default.
+   */
   @IsString()
   @MinLength(16)
-  public KYC_WEBHOOK_SECRET = 'dev-kyc-webhook-secret-change-me';
+  @NotDevelopmentDefaultInProduction(DEV_KYC_WEBHOOK_SECRET)
+  public KYC_WEBHOOK_SECRET = DEV_KYC_WEBHOOK_SECRET;
 
   /** How far a KYC webhook's signed timestamp may be from now, in seconds. */
   @IntegerSetting()

@@ -2,6 +2,7 @@ import {
   BooleanSetting,
   IntegerSetting,
   NotDevelopmentDefaultInProduction,
+  OffInProduction,
   PlatformSettings,
   TrustedProxies,
   trustedProxyList,
@@ -189,6 +190,21 @@ export class AppConfig extends PlatformSettings {
   @IsInt()
   @Min(1)
   public AUTH_RATE_LIMIT_PER_ACCOUNT = 20;
+
+  /**
+   * Mount the development SMS inbox, `GET /api/v1/dev/sms-inbox`: unsigned, it shows every text the development
+   * sink kept, codes included. Unset: mounted with NODE_ENV=development only; `true` mounts it in `test` too (suites
+   * that read it over HTTP). Production refuses `true`, and never mounts it.
+   */
+  @IsOptional()
+  @BooleanSetting()
+  @IsBoolean()
+  @OffInProduction('the dev SMS inbox shows texted codes to anyone')
+  public DEV_SMS_INBOX_ENABLED?: boolean;
+
+  public get devSmsInboxEnabled(): boolean {
+    return !this.isProduction && (this.DEV_SMS_INBOX_ENABLED ?? this.NODE_ENV === 'development');
+  }
 
   // --- wallet ledger and outbox relay (ADR 0010) ---
   /** Most commands the ledger applies in one database transaction (group commit). */

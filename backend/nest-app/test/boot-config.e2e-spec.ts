@@ -115,6 +115,17 @@ describe('boot with a malformed setting (compiled apps)', () => {
     );
   });
 
+  it('nest-app refuses to start in production with the dev SMS inbox enabled, naming DEV_SMS_INBOX_ENABLED', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, APPS[0]!.entry)], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'], NODE_ENV: 'production', DEV_SMS_INBOX_ENABLED: 'true', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/- DEV_SMS_INBOX_ENABLED: DEV_SMS_INBOX_ENABLED must not be enabled in production/);
+  });
+
   it('nest-app refuses API_TRUST_PROXY=true, pointing to API_TRUSTED_PROXIES', () => {
     const result = spawnSync(process.execPath, [join(ROOT, APPS[0]!.entry)], {
       cwd: ROOT,

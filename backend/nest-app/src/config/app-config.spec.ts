@@ -95,4 +95,19 @@ describe('AppConfig', () => {
       );
     });
   });
+
+  it('mounts the dev SMS inbox in development only, unless set on outside production', () => {
+    expect(loadAppConfig({ NODE_ENV: 'development' }).devSmsInboxEnabled).toBe(true);
+    expect(loadAppConfig({ NODE_ENV: 'development', DEV_SMS_INBOX_ENABLED: 'false' }).devSmsInboxEnabled).toBe(false);
+    expect(loadAppConfig({ NODE_ENV: 'test' }).devSmsInboxEnabled).toBe(false);
+    expect(loadAppConfig({ NODE_ENV: 'test', DEV_SMS_INBOX_ENABLED: 'true' }).devSmsInboxEnabled).toBe(true);
+    expect(loadAppConfig(PRODUCTION_SECRETS).devSmsInboxEnabled).toBe(false);
+    expect(loadAppConfig({ ...PRODUCTION_SECRETS, DEV_SMS_INBOX_ENABLED: 'false' }).devSmsInboxEnabled).toBe(false);
+  });
+
+  it('refuses to run production with the dev SMS inbox enabled, naming the setting', () => {
+    expect(() => loadAppConfig({ ...PRODUCTION_SECRETS, DEV_SMS_INBOX_ENABLED: 'true' })).toThrow(
+      /- DEV_SMS_INBOX_ENABLED: DEV_SMS_INBOX_ENABLED must not be enabled in production/,
+    );
+  });
 });

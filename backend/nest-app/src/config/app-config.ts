@@ -2,6 +2,7 @@ import {
   BooleanSetting,
   IntegerSetting,
   NotDevelopmentDefaultInProduction,
+  OffInProduction,
   PlatformSettings,
   TrustedProxies,
   trustedProxyList,
@@ -197,6 +198,57 @@ export class AppConfig extends PlatformSettings {
   @IsInt()
   @Min(1)
   public AUTH_RATE_LIMIT_PER_ACCOUNT = 20;
+
+  /**
+   * Requests that send a code (email sign-in, SMS challenge and step-up, phone verification, email and phone
+   * changes) per client IP per window, on top of the limits above: every such request costs a mail or a text.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  public AUTH_CODE_RATE_LIMIT_WINDOW_SECONDS = 600;
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  public AUTH_CODE_RATE_LIMIT_PER_IP = 10;
+
+  /**
+   * The platform-wide circuit of outgoing messages, counted in Redis by every nest-app instance: past this many
+   * mails (or texts) in one window, code requests are refused (503 CODE_DELIVERY_PAUSED) until the window ends.
+   * Notices (an email change told to the old address) are counted and still sent.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  public OUTBOUND_MESSAGE_WINDOW_SECONDS = 600;
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  public OUTBOUND_MAIL_LIMIT_PER_WINDOW = 5000;
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  public OUTBOUND_SMS_LIMIT_PER_WINDOW = 500;
+
+  /**
+   * Mount the development SMS inbox, `GET /api/v1/dev/sms-inbox`: unsigned, it shows every text the development
+   * sink kept, codes included. Unset: mounted with NODE_ENV=development only; `true` mounts it in `test` too (suites
+   * that read it over HTTP). Production refuses `true`, and never mounts it.
+   */
+  @IsOptional()
+  @BooleanSetting()
+  @IsBoolean()
+  @OffInProduction('the dev SMS inbox shows texted codes to anyone')
+  public DEV_SMS_INBOX_ENABLED?: boolean;
+
+  public get devSmsInboxEnabled(): boolean {
+    return !this.isProduction && (this.DEV_SMS_INBOX_ENABLED ?? this.NODE_ENV === 'development');
+  }
 
   // --- wallet ledger and outbox relay (ADR 0010) ---
   /** Most commands the ledger applies in one database transaction (group commit). */

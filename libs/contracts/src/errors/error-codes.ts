@@ -89,6 +89,8 @@ export const ERROR_CODES = {
   MFA_STEP_UP_REQUIRED: 'forbidden',
   MFA_PHONE_NOT_VERIFIED: 'conflict',
   ROLE_CHANGE_NOT_ALLOWED: 'business_rule',
+  /** Too many mails or texts went out platform-wide in this window: no code is sent until it ends. */
+  CODE_DELIVERY_PAUSED: 'unavailable',
   // game module
   GAME_NOT_FOUND: 'not_found',
   GAME_DISABLED: 'business_rule',

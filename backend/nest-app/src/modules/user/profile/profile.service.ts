@@ -98,7 +98,7 @@ export class ProfileService {
       template: 'email-change-code',
     };
     try {
-      await this.mailer.send(job);
+      await this.mailer.sendCode(job);
     } catch (error) {
       await this.codes.withdraw('email-change', userId);
       throw error;
@@ -119,7 +119,7 @@ export class ProfileService {
         text: 'The email address of your account was changed. If this was not you, contact support at once.',
         template: 'email-changed-notice',
       };
-      await this.mailer.send(notice);
+      await this.mailer.sendNotice(notice);
     }
     return this.getProfile(caller.userId);
   }
@@ -179,7 +179,7 @@ export class ProfileService {
     }
     const code = await this.codes.issue('phone-change', userId, phone);
     try {
-      await this.sms.send({
+      await this.sms.sendCode({
         to: phone,
         text: `Your confirmation code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.`,
         template: 'phone-change-code',

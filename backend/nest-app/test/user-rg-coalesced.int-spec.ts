@@ -148,7 +148,7 @@ describe('responsible gaming, coalesced reads and writes (integration)', () => {
       limits: [],
       totals: { day: zero, week: zero, month: zero },
       session: null,
-      eligibility: { consents: [], birthDate: null, ageVerifiedAt: null },
+      eligibility: { accepted: {}, birthDate: null, ageVerifiedAt: null },
     });
     expect(together[0]).toEqual({
       userStatus: 'active',
@@ -163,10 +163,7 @@ describe('responsible gaming, coalesced reads and writes (integration)', () => {
       session: { startedAt: new Date('2026-03-04T09:00:00Z'), lastActivityAt: new Date('2026-03-04T09:30:00Z') },
       // The latest decision per required consent and the verified birth date, read with the rest (seedEligiblePlayer).
       eligibility: {
-        consents: [
-          { kind: 'privacy', version: '1', granted: true },
-          { kind: 'terms', version: '1', granted: true },
-        ],
+        accepted: { terms: '1', privacy: '1' },
         birthDate: '1990-01-01',
         ageVerifiedAt: NOW,
       },

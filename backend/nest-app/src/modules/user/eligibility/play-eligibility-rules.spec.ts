@@ -10,10 +10,7 @@ const NOW = new Date('2026-06-15T12:00:00Z');
 const VERSIONS = { terms: '2', privacy: '1', marketing: '1' } as const;
 const POLICY: EligibilityPolicy = { currentVersion: (kind) => VERSIONS[kind], minimumAge: 18 };
 const ELIGIBLE: EligibilityFacts = {
-  consents: [
-    { kind: 'privacy', version: '1', granted: true },
-    { kind: 'terms', version: '2', granted: true },
-  ],
+  accepted: { privacy: '1', terms: '2' },
   birthDate: '1990-01-01',
   ageVerifiedAt: new Date('2026-01-01T00:00:00Z'),
 };
@@ -35,10 +32,7 @@ describe('real-money eligibility rules', () => {
   });
 
   it('asks for the new terms version when only an older one was accepted', () => {
-    const facts = {
-      ...ELIGIBLE,
-      consents: [{ kind: 'terms' as const, version: '1', granted: true }, ELIGIBLE.consents[0]],
-    };
+    const facts = { ...ELIGIBLE, accepted: { privacy: '1', terms: '1' } };
     const error = refusal(facts);
     expect(error.code).toBe('TERMS_NOT_ACCEPTED');
     expect(error.details).toEqual({ missing: ['terms'], minimumAge: 18, currentVersions: { terms: '2' } });
@@ -46,7 +40,7 @@ describe('real-money eligibility rules', () => {
 
   it('counts a withdrawn or never given consent as missing, and names every gap in one answer', () => {
     const facts: EligibilityFacts = {
-      consents: [{ kind: 'terms', version: '2', granted: false }],
+      accepted: {},
       birthDate: null,
       ageVerifiedAt: null,
     };

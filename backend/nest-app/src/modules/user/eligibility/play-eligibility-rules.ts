@@ -4,7 +4,8 @@ import { ageInYears } from '../profile/profile-rules';
 
 /** What real-money play is decided on: the latest decision per required consent, the birth date, its verification. */
 export interface EligibilityFacts {
-  consents: readonly { kind: ConsentKind; version: string; granted: boolean }[];
+  /** Per required consent, the version its latest decision granted; absent when that decision withdrew it or none. */
+  accepted: Partial<Record<ConsentKind, string>>;
   /** Calendar date `YYYY-MM-DD`, or null when none is on file. */
   birthDate: string | null;
   ageVerifiedAt: Date | null;
@@ -29,10 +30,9 @@ export type EligibilityGap =
  * verified — a birth date on file, at least `minimumAge` full years on the UTC day of `now`, and verified.
  */
 export function eligibilityGaps(facts: EligibilityFacts, policy: EligibilityPolicy, now: Date): EligibilityGap[] {
-  const gaps: EligibilityGap[] = REQUIRED_CONSENTS.filter((kind) => {
-    const latest = facts.consents.find((consent) => consent.kind === kind);
-    return !latest?.granted || latest.version !== policy.currentVersion(kind);
-  });
+  const gaps: EligibilityGap[] = REQUIRED_CONSENTS.filter(
+    (kind) => facts.accepted[kind] !== policy.currentVersion(kind),
+  );
   if (facts.birthDate === null) gaps.push('birth_date');
   else if (ageInYears(facts.birthDate, now) < policy.minimumAge) gaps.push('minimum_age');
   if (facts.ageVerifiedAt === null) gaps.push('age_verification');

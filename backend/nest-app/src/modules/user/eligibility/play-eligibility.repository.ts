@@ -1,27 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { REQUIRED_CONSENTS, type ConsentKind } from '../consents/consent-types';
+import { REQUIRED_CONSENTS } from '../consents/consent-types';
 import type { EligibilityFacts } from './play-eligibility-rules';
 
 export interface EligibilityRow {
   birth_date: string | null;
   age_verified_at: Date | null;
-  consents: { kind: ConsentKind; version: string; granted: boolean }[] | null;
+  /** `consent_<kind>` per required consent: the version its latest decision granted, else null. */
+  [consent: `consent_${string}`]: string | null;
 }
 
 /**
- * The latest decision on each required consent as a JSON array, for a statement naming the user `u`
- * (also a fragment of the bet gate's one read, `RgBetGateRepository`).
+ * The birth date, its verification and per required consent the version its latest decision granted (one index
+ * probe each on `user_consents_latest_idx`), as columns of a statement naming the user `u`; also part of the bet
+ * gate's one read (`RgBetGateRepository`), where a scalar subquery per kind measured cheaper than one aggregate.
  */
-export const REQUIRED_CONSENTS_SQL = `(
-    SELECT json_agg(json_build_object('kind', c.kind, 'version', c.version, 'granted', c.granted))
-    FROM (SELECT DISTINCT ON (uc.kind) uc.kind, uc.version, uc.granted FROM user_consents uc
-          WHERE uc.user_id = u.id AND uc.kind IN (${REQUIRED_CONSENTS.map((kind) => `'${kind}'`).join(', ')})
-          ORDER BY uc.kind, uc.id DESC) c
-  )`;
+export const ELIGIBILITY_COLUMNS_SQL = [
+  `to_char(u.birth_date, 'YYYY-MM-DD') AS birth_date`,
+  'u.age_verified_at',
+  ...REQUIRED_CONSENTS.map(
+    (kind) => `(SELECT CASE WHEN uc.granted THEN uc.version END FROM user_consents uc
+       WHERE uc.user_id = u.id AND uc.kind = '${kind}' ORDER BY uc.id DESC LIMIT 1) AS consent_${kind}`,
+  ),
+].join(',\n  ');
 
 export function factsOf(row: EligibilityRow): EligibilityFacts {
-  return { consents: row.consents ?? [], birthDate: row.birth_date, ageVerifiedAt: row.age_verified_at };
+  const accepted: EligibilityFacts['accepted'] = {};
+  for (const kind of REQUIRED_CONSENTS) {
+    const version = row[`consent_${kind}`];
+    if (version) accepted[kind] = version;
+  }
+  return { accepted, birthDate: row.birth_date, ageVerifiedAt: row.age_verified_at };
 }
 
 /** What real-money eligibility is decided on, and the record of a verified age. */
@@ -34,11 +43,9 @@ export class PlayEligibilityRepository {
     userId: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<EligibilityFacts | null> {
-    const rows = (await manager.query(
-      `SELECT to_char(u.birth_date, 'YYYY-MM-DD') AS birth_date, u.age_verified_at, ${REQUIRED_CONSENTS_SQL} AS consents
-       FROM users u WHERE u.id = $1`,
-      [userId],
-    )) as EligibilityRow[];
+    const rows = (await manager.query(`SELECT ${ELIGIBILITY_COLUMNS_SQL} FROM users u WHERE u.id = $1`, [
+      userId,
+    ])) as EligibilityRow[];
     return rows[0] ? factsOf(rows[0]) : null;
   }
 

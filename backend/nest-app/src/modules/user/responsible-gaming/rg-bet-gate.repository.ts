@@ -3,7 +3,7 @@ import { Coalescer } from '../../../common/batching/coalescer';
 import { HotPathDatabase } from '../../../infra/database/hot-path-database';
 import type { EntityManager } from 'typeorm';
 import { runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
-import { factsOf, REQUIRED_CONSENTS_SQL, type EligibilityRow } from '../eligibility/play-eligibility.repository';
+import { ELIGIBILITY_COLUMNS_SQL, factsOf, type EligibilityRow } from '../eligibility/play-eligibility.repository';
 import type { EligibilityFacts } from '../eligibility/play-eligibility-rules';
 import type { UserStatus } from '../user.types';
 import type { ActivityTotals, PlaySession } from './rg-activity.repository';
@@ -54,8 +54,7 @@ const GATE_READ: PreparedStatement = {
   name: 'rg_bet_gate_read_v2',
   text: `
   SELECT i.ord::int AS ord, u.status AS user_status, x.kind AS exclusion_kind, x.ends_at AS exclusion_ends_at,
-         l.limits, a.*, s.started_at, s.last_activity_at,
-         to_char(u.birth_date, 'YYYY-MM-DD') AS birth_date, u.age_verified_at, ${REQUIRED_CONSENTS_SQL} AS consents
+         l.limits, a.*, s.started_at, s.last_activity_at, ${ELIGIBILITY_COLUMNS_SQL}
   FROM unnest($1::uuid[], $2::timestamptz[], $3::bpchar[], $4::date[], $5::date[], $6::date[], $7::date[],
               $8::date[], $9::date[], $10::date[], $11::date[]) WITH ORDINALITY
        AS i(user_id, now, currency, day_from, day_to, week_from, week_to, month_from, month_to, from_day, to_day, ord)

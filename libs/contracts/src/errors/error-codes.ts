@@ -61,6 +61,9 @@ export const ERROR_CODES = {
   CONSENT_VERSION_OUTDATED: 'conflict',
   CONSENT_REQUIRED: 'business_rule',
   MARKETING_CONSENT_REQUIRED: 'business_rule',
+  TERMS_NOT_ACCEPTED: 'conflict',
+  AGE_NOT_VERIFIED: 'forbidden',
+  BIRTH_DATE_LOCKED: 'conflict',
   // wallet
   WALLET_NOT_FOUND: 'not_found',
   TRANSACTION_NOT_FOUND: 'not_found',

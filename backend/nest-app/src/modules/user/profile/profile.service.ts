@@ -23,7 +23,12 @@ import type { CodeSentDto } from './dto/code-sent.dto';
 import type { ProfileDto } from './dto/profile.dto';
 import type { UpdateProfileDto } from './dto/update-profile.dto';
 import { contactChangeAudit, contactTakenError, type ContactField } from './contact-change';
-import { assertCountryAllowed, assertCurrencyChangeAllowed, assertOldEnough } from './profile-rules';
+import {
+  assertBirthDateChangeAllowed,
+  assertCountryAllowed,
+  assertCurrencyChangeAllowed,
+  assertOldEnough,
+} from './profile-rules';
 import { CODE_TTL_SECONDS, VerificationCodes, type CheckedCode } from './verification-codes';
 
 /** The player's own profile: reading, validated changes, and email/phone changes confirmed by code. */
@@ -67,6 +72,10 @@ export class ProfileService {
       if (!locked) throw userNotFound(userId);
       const currencyChanged = patch.currency !== undefined && patch.currency !== locked.currency;
       if (currencyChanged) assertCurrencyChangeAllowed(patch.currency ?? '', locked.currencyLockedAt);
+      // Again under the row lock the KYC decision takes too: a verification committed meanwhile locks the date.
+      if (patch.birthDate !== undefined) {
+        assertBirthDateChangeAllowed(locked.birthDate, patch.birthDate, locked.ageVerifiedAt);
+      }
       const now = this.clock.now();
       await this.users.updateProfile(manager, userId, patch, now);
       if (currencyChanged) {
@@ -132,6 +141,8 @@ export class ProfileService {
   }
 
   private checkRules(user: UserRecord, patch: ProfilePatch): void {
+    if (patch.birthDate !== undefined)
+      assertBirthDateChangeAllowed(user.birthDate, patch.birthDate, user.ageVerifiedAt);
     if (patch.birthDate !== undefined && patch.birthDate !== null) {
       assertOldEnough(patch.birthDate, this.clock.now(), this.config.MIN_PLAYER_AGE);
     }

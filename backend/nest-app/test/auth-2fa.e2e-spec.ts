@@ -37,7 +37,11 @@ describe('auth: two-factor authentication (e2e)', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    environment = await createTestEnvironment('auth2fa', { ADMIN_EMAIL: uniqueEmail('admin') });
+    // The SMS test reads the dev inbox over HTTP, which the `test` environment mounts only when asked.
+    environment = await createTestEnvironment('auth2fa', {
+      ADMIN_EMAIL: uniqueEmail('admin'),
+      DEV_SMS_INBOX_ENABLED: 'true',
+    });
     app = await startTestApp(environment.config);
   });
 

@@ -115,6 +115,17 @@ describe('boot with a malformed setting (compiled apps)', () => {
     );
   });
 
+  it('nest-app refuses to start in production with the dev SMS inbox enabled, naming DEV_SMS_INBOX_ENABLED', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, APPS[0]!.entry)], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'], NODE_ENV: 'production', DEV_SMS_INBOX_ENABLED: 'true', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/- DEV_SMS_INBOX_ENABLED: DEV_SMS_INBOX_ENABLED must not be enabled in production/);
+  });
+
   it('nest-app refuses API_TRUST_PROXY=true, pointing to API_TRUSTED_PROXIES', () => {
     const result = spawnSync(process.execPath, [join(ROOT, APPS[0]!.entry)], {
       cwd: ROOT,
@@ -124,5 +135,26 @@ describe('boot with a malformed setting (compiled apps)', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/- API_TRUST_PROXY: API_TRUST_PROXY was replaced by API_TRUSTED_PROXIES/);
+  });
+  it('nest-app refuses to start in production with the development KYC webhook secret (a forgeable KYC)', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, APPS[0]!.entry)], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env['PATH'],
+        NODE_ENV: 'production',
+        JWT_SECRET: 'p'.repeat(48),
+        TOTP_ENCRYPTION_KEY: 'q'.repeat(64),
+        PROVIDER_CREDENTIALS_KEY: 'r'.repeat(64),
+        DATABASE_URL: 'postgres://casino:a-production-password@127.0.0.1:5432/casino',
+        LOG_LEVEL: 'silent',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /- KYC_WEBHOOK_SECRET: KYC_WEBHOOK_SECRET must be set to a non-development value in production/,
+    );
+    expect(result.stderr).not.toMatch(/- (JWT_SECRET|TOTP_ENCRYPTION_KEY|PROVIDER_CREDENTIALS_KEY|DATABASE_URL): /);
   });
 });

@@ -11,6 +11,7 @@ import type { AppConfig } from '../src/config/app-config';
 import type { PaymentProvider } from '../src/modules/payment/psp/payment-provider';
 import { PaymentProviders } from '../src/modules/payment/psp/payment-providers';
 import { SandboxProvider } from '../src/modules/payment/psp/sandbox.provider';
+import { seedEligiblePlayer } from '../src/modules/user/eligibility/seed-eligible-player';
 import { KycService } from '../src/modules/user/kyc/kyc.service';
 import { WalletService } from '../src/modules/wallet/wallet.service';
 import { bearer, signIn, uniqueEmail } from './support/sign-in';
@@ -105,9 +106,13 @@ export interface Player {
   headers: Record<string, string>;
 }
 
-/** A signed-in player (real sign-in) with an EUR wallet, funded when `cash` is given. */
-export async function newPlayer(app: NestFastifyApplication, cash = 0n): Promise<Player> {
+/**
+ * A signed-in player (real sign-in) with an EUR wallet, funded when `cash` is given; eligible for real money (current
+ * terms, verified age, but no KYC check) unless `eligible` is false.
+ */
+export async function newPlayer(app: NestFastifyApplication, cash = 0n, eligible = true): Promise<Player> {
   const signedIn = await signIn(app);
+  if (eligible) await seedEligiblePlayer(app, signedIn.userId, 'test');
   const wallets = app.get(WalletService);
   await wallets.openWallet(signedIn.userId, 'EUR');
   if (cash > 0n) {

@@ -192,6 +192,8 @@ describe('user KYC (e2e)', () => {
     ]);
     const [row] = await db.query(`SELECT reviewed_by, decided_at FROM user_kyc WHERE user_id = $1`, [userId]);
     expect(row.reviewed_by).toBe(`staff:${staffId}`);
+    // The staff decision that verified the identity verified the date of birth with it (not the rejection before).
+    expect((await ageVerification(userId)).age_verified_by).toBe(`kyc:staff:${staffId}`);
     const audits = await db.query(
       `SELECT actor_id, action, details FROM audit_log WHERE target_id = $1 AND action = 'kyc.decide' ORDER BY occurred_at, id`,
       [userId],
@@ -202,6 +204,45 @@ describe('user KYC (e2e)', () => {
       { from: 'pending', to: 'verified', level: 'enhanced', reason: 'new passport scan ok' },
     ]);
     expect(audits[0].actor_id).toBe(staffId);
+  });
+
+  async function ageVerification(
+    userId: string,
+  ): Promise<{ age_verified_at: Date | null; age_verified_by: string | null }> {
+    const [row] = (await db.query(`SELECT age_verified_at, age_verified_by FROM users WHERE id = $1`, [userId])) as {
+      age_verified_at: Date | null;
+      age_verified_by: string | null;
+    }[];
+    return row;
+  }
+
+  it('records the age as verified by the provider: with a verified check, or its ageVerified on a rejected one', async () => {
+    const verified = await newPlayer('kyc-age-verified@example.test');
+    const reference = (await startCheck(verified)).json().providerReference as string;
+    expect(await ageVerification(verified)).toEqual({ age_verified_at: null, age_verified_by: null });
+    const body = JSON.stringify({ eventId: `evt-age-${verified}`, reference, status: 'verified', level: 'basic' });
+    expect((await webhook(body, sign(body))).statusCode).toBe(200);
+    expect(await ageVerification(verified)).toEqual({
+      age_verified_at: clock.now(),
+      age_verified_by: `kyc:provider:${PROVIDER}`,
+    });
+
+    const ageOnly = await newPlayer('kyc-age-only@example.test');
+    const ageReference = (await startCheck(ageOnly)).json().providerReference as string;
+    const rejected = { eventId: `evt-age-${ageOnly}`, reference: ageReference, status: 'rejected', level: 'basic' };
+    const plain = JSON.stringify({ ...rejected, reason: 'proof of address missing' });
+    expect((await webhook(plain, sign(plain))).statusCode).toBe(200);
+    expect((await ageVerification(ageOnly)).age_verified_at).toBeNull();
+    const resubmitted = (await startCheck(ageOnly)).json().providerReference as string;
+    const again = JSON.stringify({
+      ...rejected,
+      eventId: `evt-age2-${ageOnly}`,
+      reference: resubmitted,
+      ageVerified: true,
+    });
+    expect((await webhook(again, sign(again))).statusCode).toBe(200);
+    expect(await kyc.getStatus(ageOnly)).toMatchObject({ status: 'rejected' });
+    expect((await ageVerification(ageOnly)).age_verified_by).toBe(`kyc:provider:${PROVIDER}`);
   });
 
   it('refuses a staff member deciding their own KYC', async () => {

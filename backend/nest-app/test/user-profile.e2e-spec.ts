@@ -149,7 +149,7 @@ describe('user profile (e2e)', () => {
     const phone = '+447911123457';
     const dispatcher = app.get(SmsDispatcher);
     const queue = app.get<Queue<SendSmsJobV1>>(getQueueToken(QUEUES.SMS));
-    const send = jest.spyOn(dispatcher, 'send');
+    const send = jest.spyOn(dispatcher, 'sendCode');
     const add = jest.spyOn(queue, 'add');
     try {
       const userId = await newPlayer('phone-dispatch@example.test');
@@ -171,7 +171,8 @@ describe('user profile (e2e)', () => {
     const [oldAddress, newAddress] = [uniqueEmail('mailer-old'), uniqueEmail('mailer-new')];
     const mailer = app.get(Mailer);
     const queue = app.get<Queue<SendEmailJobV1>>(getQueueToken(QUEUES.MAIL));
-    const send = jest.spyOn(mailer, 'send');
+    const sendCode = jest.spyOn(mailer, 'sendCode');
+    const sendNotice = jest.spyOn(mailer, 'sendNotice');
     const add = jest.spyOn(queue, 'add');
     try {
       const userId = await newPlayer(oldAddress);
@@ -179,7 +180,7 @@ describe('user profile (e2e)', () => {
       const code = await lastMailedCode(newAddress);
       await call('POST', '/email/confirm', userId, { code });
       await mailsTo(oldAddress);
-      expect(send.mock.calls).toEqual([
+      expect(sendCode.mock.calls).toEqual([
         [
           {
             to: newAddress,
@@ -188,6 +189,8 @@ describe('user profile (e2e)', () => {
             template: 'email-change-code',
           },
         ],
+      ]);
+      expect(sendNotice.mock.calls).toEqual([
         [expect.objectContaining({ to: oldAddress, template: 'email-changed-notice' })],
       ]);
       const jobs = (await Promise.all(add.mock.results.map((result) => result.value))) as Job<SendEmailJobV1>[];
@@ -199,7 +202,8 @@ describe('user profile (e2e)', () => {
         expect(job.opts).toMatchObject({ attempts: 5, removeOnComplete: true, removeOnFail: { age: 600 } });
       }
     } finally {
-      send.mockRestore();
+      sendCode.mockRestore();
+      sendNotice.mockRestore();
       add.mockRestore();
     }
   });

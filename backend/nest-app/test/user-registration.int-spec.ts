@@ -1,7 +1,8 @@
 import { EVENT_STREAMS, USER_REGISTERED } from '@casino/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { userDemoSeeder } from '../src/modules/user/user.demo-seeder';
+import { PlayEligibilityService } from '../src/modules/user/eligibility/play-eligibility.service';
+import { DEMO_PLAYERS, userDemoSeeder } from '../src/modules/user/user.demo-seeder';
 import { UserDirectory } from '../src/modules/user/user-directory';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { startUserTestApp } from './support/user-test-app';
@@ -111,7 +112,7 @@ describe('user registration (integration)', () => {
       code: 'USER_NOT_FOUND',
     });
   });
-  it('seeds the demo players idempotently, with one user.registered each', async () => {
+  it('seeds the demo players idempotently, with one user.registered each, eligible for real money', async () => {
     expect(await userDemoSeeder.seed(app)).toMatch(/^3 demo player\(s\) created, 0 already there/);
     expect(await userDemoSeeder.seed(app)).toMatch(/^0 demo player\(s\) created, 3 already there/);
     const [row] = await db.query(
@@ -119,5 +120,16 @@ describe('user registration (integration)', () => {
        WHERE u.email IN ('alice@example.test', 'bob@example.test', 'charlie@example.test') AND o.event_type = 'user.registered'`,
     );
     expect(row.events).toBe(3);
+    const eligibility = app.get(PlayEligibilityService);
+    for (const email of DEMO_PLAYERS) {
+      const [player] = (await db.query(`SELECT id FROM users WHERE email = $1`, [email])) as { id: string }[];
+      await expect(eligibility.describe(player.id)).resolves.toMatchObject({ eligible: true, missing: [] });
+    }
+    // Consents are append-only: a second seeding records no new decision.
+    const [consents] = await db.query(
+      `SELECT count(*)::int AS n FROM user_consents c JOIN users u ON u.id = c.user_id WHERE u.email = ANY($1)`,
+      [[...DEMO_PLAYERS]],
+    );
+    expect(consents.n).toBe(6);
   });
 });

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import type { ManualClock } from '../src/common/time/clock';
+import { seedEligiblePlayer } from '../src/modules/user/eligibility/seed-eligible-player';
 import { ResponsibleGamingService } from '../src/modules/user/responsible-gaming/responsible-gaming.service';
 import { UsersService } from '../src/modules/user/users.service';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
@@ -33,8 +34,11 @@ describe('responsible gaming (e2e, ManualClock)', () => {
 
   beforeEach(() => clock.set(new Date('2026-03-04T10:00:00Z'))); // a Wednesday
 
+  /** Eligible for real money (the bet gate of the money path checks it first). */
   async function newPlayer(email: string): Promise<string> {
-    return (await users.findOrRegisterByEmail(email, ORIGIN)).account.id;
+    const userId = (await users.findOrRegisterByEmail(email, ORIGIN)).account.id;
+    await seedEligiblePlayer(app, userId, 'test');
+    return userId;
   }
 
   async function put(userId: string, payload: object) {

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import type { ManualClock } from '../src/common/time/clock';
+import { seedEligiblePlayer } from '../src/modules/user/eligibility/seed-eligible-player';
 import { ResponsibleGamingService } from '../src/modules/user/responsible-gaming/responsible-gaming.service';
 import { RgActivityRepository, type PlaySession } from '../src/modules/user/responsible-gaming/rg-activity.repository';
 import { RgBetGateRepository } from '../src/modules/user/responsible-gaming/rg-bet-gate.repository';
@@ -59,6 +60,7 @@ describe('responsible gaming, coalesced reads and writes (integration)', () => {
     return Promise.all(
       Array.from({ length: count }, async (_, index) => {
         const { account } = await users.findOrRegisterByEmail(`${prefix}-${index}@example.test`, ORIGIN);
+        await seedEligiblePlayer(app, account.id, 'test');
         return account.id;
       }),
     );
@@ -146,6 +148,7 @@ describe('responsible gaming, coalesced reads and writes (integration)', () => {
       limits: [],
       totals: { day: zero, week: zero, month: zero },
       session: null,
+      eligibility: { accepted: {}, birthDate: null, ageVerifiedAt: null },
     });
     expect(together[0]).toEqual({
       userStatus: 'active',
@@ -158,6 +161,12 @@ describe('responsible gaming, coalesced reads and writes (integration)', () => {
         month: { deposits: 10n, wagers: 100n, wins: 1000n },
       },
       session: { startedAt: new Date('2026-03-04T09:00:00Z'), lastActivityAt: new Date('2026-03-04T09:30:00Z') },
+      // The latest decision per required consent and the verified birth date, read with the rest (seedEligiblePlayer).
+      eligibility: {
+        accepted: { terms: '1', privacy: '1' },
+        birthDate: '1990-01-01',
+        ageVerifiedAt: NOW,
+      },
     });
     expect(together[1].exclusion).toEqual({ kind: 'self_exclusion', endsAt: null });
     expect(together[2].exclusion).toEqual({ kind: 'self_exclusion', endsAt: new Date('2026-03-20T00:00:00Z') });

@@ -1,5 +1,6 @@
 export * from './config/load-config';
 export * from './config/setting-decorators';
+export * from './config/off-in-production';
 export * from './config/platform-settings';
 export * from './http/request-id';
 export * from './http/fastify-app';

@@ -6,12 +6,13 @@ import { createNestApp } from '../bootstrap';
 import { loadAppConfig } from '../config/load-app-config';
 import { CatalogSyncService } from '../modules/game/catalog/catalog-sync.service';
 import { GameSessionsService } from '../modules/game/sessions/game-sessions.service';
+import { seedEligiblePlayer } from '../modules/user/eligibility/seed-eligible-player';
 import { UsersService } from '../modules/user/users.service';
 import { WalletService } from '../modules/wallet/wallet.service';
 
 /**
  * Players for the HTTP wallet benchmark (`bench/wallet-bench.mjs`, Hub88 method), made the way real ones
- * are: registered through the user module, a wallet opened and funded through the wallet module, and a
+ * are: registered through the user module (and made eligible for real money there), a wallet opened and funded through the wallet module, and a
  * real-money game launched through the game module (its session token goes to the Hub88 Games API that
  * the benchmark stands in for, which is where the load generator learns it). HUB88_* settings name the
  * stand-in and its keys. Prints one JSON line: `{"seeded":{"gameCode":…,"userIds":[…]}}`.
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
 
 async function seedPlayer(app: Awaited<ReturnType<typeof createNestApp>>, gameId: string): Promise<string> {
   const { account } = await app.get(UsersService).findOrRegisterByEmail(`bench-${randomUUID()}@example.test`, ORIGIN);
+  await seedEligiblePlayer(app, account.id, 'bench');
   const wallets = app.get(WalletService);
   await wallets.openWallet(account.id, 'EUR');
   await wallets.deposit({

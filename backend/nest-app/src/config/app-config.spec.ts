@@ -1,4 +1,7 @@
 import { ConfigError } from '@casino/platform';
+import { productionRefusalCases, unrefusedDevelopmentSecrets } from '@casino/platform/testing';
+import { PaymentProviders } from '../modules/payment/psp/payment-providers';
+import { AppConfig } from './app-config';
 import { loadAppConfig } from './load-app-config';
 
 describe('AppConfig', () => {
@@ -41,11 +44,14 @@ describe('AppConfig', () => {
     expect(config.PAYMENT_WITHDRAWAL_EXPIRY_INTERVAL_SECONDS).toBe(0);
   });
 
+  /** A production start with its own value for every setting production refuses at its development default. */
   const PRODUCTION_SECRETS = {
     NODE_ENV: 'production',
     JWT_SECRET: 'p'.repeat(48),
     TOTP_ENCRYPTION_KEY: 'q'.repeat(64),
     PROVIDER_CREDENTIALS_KEY: 'r'.repeat(64),
+    KYC_WEBHOOK_SECRET: 's'.repeat(48),
+    DATABASE_URL: 'postgres://casino:a-production-password@db.internal:5432/casino',
   };
 
   it('never migrates on start in production', () => {
@@ -53,7 +59,55 @@ describe('AppConfig', () => {
     expect(loadAppConfig({ NODE_ENV: 'development' }).migrateOnStart).toBe(true);
   });
 
-  it('refuses to run production with a development secret', () => {
-    expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/- JWT_SECRET: /);
+  describe('production refuses every development default (one rule, each secret)', () => {
+    /** Secret-looking settings with a development default that production never uses, and why. */
+    const UNUSED_IN_PRODUCTION = {
+      SANDBOX_PSP_API_KEY: 'the sandbox PSP is never registered in production (PaymentProviders)',
+      SANDBOX_PSP_WEBHOOK_SECRET: 'the sandbox PSP is never registered in production (PaymentProviders)',
+    };
+
+    it('marks every secret with a development default (a new one without the rule fails here)', () => {
+      expect(unrefusedDevelopmentSecrets(AppConfig, UNUSED_IN_PRODUCTION)).toEqual([]);
+    });
+
+    it('boots production when every refused setting has its own value', () => {
+      expect(loadAppConfig(PRODUCTION_SECRETS).isProduction).toBe(true);
+    });
+
+    it('offers no sandbox PSP in production, so its development secrets cannot be used there', () => {
+      const names = new PaymentProviders(loadAppConfig(PRODUCTION_SECRETS)).all().map((provider) => provider.name);
+      expect(names).not.toContain('sandbox');
+      expect(new PaymentProviders(loadAppConfig({})).all().map((provider) => provider.name)).toContain('sandbox');
+    });
+
+    it.each(productionRefusalCases(AppConfig, PRODUCTION_SECRETS))(
+      'refuses the development $setting in production, naming it',
+      ({ setting, settings }) => {
+        expect(() => loadAppConfig(settings)).toThrow(
+          new RegExp(`- ${setting}: ${setting} must be set to a non-development value in production`),
+        );
+      },
+    );
+
+    it('covers the KYC webhook secret: a published default would let a player sign their own verified KYC', () => {
+      expect(productionRefusalCases(AppConfig, PRODUCTION_SECRETS).map((row) => row.setting)).toEqual(
+        expect.arrayContaining(['KYC_WEBHOOK_SECRET', 'JWT_SECRET', 'TOTP_ENCRYPTION_KEY', 'PROVIDER_CREDENTIALS_KEY']),
+      );
+    });
+  });
+
+  it('mounts the dev SMS inbox in development only, unless set on outside production', () => {
+    expect(loadAppConfig({ NODE_ENV: 'development' }).devSmsInboxEnabled).toBe(true);
+    expect(loadAppConfig({ NODE_ENV: 'development', DEV_SMS_INBOX_ENABLED: 'false' }).devSmsInboxEnabled).toBe(false);
+    expect(loadAppConfig({ NODE_ENV: 'test' }).devSmsInboxEnabled).toBe(false);
+    expect(loadAppConfig({ NODE_ENV: 'test', DEV_SMS_INBOX_ENABLED: 'true' }).devSmsInboxEnabled).toBe(true);
+    expect(loadAppConfig(PRODUCTION_SECRETS).devSmsInboxEnabled).toBe(false);
+    expect(loadAppConfig({ ...PRODUCTION_SECRETS, DEV_SMS_INBOX_ENABLED: 'false' }).devSmsInboxEnabled).toBe(false);
+  });
+
+  it('refuses to run production with the dev SMS inbox enabled, naming the setting', () => {
+    expect(() => loadAppConfig({ ...PRODUCTION_SECRETS, DEV_SMS_INBOX_ENABLED: 'true' })).toThrow(
+      /- DEV_SMS_INBOX_ENABLED: DEV_SMS_INBOX_ENABLED must not be enabled in production/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import {
   BooleanSetting,
   IntegerSetting,
   NotDevelopmentDefaultInProduction,
+  OffInProduction,
   PlatformSettings,
   TrustedProxies,
   trustedProxyList,
@@ -25,6 +26,8 @@ import {
 const DEV_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me-0000';
 const DEV_TOTP_ENCRYPTION_KEY = 'dev-only-insecure-totp-key-change-me-00000';
 const DEV_PROVIDER_CREDENTIALS_KEY = 'dev-only-insecure-provider-credentials-key-0';
+const DEV_KYC_WEBHOOK_SECRET = 'dev-kyc-webhook-secret-change-me';
+const DEV_DATABASE_URL = 'postgres://casino:casino@127.0.0.1:5432/casino';
 
 /** Every setting of nest-app, validated once at boot. Defaults are safe for development only. */
 export class AppConfig extends PlatformSettings {
@@ -61,8 +64,10 @@ export class AppConfig extends PlatformSettings {
     return trustedProxyList(this.API_TRUSTED_PROXIES);
   }
 
+  /** Its development default carries the development password, refused in production. */
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
-  public DATABASE_URL = 'postgres://casino:casino@127.0.0.1:5432/casino';
+  @NotDevelopmentDefaultInProduction(DEV_DATABASE_URL)
+  public DATABASE_URL = DEV_DATABASE_URL;
 
   @IntegerSetting()
   @IsInt()
@@ -91,10 +96,14 @@ export class AppConfig extends PlatformSettings {
   @Matches(/^(none|[A-Z]{2}(,[A-Z]{2})*)$/)
   public BLOCKED_COUNTRIES = 'US,FR';
 
-  /** Shared secret of the KYC provider's webhook signature (HMAC-SHA256). Production must set its own. */
+  /**
+   * Shared secret of the KYC provider's webhook signature (HMAC-SHA256). Anyone who knows it can sign a
+   * `verified` decision for themselves, so production refuses the published development default.
+   */
   @IsString()
   @MinLength(16)
-  public KYC_WEBHOOK_SECRET = 'dev-kyc-webhook-secret-change-me';
+  @NotDevelopmentDefaultInProduction(DEV_KYC_WEBHOOK_SECRET)
+  public KYC_WEBHOOK_SECRET = DEV_KYC_WEBHOOK_SECRET;
 
   /** How far a KYC webhook's signed timestamp may be from now, in seconds. */
   @IntegerSetting()
@@ -189,6 +198,57 @@ export class AppConfig extends PlatformSettings {
   @IsInt()
   @Min(1)
   public AUTH_RATE_LIMIT_PER_ACCOUNT = 20;
+
+  /**
+   * Requests that send a code (email sign-in, SMS challenge and step-up, phone verification, email and phone
+   * changes) per client IP per window, on top of the limits above: every such request costs a mail or a text.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  public AUTH_CODE_RATE_LIMIT_WINDOW_SECONDS = 600;
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  public AUTH_CODE_RATE_LIMIT_PER_IP = 10;
+
+  /**
+   * The platform-wide circuit of outgoing messages, counted in Redis by every nest-app instance: past this many
+   * mails (or texts) in one window, code requests are refused (503 CODE_DELIVERY_PAUSED) until the window ends.
+   * Notices (an email change told to the old address) are counted and still sent.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  public OUTBOUND_MESSAGE_WINDOW_SECONDS = 600;
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  public OUTBOUND_MAIL_LIMIT_PER_WINDOW = 5000;
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  public OUTBOUND_SMS_LIMIT_PER_WINDOW = 500;
+
+  /**
+   * Mount the development SMS inbox, `GET /api/v1/dev/sms-inbox`: unsigned, it shows every text the development
+   * sink kept, codes included. Unset: mounted with NODE_ENV=development only; `true` mounts it in `test` too (suites
+   * that read it over HTTP). Production refuses `true`, and never mounts it.
+   */
+  @IsOptional()
+  @BooleanSetting()
+  @IsBoolean()
+  @OffInProduction('the dev SMS inbox shows texted codes to anyone')
+  public DEV_SMS_INBOX_ENABLED?: boolean;
+
+  public get devSmsInboxEnabled(): boolean {
+    return !this.isProduction && (this.DEV_SMS_INBOX_ENABLED ?? this.NODE_ENV === 'development');
+  }
 
   // --- wallet ledger and outbox relay (ADR 0010) ---
   /** Most commands the ledger applies in one database transaction (group commit). */

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { seedEligiblePlayer } from '../../src/modules/user/eligibility/seed-eligible-player';
 import { CatalogSyncService } from '../../src/modules/game/catalog/catalog-sync.service';
 import { SessionService } from '../../src/modules/auth/sessions/session.service';
 import { UserDirectory } from '../../src/modules/user/user-directory';
@@ -64,6 +65,7 @@ describe('admin: blocking a player (e2e, ADR 0018)', () => {
     const { account } = await app.get(UserDirectory).findOrRegisterByEmail(email, origin);
     const tokens = await app.get(SessionService).start(account, 'email', origin, false);
     const player = { ...tokens, userId: account.id };
+    await seedEligiblePlayer(app, account.id, 'test');
     const wallets = app.get(WalletService);
     await wallets.openWallet(player.userId, 'EUR');
     await wallets.deposit({

@@ -26,6 +26,8 @@ export async function createTestEnvironment(
     DATABASE_URL: withDatabase(base.DATABASE_URL, id),
     DATABASE_POOL_SIZE: '10',
     MIGRATIONS_RUN_ON_START: 'true',
+    // Suites sign many players in from inject's one address; the suites of the per-IP code limit set their own.
+    AUTH_CODE_RATE_LIMIT_PER_IP: '10000',
     ...extra,
   };
   const config = loadAppConfig(overrides);

@@ -61,6 +61,9 @@ export const ERROR_CODES = {
   CONSENT_VERSION_OUTDATED: 'conflict',
   CONSENT_REQUIRED: 'business_rule',
   MARKETING_CONSENT_REQUIRED: 'business_rule',
+  TERMS_NOT_ACCEPTED: 'conflict',
+  AGE_NOT_VERIFIED: 'forbidden',
+  BIRTH_DATE_LOCKED: 'conflict',
   // wallet
   WALLET_NOT_FOUND: 'not_found',
   TRANSACTION_NOT_FOUND: 'not_found',
@@ -89,6 +92,8 @@ export const ERROR_CODES = {
   MFA_STEP_UP_REQUIRED: 'forbidden',
   MFA_PHONE_NOT_VERIFIED: 'conflict',
   ROLE_CHANGE_NOT_ALLOWED: 'business_rule',
+  /** Too many mails or texts went out platform-wide in this window: no code is sent until it ends. */
+  CODE_DELIVERY_PAUSED: 'unavailable',
   // game module
   GAME_NOT_FOUND: 'not_found',
   GAME_DISABLED: 'business_rule',

@@ -37,9 +37,28 @@ function inProduction(args?: ValidationArguments): boolean {
   return (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV === 'production';
 }
 
-/** A setting whose development default may not be used with NODE_ENV=production. */
+const developmentDefaults = new WeakMap<object, Map<string, string>>();
+
+/**
+ * The settings of a config class (and its parents) marked `NotDevelopmentDefaultInProduction`, with their
+ * development defaults: what a production start refuses. Tests walk it so that no marked setting goes untested.
+ */
+export function developmentDefaultsOf(settingsClass: abstract new () => object): ReadonlyMap<string, string> {
+  const found = new Map<string, string>();
+  for (let proto: object | null = settingsClass.prototype as object; proto; proto = Object.getPrototypeOf(proto)) {
+    for (const [property, value] of developmentDefaults.get(proto) ?? []) {
+      if (!found.has(property)) found.set(property, value);
+    }
+  }
+  return found;
+}
+
+/**
+ * A setting whose development default may not be used with NODE_ENV=production: every secret that has a
+ * development default (a key, a webhook secret, a URL with a password) and every development-only mode.
+ */
 export function NotDevelopmentDefaultInProduction(developmentDefault: string): PropertyDecorator {
-  return ValidateBy({
+  const validate = ValidateBy({
     name: 'notDevelopmentDefaultInProduction',
     validator: {
       validate: (value: unknown, args?: ValidationArguments): boolean =>
@@ -48,6 +67,12 @@ export function NotDevelopmentDefaultInProduction(developmentDefault: string): P
         `${args?.property ?? 'setting'} must be set to a non-development value in production`,
     },
   });
+  return (target: object, property: string | symbol): void => {
+    const marked = developmentDefaults.get(target) ?? new Map<string, string>();
+    marked.set(String(property), developmentDefault);
+    developmentDefaults.set(target, marked);
+    validate(target, property);
+  };
 }
 
 /**

@@ -19,7 +19,7 @@ export interface DevSmsMessage {
  * The development SMS inbox in Redis (the last 200 messages of a day): the development sink of the `sms`
  * queue's delivery (worker-etl) adds to it, nest-app's `GET /api/v1/dev/sms-inbox` and tests read it.
  * Never used in production (worker-etl refuses `SMS_SENDER=log` there; nest-app mounts the inbox
- * only in development and test).
+ * only in development, or with `DEV_SMS_INBOX_ENABLED=true` outside production).
  */
 @Injectable()
 export class DevSmsInbox {

@@ -81,3 +81,5 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs = 10_0
   }
   throw new Error(`Condition not met within ${timeoutMs} ms`);
 }
+
+export { productionRefusalCases, unrefusedDevelopmentSecrets } from './production-defaults';

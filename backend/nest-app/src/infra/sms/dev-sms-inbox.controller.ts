@@ -12,8 +12,8 @@ class DevSmsInboxQuery {
 }
 
 /**
- * What worker-etl's development SMS sink stored in Redis (same `REDIS_KEY_PREFIX`). Mounted only when
- * NODE_ENV is development or test (see DevSmsInboxModule).
+ * What worker-etl's development SMS sink stored in Redis (same `REDIS_KEY_PREFIX`). Mounted only in development,
+ * or with DEV_SMS_INBOX_ENABLED=true outside production (see DevSmsInboxModule).
  */
 @ApiTags('dev')
 @Controller('dev/sms-inbox')
@@ -22,7 +22,7 @@ export class DevSmsInboxController {
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'SMS messages the development sink received (development and test only)' })
+  @ApiOperation({ summary: 'SMS messages the development sink received (development only)' })
   @ApiOkResponse({ description: 'Newest first' })
   public list(@Query() query: DevSmsInboxQuery): Promise<DevSmsMessage[]> {
     return this.inbox.list(query.to);

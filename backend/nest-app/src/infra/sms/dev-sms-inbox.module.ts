@@ -4,13 +4,14 @@ import type { AppConfig } from '../../config/app-config';
 import { DevSmsInboxController } from './dev-sms-inbox.controller';
 
 /**
- * In development and test only, the dev inbox (`GET /api/v1/dev/sms-inbox`), which reads what the worker's
- * development sink stored in Redis; elsewhere nothing.
+ * The dev inbox (`GET /api/v1/dev/sms-inbox`), which reads what the worker's development sink stored in Redis,
+ * only when `AppConfig.devSmsInboxEnabled` (development, or `DEV_SMS_INBOX_ENABLED=true` outside production);
+ * elsewhere nothing: not a route, not a provider.
  */
 @Module({})
 export class DevSmsInboxModule {
   public static forRoot(config: AppConfig): DynamicModule {
-    const available = config.NODE_ENV === 'development' || config.NODE_ENV === 'test';
+    const available = config.devSmsInboxEnabled;
     return {
       module: DevSmsInboxModule,
       controllers: available ? [DevSmsInboxController] : [],

@@ -2,16 +2,23 @@ import { QUEUES, SMS_JOBS, type SendSmsJobV1 } from '@casino/contracts';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { OutboundVolumeCircuit } from '../outbound/outbound-volume.circuit';
 
 /**
- * Producer side of the `sms` queue, and the only one: every text nest-app sends (2FA, phone changes) is
- * queued here, with the queue's options for jobs that carry codes (see QueueModule).
+ * Producer side of the `sms` queue, and the only one: every text nest-app sends (2FA, phone changes) carries a
+ * code, passes the platform-wide circuit (OutboundVolumeCircuit) and is queued here, with the queue's options for
+ * jobs that carry codes (see QueueModule).
  */
 @Injectable()
 export class SmsDispatcher {
-  public constructor(@InjectQueue(QUEUES.SMS) private readonly queue: Queue<SendSmsJobV1>) {}
+  public constructor(
+    @InjectQueue(QUEUES.SMS) private readonly queue: Queue<SendSmsJobV1>,
+    private readonly circuit: OutboundVolumeCircuit,
+  ) {}
 
-  public async send(message: SendSmsJobV1): Promise<void> {
+  /** CODE_DELIVERY_PAUSED when the platform sent its limit of texts this window. */
+  public async sendCode(message: SendSmsJobV1): Promise<void> {
+    await this.circuit.admitCode('sms');
     await this.queue.add(SMS_JOBS.SEND_SMS, message);
   }
 }

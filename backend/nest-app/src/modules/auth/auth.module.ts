@@ -7,6 +7,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { MailModule } from '../../infra/mail/mail.module';
+import { OutboundModule } from '../../infra/outbound/outbound.module';
 import { DevSmsInboxModule } from '../../infra/sms/dev-sms-inbox.module';
 import { SmsModule } from '../../infra/sms/sms.module';
 import { UserModule } from '../user/user.module';
@@ -35,6 +36,7 @@ import { SignInService } from './sign-in/sign-in.service';
 import { AuthTelegramController } from './telegram/auth-telegram.controller';
 import { TelegramSignInService } from './telegram/telegram-sign-in.service';
 import { authThrottlers, AuthThrottlerGuard } from './throttling/auth-throttler.guard';
+import { CodeRequestGuard } from './throttling/code-request.guard';
 import { RedisThrottlerStorage } from './throttling/redis-throttler.storage';
 import { AuthTwoFactorController } from './two-factor/auth-two-factor.controller';
 import { FactorChangeAudit } from './two-factor/factor-change-audit';
@@ -70,6 +72,7 @@ export class AuthModule {
         }),
         MailModule,
         SmsModule,
+        OutboundModule,
         DevSmsInboxModule.forRoot(config),
       ],
       controllers: [
@@ -84,6 +87,7 @@ export class AuthModule {
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_GUARD, useClass: CodeRequestGuard },
         JwtStrategy,
         AuthThrottlerGuard,
         StepUpGuard,

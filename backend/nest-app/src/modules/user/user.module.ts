@@ -4,6 +4,9 @@ import { SmsModule } from '../../infra/sms/sms.module';
 import { ConsentsController } from './consents/consents.controller';
 import { ConsentsRepository } from './consents/consents.repository';
 import { ConsentsService } from './consents/consents.service';
+import { PlayEligibilityController } from './eligibility/play-eligibility.controller';
+import { PlayEligibilityRepository } from './eligibility/play-eligibility.repository';
+import { PlayEligibilityService } from './eligibility/play-eligibility.service';
 import { KycAdminController } from './kyc/kyc-admin.controller';
 import { KycController } from './kyc/kyc.controller';
 import { KycRepository } from './kyc/kyc.repository';
@@ -22,10 +25,17 @@ import { UserDirectory } from './user-directory';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-/** Accounts, profiles, KYC, responsible gaming, consents and notification preferences. */
+/** Accounts, profiles, KYC, responsible gaming, consents, notification preferences and real-money eligibility. */
 @Module({
   imports: [MailModule, SmsModule],
-  controllers: [ProfileController, KycController, KycAdminController, ResponsibleGamingController, ConsentsController],
+  controllers: [
+    ProfileController,
+    KycController,
+    KycAdminController,
+    ResponsibleGamingController,
+    ConsentsController,
+    PlayEligibilityController,
+  ],
   providers: [
     UsersRepository,
     UsersService,
@@ -41,8 +51,18 @@ import { UsersService } from './users.service';
     ResponsibleGamingService,
     ConsentsRepository,
     ConsentsService,
+    PlayEligibilityRepository,
+    PlayEligibilityService,
     { provide: UserDirectory, useExisting: UsersService },
   ],
-  exports: [UsersService, UserDirectory, KycService, ResponsibleGamingService, ConsentsService, RgSettingsService],
+  exports: [
+    UsersService,
+    UserDirectory,
+    KycService,
+    ResponsibleGamingService,
+    ConsentsService,
+    PlayEligibilityService,
+    RgSettingsService,
+  ],
 })
 export class UserModule {}

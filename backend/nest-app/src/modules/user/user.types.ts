@@ -25,6 +25,8 @@ export interface UserRecord {
   language: string | null;
   currency: string;
   currencyLockedAt: Date | null;
+  /** When the date of birth was verified (KYC); it cannot change after that. */
+  ageVerifiedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -7,7 +7,7 @@ import type { NewUser, ProfilePatch, UserRecord, UserStatus } from './user.types
 const COLUMNS = `id, email, email_verified_at, telegram_id, telegram_username, telegram_first_name,
   telegram_last_name, telegram_photo_url, phone, phone_verified_at, roles, status, display_name, first_name,
   last_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, country, language, currency, currency_locked_at,
-  created_at, updated_at`;
+  age_verified_at, created_at, updated_at`;
 
 /** Column of each patchable profile field; the only names that ever reach the SQL text. */
 const PROFILE_COLUMNS: Record<keyof ProfilePatch, string> = {
@@ -41,6 +41,7 @@ interface UserRow {
   language: string | null;
   currency: string;
   currency_locked_at: Date | null;
+  age_verified_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -211,6 +212,7 @@ function toRecord(row: UserRow): UserRecord {
     language: row.language,
     currency: row.currency,
     currencyLockedAt: row.currency_locked_at,
+    ageVerifiedAt: row.age_verified_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

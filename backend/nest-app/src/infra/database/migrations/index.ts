@@ -15,6 +15,7 @@ import { LedgerBatchAbort1764230630000 } from './1764230630000-ledger-batch-abor
 import { KeyedIntegrityChecks1764230640000 } from './1764230640000-keyed-integrity-checks';
 import { PaymentProviderCheckedAt1764230650000 } from './1764230650000-payment-provider-checked-at';
 import { PaymentLostCreationOrder1764230660000 } from './1764230660000-payment-lost-creation-order';
+import { UserAgeVerification1764230670014 } from './1764230670014-user-age-verification';
 import { Admin1764230700000 } from './1764230700000-admin';
 import { PaymentRefunds1764230710000 } from './1764230710000-payment-refunds';
 
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   KeyedIntegrityChecks1764230640000,
   PaymentProviderCheckedAt1764230650000,
   PaymentLostCreationOrder1764230660000,
+  UserAgeVerification1764230670014,
   Admin1764230700000,
   PaymentRefunds1764230710000,
 ];

@@ -9,14 +9,17 @@ export class RoleDto {
 }
 
 export class UserIdParam {
+  @ApiProperty({ format: 'uuid', description: 'The user' })
   @IsUUID()
   public id!: string;
 }
 
 export class UserRoleParams {
+  @ApiProperty({ format: 'uuid', description: 'The user' })
   @IsUUID()
   public id!: string;
 
+  @ApiProperty({ enum: ROLES })
   @IsIn(ROLES)
   public role!: Role;
 }

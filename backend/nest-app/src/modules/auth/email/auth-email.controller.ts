@@ -1,5 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { Public } from '../../../common/auth/auth.decorators';
 import type { RequestOrigin } from '../../user/user-directory';
 import { EmailStartResultDto } from '../dto/email-start-result.dto';
@@ -8,6 +15,7 @@ import { EmailVerifyDto } from '../dto/email-verify.dto';
 import { SignInResultDto } from '../dto/sign-in-result.dto';
 import { Origin } from '../../../common/http/request-origin';
 import { AuthThrottlerGuard } from '../throttling/auth-throttler.guard';
+import { CodeRequest } from '../throttling/code-request.decorator';
 import { EMAIL_CODE_RESEND_SECONDS, EMAIL_CODE_TTL_SECONDS, EmailSignInService } from './email-sign-in.service';
 
 @ApiTags('auth')
@@ -19,9 +27,13 @@ export class AuthEmailController {
 
   @Post('start')
   @HttpCode(HttpStatus.ACCEPTED)
+  @CodeRequest('mail')
   @ApiOperation({ summary: 'Send a 6-digit sign-in code to an email address (same answer for unknown addresses)' })
   @ApiAcceptedResponse({ type: EmailStartResultDto })
-  @ApiTooManyRequestsResponse({ description: 'A code was sent to this address less than a minute ago' })
+  @ApiTooManyRequestsResponse({
+    description: 'A code was sent to this address less than a minute ago, or this client asked for too many codes',
+  })
+  @ApiServiceUnavailableResponse({ description: 'CODE_DELIVERY_PAUSED: the platform sent its limit of mails for now' })
   public async start(@Body() body: EmailStartDto): Promise<EmailStartResultDto> {
     await this.emailSignIn.start(body.email);
     return { expiresIn: EMAIL_CODE_TTL_SECONDS, resendAfter: EMAIL_CODE_RESEND_SECONDS };

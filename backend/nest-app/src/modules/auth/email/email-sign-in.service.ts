@@ -38,7 +38,7 @@ export class EmailSignInService {
     const code = newSixDigitCode();
     await this.codes.issue('email', subject, this.codeHash(email, code), EMAIL_CODE_TTL_SECONDS);
     try {
-      await this.mailer.send({
+      await this.mailer.sendCode({
         to: email,
         subject: `Your sign-in code: ${code}`,
         text: `Your sign-in code is ${code}. It expires in 10 minutes. If you did not ask for it, ignore this mail.`,

@@ -8,6 +8,7 @@ export const SECURITY_EVENT_KINDS = [
   'sign_in.failed',
   'sign_in.refused',
   'code.locked',
+  'code.rate_limited',
   'mfa.enabled',
   'mfa.disabled',
   'mfa.failed',

@@ -24,6 +24,7 @@ import { SecuritySettingsGuard } from '../guards/security-settings.guard';
 import { RequireRecentMfa } from '../guards/step-up.guard';
 import { Origin } from '../../../common/http/request-origin';
 import { AuthThrottlerGuard } from '../throttling/auth-throttler.guard';
+import { CodeRequest } from '../throttling/code-request.decorator';
 import { MfaService } from './mfa.service';
 import { SmsFactorService } from './sms-factor.service';
 import { TwoFactorService } from './two-factor.service';
@@ -91,6 +92,7 @@ export class AuthTwoFactorController {
 
   @Post('sms/phone')
   @HttpCode(HttpStatus.ACCEPTED)
+  @CodeRequest('sms')
   @UseGuards(SecuritySettingsGuard)
   @ApiOperation({ summary: 'Send a verification code to the phone to use for SMS codes' })
   @ApiAcceptedResponse()
@@ -132,6 +134,7 @@ export class AuthTwoFactorController {
   @Public()
   @Post('sms/challenge')
   @HttpCode(HttpStatus.ACCEPTED)
+  @CodeRequest('sms')
   @ApiOperation({ summary: 'Send an SMS code for a pending sign-in challenge' })
   @ApiAcceptedResponse()
   public async challengeSms(@Body() body: MfaTokenDto): Promise<void> {
@@ -152,6 +155,7 @@ export class AuthTwoFactorController {
 
   @Post('step-up/sms')
   @HttpCode(HttpStatus.ACCEPTED)
+  @CodeRequest('sms')
   @ApiOperation({ summary: 'Send an SMS code for a step-up' })
   @ApiAcceptedResponse()
   public async stepUpSms(@CurrentUser() user: AuthenticatedUser): Promise<void> {

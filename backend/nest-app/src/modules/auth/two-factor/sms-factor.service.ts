@@ -122,7 +122,7 @@ export class SmsFactorService {
     message: { to: string; text: string; template: string },
   ): Promise<void> {
     try {
-      await this.sms.send(message);
+      await this.sms.sendCode(message);
     } catch (error) {
       await this.codes.releaseCooldown(namespace, userId);
       throw error;

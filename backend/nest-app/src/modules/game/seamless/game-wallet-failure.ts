@@ -18,6 +18,9 @@ const FAILURE_OF_CODE: Readonly<Record<string, GameWalletFailure>> = {
   GAME_PLAYER_DISABLED: 'USER_DISABLED',
   RG_SELF_EXCLUDED: 'USER_DISABLED',
   RG_TIMED_OUT: 'USER_DISABLED',
+  // Hub88 §5: "locked or disabled and cannot place new bets" until the player accepts the terms or is verified.
+  TERMS_NOT_ACCEPTED: 'USER_DISABLED',
+  AGE_NOT_VERIFIED: 'USER_DISABLED',
   RG_LOSS_LIMIT_REACHED: 'LIMIT_REACHED',
   RG_WAGER_LIMIT_REACHED: 'LIMIT_REACHED',
   RG_SESSION_LIMIT_REACHED: 'LIMIT_REACHED',

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 import type { PlayRecord } from '../../user/responsible-gaming/rg-activity.repository';
 import { ResponsibleGamingService, type BetClearance } from '../../user/responsible-gaming/responsible-gaming.service';
+import { PlayEligibilityService } from '../../user/eligibility/play-eligibility.service';
 import { UsersService } from '../../user/users.service';
 import { WalletService } from '../../wallet/wallet.service';
 import { GameSessionsService } from '../sessions/game-sessions.service';
@@ -69,6 +70,7 @@ export class SeamlessWalletService {
     private readonly wallets: WalletService,
     private readonly users: UsersService,
     private readonly responsibleGaming: ResponsibleGamingService,
+    private readonly eligibility: PlayEligibilityService,
     private readonly clock: Clock,
   ) {}
 
@@ -342,8 +344,8 @@ export class SeamlessWalletService {
   }
 
   /**
-   * RG on the money path (bets only), in one read: the account status and, for a stake, the responsible-gaming
-   * gate. The caller records a refusal as the bet's final answer.
+   * RG on the money path (bets only), in one read: the account status, real-money eligibility and, for a stake,
+   * the responsible-gaming gate. The caller records a refusal as the bet's final answer.
    */
   private async responsibleGamingGate(
     command: BetCommand,
@@ -359,8 +361,16 @@ export class SeamlessWalletService {
         return { failure, clearance: null };
       }
     }
-    const active = (await this.users.getRecord(userId)).status === 'active';
-    return { failure: active ? null : 'USER_DISABLED', clearance: null };
+    // A free or zero stake skips RG, not the account status nor real-money eligibility (its win is real money).
+    if ((await this.users.getRecord(userId)).status !== 'active') return { failure: 'USER_DISABLED', clearance: null };
+    try {
+      await this.eligibility.assertEligible(userId);
+    } catch (error) {
+      const failure = failureOf(error);
+      if (failure === null) throw error;
+      return { failure, clearance: null };
+    }
+    return { failure: null, clearance: null };
   }
 
   /** The row's common fields; its round is created by the claim statement itself (`round`). */

@@ -12,6 +12,7 @@ import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { domainEvent } from '../../../infra/outbox/domain-event.factory';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
+import { PlayEligibilityService } from '../../user/eligibility/play-eligibility.service';
 import { KycService } from '../../user/kyc/kyc.service';
 import { ResponsibleGamingService } from '../../user/responsible-gaming/responsible-gaming.service';
 import { UsersService } from '../../user/users.service';
@@ -60,6 +61,7 @@ export class GameSessionsService {
     private readonly providers: ProvidersService,
     private readonly users: UsersService,
     private readonly kyc: KycService,
+    private readonly eligibility: PlayEligibilityService,
     private readonly responsibleGaming: ResponsibleGamingService,
     private readonly wallets: WalletService,
     private readonly outbox: OutboxWriter,
@@ -147,6 +149,7 @@ export class GameSessionsService {
     const user = await this.users.getRecord(userId);
     if (user.status !== 'active')
       throw new DomainError('GAME_PLAYER_DISABLED', 'The account may not play', { status: user.status });
+    await this.eligibility.assertEligible(userId);
     const country = user.country;
     if (country && this.config.blockedCountries.has(country)) {
       throw new DomainError('COUNTRY_NOT_ALLOWED', 'Players from this country may not play', { country });

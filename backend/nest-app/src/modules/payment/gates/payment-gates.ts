@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { AppConfig } from '../../../config/app-config';
 import { StepUpService } from '../../auth/two-factor/step-up.service';
+import { PlayEligibilityService } from '../../user/eligibility/play-eligibility.service';
 import { KycService } from '../../user/kyc/kyc.service';
 import { ResponsibleGamingService } from '../../user/responsible-gaming/responsible-gaming.service';
 import { UsersService } from '../../user/users.service';
@@ -13,7 +14,8 @@ import { reachesAmlThreshold } from './aml-exposure';
 
 /**
  * What must hold before an intent is created (../shared/reference/responsible-gaming.md):
- * deposits respect exclusions and deposit limits (user module) and, past the AML threshold,
+ * deposits need real-money eligibility (current terms accepted, age verified: UKGC verifies age before a
+ * deposit) and respect exclusions and deposit limits (user module) and, past the AML threshold,
  * verified KYC; withdrawals need verified KYC and, when enabled, a recent step-up 2FA. The funds
  * themselves (the player's own open holds and bets already out of cash) are the wallet's check.
  */
@@ -22,6 +24,7 @@ export class PaymentGates {
   public constructor(
     private readonly responsibleGaming: ResponsibleGamingService,
     private readonly kyc: KycService,
+    private readonly eligibility: PlayEligibilityService,
     private readonly stepUp: StepUpService,
     private readonly wallets: WalletService,
     private readonly intents: PaymentIntentRepository,
@@ -42,6 +45,7 @@ export class PaymentGates {
     amount: bigint,
     currency: string,
   ): Promise<void> {
+    await this.eligibility.assertEligible(userId, manager);
     await this.intents.lockDepositGate(manager, userId);
     await this.assertActive(userId, manager);
     // In flight first, then the RG counters: settlement commits the RG record before it sets `settled_at`, so a

@@ -103,16 +103,6 @@ export class ConsentsService {
     });
   }
 
-  /** CONSENT_REQUIRED unless the current terms and privacy versions are accepted; for modules gating play. */
-  public async assertAccepted(userId: string): Promise<void> {
-    const missing = (await this.list(userId)).consents.filter((consent) => consent.required && !consent.granted);
-    if (missing.length > 0) {
-      throw new DomainError('CONSENT_REQUIRED', 'The current terms must be accepted first', {
-        kinds: missing.map((consent) => consent.kind),
-      });
-    }
-  }
-
   /** Every channel and topic; marketing topics show as off while marketing consent is not current. */
   public async preferences(userId: string): Promise<NotificationPreferencesDto> {
     const stored = new Map(

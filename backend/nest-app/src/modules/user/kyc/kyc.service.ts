@@ -10,6 +10,7 @@ import type { AuthenticatedUser } from '../../../common/auth/authenticated-user'
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import type { RequestOrigin } from '../user-directory';
+import { PlayEligibilityService } from '../eligibility/play-eligibility.service';
 import { userNotFound } from '../users.service';
 import type { KycDecisionDto } from './dto/kyc-decision.dto';
 import type { KycReviewDto } from './dto/kyc-history-entry.dto';
@@ -26,6 +27,8 @@ interface Transition {
   actorType: KycHistoryEntry['actorType'];
   actorId: string | null;
   providerEventId?: string;
+  /** The provider confirmed the date of birth, whatever the check's outcome (its age check). */
+  ageVerified?: boolean;
 }
 
 export interface KycSummary {
@@ -47,6 +50,7 @@ export class KycService {
     private readonly auditLog: AuditLog,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly eligibility: PlayEligibilityService,
   ) {}
 
   /** For payment and game modules; `manager`: read inside the caller's transaction. */
@@ -174,6 +178,7 @@ export class KycService {
         actorType: 'provider',
         actorId: provider,
         providerEventId: event.eventId,
+        ageVerified: event.ageVerified === true,
       };
       await this.apply(manager, userId, current, transition, event.reference);
       return { accepted: true as const, duplicate: false };
@@ -219,6 +224,10 @@ export class KycService {
       providerEventId: transition.providerEventId ?? null,
       occurredAt: now,
     });
+    // A verified identity check confirms the date of birth too; the age verification stays when a later check fails.
+    if (next.reviewedBy !== null && (transition.to === 'verified' || transition.ageVerified)) {
+      await this.eligibility.recordAgeVerified(manager, userId, `kyc:${next.reviewedBy}`);
+    }
     this.logger.log({ userId, from, to: transition.to, actor: transition.actorType }, 'KYC status changed');
     return next;
   }

@@ -1,5 +1,11 @@
 import { DomainError } from '@casino/contracts';
-import { ageInYears, assertCountryAllowed, assertCurrencyChangeAllowed, assertOldEnough } from './profile-rules';
+import {
+  ageInYears,
+  assertBirthDateChangeAllowed,
+  assertCountryAllowed,
+  assertCurrencyChangeAllowed,
+  assertOldEnough,
+} from './profile-rules';
 
 function codeOf(attempt: () => void): string | undefined {
   try {
@@ -38,5 +44,16 @@ describe('profile rules', () => {
     expect(codeOf(() => assertCurrencyChangeAllowed('GBP', null))).toBeUndefined();
     expect(codeOf(() => assertCurrencyChangeAllowed('XAU', null))).toBe('CURRENCY_NOT_SUPPORTED');
     expect(codeOf(() => assertCurrencyChangeAllowed('GBP', new Date()))).toBe('CURRENCY_LOCKED');
+  });
+
+  it('keeps a verified birth date: any change or removal is BIRTH_DATE_LOCKED, the same date passes', () => {
+    const verifiedAt = new Date('2026-01-01T00:00:00Z');
+    expect(codeOf(() => assertBirthDateChangeAllowed(null, '1990-01-01', null))).toBeUndefined();
+    expect(codeOf(() => assertBirthDateChangeAllowed('1990-01-01', '1991-01-01', null))).toBeUndefined();
+    expect(codeOf(() => assertBirthDateChangeAllowed('1990-01-01', '1990-01-01', verifiedAt))).toBeUndefined();
+    expect(codeOf(() => assertBirthDateChangeAllowed('1990-01-01', '1980-01-01', verifiedAt))).toBe(
+      'BIRTH_DATE_LOCKED',
+    );
+    expect(codeOf(() => assertBirthDateChangeAllowed('1990-01-01', null, verifiedAt))).toBe('BIRTH_DATE_LOCKED');
   });
 });

@@ -20,6 +20,19 @@ export function assertOldEnough(birthDate: string, today: Date, minimumAge: numb
   }
 }
 
+/** A verified date of birth is the one the verification confirmed: it cannot be changed by the player after. */
+export function assertBirthDateChangeAllowed(
+  current: string | null,
+  next: string | null,
+  ageVerifiedAt: Date | null,
+): void {
+  if (ageVerifiedAt !== null && next !== current) {
+    throw new DomainError('BIRTH_DATE_LOCKED', 'The date of birth cannot change once it is verified', {
+      verifiedAt: ageVerifiedAt.toISOString(),
+    });
+  }
+}
+
 export function assertCountryAllowed(country: string, blocked: ReadonlySet<string>): void {
   if (blocked.has(country)) {
     throw new DomainError('COUNTRY_NOT_ALLOWED', 'Players from this country cannot be accepted', { country });

@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nes
 import { CurrentUser } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { Origin, type RequestOrigin } from '../../../common/http/request-origin';
+import { CodeRequest } from '../../auth/throttling/code-request.decorator';
 import { ChangeEmailDto } from './dto/change-email.dto';
 import { CodeSentDto } from './dto/code-sent.dto';
 import { ConfirmCodeDto } from './dto/confirm-code.dto';
@@ -23,6 +24,7 @@ export class ProfileController {
   }
 
   @Patch()
+  @CodeRequest('sms', { whenBodyHas: 'phone' })
   @ApiOkResponse({ type: ProfileDto, description: 'A new phone number is pending until POST /users/me/phone/confirm' })
   public async update(@CurrentUser() caller: AuthenticatedUser, @Body() body: UpdateProfileDto): Promise<ProfileDto> {
     return this.profiles.updateProfile(caller.userId, body);
@@ -30,6 +32,7 @@ export class ProfileController {
 
   @Post('email')
   @HttpCode(202)
+  @CodeRequest('mail')
   @ApiAcceptedResponse({ type: CodeSentDto })
   public async changeEmail(
     @CurrentUser() caller: AuthenticatedUser,

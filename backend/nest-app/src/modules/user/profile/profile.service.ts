@@ -23,7 +23,12 @@ import type { CodeSentDto } from './dto/code-sent.dto';
 import type { ProfileDto } from './dto/profile.dto';
 import type { UpdateProfileDto } from './dto/update-profile.dto';
 import { contactChangeAudit, contactTakenError, type ContactField } from './contact-change';
-import { assertCountryAllowed, assertCurrencyChangeAllowed, assertOldEnough } from './profile-rules';
+import {
+  assertBirthDateChangeAllowed,
+  assertCountryAllowed,
+  assertCurrencyChangeAllowed,
+  assertOldEnough,
+} from './profile-rules';
 import { CODE_TTL_SECONDS, VerificationCodes, type CheckedCode } from './verification-codes';
 
 /** The player's own profile: reading, validated changes, and email/phone changes confirmed by code. */
@@ -67,6 +72,10 @@ export class ProfileService {
       if (!locked) throw userNotFound(userId);
       const currencyChanged = patch.currency !== undefined && patch.currency !== locked.currency;
       if (currencyChanged) assertCurrencyChangeAllowed(patch.currency ?? '', locked.currencyLockedAt);
+      // Again under the row lock the KYC decision takes too: a verification committed meanwhile locks the date.
+      if (patch.birthDate !== undefined) {
+        assertBirthDateChangeAllowed(locked.birthDate, patch.birthDate, locked.ageVerifiedAt);
+      }
       const now = this.clock.now();
       await this.users.updateProfile(manager, userId, patch, now);
       if (currencyChanged) {
@@ -98,7 +107,7 @@ export class ProfileService {
       template: 'email-change-code',
     };
     try {
-      await this.mailer.send(job);
+      await this.mailer.sendCode(job);
     } catch (error) {
       await this.codes.withdraw('email-change', userId);
       throw error;
@@ -119,7 +128,7 @@ export class ProfileService {
         text: 'The email address of your account was changed. If this was not you, contact support at once.',
         template: 'email-changed-notice',
       };
-      await this.mailer.send(notice);
+      await this.mailer.sendNotice(notice);
     }
     return this.getProfile(caller.userId);
   }
@@ -132,6 +141,8 @@ export class ProfileService {
   }
 
   private checkRules(user: UserRecord, patch: ProfilePatch): void {
+    if (patch.birthDate !== undefined)
+      assertBirthDateChangeAllowed(user.birthDate, patch.birthDate, user.ageVerifiedAt);
     if (patch.birthDate !== undefined && patch.birthDate !== null) {
       assertOldEnough(patch.birthDate, this.clock.now(), this.config.MIN_PLAYER_AGE);
     }
@@ -179,7 +190,7 @@ export class ProfileService {
     }
     const code = await this.codes.issue('phone-change', userId, phone);
     try {
-      await this.sms.send({
+      await this.sms.sendCode({
         to: phone,
         text: `Your confirmation code is ${code}. It expires in ${CODE_TTL_SECONDS / 60} minutes.`,
         template: 'phone-change-code',

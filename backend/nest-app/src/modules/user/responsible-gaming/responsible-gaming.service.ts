@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AttachedStatement } from '../../../infra/database/attached-statement';
 import type { Attachment, AttachedWriter } from '../../wallet/ledger/ledger-engine';
 import { Clock } from '../../../common/time/clock';
+import { PlayEligibilityService } from '../eligibility/play-eligibility.service';
 import { UsersRepository } from '../users.repository';
 import { userNotFound } from '../users.service';
 import {
@@ -69,6 +70,7 @@ export class ResponsibleGamingService {
     private readonly activity: RgActivityRepository,
     private readonly betGate: RgBetGateRepository,
     private readonly users: UsersRepository,
+    private readonly eligibility: PlayEligibilityService,
     private readonly clock: Clock,
   ) {}
 
@@ -109,7 +111,8 @@ export class ResponsibleGamingService {
   }
 
   /**
-   * The bet gate of the money path in one read, fresh on every bet (nothing cached): the account is active, no
+   * The bet gate of the money path in one read, fresh on every bet (nothing cached): the account is active and
+   * eligible for real money (current terms accepted, age verified: TERMS_NOT_ACCEPTED, AGE_NOT_VERIFIED), no
    * exclusion is in force, the wager and loss limits hold and the session time limit is not reached. Writes
    * nothing; the caller records the outcome with `recordClearedBet` or `touchClearedSession`.
    */
@@ -274,6 +277,7 @@ export class ResponsibleGamingService {
     if (checkAccount && gate.userStatus !== 'active') {
       throw new DomainError('ACCOUNT_NOT_ACTIVE', 'The account may not bet', { status: gate.userStatus });
     }
+    if (checkAccount) this.eligibility.assertFacts(gate.eligibility);
     assertNoExclusion(gate.exclusion);
     assertWithinMoneyLimits(gate.limits, ['wager', 'loss'], amount, currency, now, (period) => gate.totals[period]);
     const sessionLimit = gate.limits.find((limit) => limit.key === 'sessionTimeMinutes');

@@ -3,6 +3,8 @@ import { Coalescer } from '../../../common/batching/coalescer';
 import { HotPathDatabase } from '../../../infra/database/hot-path-database';
 import type { EntityManager } from 'typeorm';
 import { runPrepared, type PreparedStatement } from '../../../infra/database/prepared-statement';
+import { ELIGIBILITY_COLUMNS_SQL, factsOf, type EligibilityRow } from '../eligibility/play-eligibility.repository';
+import type { EligibilityFacts } from '../eligibility/play-eligibility-rules';
 import type { UserStatus } from '../user.types';
 import type { ActivityTotals, PlaySession } from './rg-activity.repository';
 import type { ExclusionKind } from './rg-exclusions.repository';
@@ -20,6 +22,8 @@ export interface BetGateSnapshot {
   /** The totals in the bet's currency of the day, ISO week and month containing `now`. */
   totals: Record<LimitPeriod, ActivityTotals>;
   session: PlaySession | null;
+  /** Real-money eligibility (consents, birth date, its verification), decided with the bet. */
+  eligibility: EligibilityFacts;
 }
 
 export interface GateInput {
@@ -28,7 +32,7 @@ export interface GateInput {
   now: Date;
 }
 
-interface GateRow {
+interface GateRow extends EligibilityRow {
   ord: number;
   user_status: UserStatus | null;
   exclusion_kind: ExclusionKind | null;
@@ -47,10 +51,10 @@ const PERIODS: readonly LimitPeriod[] = ['day', 'week', 'month'];
  * LIMIT 1, and aggregates always answer one row, so no join loses an input or its totals.
  */
 const GATE_READ: PreparedStatement = {
-  name: 'rg_bet_gate_read_v1',
+  name: 'rg_bet_gate_read_v2',
   text: `
   SELECT i.ord::int AS ord, u.status AS user_status, x.kind AS exclusion_kind, x.ends_at AS exclusion_ends_at,
-         l.limits, a.*, s.started_at, s.last_activity_at
+         l.limits, a.*, s.started_at, s.last_activity_at, ${ELIGIBILITY_COLUMNS_SQL}
   FROM unnest($1::uuid[], $2::timestamptz[], $3::bpchar[], $4::date[], $5::date[], $6::date[], $7::date[],
               $8::date[], $9::date[], $10::date[], $11::date[]) WITH ORDINALITY
        AS i(user_id, now, currency, day_from, day_to, week_from, week_to, month_from, month_to, from_day, to_day, ord)
@@ -82,7 +86,7 @@ function totalsColumns(period: LimitPeriod): string {
 }
 
 /**
- * The bet gate's one read: user status, exclusion, effective limits, period totals and play session. Reads
+ * The bet gate's one read: user status, eligibility, exclusion, effective limits, period totals and play session. Reads
  * arriving while one runs are answered together by the next statement (group commit, `Coalescer`).
  */
 @Injectable()
@@ -148,5 +152,6 @@ function toSnapshot(row: GateRow): BetGateSnapshot {
       row.started_at && row.last_activity_at
         ? { startedAt: row.started_at, lastActivityAt: row.last_activity_at }
         : null,
+    eligibility: factsOf(row),
   };
 }

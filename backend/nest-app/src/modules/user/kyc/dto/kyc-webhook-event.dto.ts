@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { KYC_LEVELS, type KycLevel } from '../kyc-state-machine';
 
 /** The KYC provider's result notification, validated only after its signature checked out. */
@@ -21,4 +21,9 @@ export class KycWebhookEventDto {
   @IsString()
   @Length(0, 500)
   public reason?: string;
+
+  /** The provider's age check confirmed the date of birth (also on a rejected identity check). */
+  @IsOptional()
+  @IsBoolean()
+  public ageVerified?: boolean;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 export class PendingChangeDto {
   @ApiProperty({ nullable: true, type: String, description: 'The looser value asked for; null for a removal' })
@@ -50,10 +50,12 @@ export class ExclusionViewDto {
 }
 
 /** GET /users/me/responsible-gaming: effective and pending values of every limit, and any exclusion. */
+@ApiExtraModels(LimitViewDto)
 export class RgSettingsDto {
   @ApiProperty({
+    type: 'object',
     description: 'depositDay ... wagerMonth, sessionTimeMinutes, realityCheckMinutes',
-    additionalProperties: { $ref: '#/components/schemas/LimitViewDto' },
+    additionalProperties: { $ref: getSchemaPath(LimitViewDto) },
   })
   public limits!: Record<string, LimitViewDto>;
 

@@ -1,0 +1,30 @@
+import { loadConfig } from '@casino/platform';
+import { productionRefusalCases, unrefusedDevelopmentSecrets } from '@casino/platform/testing';
+import { WorkerConfig } from './worker-config';
+
+/** A production start with its own value for every setting production refuses at its development default. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  SMS_SENDER: 'http',
+  SMS_GATEWAY_URL: 'https://sms.example.test/v1',
+  SMS_GATEWAY_TOKEN: 'a-production-token',
+};
+
+describe('WorkerConfig: production refuses every development default (one rule, each setting)', () => {
+  it('marks every secret with a development default', () => {
+    expect(unrefusedDevelopmentSecrets(WorkerConfig)).toEqual([]);
+  });
+
+  it('boots production when every refused setting has its own value', () => {
+    expect(loadConfig(WorkerConfig, PRODUCTION).isProduction).toBe(true);
+  });
+
+  it.each(productionRefusalCases(WorkerConfig, PRODUCTION))(
+    'refuses the development $setting in production, naming it',
+    ({ setting, settings }) => {
+      expect(() => loadConfig(WorkerConfig, settings)).toThrow(
+        new RegExp(`- ${setting}: ${setting} must be set to a non-development value in production`),
+      );
+    },
+  );
+});

@@ -4,6 +4,7 @@ import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { InfraModule } from './infra/infra.module';
+import { AdminModule } from './modules/admin';
 import { AuthModule } from './modules/auth/auth.module';
 import { GameModule } from './modules/game/game.module';
 import { PaymentModule } from './modules/payment/payment.module';
@@ -30,6 +31,7 @@ export class AppModule {
         WalletModule,
         PaymentModule,
         GameModule,
+        AdminModule,
         ...extraModules,
       ],
     };

@@ -7,7 +7,15 @@ import { DataSource } from 'typeorm';
 import { AuditLog } from '../src/common/audit/audit-log';
 import { SecurityEventRepository } from '../src/modules/auth/security-events/security-event.repository';
 import { UserDirectory } from '../src/modules/user/user-directory';
-import { bearer, readEmailCode, requestEmailCode, signIn, uniqueEmail } from './support/sign-in';
+import {
+  bearer,
+  passSecondFactor,
+  readEmailCode,
+  requestEmailCode,
+  signIn,
+  signInWithTotp,
+  uniqueEmail,
+} from './support/sign-in';
 import { startTestApp } from './support/test-app';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { signedInAs } from './support/user-test-auth';
@@ -173,7 +181,7 @@ describe('auth: email codes, guards and roles (e2e)', () => {
     expect(forbidden.statusCode).toBe(403);
     expect(forbidden.json<ErrorBody>().error.code).toBe('FORBIDDEN');
 
-    const admin = await signIn(app, adminEmail);
+    const admin = await signInWithTotp(app, adminEmail);
     const grant = await app.inject({
       method: 'POST',
       url: `/api/v1/admin/users/${player.userId}/roles`,
@@ -182,7 +190,16 @@ describe('auth: email codes, guards and roles (e2e)', () => {
     });
     expect(grant.statusCode).toBe(200);
     expect(grant.json<{ roles: string[] }>().roles).toEqual(expect.arrayContaining(['player', 'admin']));
-    // The player's existing access token now carries admin power (roles come from the live session).
+    // The player's existing access token now carries admin power (roles come from the live session), once the
+    // session has passed a second factor (ADR 0018).
+    const beforeMfa = await app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/users/${other.userId}/roles`,
+      headers: bearer(player.accessToken),
+      payload: { role: 'support' },
+    });
+    expect(beforeMfa.json<ErrorBody>().error.code).toBe('STAFF_MFA_REQUIRED');
+    await passSecondFactor(app, player.accessToken, player.userId);
     const asNewAdmin = await app.inject({
       method: 'POST',
       url: `/api/v1/admin/users/${other.userId}/roles`,

@@ -6,7 +6,16 @@ import { SessionService } from '../src/modules/auth/sessions/session.service';
 import { UserDirectory } from '../src/modules/user/user-directory';
 import { dataCheckString } from '../src/modules/auth/telegram/telegram-verification';
 import type { Role } from '../src/common/auth/roles';
-import { bearer, signIn, signInAsStaff, uniqueEmail, userIdOf, type SignedIn } from './support/sign-in';
+import {
+  bearer,
+  passSecondFactor,
+  signIn,
+  signInAsStaff,
+  signInWithTotp,
+  uniqueEmail,
+  userIdOf,
+  type SignedIn,
+} from './support/sign-in';
 import { startTestApp } from './support/test-app';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 
@@ -63,6 +72,8 @@ describe('auth: refresh rotation, sessions and Telegram (e2e)', () => {
     environment = await createTestEnvironment('authsessions', {
       ADMIN_EMAIL: adminEmail,
       TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+      // Staff sessions pass TOTP through the (throttled) 2FA endpoints too: room for them beside the sign-ins.
+      AUTH_RATE_LIMIT_PER_IP: '400',
     });
     app = await startTestApp(environment.config);
   });
@@ -407,9 +418,10 @@ describe('auth: refresh rotation, sessions and Telegram (e2e)', () => {
       if (!admin) {
         const account = await app.get(UserDirectory).ensureAdmin(adminEmail);
         admin = { ...(await anotherSession(account.id)), userId: account.id };
+        await passSecondFactor(app, admin.accessToken, account.id);
       }
       if (role === 'admin') return admin;
-      const staff = await signIn(app, uniqueEmail(role));
+      const staff = await signInWithTotp(app, uniqueEmail(role));
       const granted = await app.inject({
         method: 'POST',
         url: `/api/v1/admin/users/${staff.userId}/roles`,

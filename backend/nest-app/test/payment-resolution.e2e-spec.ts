@@ -19,7 +19,7 @@ import {
   type Player,
 } from './payment-test-kit';
 import type { Role } from '../src/common/auth/roles';
-import { bearer, signIn, signInAsStaff, uniqueEmail, type SignedIn } from './support/sign-in';
+import { bearer, signInAsStaff, signInWithTotp, uniqueEmail, type SignedIn } from './support/sign-in';
 
 // payments.md allows cancel only before `processing`, so a PSP that cancels a processing payment anyway (Stripe: "in
 // rare cases") leaves the intent open here; staff close it through POST /admin/payments/:id/resolve after the PSP,
@@ -55,9 +55,9 @@ describe('staff resolution of a payment the PSP ended without success (e2e, sand
 
   afterAll(() => suite?.close());
 
-  /** A new account given `role` by the admin (signInAsStaff would sign the admin in again: one code a minute). */
+  /** A new account given `role` by the admin, its session past TOTP (staff routes need it). */
   async function staffWith(role: Role): Promise<SignedIn> {
-    const staff = await signIn(app, uniqueEmail(role));
+    const staff = await signInWithTotp(app, uniqueEmail(role));
     const granted = await app.inject({
       method: 'POST',
       url: `/api/v1/admin/users/${staff.userId}/roles`,

@@ -101,7 +101,17 @@ export function registerStripeApi(
       const intent = payments.intent(str(form, 'payment_intent') ?? '');
       if (intent.status !== 'succeeded')
         throw new SandboxError(400, 'charge_not_refundable', 'The payment has not succeeded.');
-      const amount = str(form, 'amount') !== undefined ? positiveInteger(str(form, 'amount'), 'amount') : intent.amount;
+      // Stripe refuses refunding more than was captured: nothing left, or more than what is left.
+      const refunded = [...store.refunds.values()]
+        .filter((refund) => refund.payment_intent === intent.id)
+        .reduce((sum, refund) => sum + refund.amount, 0);
+      const left = intent.amount - refunded;
+      if (left <= 0)
+        throw new SandboxError(400, 'charge_already_refunded', `Charge for ${intent.id} has already been refunded.`);
+      const amount = str(form, 'amount') !== undefined ? positiveInteger(str(form, 'amount'), 'amount') : left;
+      if (amount > left) {
+        throw new SandboxError(400, 'amount_too_large', 'Refund amount is greater than unrefunded amount on charge.');
+      }
       const refund = {
         id: newId('re'),
         object: 'refund' as const,

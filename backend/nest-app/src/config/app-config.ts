@@ -334,6 +334,10 @@ export class AppConfig extends PlatformSettings {
   @Matches(/^(0|[1-9]\d{0,17})$/)
   public WITHDRAWAL_APPROVAL_THRESHOLD = '100000';
 
+  /** Staff wallet adjustments above this many minor units (either sign) wait for a second staff member (ADR 0018). */
+  @Matches(/^(0|[1-9]\d{0,17})$/)
+  public ADJUSTMENT_APPROVAL_THRESHOLD = '10000';
+
   /**
    * A player who has 2FA must confirm it again (step-up, within MFA_STEP_UP_TTL_SECONDS) before a
    * withdrawal; players without a second factor are not asked.
@@ -440,6 +444,10 @@ export class AppConfig extends PlatformSettings {
 
   public get withdrawalApprovalThreshold(): bigint {
     return BigInt(this.WITHDRAWAL_APPROVAL_THRESHOLD);
+  }
+
+  public get adjustmentApprovalThreshold(): bigint {
+    return BigInt(this.ADJUSTMENT_APPROVAL_THRESHOLD);
   }
 
   /** AML thresholds by currency, in that currency's minor units. */

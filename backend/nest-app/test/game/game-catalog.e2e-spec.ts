@@ -6,6 +6,7 @@ import { UsersService } from '../../src/modules/user/users.service';
 import { WalletService } from '../../src/modules/wallet/wallet.service';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { FakeHub88, type FakeHub88Game } from './support/fake-hub88';
+import { passSecondFactor } from '../support/sign-in';
 import { newPlayer, startGameTestApp } from './support/game-test-app';
 
 interface GamePage {
@@ -64,6 +65,7 @@ describe('game catalog, provider registry and launch (e2e)', () => {
     const { accessToken } = await app
       .get(SessionService)
       .start(staff, 'email', { ip: '203.0.113.9', userAgent: 'jest' }, false);
+    await passSecondFactor(app, accessToken, 'game-admin@example.test');
     admin = { authorization: `Bearer ${accessToken}` };
   });
 

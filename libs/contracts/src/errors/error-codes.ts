@@ -119,6 +119,15 @@ export const ERROR_CODES = {
   PAYMENT_RESOLUTION_PROVIDER_MISMATCH: 'conflict',
   PAYMENT_WEBHOOK_SIGNATURE_INVALID: 'invalid_input',
   PAYMENT_CURSOR_INVALID: 'invalid_input',
+  // admin module (ADR 0018)
+  STAFF_MFA_REQUIRED: 'forbidden',
+  ADJUSTMENT_APPROVAL_REQUIRED: 'business_rule',
+  ADJUSTMENT_NOT_FOUND: 'not_found',
+  ADJUSTMENT_NOT_PENDING: 'conflict',
+  ADJUSTMENT_SELF_APPROVAL: 'forbidden',
+  ADMIN_CURSOR_INVALID: 'invalid_input',
+  PLAYER_STATUS_UNCHANGED: 'conflict',
+  GAME_EXISTS: 'conflict',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

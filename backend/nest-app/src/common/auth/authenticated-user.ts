@@ -6,4 +6,8 @@ export interface AuthenticatedUser {
   roles: Role[];
   /** The session id (`sid` claim); ending the session ends its access tokens at once. */
   sessionId: string;
+  /** The session passed a second factor (at sign-in or by a step-up); staff routes need it (ADR 0018). */
+  secondFactor?: boolean;
+  /** Which factor it was (`totp`, `sms`, `recovery-code`), when known. */
+  secondFactorKind?: string | null;
 }

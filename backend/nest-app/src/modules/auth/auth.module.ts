@@ -114,7 +114,7 @@ export class AuthModule {
         StepUpService,
         RoleAdminService,
       ],
-      exports: [StepUpService, StepUpGuard, SecurityEventRepository],
+      exports: [StepUpService, StepUpGuard, SecurityEventRepository, SessionService],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
+import { CurrentUser } from '../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
 import { Origin, type RequestOrigin } from '../../common/http/request-origin';
 import { PaymentIntentDto } from './dto/payment-intent.dto';
@@ -11,6 +11,7 @@ import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from './idempotency/idempote
 import { PaymentIdempotency, requestHash } from './idempotency/payment-idempotency';
 import { PaymentPayouts } from './intents/payment-payouts';
 import { PaymentResolution } from './intents/payment-resolution';
+import { RequirePermission } from '../../common/auth/staff-permissions';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -24,7 +25,7 @@ export class PaymentAdminController {
 
   /** Approves (the payout is sent) or rejects (the hold is released) a withdrawal above the threshold; audited. */
   @Post('withdrawals/:id/decision')
-  @Roles('finance')
+  @RequirePermission('payments.decide')
   @HttpCode(200)
   @ApiOkResponse({ type: PaymentIntentDto })
   public async decide(
@@ -42,7 +43,7 @@ export class PaymentAdminController {
    * no record of it or does not answer. Audited.
    */
   @Post(':id/resolve')
-  @Roles('admin', 'finance')
+  @RequirePermission('payments.resolve')
   @HttpCode(200)
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiOkResponse({ type: PaymentIntentDto })

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { UserModule } from '../user/user.module';
+import { PaymentRefundRepository } from './refunds/payment-refund.repository';
+import { PaymentRefunds } from './refunds/payment-refunds';
 import { WalletModule } from '../wallet/wallet.module';
 import { PaymentGates } from './gates/payment-gates';
 import { PaymentIdempotency } from './idempotency/payment-idempotency';
@@ -35,6 +37,8 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
   imports: [UserModule, WalletModule, ScheduleModule.forRoot()],
   controllers: [PaymentController, PaymentWebhookController, PaymentAdminController],
   providers: [
+    PaymentRefundRepository,
+    PaymentRefunds,
     PaymentIntentRepository,
     PaymentIntentWriter,
     PaymentIntentsService,
@@ -60,6 +64,6 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentRecordMissingGuard,
     PaymentReconciliationScheduler,
   ],
-  exports: [PaymentIntentsService],
+  exports: [PaymentIntentsService, PaymentRefunds],
 })
 export class PaymentModule {}

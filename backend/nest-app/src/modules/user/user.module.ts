@@ -55,6 +55,14 @@ import { UsersService } from './users.service';
     PlayEligibilityService,
     { provide: UserDirectory, useExisting: UsersService },
   ],
-  exports: [UsersService, UserDirectory, KycService, ResponsibleGamingService, ConsentsService, PlayEligibilityService],
+  exports: [
+    UsersService,
+    UserDirectory,
+    KycService,
+    ResponsibleGamingService,
+    ConsentsService,
+    PlayEligibilityService,
+    RgSettingsService,
+  ],
 })
 export class UserModule {}

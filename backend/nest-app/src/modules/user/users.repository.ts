@@ -138,6 +138,10 @@ export class UsersRepository {
     );
   }
 
+  public async updateStatus(manager: EntityManager, userId: string, status: UserStatus, at: Date): Promise<void> {
+    await manager.query(`UPDATE users SET status = $2, updated_at = $3 WHERE id = $1`, [userId, status, at]);
+  }
+
   public async updateProfile(manager: EntityManager, userId: string, patch: ProfilePatch, at: Date): Promise<void> {
     const values: unknown[] = [userId, at];
     const assignments = (Object.keys(PROFILE_COLUMNS) as (keyof ProfilePatch)[])

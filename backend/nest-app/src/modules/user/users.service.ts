@@ -15,7 +15,7 @@ import {
 } from './user-directory';
 import { isUniqueViolation } from './database-errors';
 import { UsersRepository } from './users.repository';
-import { toUserAccount, type NewUser, type UserRecord } from './user.types';
+import { toUserAccount, type NewUser, type UserRecord, type UserStatus } from './user.types';
 
 /** How often a registration that lost a race looks again for the winner's row. */
 const REGISTRATION_ATTEMPTS = 3;
@@ -100,10 +100,25 @@ export class UsersService extends UserDirectory {
   }
 
   /** The full record, for the user module's own services. */
-  public async getRecord(userId: string): Promise<UserRecord> {
-    const user = await this.users.findById(userId);
+  public async getRecord(userId: string, manager?: EntityManager): Promise<UserRecord> {
+    const user = await this.users.findById(userId, manager);
     if (!user) throw userNotFound(userId);
     return user;
+  }
+
+  /**
+   * Sets the account status (staff block and unblock, audited by the caller in `manager`'s transaction, which this
+   * locks the row in); answers the status before and after.
+   */
+  public async setStatus(
+    manager: EntityManager,
+    userId: string,
+    status: UserStatus,
+  ): Promise<{ before: UserStatus; after: UserStatus }> {
+    const user = await this.users.lockById(manager, userId);
+    if (!user) throw userNotFound(userId);
+    if (user.status !== status) await this.users.updateStatus(manager, userId, status, this.clock.now());
+    return { before: user.status, after: status };
   }
 
   public async grantRole(userId: string, role: Role, manager?: EntityManager): Promise<UserAccount> {

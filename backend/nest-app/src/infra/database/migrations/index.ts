@@ -16,6 +16,8 @@ import { KeyedIntegrityChecks1764230640000 } from './1764230640000-keyed-integri
 import { PaymentProviderCheckedAt1764230650000 } from './1764230650000-payment-provider-checked-at';
 import { PaymentLostCreationOrder1764230660000 } from './1764230660000-payment-lost-creation-order';
 import { UserAgeVerification1764230670014 } from './1764230670014-user-age-verification';
+import { Admin1764230700000 } from './1764230700000-admin';
+import { PaymentRefunds1764230710000 } from './1764230710000-payment-refunds';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -37,4 +39,6 @@ export const MIGRATIONS = [
   PaymentProviderCheckedAt1764230650000,
   PaymentLostCreationOrder1764230660000,
   UserAgeVerification1764230670014,
+  Admin1764230700000,
+  PaymentRefunds1764230710000,
 ];

@@ -43,6 +43,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!live) {
       throw new DomainError('UNAUTHENTICATED', 'The session has ended; sign in again');
     }
-    return { userId: payload.sub, roles: live.roles, sessionId: payload.sid };
+    return {
+      userId: payload.sub,
+      roles: live.roles,
+      sessionId: payload.sid,
+      secondFactor: live.mfaAt !== null,
+      secondFactorKind: live.mfaFactor,
+    };
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../../../common/auth/auth.decorators';
+import { CurrentUser } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import type { RequestOrigin } from '../../user/user-directory';
 import { RoleDto, UserIdParam, UserRoleParams } from '../dto/role.dto';
@@ -8,16 +8,17 @@ import { UserRolesDto } from '../dto/user-roles.dto';
 import { Origin } from '../../../common/http/request-origin';
 import { AuthThrottlerGuard } from '../throttling/auth-throttler.guard';
 import { RoleAdminService } from './role-admin.service';
+import { RequirePermission } from '../../../common/auth/staff-permissions';
 
 @ApiTags('admin')
 @ApiBearerAuth()
-@Roles('admin')
 @UseGuards(AuthThrottlerGuard)
 @Controller('admin/users/:id/roles')
 export class AdminRolesController {
   public constructor(private readonly roles: RoleAdminService) {}
 
   @Post()
+  @RequirePermission('roles.manage')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Grant a role (admin only, audited)' })
   @ApiOkResponse({ type: UserRolesDto })
@@ -32,6 +33,7 @@ export class AdminRolesController {
   }
 
   @Delete(':role')
+  @RequirePermission('roles.manage')
   @ApiOperation({ summary: 'Revoke a role (admin only, audited)' })
   @ApiOkResponse({ type: UserRolesDto })
   public async revoke(

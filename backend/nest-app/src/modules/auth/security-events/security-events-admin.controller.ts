@@ -1,16 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../../../common/auth/auth.decorators';
 import { Clock } from '../../../common/time/clock';
 import { SecurityEventQueryDto } from '../dto/security-event-query.dto';
 import { SecurityEventListDto } from '../dto/security-event.dto';
 import { SECURITY_EVENT_KINDS, SecurityEventRepository, type SecurityEvent } from './security-event.repository';
+import { RequirePermission } from '../../../common/auth/staff-permissions';
 
 const DAY_MS = 24 * 3600 * 1000;
 
 @ApiTags('admin')
 @ApiBearerAuth()
-@Roles('admin', 'risk', 'compliance')
 @Controller('admin/security-events')
 export class SecurityEventsAdminController {
   public constructor(
@@ -19,6 +18,7 @@ export class SecurityEventsAdminController {
   ) {}
 
   @Get()
+  @RequirePermission('security.read')
   @ApiOperation({ summary: 'Security events: one player’s, or of some kinds since a time (admin, risk, compliance)' })
   @ApiOkResponse({ type: SecurityEventListDto })
   public async list(@Query() query: SecurityEventQueryDto): Promise<SecurityEventListDto> {

@@ -41,12 +41,16 @@ export class SessionService {
     private readonly revocations: SessionRevocationAudit,
   ) {}
 
-  /** Starts a session (a new refresh-token family) for an account that has passed every factor. */
+  /**
+   * Starts a session (a new refresh-token family) for an account that has passed every factor; `mfaFactor` names
+   * the second one when there was one.
+   */
   public async start(
     account: UserAccount,
     method: SignInMethod,
     origin: RequestOrigin,
     mfaPassed: boolean,
+    mfaFactor?: string,
   ): Promise<TokenPair & { sessionId: string }> {
     const sessionId = randomUUID();
     const refreshToken = newRefreshToken();
@@ -61,6 +65,7 @@ export class SessionService {
         userAgent: origin.userAgent,
         createdAt: now,
         mfaAt: mfaPassed ? now : null,
+        mfaFactor: mfaPassed ? (mfaFactor ?? null) : null,
         refreshHash: this.hasher.hash('refresh-token', refreshToken),
       },
       this.config.REFRESH_TOKEN_TTL_SECONDS,
@@ -165,8 +170,8 @@ export class SessionService {
   }
 
   /** Marks a session as having just passed a second factor (step-up). */
-  public async markMfa(sessionId: string): Promise<void> {
-    await this.store.markMfa(sessionId, this.clock.now().getTime());
+  public async markMfa(sessionId: string, factor?: string): Promise<void> {
+    await this.store.markMfa(sessionId, this.clock.now().getTime(), factor);
   }
 
   public updateRoles(account: UserAccount): Promise<void> {

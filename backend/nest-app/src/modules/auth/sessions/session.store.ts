@@ -16,6 +16,8 @@ export interface SessionRecord {
   lastSeenAt: number;
   /** When the session last passed a second factor (sign-in with 2FA or step-up), epoch ms. */
   mfaAt: number | null;
+  /** Which factor passed then (`totp`, `sms`, `recovery-code`); staff routes need TOTP or a recovery code. */
+  mfaFactor?: string | null;
 }
 
 export interface NewSession extends Omit<SessionRecord, 'lastSeenAt'> {
@@ -43,7 +45,7 @@ const TOUCH = `
 local owner = redis.call('HGET', KEYS[1], 'userId')
 if not owner or owner ~= ARGV[1] then return false end
 redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[2])
-return redis.call('HMGET', KEYS[1], 'roles', 'mfaAt')`;
+return redis.call('HMGET', KEYS[1], 'roles', 'mfaAt', 'mfaFactor')`;
 
 /** Sets a field only on a session that still exists. */
 const SET_IF_EXISTS = `
@@ -73,6 +75,7 @@ export class SessionStore {
         lastSeenAt: String(session.createdAt),
         refreshHash: session.refreshHash,
         ...(session.mfaAt === null ? {} : { mfaAt: String(session.mfaAt) }),
+        ...(session.mfaFactor ? { mfaFactor: session.mfaFactor } : {}),
       })
       .expire(sessionKey(session.id), ttlSeconds)
       .set(refreshKey(session.refreshHash), session.id, 'EX', ttlSeconds)
@@ -113,11 +116,11 @@ export class SessionStore {
     sessionId: string,
     userId: string,
     now: number,
-  ): Promise<{ roles: Role[]; mfaAt: number | null } | null> {
+  ): Promise<{ roles: Role[]; mfaAt: number | null; mfaFactor: string | null } | null> {
     const result = (await this.redis.eval(TOUCH, 1, sessionKey(sessionId), userId, now)) as
-      [string | null, string | null] | null;
+      [string | null, string | null, string | null] | null;
     if (!result) return null;
-    return { roles: parseRoles(result[0]), mfaAt: result[1] ? Number(result[1]) : null };
+    return { roles: parseRoles(result[0]), mfaAt: result[1] ? Number(result[1]) : null, mfaFactor: result[2] ?? null };
   }
 
   public async get(sessionId: string): Promise<SessionRecord | null> {
@@ -125,8 +128,10 @@ export class SessionStore {
     return fields['userId'] ? toRecord(sessionId, fields) : null;
   }
 
-  public async markMfa(sessionId: string, now: number): Promise<boolean> {
-    return (await this.redis.eval(SET_IF_EXISTS, 1, sessionKey(sessionId), 'mfaAt', now)) === 1;
+  public async markMfa(sessionId: string, now: number, factor?: string): Promise<boolean> {
+    const marked = (await this.redis.eval(SET_IF_EXISTS, 1, sessionKey(sessionId), 'mfaAt', now)) === 1;
+    if (marked && factor) await this.redis.eval(SET_IF_EXISTS, 1, sessionKey(sessionId), 'mfaFactor', factor);
+    return marked;
   }
 
   /** Ends one session: its refresh tokens and access tokens stop working at once. */
@@ -187,5 +192,6 @@ function toRecord(id: string, fields: Record<string, string>): SessionRecord {
     createdAt: Number(fields['createdAt']),
     lastSeenAt: Number(fields['lastSeenAt']),
     mfaAt: fields['mfaAt'] ? Number(fields['mfaAt']) : null,
+    mfaFactor: fields['mfaFactor'] ?? null,
   };
 }

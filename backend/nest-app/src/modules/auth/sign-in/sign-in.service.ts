@@ -41,7 +41,13 @@ export class SignInService {
     mfaFactor: string | null,
   ): Promise<TokenPair> {
     await this.assertActive(account, origin);
-    const { sessionId, ...tokens } = await this.sessions.start(account, method, origin, mfaFactor !== null);
+    const { sessionId, ...tokens } = await this.sessions.start(
+      account,
+      method,
+      origin,
+      mfaFactor !== null,
+      mfaFactor ?? undefined,
+    );
     await this.events.record({
       kind: 'sign_in.succeeded',
       userId: account.id,

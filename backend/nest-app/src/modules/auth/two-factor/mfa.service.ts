@@ -96,7 +96,7 @@ export class MfaService {
       });
     }
     await this.failures.reset('step-up', user.userId);
-    await this.sessions.markMfa(user.sessionId);
+    await this.sessions.markMfa(user.sessionId, factor);
     await this.events.record({
       kind: 'mfa.step_up',
       userId: user.userId,

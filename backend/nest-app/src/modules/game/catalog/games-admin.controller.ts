@@ -1,27 +1,29 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CurrentUser, Roles } from '../../../common/auth/auth.decorators';
+import { CurrentUser } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { GameDto } from './dto/game.dto';
 import { UpdateGameDto } from './dto/update-game.dto';
 import { GamesService } from './games.service';
+import { RequirePermission } from '../../../common/auth/staff-permissions';
 
 /** Staff enable, disable and edit games; each change is in the audit log. */
 @ApiTags('admin: games')
 @ApiBearerAuth()
-@Roles('admin')
 @Controller('admin/games')
 export class GamesAdminController {
   public constructor(private readonly games: GamesService) {}
 
   @Get(':id')
+  @RequirePermission('games.read')
   @ApiOkResponse({ type: GameDto })
   public async get(@Param('id') id: string): Promise<GameDto> {
     return GameDto.from(await this.games.getAny(id), true);
   }
 
   @Patch(':id')
+  @RequirePermission('games.manage')
   @ApiOkResponse({ type: GameDto })
   public async edit(
     @Param('id') id: string,
@@ -33,6 +35,7 @@ export class GamesAdminController {
   }
 
   @Post(':id/enable')
+  @RequirePermission('games.manage')
   @HttpCode(200)
   @ApiOkResponse({ type: GameDto })
   public async enable(
@@ -44,6 +47,7 @@ export class GamesAdminController {
   }
 
   @Post(':id/disable')
+  @RequirePermission('games.manage')
   @HttpCode(200)
   @ApiOkResponse({ type: GameDto })
   public async disable(

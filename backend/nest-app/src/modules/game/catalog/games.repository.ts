@@ -1,11 +1,44 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { GameFilter, GameRecord, GameSort, ProviderGame } from './game.types';
+import {
+  PROVIDER_OWNED_FIELDS,
+  isProviderOwnedField,
+  type GameFilter,
+  type GameRecord,
+  type GameSort,
+  type ProviderGame,
+  type ProviderOwnedField,
+  type StaffGameFilter,
+  type StaffNewGame,
+} from './game.types';
 
 const COLUMNS = `id, provider_id AS "providerId", provider_code AS "providerCode", game_code AS "gameCode", title,
   category, rtp::text AS rtp, volatility, features, thumbnail_url AS "thumbnailUrl", tags, enabled,
   blocked_countries AS "blockedCountries", demo_available AS "demoAvailable", popularity,
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+  staff_owned_fields AS "staffOwnedFields", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** Column of each provider-owned field, and how a sync sets it: staff's value while staff own the field. */
+const PROVIDER_COLUMNS: Record<ProviderOwnedField, string> = {
+  title: 'title',
+  category: 'category',
+  rtp: 'rtp',
+  volatility: 'volatility',
+  features: 'features',
+  thumbnailUrl: 'thumbnail_url',
+  blockedCountries: 'blocked_countries',
+  demoAvailable: 'demo_available',
+};
+
+function syncedValue(field: ProviderOwnedField): string {
+  const column = PROVIDER_COLUMNS[field];
+  return `CASE WHEN '${field}' = ANY (games.staff_owned_fields) THEN games.${column} ELSE EXCLUDED.${column} END`;
+}
+
+const SYNC_ASSIGNMENTS = PROVIDER_OWNED_FIELDS.map(
+  (field) => `${PROVIDER_COLUMNS[field]} = ${syncedValue(field)}`,
+).join(', ');
+const SYNC_CURRENT = PROVIDER_OWNED_FIELDS.map((field) => `games.${PROVIDER_COLUMNS[field]}`).join(', ');
+const SYNC_NEW = PROVIDER_OWNED_FIELDS.map(syncedValue).join(', ');
 
 /** Keyset order of each sort; each matches a partial index of the migration (`WHERE enabled`). */
 const ORDER: Record<GameSort, { order: string; after: string }> = {
@@ -97,16 +130,19 @@ export class GamesRepository {
       unknown,
     ][];
     const sets = entries.map(([key], index) => `${CHANGE_COLUMNS[key]} = $${index + 2}`);
+    const owned = entries.map(([key]) => key).filter(isProviderOwnedField);
+    const ownership = `staff_owned_fields = ARRAY(SELECT DISTINCT f FROM unnest(staff_owned_fields || $${entries.length + 2}::text[]) f ORDER BY f)`;
     const result = (await manager.query(
-      `UPDATE games SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, ...entries.map(([, value]) => value)],
+      `UPDATE games SET ${[...sets, ownership, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, ...entries.map(([, value]) => value), owned],
     )) as [GameRecord[], number];
     return result[0][0] ?? null;
   }
 
   /**
    * Inserts new games and refreshes what the provider owns of known ones; what staff own (tags,
-   * popularity, and `enabled` once set) is kept. Answers how many rows were inserted or changed.
+   * popularity, `enabled` once set, and every provider field staff edited) is kept. Answers how many rows were
+   * inserted or changed.
    */
   public async upsertFromProvider(providerId: string, providerCode: string, games: ProviderGame[]): Promise<number> {
     if (games.length === 0) return 0;
@@ -117,18 +153,77 @@ export class GamesRepository {
               g.blocked_countries, g.demo_available, g.enabled
          FROM jsonb_to_recordset($3::jsonb) AS g(game_code text, title text, category text, rtp text, volatility text,
               features text[], thumbnail_url text, blocked_countries text[], demo_available boolean, enabled boolean)
-       ON CONFLICT (provider_id, game_code) DO UPDATE SET
-         title = EXCLUDED.title, category = EXCLUDED.category, rtp = EXCLUDED.rtp, volatility = EXCLUDED.volatility,
-         features = EXCLUDED.features, thumbnail_url = EXCLUDED.thumbnail_url,
-         blocked_countries = EXCLUDED.blocked_countries, demo_available = EXCLUDED.demo_available, updated_at = now()
-       WHERE (games.title, games.category, games.rtp, games.volatility, games.features, games.thumbnail_url,
-              games.blocked_countries, games.demo_available)
-         IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.category, EXCLUDED.rtp, EXCLUDED.volatility, EXCLUDED.features,
-              EXCLUDED.thumbnail_url, EXCLUDED.blocked_countries, EXCLUDED.demo_available)
+       ON CONFLICT (provider_id, game_code) DO UPDATE SET ${SYNC_ASSIGNMENTS}, updated_at = now()
+       WHERE (${SYNC_CURRENT}) IS DISTINCT FROM (${SYNC_NEW})
        RETURNING id`,
       [providerId, providerCode, JSON.stringify(games.map(toRecordset))],
     )) as unknown[];
     return result.length;
+  }
+
+  /** Every game, enabled or not, for staff (the admin module's game routes). */
+  public async listForStaff(
+    filter: StaffGameFilter,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<(GameRecord & { cursorAt: string })[]> {
+    const values: unknown[] = [];
+    const bind = (value: unknown): string => `$${values.push(value)}`;
+    const conditions = ['true'];
+    if (filter.provider) conditions.push(`provider_code = ${bind(filter.provider)}`);
+    if (filter.category) conditions.push(`category = ${bind(filter.category)}`);
+    if (filter.enabled !== undefined) conditions.push(`enabled = ${bind(filter.enabled)}`);
+    if (filter.search) conditions.push(`lower(title) LIKE ${bind(`%${escapeLike(filter.search.toLowerCase())}%`)}`);
+    if (filter.after) {
+      conditions.push(`(created_at, id) < (${bind(filter.after.at)}::timestamptz, ${bind(filter.after.id)}::uuid)`);
+    }
+    return (await manager.query(
+      `SELECT ${COLUMNS}, created_at::text AS "cursorAt" FROM games WHERE ${conditions.join(' AND ')}
+        ORDER BY created_at DESC, id DESC LIMIT ${bind(filter.limit + 1)}`,
+      values,
+    )) as (GameRecord & { cursorAt: string })[];
+  }
+
+  /** Null when the provider already has a game with this code. */
+  public async insertByStaff(
+    manager: EntityManager,
+    provider: { id: string; code: string },
+    game: StaffNewGame,
+  ): Promise<GameRecord | null> {
+    const rows = (await manager.query(
+      `INSERT INTO games (provider_id, provider_code, game_code, title, category, rtp, volatility, features, thumbnail_url,
+                          tags, blocked_countries, demo_available, enabled, staff_owned_fields)
+       VALUES ($1, $2, $3, $4, $5, $6::numeric, $7, '{}', $8, $9, '{}', false, $10, $11)
+       ON CONFLICT (provider_id, game_code) DO NOTHING RETURNING ${COLUMNS}`,
+      [
+        provider.id,
+        provider.code,
+        game.gameCode,
+        game.title,
+        game.category,
+        game.rtp,
+        game.volatility,
+        game.thumbnailUrl,
+        game.tags,
+        game.enabled,
+        [...PROVIDER_OWNED_FIELDS],
+      ],
+    )) as GameRecord[];
+    return rows[0] ?? null;
+  }
+
+  /** Hands fields back to the provider: the next sync sets them from its catalogue again. */
+  public async releaseStaffFields(
+    manager: EntityManager,
+    id: string,
+    fields: ProviderOwnedField[],
+  ): Promise<GameRecord | null> {
+    const result = (await manager.query(
+      `UPDATE games SET staff_owned_fields = ARRAY(SELECT f FROM unnest(staff_owned_fields) f WHERE NOT (f = ANY ($2::text[])) ORDER BY f),
+              updated_at = now()
+        WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, fields],
+    )) as [GameRecord[], number];
+    return result[0][0] ?? null;
   }
 }
 

@@ -1,10 +1,10 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditLog } from '../../../common/audit/audit-log';
-import type { Actor } from '../providers/providers.service';
+import { ProvidersService, type Actor } from '../providers/providers.service';
 import { decodeCursor, encodeCursor, sortValueOf } from './game-cursor';
-import type { GameFilter, GameRecord, GameSort } from './game.types';
+import type { GameFilter, GameRecord, GameSort, ProviderOwnedField, StaffGameFilter, StaffNewGame } from './game.types';
 import { GamesRepository, type GameChanges } from './games.repository';
 
 export interface GamePage {
@@ -25,6 +25,7 @@ export class GamesService {
     private readonly dataSource: DataSource,
     private readonly games: GamesRepository,
     private readonly auditLog: AuditLog,
+    private readonly providers: ProvidersService,
   ) {}
 
   public async list(query: GameQuery): Promise<GamePage> {
@@ -47,6 +48,58 @@ export class GamesService {
     const game = UUID_PATTERN.test(id) ? await this.games.findById(id) : null;
     if (!game) throw new DomainError('GAME_NOT_FOUND', 'No such game', { id });
     return game;
+  }
+
+  /** Every game for staff, newest first (`limit + 1` rows: the caller pages). */
+  public listForStaff(filter: StaffGameFilter): Promise<(GameRecord & { cursorAt: string })[]> {
+    return this.games.listForStaff(filter);
+  }
+
+  /** A game staff add by hand under a registered provider (audited); its provider fields are staff-owned. */
+  public async createByStaff(providerCode: string, game: StaffNewGame, actor: Actor): Promise<GameRecord> {
+    const provider = await this.providers.get(providerCode);
+    return this.dataSource.transaction(async (manager) => {
+      const created = await this.games.insertByStaff(manager, { id: provider.id, code: provider.code }, game);
+      if (!created) throw new DomainError('GAME_EXISTS', 'This provider already has a game with this code');
+      await this.audit(manager, actor, 'game.create', created.id, { game });
+      return created;
+    });
+  }
+
+  /** Hands provider-owned fields back to the catalogue sync (audited); their values change at the next sync. */
+  public async releaseStaffFields(id: string, fields: ProviderOwnedField[], actor: Actor): Promise<GameRecord> {
+    const before = await this.getAny(id);
+    return this.dataSource.transaction(async (manager) => {
+      const updated = await this.games.releaseStaffFields(manager, id, fields);
+      if (!updated) throw new DomainError('GAME_NOT_FOUND', 'No such game', { id });
+      await this.audit(manager, actor, 'game.fields.reset', id, {
+        fields,
+        before: { staffOwnedFields: before.staffOwnedFields },
+        after: { staffOwnedFields: updated.staffOwnedFields },
+      });
+      return updated;
+    });
+  }
+
+  private audit(
+    manager: EntityManager,
+    actor: Actor,
+    action: string,
+    gameId: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return this.auditLog.record(
+      {
+        actorId: actor.user?.userId ?? null,
+        actorRoles: actor.user?.roles ?? [],
+        action,
+        targetType: 'game',
+        targetId: gameId,
+        requestId: actor.requestId,
+        details,
+      },
+      manager,
+    );
   }
 
   public async edit(id: string, changes: GameChanges, actor: Actor): Promise<GameRecord> {

@@ -1,34 +1,37 @@
 import { Body, Controller, Get, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CurrentUser, Roles } from '../../../common/auth/auth.decorators';
+import { CurrentUser } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { CreateProviderDto } from './dto/create-provider.dto';
 import { ProviderDto, ProviderListDto } from './dto/provider.dto';
 import { UpdateProviderDto } from './dto/update-provider.dto';
 import { ProvidersService } from './providers.service';
+import { RequirePermission } from '../../../common/auth/staff-permissions';
 
 /** Staff manage the game provider registry; every change is audited, secrets are write-only. */
 @ApiTags('admin: game providers')
 @ApiBearerAuth()
-@Roles('admin')
 @Controller('admin/game-providers')
 export class ProvidersAdminController {
   public constructor(private readonly providers: ProvidersService) {}
 
   @Get()
+  @RequirePermission('providers.read')
   @ApiOkResponse({ type: ProviderListDto })
   public async list(): Promise<ProviderListDto> {
     return { items: (await this.providers.list()).map((record) => ProviderDto.from(record)) };
   }
 
   @Get(':code')
+  @RequirePermission('providers.read')
   @ApiOkResponse({ type: ProviderDto })
   public async get(@Param('code') code: string): Promise<ProviderDto> {
     return ProviderDto.from(await this.providers.get(code));
   }
 
   @Post()
+  @RequirePermission('providers.manage')
   @ApiOkResponse({ type: ProviderDto })
   public async create(
     @Body() body: CreateProviderDto,
@@ -39,6 +42,7 @@ export class ProvidersAdminController {
   }
 
   @Patch(':code')
+  @RequirePermission('providers.manage')
   @ApiOkResponse({ type: ProviderDto })
   public async update(
     @Param('code') code: string,

@@ -7,6 +7,7 @@ import { StepUpService } from '../../auth/two-factor/step-up.service';
 import { PlayEligibilityService } from '../../user/eligibility/play-eligibility.service';
 import { KycService } from '../../user/kyc/kyc.service';
 import { ResponsibleGamingService } from '../../user/responsible-gaming/responsible-gaming.service';
+import { UsersService } from '../../user/users.service';
 import { WalletService } from '../../wallet/wallet.service';
 import { PaymentIntentRepository } from '../intents/payment-intent.repository';
 import { reachesAmlThreshold } from './aml-exposure';
@@ -28,6 +29,7 @@ export class PaymentGates {
     private readonly wallets: WalletService,
     private readonly intents: PaymentIntentRepository,
     private readonly config: AppConfig,
+    private readonly users: UsersService,
   ) {}
 
   /**
@@ -45,6 +47,7 @@ export class PaymentGates {
   ): Promise<void> {
     await this.eligibility.assertEligible(userId, manager);
     await this.intents.lockDepositGate(manager, userId);
+    await this.assertActive(userId, manager);
     // In flight first, then the RG counters: settlement commits the RG record before it sets `settled_at`, so a
     // deposit settling between the two reads is counted once or twice, never missed.
     const inFlight = await this.intents.depositsInFlight(userId, currency, manager);
@@ -56,9 +59,16 @@ export class PaymentGates {
   }
 
   public async assertCanWithdraw(user: AuthenticatedUser, currency: string): Promise<void> {
+    await this.assertActive(user.userId);
     await this.assertKyc(user.userId, 'withdrawal');
     if (this.config.WITHDRAWAL_STEP_UP_REQUIRED) await this.stepUp.assertRecentMfaIfEnrolled(user);
     await this.assertHasWallet(user.userId, currency);
+  }
+
+  /** A blocked or closed account moves no money in or out (its sessions end too, ADR 0018). */
+  private async assertActive(userId: string, manager?: EntityManager): Promise<void> {
+    const { status } = await this.users.getRecord(userId, manager);
+    if (status !== 'active') throw new DomainError('ACCOUNT_NOT_ACTIVE', 'The account may not move money', { status });
   }
 
   private async assertKyc(

@@ -90,6 +90,15 @@ ensure_maildev() {
   ok "started MailDev (SMTP 127.0.0.1:1025, inbox http://127.0.0.1:1080)"
 }
 
+# Debian's Chromium, the real browser the back office's browser tests drive (playwright-core, no browser download).
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    ok "Chromium present ($(/usr/bin/chromium --version 2>/dev/null | head -n1))"
+    return
+  fi
+  apt_install chromium
+}
+
 say "local services"
 command -v curl >/dev/null 2>&1 || apt_install curl
 ensure_postgres
@@ -97,3 +106,4 @@ ensure_redis
 ensure_nats
 ensure_clickhouse
 ensure_maildev
+ensure_chromium

@@ -8,6 +8,10 @@ bash "$ROOT_DIR/scripts/services.sh"
 build_all
 
 cd "$ROOT_DIR"
+say "building the back office (frontend/backoffice, Vite)"
+npm run build --silent -w frontend/backoffice >"$RUN_DIR/backoffice-build.log" 2>&1 \
+  || fail "the back office did not build (see $RUN_DIR/backoffice-build.log)"
+ok "built frontend/backoffice/dist (served by nest-app at /backoffice/)"
 say "migrating PostgreSQL and ClickHouse"
 node backend/nest-app/dist/cli/migrate.js run
 say "seeding demo data"
@@ -60,6 +64,7 @@ done
 cat <<MSG
 
   The platform is up.
+    Back office     http://127.0.0.1:3000/backoffice/  (staff: admin@example.test; the first sign-in enrols TOTP)
     API docs        http://127.0.0.1:3000/docs        (OpenAPI JSON: /docs-json)
     API health      http://127.0.0.1:3000/health/ready
     API metrics     http://127.0.0.1:3000/metrics

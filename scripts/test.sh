@@ -11,14 +11,18 @@ cd "$ROOT_DIR"
 status=0
 say "lint (eslint, prettier)"
 if npx eslint --max-warnings=0 "backend/*/src/**/*.ts" "backend/*/test/**/*.ts" "libs/*/src/**/*.ts" "libs/*/test/**/*.ts" \
-   && npx prettier --check --log-level warn "**/*.{ts,js,mjs,json}"; then
+     "frontend/*/src/**/*.{ts,tsx}" "frontend/*/test/**/*.ts" "frontend/*/vite.config.ts" \
+   && npx prettier --check --log-level warn "**/*.{ts,tsx,js,mjs,json}"; then
   ok "lint clean"; lint="passed"
 else
   warn "lint failed"; lint="FAILED"; status=1
 fi
 
-say "type-check (every source and test file)"
-if npx tsc -p tsconfig.json; then ok "types check"; types="passed"; else warn "type-check failed"; types="FAILED"; status=1; fi
+say "type-check (every source and test file, and the back office's own tsconfig)"
+if npx tsc -p tsconfig.json && npx tsc -p frontend/backoffice/tsconfig.json; then ok "types check"; types="passed"; else warn "type-check failed"; types="FAILED"; status=1; fi
+
+say "dependency audit (npm audit --omit=dev: no high or critical advisory unless accepted in docs/security.md)"
+if node "$ROOT_DIR/scripts/audit-check.mjs"; then audit="passed"; else warn "audit failed"; audit="FAILED"; status=1; fi
 
 say "unit, integration and e2e tests (jest)"
 results="$RUN_DIR/jest-results.json"
@@ -33,6 +37,6 @@ node -e '
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped, ` +
     `${r.numTotalTests} total in ${r.numTotalTestSuites} suites (${r.numFailedTestSuites} suites failed)`);
 ' "$results"
-echo "lint: $lint; type-check: $types"
+echo "lint: $lint; type-check: $types; audit: $audit"
 if [ "$status" = 0 ]; then say "ALL PASSED"; else say "FAILED"; fi
 exit "$status"

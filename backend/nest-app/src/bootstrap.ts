@@ -2,6 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { createFastifyApp } from '@casino/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { serveBackoffice } from './common/http/backoffice-static';
 import { configureHttp } from './common/http/configure-http';
 import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
@@ -20,6 +21,7 @@ export async function createNestApp(
     trustedProxies: config.trustedProxies,
   });
   configureHttp(app);
+  serveBackoffice(app, config);
   return app;
 }
 

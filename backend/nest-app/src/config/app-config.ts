@@ -490,6 +490,13 @@ export class AppConfig extends PlatformSettings {
   @Max(86400)
   public GAME_SESSION_IDLE_TTL_SECONDS = 1800;
 
+  /** Every so many seconds, close the sessions idle past their TTL with `game.session.closed` (0: never). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  public GAME_SESSION_SWEEP_INTERVAL_SECONDS = 60;
+
   /** Real-money launches need a verified KYC once the player's deposits reach this many major units (AML threshold). */
   @IntegerSetting()
   @IsInt()
@@ -515,6 +522,17 @@ export class AppConfig extends PlatformSettings {
   @IsString()
   @MinLength(1)
   public DEMO_PROVIDER_KEYS_DIR = '.run/demo-provider-keys';
+
+  // --- back office (ADR 0019) ---
+  /** Serve the built back-office web app (frontend/backoffice) at /backoffice/. */
+  @BooleanSetting()
+  @IsBoolean()
+  public BACKOFFICE_ENABLED = true;
+
+  /** Folder of the built back office (`npm run build -w frontend/backoffice`); a relative path is from the repository root. */
+  @IsString()
+  @MinLength(1)
+  public BACKOFFICE_DIST_DIR = 'frontend/backoffice/dist';
 
   public get migrateOnStart(): boolean {
     return !this.isProduction && this.MIGRATIONS_RUN_ON_START;

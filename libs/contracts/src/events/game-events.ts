@@ -21,7 +21,7 @@ export interface GameSessionOpenedV1 {
   openedAt: string;
 }
 
-/** A session ended: it was idle past its time-to-live when a provider used it, or a newer session replaced it. */
+/** A session ended: idle past its time-to-live (found by the sweeper or a provider's call), or a newer session replaced it. */
 export interface GameSessionClosedV1 {
   sessionId: string;
   userId?: string;

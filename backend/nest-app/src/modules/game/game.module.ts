@@ -31,6 +31,7 @@ import { WalletDriver } from './seamless/wallet-driver';
 import { GameLaunchController } from './sessions/game-launch.controller';
 import { GameSessionsRepository } from './sessions/game-sessions.repository';
 import { GameSessionsService } from './sessions/game-sessions.service';
+import { GameSessionSweeper } from './sessions/game-session-sweeper';
 
 /**
  * Game providers and their protocols, the catalog, game sessions and launch, and the seamless wallet
@@ -58,6 +59,7 @@ import { GameSessionsService } from './sessions/game-sessions.service';
     CatalogSyncScheduler,
     GameSessionsRepository,
     GameSessionsService,
+    GameSessionSweeper,
     GameTransactionsRepository,
     GameRowEnds,
     WalletDriver,

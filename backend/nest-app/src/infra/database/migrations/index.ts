@@ -16,6 +16,7 @@ import { KeyedIntegrityChecks1764230640000 } from './1764230640000-keyed-integri
 import { PaymentProviderCheckedAt1764230650000 } from './1764230650000-payment-provider-checked-at';
 import { PaymentLostCreationOrder1764230660000 } from './1764230660000-payment-lost-creation-order';
 import { UserAgeVerification1764230670014 } from './1764230670014-user-age-verification';
+import { GameSessionsOpenIndex1764230680019 } from './1764230680019-game-sessions-open-index';
 import { Admin1764230700000 } from './1764230700000-admin';
 import { PaymentRefunds1764230710000 } from './1764230710000-payment-refunds';
 
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   PaymentProviderCheckedAt1764230650000,
   PaymentLostCreationOrder1764230660000,
   UserAgeVerification1764230670014,
+  GameSessionsOpenIndex1764230680019,
   Admin1764230700000,
   PaymentRefunds1764230710000,
 ];

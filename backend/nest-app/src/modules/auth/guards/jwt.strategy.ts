@@ -11,7 +11,12 @@ import { SessionStore } from '../sessions/session.store';
 interface JwtPayload {
   sub?: unknown;
   sid?: unknown;
+  iat?: unknown;
+  exp?: unknown;
 }
+
+/** Clock skew tolerated between the instance that signed a token and the one reading it. */
+const IAT_LEEWAY_SECONDS = 30;
 
 /**
  * Verifies the bearer access token (signature, algorithm, issuer, audience, expiry), then that its
@@ -20,6 +25,8 @@ interface JwtPayload {
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly ttlSeconds: number;
+
   public constructor(
     config: AppConfig,
     private readonly sessions: SessionStore,
@@ -33,10 +40,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       audience: JWT_AUDIENCE,
       ignoreExpiration: false,
     });
+    this.ttlSeconds = config.ACCESS_TOKEN_TTL_SECONDS;
   }
 
   public async validate(payload: JwtPayload): Promise<AuthenticatedUser> {
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !this.hasIssuedLifetime(payload)) {
       throw new DomainError('UNAUTHENTICATED', 'The access token is not valid');
     }
     const live = await this.sessions.touch(payload.sid, payload.sub, this.clock.now().getTime());
@@ -50,5 +58,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       secondFactor: live.mfaAt !== null,
       secondFactorKind: live.mfaFactor,
     };
+  }
+
+  /**
+   * The library checks `exp` only when present and never looks at `iat`: a token must carry both, be issued no later
+   * than now (wall time, as the library's own expiry check) and live no longer than the app issues tokens for.
+   */
+  private hasIssuedLifetime(payload: JwtPayload): boolean {
+    const { iat, exp } = payload;
+    if (typeof iat !== 'number' || typeof exp !== 'number') return false;
+    return iat <= Date.now() / 1000 + IAT_LEEWAY_SECONDS && exp - iat <= this.ttlSeconds;
   }
 }

@@ -18,6 +18,13 @@ export interface GameSessionRow {
   lastActivityAt: Date;
 }
 
+export interface IdleClosedSession {
+  id: string;
+  userId: string | null;
+  gameId: string;
+  providerCode: string;
+}
+
 export interface NewGameSession {
   tokenHash: string;
   providerId: string;
@@ -134,6 +141,25 @@ export class GameSessionsRepository {
       [id, at],
     )) as [unknown[], number];
     return result[1] > 0;
+  }
+
+  /**
+   * Closes up to `limit` open sessions idle since before `cutoff`, skipping rows another transaction holds (a
+   * concurrent sweep or expiry closes those); answers the ones this call closed.
+   */
+  public async closeIdle(cutoff: Date, at: Date, limit: number, manager: EntityManager): Promise<IdleClosedSession[]> {
+    const [rows] = (await manager.query(
+      `WITH idle AS (
+         SELECT id FROM game_sessions
+          WHERE status = 'open' AND last_activity_at < $1
+          ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       UPDATE game_sessions s SET status = 'closed', closed_at = $2
+         FROM idle, game_providers p
+        WHERE s.id = idle.id AND p.id = s.provider_id AND s.status = 'open'
+       RETURNING s.id, s.user_id AS "userId", s.game_id AS "gameId", p.code AS "providerCode"`,
+      [cutoff, at, limit],
+    )) as [IdleClosedSession[], number];
+    return rows;
   }
 
   /** Deposits of the player so far (minor units), for the AML threshold of KYC at launch. */

@@ -1,11 +1,4 @@
-import {
-  DomainError,
-  GAME_SESSION_CLOSED,
-  GAME_SESSION_OPENED,
-  minorDigitsOf,
-  type GameSessionClosedV1,
-  type GameSessionOpenedV1,
-} from '@casino/contracts';
+import { DomainError, GAME_SESSION_OPENED, minorDigitsOf, type GameSessionOpenedV1 } from '@casino/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
@@ -25,6 +18,7 @@ import { ProvidersService } from '../providers/providers.service';
 import type { GameWalletFailure, SessionQuery } from '../seamless/game-wallet.types';
 import { GameSessionsRepository, type GameSessionRow } from './game-sessions.repository';
 import { SESSION_TOUCH_INTERVAL_MS, SessionCache } from './session-cache';
+import { sessionClosedEvent } from './session-closed-event';
 import { hashSessionToken, newSessionToken } from './session-token';
 
 export interface LaunchInput {
@@ -229,15 +223,7 @@ export class GameSessionsService {
   private async closeExpired(session: GameSessionRow, providerCode: string, now: Date): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       if (!(await this.sessions.close(session.id, now, manager))) return;
-      const payload: GameSessionClosedV1 = {
-        sessionId: session.id,
-        ...(session.userId ? { userId: session.userId } : {}),
-        gameId: session.gameId,
-        providerCode,
-        reason: 'expired',
-        closedAt: now.toISOString(),
-      };
-      await this.outbox.append(manager, 'game', [domainEvent(GAME_SESSION_CLOSED, 1, session.id, payload)]);
+      await this.outbox.append(manager, 'game', [sessionClosedEvent(session, providerCode, 'expired', now)]);
     });
     this.logger.log({ sessionId: session.id }, 'game session expired');
   }

@@ -5,14 +5,7 @@
 export type ReportSourceName = 'gaming' | 'money' | 'bettors' | 'depositors' | 'first_deposits';
 
 export type DimensionColumn =
-  | 'currency'
-  | 'provider'
-  | 'game_code'
-  | 'game_category'
-  | 'country'
-  | 'brand'
-  | 'player_country'
-  | 'player_brand';
+  'currency' | 'provider' | 'game_code' | 'game_category' | 'country' | 'brand' | 'player_country' | 'player_brand';
 
 export interface ReportSource {
   /** The column holding the event time (a 15-minute UTC bucket, or the first deposit's time). */

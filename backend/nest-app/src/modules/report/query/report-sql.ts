@@ -87,7 +87,8 @@ export function renderSourceStatement(
     `${time} < toDateTime(${renderValue(`${nextDay(query.dateRange.to)} 00:00:00`)}, ${renderValue(query.timeZone)})`,
     ...(FROM[source].where ? [FROM[source].where] : []),
     ...query.filters.map(
-      (filter) => `toString(${column(source, filter.dimension).rendered}) IN (${filter.values.map(renderValue).join(', ')})`,
+      (filter) =>
+        `toString(${column(source, filter.dimension).rendered}) IN (${filter.values.map(renderValue).join(', ')})`,
     ),
   ];
   const groupBy = dimensions.length === 0 ? '' : ` GROUP BY ${dimensions.map((name) => alias('d', name)).join(', ')}`;

@@ -136,4 +136,33 @@ describe('report cache pointed at a Redis that is not there (integration)', () =
       expect([result.cached, result.rows]).toEqual([false, [{ currency: 'EUR', deposits_amount: '2500' }]]);
     }
   });
+
+  it('refuses a query of more rows than it may return, rather than cutting it short', async () => {
+    const actor: ReportActor = {
+      user: { userId: randomUUID(), roles: ['finance'] } as ReportActor['user'],
+      origin: { ip: null, userAgent: 'jest' },
+    };
+    const bets = Array.from({ length: 10_001 }, (_, index) => ({
+      at: '2026-11-12T10:00:00Z',
+      type: 'bet',
+      user: 'p',
+      currency: 'EUR',
+      country: 'DE',
+      cash: -1,
+      provider: 'hub88',
+      game: `game-${index}`,
+    }));
+    await insertTransactions(clickhouse, bets);
+    const input: ReportQueryInput = {
+      measures: ['bets_count'],
+      dimensions: ['game'],
+      timeZone: 'UTC',
+      dateRange: { from: '2026-11-12', to: '2026-11-12' },
+    };
+    await expect(app.get(ReportingService).query(actor, input)).rejects.toMatchObject({
+      code: 'REPORT_RESULT_TOO_LARGE',
+    });
+    const byProvider = await app.get(ReportingService).query(actor, { ...input, dimensions: ['provider'] });
+    expect(byProvider.rows).toEqual([{ provider: 'hub88', bets_count: '10001' }]);
+  });
 });

@@ -322,6 +322,48 @@ describe('reports: measures over seeded facts, time zones, hostile input, permis
     });
   });
 
+  it("fills the admin dashboard's KPIs with today's figures per currency", async () => {
+    const now = new Date().toISOString().slice(0, 19);
+    await insertTransactions(clickhouse, [
+      {
+        at: now,
+        type: 'bet',
+        user: 'today',
+        currency: 'EUR',
+        country: 'DE',
+        cash: -900,
+        provider: 'hub88',
+        game: 'slot-1',
+      },
+      {
+        at: now,
+        type: 'win',
+        user: 'today',
+        currency: 'EUR',
+        country: 'DE',
+        cash: 250,
+        provider: 'hub88',
+        game: 'slot-1',
+      },
+    ]);
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v1/admin/dashboard',
+      headers: bearer(finance.accessToken),
+    });
+    expect(response.json<{ kpis: Record<string, unknown> }>().kpis).toEqual({
+      available: true,
+      date: now.slice(0, 10),
+      timeZone: 'UTC',
+      provisional: true,
+      'EUR ggr': '650',
+      'EUR turnover': '900',
+      'EUR deposits_amount': '0',
+      'EUR active_players': '1',
+      'EUR ftd_count': '0',
+    });
+  });
+
   it('lets finance, compliance and admin read reports; a player and a support member get 403', async () => {
     const support = await signInAsStaff(app, adminEmail, 'support');
     const player = await signIn(app);

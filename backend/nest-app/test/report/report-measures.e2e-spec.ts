@@ -154,6 +154,14 @@ describe('reports: measures over seeded facts, time zones, hostile input, permis
       { day: '2026-11-10', bets_count: '4', ggr: '1000' },
       { day: '2026-11-11', bets_count: '1', ggr: '200' },
     ]);
+    const weeks = await query({
+      measures: ['bets_count'],
+      dimensions: ['month', 'week'],
+      timeZone: 'Pacific/Auckland',
+      dateRange: NOVEMBER,
+    });
+    // In Auckland (UTC+13) every November bet is on 10 or 11 November: the week from Monday 9 November.
+    expect(weeks.json<ReportBody>().rows).toEqual([{ month: '2026-11-01', week: '2026-11-09', bets_count: '7' }]);
   });
 
   it('splits by category (the newest version of the games dimension) and filters on it', async () => {

@@ -8,6 +8,7 @@ import { AdminModule } from './modules/admin';
 import { AuthModule } from './modules/auth/auth.module';
 import { GameModule } from './modules/game/game.module';
 import { PaymentModule } from './modules/payment/payment.module';
+import { ReportModule } from './modules/report';
 import { UserModule } from './modules/user/user.module';
 import { WalletModule } from './modules/wallet/wallet.module';
 
@@ -32,6 +33,7 @@ export class AppModule {
         PaymentModule,
         GameModule,
         AdminModule,
+        ReportModule,
         ...extraModules,
       ],
     };

@@ -29,9 +29,24 @@ describe('AppConfig', () => {
     ['PAYMENT_RECONCILIATION_BATCH_SIZE', '10001'],
     ['PAYMENT_PROVIDER_UNREACHABLE_LIMIT', '0'],
     ['PAYMENT_PROVIDER_UNREACHABLE_LIMIT', 'five'],
+    ['REPORT_GAMING_TAX_RATES', 'GB:21%'],
+    ['REPORT_GAMING_TAX_RATES', "GB:2100,DE'"],
+    ['REPORT_GAMING_TAX_RATES', 'GB:12345'],
+    ['REPORT_CACHE_REDIS_URL', 'http://127.0.0.1:6379'],
+    ['REPORT_CACHE_OPEN_TTL_SECONDS', '-1'],
+    ['REPORT_CACHE_TIMEOUT_MS', '0'],
+    ['REPORT_QUERY_TIMEOUT_SECONDS', '0'],
   ])('refuses a malformed %s (%s) by name', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`- ${name}: `));
+  });
+
+  it('reads the gaming tax rates per country, none by default', () => {
+    expect(loadAppConfig({}).gamingTaxRates.size).toBe(0);
+    expect([...loadAppConfig({ REPORT_GAMING_TAX_RATES: 'GB:2100,MT:500' }).gamingTaxRates]).toEqual([
+      ['GB', 2100n],
+      ['MT', 500n],
+    ]);
   });
 
   it('sets the withdrawal expiry interval apart from the deposit expiry interval', () => {

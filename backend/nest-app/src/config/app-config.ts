@@ -534,6 +534,58 @@ export class AppConfig extends PlatformSettings {
   @MinLength(1)
   public BACKOFFICE_DIST_DIR = 'frontend/backoffice/dist';
 
+  // --- report module (docs/reports.md) ---
+  /** A report statement on ClickHouse is stopped after this many seconds (max_execution_time). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  public REPORT_QUERY_TIMEOUT_SECONDS = 30;
+
+  /**
+   * Gaming tax per jurisdiction (the player's country), `CC:basis points` (`GB:2100` is 21%): NGR deducts GGR times
+   * the rate. A country not listed has a rate of 0; empty (the default) taxes nothing.
+   */
+  @Matches(/^$|^([A-Z]{2}:(\d{1,4}))(,[A-Z]{2}:(\d{1,4}))*$/)
+  public REPORT_GAMING_TAX_RATES = '';
+
+  /** The Redis of the report cache; empty uses REDIS_URL. The cache is best effort: without it reports still answer. */
+  @IsOptional()
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
+  public REPORT_CACHE_REDIS_URL?: string;
+
+  /** Seconds a cached result touching today or yesterday (in the query's time zone) is kept: those days still change. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  public REPORT_CACHE_OPEN_TTL_SECONDS = 60;
+
+  /** Seconds a cached result of closed days only is kept. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(2_592_000)
+  public REPORT_CACHE_CLOSED_TTL_SECONDS = 86_400;
+
+  /** A cache read or write that takes longer than this many milliseconds is given up (the query goes to ClickHouse). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(10)
+  @Max(5000)
+  public REPORT_CACHE_TIMEOUT_MS = 250;
+
+  /** Basis points of gaming tax by country. */
+  public get gamingTaxRates(): ReadonlyMap<string, bigint> {
+    if (this.REPORT_GAMING_TAX_RATES === '') return new Map();
+    return new Map(
+      this.REPORT_GAMING_TAX_RATES.split(',').map((pair): [string, bigint] => {
+        const [country, rate] = pair.split(':');
+        return [country, BigInt(rate)];
+      }),
+    );
+  }
+
   public get migrateOnStart(): boolean {
     return !this.isProduction && this.MIGRATIONS_RUN_ON_START;
   }

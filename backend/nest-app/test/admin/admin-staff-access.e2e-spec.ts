@@ -68,6 +68,9 @@ const EXPECTED_ROUTES: Record<string, string> = {
   'GET /api/v1/admin/payments': 'payments.read',
   'GET /api/v1/admin/payments/withdrawals/queue': 'payments.read',
   'POST /api/v1/admin/payments/:id/refund': 'payments.refund',
+  'GET /api/v1/reports/catalogue': 'reports.read',
+  'POST /api/v1/reports/query': 'reports.read',
+  'POST /api/v1/reports/named/:name': 'reports.read',
 };
 
 /**
@@ -97,6 +100,9 @@ const WRITE_AUDITS: Record<string, string> = {
   'POST /api/v1/admin/payments/withdrawals/:id/decision': 'payment.withdrawal.approve' /* or .reject */,
   'POST /api/v1/admin/payments/:id/resolve': 'payment.resolve',
   'POST /api/v1/admin/payments/:id/refund': 'payment.refund',
+  // Reads, but each run is audited (report-measures.e2e-spec).
+  'POST /api/v1/reports/query': 'report.query',
+  'POST /api/v1/reports/named/:name': 'report.query',
 };
 
 const PLACEHOLDERS: Record<string, string> = { ':role': 'support', ':code': 'no-such-provider' };

@@ -128,6 +128,16 @@ export const ERROR_CODES = {
   ADMIN_CURSOR_INVALID: 'invalid_input',
   PLAYER_STATUS_UNCHANGED: 'conflict',
   GAME_EXISTS: 'conflict',
+  // report module (docs/reports.md)
+  REPORT_MEASURE_UNKNOWN: 'invalid_input',
+  REPORT_DIMENSION_UNKNOWN: 'invalid_input',
+  REPORT_DIMENSION_NOT_APPLICABLE: 'invalid_input',
+  REPORT_FILTER_INVALID: 'invalid_input',
+  REPORT_CURRENCY_REQUIRED: 'invalid_input',
+  REPORT_TIME_ZONE_INVALID: 'invalid_input',
+  REPORT_DATE_RANGE_INVALID: 'invalid_input',
+  REPORT_RESULT_TOO_LARGE: 'invalid_input',
+  REPORT_UNKNOWN: 'not_found',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,191 @@
+import type { ReportSourceName } from './report-sources';
+
+/**
+ * The one place every measure is defined (docs/reports.md explains each with a worked example). A measure reads base
+ * figures of one or more rollups (`bases`) and derives its value from them in `value`, in integer minor units.
+ */
+export type MeasureKind = 'money' | 'count' | 'percent';
+
+export type BaseName =
+  | 'bets_count'
+  | 'net_stake_cash'
+  | 'net_stake_bonus'
+  | 'net_win_cash'
+  | 'gaming_tax'
+  | 'deposits_count'
+  | 'deposits_amount'
+  | 'withdrawals_count'
+  | 'withdrawals_amount'
+  | 'bonus_cost'
+  | 'active_players'
+  | 'unique_depositors'
+  | 'ftd_count'
+  | 'ftd_amount';
+
+export type Bases = Record<BaseName, bigint>;
+
+export const BASE_SOURCE: Record<BaseName, ReportSourceName> = {
+  bets_count: 'gaming',
+  net_stake_cash: 'gaming',
+  net_stake_bonus: 'gaming',
+  net_win_cash: 'gaming',
+  gaming_tax: 'gaming',
+  deposits_count: 'money',
+  deposits_amount: 'money',
+  withdrawals_count: 'money',
+  withdrawals_amount: 'money',
+  bonus_cost: 'money',
+  active_players: 'bettors',
+  unique_depositors: 'depositors',
+  ftd_count: 'first_deposits',
+  ftd_amount: 'first_deposits',
+};
+
+export interface MeasureDefinition {
+  title: string;
+  kind: MeasureKind;
+  description: string;
+  bases: readonly BaseName[];
+  /** bigint for money and counts; for a percent, hundredths of a percent (basis points); null when undefined (x/0). */
+  value(bases: Bases): bigint | null;
+}
+
+const ggr = (b: Bases): bigint => b.net_stake_cash - b.net_win_cash;
+const ratio = (numerator: bigint, denominator: bigint, scale: bigint): bigint | null =>
+  denominator === 0n ? null : (numerator * scale) / denominator;
+
+export const MEASURES = {
+  turnover: {
+    title: 'Turnover (handle)',
+    kind: 'money',
+    description: 'Settled stakes, cash and bonus; stakes of rolled-back bets are netted out.',
+    bases: ['net_stake_cash', 'net_stake_bonus'],
+    value: (b) => b.net_stake_cash + b.net_stake_bonus,
+  },
+  bets_count: {
+    title: 'Bets',
+    kind: 'count',
+    description: 'Bet transactions placed (a bet later rolled back still counts as placed; its stake leaves turnover).',
+    bases: ['bets_count'],
+    value: (b) => b.bets_count,
+  },
+  ggr: {
+    title: 'GGR',
+    kind: 'money',
+    description: 'Cash stakes minus cash wins, rollbacks of bets and of wins netted out.',
+    bases: ['net_stake_cash', 'net_win_cash'],
+    value: ggr,
+  },
+  ggy: {
+    title: 'GGY (UKGC)',
+    kind: 'money',
+    description:
+      'Stakes minus prizes in cash: bonus stakes are excluded because bonus money here is never withdrawable without restriction.',
+    bases: ['net_stake_cash', 'net_win_cash'],
+    value: ggr,
+  },
+  hold_pct: {
+    title: 'Hold %',
+    kind: 'percent',
+    description: 'GGR / turnover, in percent with two decimals (truncated); empty when there is no turnover.',
+    bases: ['net_stake_cash', 'net_stake_bonus', 'net_win_cash'],
+    value: (b) => ratio(ggr(b), b.net_stake_cash + b.net_stake_bonus, 10_000n),
+  },
+  bonus_cost: {
+    title: 'Bonus cost',
+    kind: 'money',
+    description:
+      'Bonus money converted to cash plus cash-equivalent free-bet winnings paid: 0 until the bonus engine adds its transaction types.',
+    bases: ['bonus_cost'],
+    value: (b) => b.bonus_cost,
+  },
+  gaming_tax: {
+    title: 'Gaming tax',
+    kind: 'money',
+    description: "GGR times the player country's rate (REPORT_GAMING_TAX_RATES, 0 by default), truncated per country.",
+    bases: ['gaming_tax'],
+    value: (b) => b.gaming_tax,
+  },
+  ngr: {
+    title: 'NGR',
+    kind: 'money',
+    description: 'GGR minus bonus cost minus gaming tax.',
+    bases: ['net_stake_cash', 'net_win_cash', 'bonus_cost', 'gaming_tax'],
+    value: (b) => ggr(b) - b.bonus_cost - b.gaming_tax,
+  },
+  deposits_count: {
+    title: 'Deposits',
+    kind: 'count',
+    description: 'Captured deposits credited to wallets.',
+    bases: ['deposits_count'],
+    value: (b) => b.deposits_count,
+  },
+  deposits_amount: {
+    title: 'Deposits amount',
+    kind: 'money',
+    description: 'Cash credited by captured deposits.',
+    bases: ['deposits_amount'],
+    value: (b) => b.deposits_amount,
+  },
+  withdrawals_count: {
+    title: 'Withdrawals',
+    kind: 'count',
+    description: 'Paid-out withdrawals: captured withdrawal holds.',
+    bases: ['withdrawals_count'],
+    value: (b) => b.withdrawals_count,
+  },
+  withdrawals_amount: {
+    title: 'Withdrawals amount',
+    kind: 'money',
+    description: 'Money that left wallets through paid-out withdrawals (captured holds).',
+    bases: ['withdrawals_amount'],
+    value: (b) => b.withdrawals_amount,
+  },
+  unique_depositors: {
+    title: 'Unique depositors',
+    kind: 'count',
+    description: 'Distinct players with at least one captured deposit in the period.',
+    bases: ['unique_depositors'],
+    value: (b) => b.unique_depositors,
+  },
+  ftd_count: {
+    title: 'First-time depositors',
+    kind: 'count',
+    description: "Players whose first captured deposit (in the row's currency) falls in the period.",
+    bases: ['ftd_count'],
+    value: (b) => b.ftd_count,
+  },
+  ftd_amount: {
+    title: 'First deposits amount',
+    kind: 'money',
+    description: 'The amount of those first deposits.',
+    bases: ['ftd_amount'],
+    value: (b) => b.ftd_amount,
+  },
+  active_players: {
+    title: 'Active players',
+    kind: 'count',
+    description: 'Distinct players with at least one bet in the period (betting actives).',
+    bases: ['active_players'],
+    value: (b) => b.active_players,
+  },
+  arpu: {
+    title: 'ARPU',
+    kind: 'money',
+    description: 'GGR / active players, in minor units truncated; empty when nobody bet.',
+    bases: ['net_stake_cash', 'net_win_cash', 'active_players'],
+    value: (b) => ratio(ggr(b), b.active_players, 1n),
+  },
+} as const satisfies Record<string, MeasureDefinition>;
+
+export type MeasureName = keyof typeof MEASURES;
+
+export function isMeasure(name: string): name is MeasureName {
+  return Object.hasOwn(MEASURES, name);
+}
+
+/**
+ * Ledger transaction types that are bonus cost (bonus converted to cash, free-bet winnings paid). The bonus engine
+ * does not exist yet: none, so bonus cost is 0 until it adds its types here.
+ */
+export const BONUS_COST_TRANSACTION_TYPES: readonly string[] = [];

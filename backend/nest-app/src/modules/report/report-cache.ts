@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { AppConfig } from '../../config/app-config';
+import type { ReportQuery } from './query/report-query';
+
+/**
+ * Report results in Redis, keyed by the normalized query. Best effort: a Redis that is down, slow or full only means
+ * the query goes to ClickHouse; it never fails a report. Its own client fails fast (no offline queue, no retries).
+ */
+@Injectable()
+export class ReportCache implements OnApplicationShutdown {
+  private readonly logger = new Logger('ReportCache');
+  private readonly redis: Redis;
+
+  public constructor(config: AppConfig) {
+    this.redis = new Redis(config.REPORT_CACHE_REDIS_URL ?? config.REDIS_URL, {
+      keyPrefix: `${config.REDIS_KEY_PREFIX}report:v1:`,
+      connectionName: 'nest-app-report-cache',
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: config.REPORT_CACHE_TIMEOUT_MS,
+      retryStrategy: (attempt) => Math.min(attempt * 500, 5000),
+    });
+    // Without a listener ioredis reports every failed reconnect as an unhandled error.
+    this.redis.on('error', () => undefined);
+  }
+
+  /** The key of a normalized query (and whatever else its figures depend on, such as the tax rates). */
+  public static keyOf(parts: { query: ReportQuery } & Record<string, unknown>): string {
+    return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  }
+
+  public async get<T>(key: string): Promise<T | null> {
+    try {
+      const text = await this.redis.get(key);
+      return text === null ? null : (JSON.parse(text) as T);
+    } catch (error) {
+      this.logger.warn({ err: String(error) }, 'report cache read failed; querying ClickHouse');
+      return null;
+    }
+  }
+
+  public async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    if (ttlSeconds <= 0) return;
+    try {
+      await this.redis.set(key, JSON.stringify(value), 'EX', ttlSeconds);
+    } catch (error) {
+      this.logger.warn({ err: String(error) }, 'report cache write failed');
+    }
+  }
+
+  /** Closes the connection (the app's shutdown; tests use it to take the cache away). */
+  public async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser } from '../../common/auth/auth.decorators';
+import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
+import { RequirePermission } from '../../common/auth/staff-permissions';
+import { Origin, type RequestOrigin } from '../../common/http/request-origin';
+import { NamedReportDto, ReportQueryDto } from './dto/report-query.dto';
+import { ReportCatalogueDto, ReportResultDto } from './dto/report-result.dto';
+import { ReportingService } from './reporting.service';
+
+/** Reports over ClickHouse for finance, compliance and admin (docs/reports.md); every query is audited. */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports')
+export class ReportController {
+  public constructor(private readonly reporting: ReportingService) {}
+
+  @Get('catalogue')
+  @RequirePermission('reports.read')
+  @ApiOperation({ summary: 'Measures, dimensions and named reports' })
+  @ApiOkResponse({ type: ReportCatalogueDto })
+  public catalogue(): ReportCatalogueDto {
+    return this.reporting.catalogue();
+  }
+
+  @Post('query')
+  @RequirePermission('reports.read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Runs a query of measures by dimensions over a date range' })
+  @ApiOkResponse({ type: ReportResultDto })
+  public query(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: ReportQueryDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<ReportResultDto> {
+    return this.reporting.query({ user, origin }, body);
+  }
+
+  @Post('named/:name')
+  @RequirePermission('reports.read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Runs a named report of the catalogue (such as ukgc_quarterly_return) over a date range' })
+  @ApiOkResponse({ type: ReportResultDto })
+  public named(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('name') name: string,
+    @Body() body: NamedReportDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<ReportResultDto> {
+    return this.reporting.report({ user, origin }, name, body.dateRange);
+  }
+}

@@ -1,0 +1,115 @@
+import { DomainError } from '@casino/contracts';
+import { Injectable } from '@nestjs/common';
+import { AuditLog } from '../../common/audit/audit-log';
+import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
+import type { RequestOrigin } from '../../common/http/request-origin';
+import { Clock } from '../../common/time/clock';
+import { AppConfig } from '../../config/app-config';
+import { ATTRIBUTE_DIMENSIONS, TIME_DIMENSIONS } from './catalogue/report-dimensions';
+import { isReportName, REPORTS } from './catalogue/report-definitions';
+import { MEASURES } from './catalogue/report-measures';
+import { touchesOpenDays } from './query/report-freshness';
+import { validateReportQuery, type ReportQuery, type ReportQueryInput } from './query/report-query';
+import { ReportCache } from './report-cache';
+import { ReportRunner, type ReportRows } from './report-runner';
+
+export interface ReportResult extends ReportRows {
+  query: ReportQuery;
+  report: string | null;
+  /** True when the range reaches yesterday or later in its zone: the figures may still change. */
+  provisional: boolean;
+  cached: boolean;
+  generatedAt: string;
+}
+
+export interface ReportActor {
+  user: AuthenticatedUser;
+  origin: RequestOrigin;
+}
+
+/** The semantic layer's entry point: the catalogue, ad-hoc queries and named reports, cached and audited. */
+@Injectable()
+export class ReportingService {
+  public constructor(
+    private readonly runner: ReportRunner,
+    private readonly cache: ReportCache,
+    private readonly auditLog: AuditLog,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  public catalogue() {
+    return {
+      measures: Object.entries(MEASURES).map(([name, m]) => ({
+        name,
+        title: m.title,
+        kind: m.kind,
+        description: m.description,
+      })),
+      dimensions: [
+        ...Object.entries(TIME_DIMENSIONS).map(([name, d]) => ({ name, title: d.title, time: true })),
+        ...Object.entries(ATTRIBUTE_DIMENSIONS).map(([name, d]) => ({ name, title: d.title, time: false })),
+      ],
+      reports: Object.entries(REPORTS).map(([name, r]) => ({
+        name,
+        title: r.title,
+        description: r.description,
+        query: { ...r.query, measures: [...r.query.measures], dimensions: [...r.query.dimensions] },
+      })),
+    };
+  }
+
+  public query(actor: ReportActor, input: ReportQueryInput): Promise<ReportResult> {
+    return this.execute(actor, null, validateReportQuery(input));
+  }
+
+  public report(actor: ReportActor, name: string, dateRange: ReportQueryInput['dateRange']): Promise<ReportResult> {
+    if (!isReportName(name)) throw new DomainError('REPORT_UNKNOWN', `Unknown report ${JSON.stringify(name)}`);
+    const fixed = REPORTS[name].query;
+    return this.execute(
+      actor,
+      name,
+      validateReportQuery({
+        measures: [...fixed.measures],
+        dimensions: [...fixed.dimensions],
+        filters: fixed.filters.map((filter) => ({ ...filter, values: [...filter.values] })),
+        timeZone: fixed.timeZone,
+        dateRange,
+      }),
+    );
+  }
+
+  private async execute(actor: ReportActor, report: string | null, query: ReportQuery): Promise<ReportResult> {
+    const key = ReportCache.keyOf({ query, report, taxRates: this.config.REPORT_GAMING_TAX_RATES });
+    const hit = await this.cache.get<ReportResult>(key);
+    await this.audit(actor, report, query, hit !== null);
+    if (hit) return { ...hit, cached: true };
+    const now = this.clock.now();
+    const provisional = touchesOpenDays(query.dateRange, query.timeZone, now);
+    const result: ReportResult = {
+      query,
+      report,
+      ...(await this.runner.run(query)),
+      provisional,
+      cached: false,
+      generatedAt: now.toISOString(),
+    };
+    const ttl = provisional ? this.config.REPORT_CACHE_OPEN_TTL_SECONDS : this.config.REPORT_CACHE_CLOSED_TTL_SECONDS;
+    await this.cache.set(key, result, ttl);
+    return result;
+  }
+
+  private audit(actor: ReportActor, report: string | null, query: ReportQuery, cached: boolean): Promise<void> {
+    return this.auditLog.record({
+      actorId: actor.user.userId,
+      actorRoles: actor.user.roles,
+      action: 'report.query',
+      targetType: 'report',
+      targetId: report,
+      ip: actor.origin.ip,
+      userAgent: actor.origin.userAgent,
+      requestId: actor.origin.requestId,
+      details: { query, cached },
+    });
+  }
+}

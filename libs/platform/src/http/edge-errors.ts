@@ -15,7 +15,13 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
   void reply
     .status(400)
     .header('content-type', 'application/json; charset=utf-8')
-    .send(edgeErrorBody('MALFORMED_REQUEST', error.code === 'FST_ERR_BAD_URL' ? 'The URL is malformed' : 'The request is malformed', request.id));
+    .send(
+      edgeErrorBody(
+        'MALFORMED_REQUEST',
+        error.code === 'FST_ERR_BAD_URL' ? 'The URL is malformed' : 'The request is malformed',
+        request.id,
+      ),
+    );
 }
 
 const CLIENT_ERROR_ANSWERS: Record<string, { status: number; reason: string; code: string; message: string }> = {
@@ -26,7 +32,12 @@ const CLIENT_ERROR_ANSWERS: Record<string, { status: number; reason: string; cod
     message: 'The request line or headers are too large',
   },
 };
-const MALFORMED = { status: 400, reason: 'Bad Request', code: 'MALFORMED_REQUEST', message: 'The request is malformed' };
+const MALFORMED = {
+  status: 400,
+  reason: 'Bad Request',
+  code: 'MALFORMED_REQUEST',
+  message: 'The request is malformed',
+};
 
 /**
  * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses (headers or URL over the size limit, a broken

@@ -1,11 +1,5 @@
 import { DomainError } from '@casino/contracts';
-import {
-  Injectable,
-  type CallHandler,
-  type ExecutionContext,
-  type NestInterceptor,
-  type Type,
-} from '@nestjs/common';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor, type Type } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { getMetadataStorage } from 'class-validator';
@@ -51,8 +45,7 @@ export class UnknownQueryInterceptor implements NestInterceptor {
     if (cached) return cached;
     const controller = context.getClass();
     const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) as
-      | Record<string, RouteArgument>
-      | undefined;
+      Record<string, RouteArgument> | undefined;
     const types = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, handler.name) ??
       []) as Type<unknown>[];
     const names = new Set<string>();

@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { serveBackoffice } from './common/http/backoffice-static';
 import { configureHttp } from './common/http/configure-http';
+import { isProviderWalletRoute } from './modules/game';
 import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 
@@ -19,8 +20,13 @@ export async function createNestApp(
   const app = await createFastifyApp(AppModule.forRoot(config, extraModules, clock), {
     rawBody: true,
     trustedProxies: config.trustedProxies,
+    edge: {
+      maxInputDepth: config.API_MAX_JSON_DEPTH,
+      ownsBodyProtocol: isProviderWalletRoute,
+      metricsToken: config.METRICS_TOKEN,
+    },
   });
-  configureHttp(app);
+  configureHttp(app, config);
   serveBackoffice(app, config);
   return app;
 }

@@ -7,6 +7,7 @@ import { createTestEnvironment, type TestEnvironment } from './support/test-envi
 /** Secrets production insists on (its own, not the development defaults). */
 const PRODUCTION_SETTINGS = {
   NODE_ENV: 'production',
+  METRICS_TOKEN: 'metrics-token-of-production',
   JWT_SECRET: 'p'.repeat(48),
   TOTP_ENCRYPTION_KEY: 'q'.repeat(64),
   PROVIDER_CREDENTIALS_KEY: 'r'.repeat(64),

@@ -327,6 +327,49 @@ describe('attack sweep over the route table (e2e)', () => {
     });
   });
 
+  describe('hostile input: NUL characters and deep nesting never reach a handler (issue 15)', () => {
+    const NUL = 'a\u0000b';
+    const DEEP = `{"value":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    /** Routes whose body is a game provider's protocol: refused in that protocol (never a 500, no money moved). */
+    const isProviderRoute = (route: RouteEntry): boolean => /\/(hub88|providers)\//.test(route.path);
+    const hasBody = (route: RouteEntry): boolean => route.method !== 'GET' && route.method !== 'DELETE';
+
+    it('answers 400 INPUT_NUL_CHARACTER or INPUT_TOO_DEEP on every route, for query, path and body, storing nothing', async () => {
+      const before = await databaseFingerprint(db, ['security_events']);
+      const wrong: string[] = [];
+      let cases = 0;
+      const expectRefusal = (
+        route: RouteEntry,
+        what: string,
+        code: string,
+        response: { statusCode: number; body: string },
+      ) => {
+        cases += 1;
+        const refused = response.statusCode === 400 && response.body.includes(`"code":"${code}"`);
+        const providerAnswer = what === 'body' && isProviderRoute(route) && response.statusCode < 500;
+        if (!refused && !providerAnswer) {
+          wrong.push(`${describeRoute(route)} ${what} ${code} → ${response.statusCode} ${response.body.slice(0, 160)}`);
+        }
+      };
+      for (const route of routes) {
+        const headers = { ...headersFor(), 'idempotency-key': `hostile-${route.name}` };
+        expectRefusal(route, 'query', 'INPUT_NUL_CHARACTER', await client.call(route, { headers, query: 'q=a%00b' }));
+        if (route.pathParams.length > 0) {
+          const params = Object.fromEntries(route.pathParams.map((name) => [name, 'a%00b']));
+          expectRefusal(route, 'path', 'INPUT_NUL_CHARACTER', await client.call(route, { headers, params }));
+        }
+        if (!hasBody(route)) continue;
+        const fields = [...declaredProperties(route), 'note'];
+        const payload = Object.fromEntries(fields.map((field) => [field, NUL]));
+        expectRefusal(route, 'body', 'INPUT_NUL_CHARACTER', await client.call(route, { headers, payload }));
+        expectRefusal(route, 'body', 'INPUT_TOO_DEEP', await client.call(route, { headers, payload: DEEP }));
+      }
+      expect(wrong).toEqual([]);
+      expect(await databaseFingerprint(db, ['security_events'])).toEqual(before);
+      reportCoverage('hostile input', routes.length, 4, cases);
+    });
+  });
+
   describe('error bodies', () => {
     it('never carried a stack trace, SQL or an internal host in any 4xx/5xx answer of the sweeps', () => {
       expect(client.requests).toBeGreaterThan(500);

@@ -4,7 +4,9 @@ import type { WorkerConfig } from './config/worker-config';
 import { WorkerModule } from './worker.module';
 
 export async function createWorkerApp(config: WorkerConfig): Promise<NestFastifyApplication> {
-  const app = await createFastifyApp(WorkerModule.forRoot(config));
+  const app = await createFastifyApp(WorkerModule.forRoot(config), {
+    edge: { maxInputDepth: config.API_MAX_JSON_DEPTH, metricsToken: config.METRICS_TOKEN },
+  });
   app.useGlobalFilters(new ApiExceptionFilter());
   return app;
 }

@@ -62,6 +62,7 @@ describe('AppConfig', () => {
   /** A production start with its own value for every setting production refuses at its development default. */
   const PRODUCTION_SECRETS = {
     NODE_ENV: 'production',
+    METRICS_TOKEN: 'metrics-token-of-production',
     JWT_SECRET: 'p'.repeat(48),
     TOTP_ENCRYPTION_KEY: 'q'.repeat(64),
     PROVIDER_CREDENTIALS_KEY: 'r'.repeat(64),
@@ -124,5 +125,26 @@ describe('AppConfig', () => {
     expect(() => loadAppConfig({ ...PRODUCTION_SECRETS, DEV_SMS_INBOX_ENABLED: 'true' })).toThrow(
       /- DEV_SMS_INBOX_ENABLED: DEV_SMS_INBOX_ENABLED must not be enabled in production/,
     );
+  });
+
+  it('serves the OpenAPI page outside production only, and refuses it switched on in production', () => {
+    expect(loadAppConfig({ NODE_ENV: 'development' }).apiDocsEnabled).toBe(true);
+    expect(loadAppConfig({ NODE_ENV: 'test', API_DOCS_ENABLED: 'false' }).apiDocsEnabled).toBe(false);
+    expect(loadAppConfig(PRODUCTION_SECRETS).apiDocsEnabled).toBe(false);
+    expect(() => loadAppConfig({ ...PRODUCTION_SECRETS, API_DOCS_ENABLED: 'true' })).toThrow(
+      /- API_DOCS_ENABLED: API_DOCS_ENABLED must not be enabled in production/,
+    );
+  });
+
+  it('refuses production without a metrics token (an open /metrics names routes, queues and figures)', () => {
+    const { METRICS_TOKEN: _token, ...withoutToken } = PRODUCTION_SECRETS;
+    expect(() => loadAppConfig(withoutToken)).toThrow(/- METRICS_TOKEN: METRICS_TOKEN must be set in production/);
+    expect(() => loadAppConfig({ ...PRODUCTION_SECRETS, METRICS_TOKEN: 'has space' })).toThrow(/- METRICS_TOKEN: /);
+    expect(loadAppConfig({ NODE_ENV: 'development' }).METRICS_TOKEN).toBeUndefined();
+  });
+
+  it('bounds the nesting depth of request values', () => {
+    expect(loadAppConfig({}).API_MAX_JSON_DEPTH).toBe(32);
+    expect(() => loadAppConfig({ API_MAX_JSON_DEPTH: '100000' })).toThrow(/- API_MAX_JSON_DEPTH: /);
   });
 });

@@ -246,6 +246,21 @@ export class AppConfig extends PlatformSettings {
   @OffInProduction('the dev SMS inbox shows texted codes to anyone')
   public DEV_SMS_INBOX_ENABLED?: boolean;
 
+  /**
+   * Serve the OpenAPI page `/docs` and document `/docs-json`. Unset: on outside production, off in production, which
+   * refuses `true` (the document maps every route, staff ones included, for whoever reaches the port; operators read
+   * it from a development or staging instance).
+   */
+  @IsOptional()
+  @BooleanSetting()
+  @IsBoolean()
+  @OffInProduction('the OpenAPI page maps every route for anyone who reaches the port')
+  public API_DOCS_ENABLED?: boolean;
+
+  public get apiDocsEnabled(): boolean {
+    return !this.isProduction && (this.API_DOCS_ENABLED ?? true);
+  }
+
   public get devSmsInboxEnabled(): boolean {
     return !this.isProduction && (this.DEV_SMS_INBOX_ENABLED ?? this.NODE_ENV === 'development');
   }

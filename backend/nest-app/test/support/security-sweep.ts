@@ -47,8 +47,19 @@ export class SweepClient {
     const response = await this.app.inject({
       method: route.method,
       url: fillPath(route, options.params) + (options.query ? `?${options.query}` : ''),
-      headers: options.headers ?? {},
-      ...(hasBody ? { payload: (options.payload ?? {}) as Record<string, unknown> } : {}),
+      // A string payload is sent as it is, as JSON (bodies JSON.stringify cannot build, such as deep nesting).
+      headers: {
+        ...(typeof options.payload === 'string' ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      ...(hasBody
+        ? {
+            payload:
+              typeof options.payload === 'string'
+                ? options.payload
+                : ((options.payload ?? {}) as Record<string, unknown>),
+          }
+        : {}),
     });
     this.requests += 1;
     for (const problem of errorBodyProblems(response)) {

@@ -2,9 +2,12 @@ import { loadConfig } from '@casino/platform';
 import { productionRefusalCases, unrefusedDevelopmentSecrets } from '@casino/platform/testing';
 import { WorkerConfig } from './worker-config';
 
+/** NODE_ENV=production with the settings every app must set there (METRICS_TOKEN: /metrics is never open). */
+const IN_PRODUCTION = { NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-of-production' };
+
 /** A production start with its own value for every setting production refuses at its development default. */
 const PRODUCTION = {
-  NODE_ENV: 'production',
+  ...IN_PRODUCTION,
   SMS_SENDER: 'http',
   SMS_GATEWAY_URL: 'https://sms.example.test/v1',
   SMS_GATEWAY_TOKEN: 'a-production-token',

@@ -5,6 +5,9 @@ function load(settings: Record<string, string>): WorkerConfig {
   return loadConfig(WorkerConfig, settings);
 }
 
+/** NODE_ENV=production with the settings every app must set there (METRICS_TOKEN: /metrics is never open). */
+const IN_PRODUCTION = { NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-of-production' };
+
 const GATEWAY = { SMS_SENDER: 'http', SMS_GATEWAY_URL: 'https://sms.example.test' };
 
 function problemsOf(settings: Record<string, string>): string[] {
@@ -46,17 +49,17 @@ describe('WorkerConfig: SMS delivery', () => {
   });
 
   it('refuses the development sink in production, unless SMS delivery is off there', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+    expect(problemsOf({ ...IN_PRODUCTION })).toEqual([
       expect.stringMatching(/^SMS_SENDER: .*non-development value in production/),
     ]);
-    expect(problemsOf({ NODE_ENV: 'production', SMS_DELIVERY_ENABLED: 'false' })).toEqual([]);
-    expect(problemsOf({ NODE_ENV: 'production', ...GATEWAY, SMS_GATEWAY_TOKEN: 't' })).toEqual([]);
+    expect(problemsOf({ ...IN_PRODUCTION, SMS_DELIVERY_ENABLED: 'false' })).toEqual([]);
+    expect(problemsOf({ ...IN_PRODUCTION, ...GATEWAY, SMS_GATEWAY_TOKEN: 't' })).toEqual([]);
   });
 
   it('refuses the gateway without a token in production, by name', () => {
     const tokens: Record<string, string>[] = [{}, { SMS_GATEWAY_TOKEN: '' }];
     for (const token of tokens) {
-      const settings = { NODE_ENV: 'production', ...GATEWAY, ...token };
+      const settings = { ...IN_PRODUCTION, ...GATEWAY, ...token };
       expect(problemsOf(settings)).toEqual([
         'SMS_GATEWAY_TOKEN: SMS_GATEWAY_TOKEN must be set in production with SMS_SENDER=http: the SMS gateway is never called unauthenticated',
       ]);
@@ -83,7 +86,7 @@ describe('WorkerConfig: SMS delivery', () => {
   it.each([['http://sms.example.test/v1'], ['HTTP://sms.example.test/v1'], ['http://127.0.0.1:4000/v1']])(
     'refuses the plain-http gateway %s in production by name, naming https',
     (url) => {
-      const problems = problemsOf({ NODE_ENV: 'production', ...GATEWAY, SMS_GATEWAY_URL: url, SMS_GATEWAY_TOKEN: 't' });
+      const problems = problemsOf({ ...IN_PRODUCTION, ...GATEWAY, SMS_GATEWAY_URL: url, SMS_GATEWAY_TOKEN: 't' });
       expect(problems).toEqual([
         'SMS_GATEWAY_URL: SMS_GATEWAY_URL must be an https URL in production (its token and messages must not travel unencrypted)',
       ]);
@@ -92,7 +95,7 @@ describe('WorkerConfig: SMS delivery', () => {
 
   it('refuses a plain-http gateway URL in production even while SMS delivery is off', () => {
     const settings = {
-      NODE_ENV: 'production',
+      ...IN_PRODUCTION,
       SMS_DELIVERY_ENABLED: 'false',
       SMS_GATEWAY_URL: 'http://sms.example.test',
     };
@@ -105,13 +108,14 @@ describe('WorkerConfig: SMS delivery', () => {
     ['test', 'http://127.0.0.1:4000/v1'],
     ['production', 'https://sms.example.test/v1'],
   ])('accepts in %s the gateway %s', (nodeEnv, url) => {
-    const config = load({ NODE_ENV: nodeEnv, ...GATEWAY, SMS_GATEWAY_URL: url, SMS_GATEWAY_TOKEN: 't' });
+    const environment = nodeEnv === 'production' ? IN_PRODUCTION : { NODE_ENV: nodeEnv };
+    const config = load({ ...environment, ...GATEWAY, SMS_GATEWAY_URL: url, SMS_GATEWAY_TOKEN: 't' });
     expect(config.smsDelivery).toEqual({ sender: 'http', gatewayUrl: url, gatewayToken: 't' });
   });
 
   it.each([
-    ['production with a token', { NODE_ENV: 'production', ...GATEWAY, SMS_GATEWAY_TOKEN: 't' }],
-    ['production with SMS delivery off', { NODE_ENV: 'production', ...GATEWAY, SMS_DELIVERY_ENABLED: 'false' }],
+    ['production with a token', { ...IN_PRODUCTION, ...GATEWAY, SMS_GATEWAY_TOKEN: 't' }],
+    ['production with SMS delivery off', { ...IN_PRODUCTION, ...GATEWAY, SMS_DELIVERY_ENABLED: 'false' }],
     ['development through a gateway', { NODE_ENV: 'development', ...GATEWAY }],
     ['test through a gateway', { NODE_ENV: 'test', ...GATEWAY }],
     ['the development sink', { NODE_ENV: 'development', SMS_SENDER: 'log' }],

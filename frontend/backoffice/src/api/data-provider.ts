@@ -23,7 +23,8 @@ export function createDataProvider(): DataProvider & StaffActions {
     const listKey = JSON.stringify([resource, filter, perPage]);
     const cursor = pages.cursorFor(listKey, page);
     if (cursor === undefined) return { data: [], pageInfo: { hasPreviousPage: page > 1, hasNextPage: false } };
-    const body = await apiRequest<Page>(routes.list, { query: { ...filter, limit: perPage, cursor } });
+    const query = routes.unpaged ? filter : { ...filter, limit: perPage, cursor };
+    const body = await apiRequest<Page>(routes.list, { query });
     pages.remember(listKey, page, body.nextCursor);
     const data = body.items.map((item) => toRecord(routes, item));
     const hasNextPage = Boolean(body.nextCursor);

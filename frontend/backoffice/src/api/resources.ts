@@ -9,6 +9,11 @@ export interface ResourceRoutes {
   one?: string;
   /** PATCH of one record. */
   update?: string;
+  /**
+   * The list answers every record at once and takes no `limit`/`cursor` (the API refuses query parameters a route
+   * does not declare).
+   */
+  unpaged?: true;
   /** Filters always sent (a queue is a filtered list). */
   fixedFilter?: Record<string, string>;
   /** The record's id when the API names it otherwise. */
@@ -34,6 +39,7 @@ export const RESOURCES: Record<string, ResourceRoutes> = {
   games: { list: '/admin/games', one: '/admin/games/:id', update: '/admin/games/:id' },
   providers: {
     list: '/admin/game-providers',
+    unpaged: true,
     one: '/admin/game-providers/:id',
     update: '/admin/game-providers/:id',
     idOf: (record) => String(record.code),

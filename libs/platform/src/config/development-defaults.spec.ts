@@ -19,6 +19,9 @@ class ExampleSettings extends PlatformSettings {
   public EMPTY_TOKEN = '';
 }
 
+/** NODE_ENV=production with the settings every app must set there (METRICS_TOKEN: /metrics is never open). */
+const IN_PRODUCTION = { NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-of-production' };
+
 describe('development defaults refused in production', () => {
   it('records each marked setting with its development default', () => {
     expect([...developmentDefaultsOf(ExampleSettings)]).toEqual([['SIGNING_SECRET', 'dev-signing-secret']]);
@@ -30,16 +33,16 @@ describe('development defaults refused in production', () => {
   });
 
   it('refuses the default in production only, and takes a value of its own there', () => {
-    expect(() => loadConfig(ExampleSettings, { NODE_ENV: 'production' })).toThrow(
+    expect(() => loadConfig(ExampleSettings, { ...IN_PRODUCTION })).toThrow(
       /- SIGNING_SECRET: SIGNING_SECRET must be set to a non-development value in production/,
     );
-    expect(loadConfig(ExampleSettings, { NODE_ENV: 'production', SIGNING_SECRET: 'own' }).SIGNING_SECRET).toBe('own');
+    expect(loadConfig(ExampleSettings, { ...IN_PRODUCTION, SIGNING_SECRET: 'own' }).SIGNING_SECRET).toBe('own');
     expect(loadConfig(ExampleSettings, {}).SIGNING_SECRET).toBe('dev-signing-secret');
   });
 
   it('gives one refusal case per marked setting, without its own value', () => {
-    expect(productionRefusalCases(ExampleSettings, { NODE_ENV: 'production', SIGNING_SECRET: 'own' })).toEqual([
-      { setting: 'SIGNING_SECRET', settings: { NODE_ENV: 'production' } },
+    expect(productionRefusalCases(ExampleSettings, { ...IN_PRODUCTION, SIGNING_SECRET: 'own' })).toEqual([
+      { setting: 'SIGNING_SECRET', settings: { ...IN_PRODUCTION } },
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { IntegerSetting, NatsServers } from './setting-decorators';
+import { HttpHeaderToken, IntegerSetting, NatsServers, RequiredInProduction } from './setting-decorators';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -52,6 +52,24 @@ export class PlatformSettings {
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   public OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  /**
+   * Nesting allowed in a request's JSON body, query or path values; deeper is refused with 400 INPUT_TOO_DEEP
+   * before validation (whose recursion a few thousand levels would overflow).
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(4)
+  @Max(256)
+  public API_MAX_JSON_DEPTH = 32;
+
+  /**
+   * The bearer token `GET /metrics` requires (a secret: Prometheus sends it as `bearer_token`). Unset, metrics are
+   * open, which production refuses: they name routes, queues and internal figures.
+   */
+  @RequiredInProduction(() => true, 'so that /metrics is not open to anyone who can reach the port')
+  @HttpHeaderToken()
+  public METRICS_TOKEN?: string;
 
   public get isProduction(): boolean {
     return this.NODE_ENV === 'production';

@@ -4,6 +4,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { HttpMetrics } from '../metrics/http-metrics';
 import type { IncomingMessage } from 'node:http';
+import { clientErrorHandler, frameworkErrorHandler } from './edge-errors';
+import { hardenEdge, type EdgeHardeningOptions } from './edge-hardening';
+import { DEFAULT_MAX_INPUT_DEPTH } from './hostile-input';
 import { requestIdOf } from './request-id';
 
 export interface FastifyAppOptions {
@@ -15,9 +18,11 @@ export interface FastifyAppOptions {
   trustedProxies?: readonly string[];
   /** Keep each request's raw body bytes (for signature checks over exactly what was sent). */
   rawBody?: boolean;
+  /** Security headers, hostile-input refusal, metrics token: see `hardenEdge`. */
+  edge?: Partial<EdgeHardeningOptions>;
 }
 
-/** A Nest app on Fastify with the platform's request ids, pino logger and HTTP metrics. */
+/** A Nest app on Fastify with the platform's request ids, pino logger, HTTP metrics and hardened edge. */
 export async function createFastifyApp(
   rootModule: Type<unknown> | DynamicModule,
   options: FastifyAppOptions = {},
@@ -27,6 +32,8 @@ export async function createFastifyApp(
     bodyLimit: options.bodyLimitBytes ?? 1_048_576,
     trustProxy: options.trustedProxies?.length ? [...options.trustedProxies] : false,
     logger: false,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: true,
@@ -40,6 +47,7 @@ export async function createFastifyApp(
     done();
   });
   app.get(HttpMetrics).attach(fastify);
+  await hardenEdge(app, { maxInputDepth: DEFAULT_MAX_INPUT_DEPTH, ...options.edge });
   return app;
 }
 

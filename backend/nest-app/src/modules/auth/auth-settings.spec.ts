@@ -4,6 +4,7 @@ import { loadAppConfig } from '../../config/load-app-config';
 describe('auth settings', () => {
   const productionSecrets = {
     NODE_ENV: 'production',
+    METRICS_TOKEN: 'metrics-token-of-production',
     JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
     TOTP_ENCRYPTION_KEY: 'another-production-key-of-32-characters-or-more',
   };

@@ -9,3 +9,4 @@ export {
   type ProviderOwnedField,
   type Volatility,
 } from './catalog/game.types';
+export { isProviderWalletRoute } from './seamless/provider-body';

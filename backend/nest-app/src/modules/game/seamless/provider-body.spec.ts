@@ -6,7 +6,7 @@ describe('provider body parser', () => {
 
   beforeAll(async () => {
     fastify = Fastify();
-    installProviderBodyParser(fastify);
+    installProviderBodyParser(fastify, 8);
     const echo = (request: FastifyRequest) => ({
       unparsable: request.body === UNPARSABLE_BODY,
       body: request.body === UNPARSABLE_BODY ? null : request.body,
@@ -28,6 +28,16 @@ describe('provider body parser', () => {
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ unparsable: true, body: null, raw: payload });
     }
+  });
+
+  it('hands a provider route a body with a NUL character or nested past the limit as UNPARSABLE_BODY', async () => {
+    const deep = '['.repeat(9) + ']'.repeat(9);
+    for (const payload of ['{"user":"a\\u0000b"}', '{"a\\u0000":1}', deep]) {
+      const response = await post('/provider', payload);
+      expect(response.json()).toEqual({ unparsable: true, body: null, raw: payload });
+    }
+    const limit = '['.repeat(8) + ']'.repeat(8);
+    expect((await post('/provider', limit)).json()).toMatchObject({ unparsable: false });
   });
 
   it('parses good JSON on a provider route, keeping the exact bytes', async () => {

@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { hostileInputProblem } from '@casino/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppConfig } from '../../../config/app-config';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -21,6 +23,11 @@ export const UNPARSABLE_BODY: unique symbol = Symbol('unparsable provider body')
  */
 export const ProviderWalletRoute = (): MethodDecorator => RouteConfig({ providerWalletRoute: true });
 
+/** Whether the request is to a route marked `ProviderWalletRoute` (its body answers in the provider's protocol). */
+export function isProviderWalletRoute(request: FastifyRequest): boolean {
+  return request.routeOptions?.config?.providerWalletRoute === true;
+}
+
 type Done = (error: Error | null, body?: unknown) => void;
 type CallbackJsonParser = (request: FastifyRequest, body: Buffer, done: Done) => void;
 type RequestWithRawBody = FastifyRequest & { rawBody?: Buffer };
@@ -31,9 +38,11 @@ type RequestWithRawBody = FastifyRequest & { rawBody?: Buffer };
  * and body limit, the raw bytes kept in `request.rawBody` (nest-app always runs with `rawBody: true`,
  * in bootstrap.ts and in every test app; this parser keeps them whatever that option says). Fastify has
  * one parser per content type for all of Nest's routes, so the difference is made per route from the
- * route's config. Must run after Nest registered its parsers and before `ready()` (`onModuleInit`).
+ * route's config. A provider body with a NUL character or nested deeper than `maxDepth` is unparsable too: the API
+ * routes refuse those in the edge's hook (hardenEdge), which leaves provider bodies to this parser. Must run after
+ * Nest registered its parsers and before `ready()` (`onModuleInit`).
  */
-export function installProviderBodyParser(fastify: FastifyInstance): void {
+export function installProviderBodyParser(fastify: FastifyInstance, maxDepth: number): void {
   const { bodyLimit, onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
   // Typed as a string parser, it is the callback parser Fastify itself runs on buffers (as Nest uses it).
   const defaultJsonParser = fastify.getDefaultJsonParser(
@@ -46,11 +55,13 @@ export function installProviderBodyParser(fastify: FastifyInstance): void {
     { parseAs: 'buffer', bodyLimit },
     (request: FastifyRequest, body: Buffer, done: Done) => {
       (request as RequestWithRawBody).rawBody = body;
-      if (request.routeOptions?.config?.providerWalletRoute !== true) {
+      if (!isProviderWalletRoute(request)) {
         defaultJsonParser(request, body, done);
         return;
       }
-      defaultJsonParser(request, body, (error, parsed) => done(null, error ? UNPARSABLE_BODY : parsed));
+      defaultJsonParser(request, body, (error, parsed) =>
+        done(null, error || hostileInputProblem(parsed, maxDepth) !== null ? UNPARSABLE_BODY : parsed),
+      );
     },
   );
 }
@@ -60,12 +71,15 @@ export function installProviderBodyParser(fastify: FastifyInstance): void {
 export class ProviderBodyParserInstaller implements OnModuleInit {
   private readonly logger = new Logger(ProviderBodyParserInstaller.name);
 
-  public constructor(private readonly adapterHost: HttpAdapterHost) {}
+  public constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly config: AppConfig,
+  ) {}
 
   public onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter || adapter.getType() !== 'fastify') return;
-    installProviderBodyParser(adapter.getInstance<FastifyInstance>());
+    installProviderBodyParser(adapter.getInstance<FastifyInstance>(), this.config.API_MAX_JSON_DEPTH);
     this.logger.debug('provider wallet routes keep unparsable JSON bodies for their protocol');
   }
 }

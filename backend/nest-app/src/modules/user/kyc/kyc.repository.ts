@@ -80,6 +80,11 @@ export class KycRepository {
   }
 
   /** Serialises KYC changes of one user (the user row is the lock; a user without KYC has no kyc row yet). */
+  public async userExists(userId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(`SELECT 1 FROM users WHERE id = $1`, [userId])) as unknown[];
+    return rows.length > 0;
+  }
+
   public async lockUser(manager: EntityManager, userId: string): Promise<boolean> {
     const rows = (await manager.query(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [userId])) as unknown[];
     return rows.length > 0;

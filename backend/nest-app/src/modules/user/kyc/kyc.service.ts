@@ -75,8 +75,10 @@ export class KycService {
     return toStatusDto(await this.kyc.findByUserId(userId));
   }
 
+  /** A user's check and its history for staff; USER_NOT_FOUND for an id that is nobody's (not an empty review). */
   public async review(userId: string): Promise<KycReviewDto> {
     const [state, history] = await Promise.all([this.kyc.findByUserId(userId), this.kyc.listHistory(userId)]);
+    if (state === null && !(await this.kyc.userExists(userId))) throw userNotFound(userId);
     return {
       current: toStatusDto(state),
       history: history.map((entry) => ({

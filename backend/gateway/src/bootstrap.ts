@@ -1,10 +1,21 @@
 import { ApiExceptionFilter, createFastifyApp } from '@casino/platform';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { registerSecurityHeaders } from './common/security-headers';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { registerUpstreamProxy, UpstreamPool } from './modules/routing';
 
 export async function createGatewayApp(config: GatewayConfig): Promise<NestFastifyApplication> {
-  const app = await createFastifyApp(GatewayModule.forRoot(config), { trustedProxies: config.trustedProxies });
+  const app = await createFastifyApp(GatewayModule.forRoot(config), {
+    trustedProxies: config.trustedProxies,
+    bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES,
+  });
   app.useGlobalFilters(new ApiExceptionFilter());
+  await registerSecurityHeaders(app, config);
+  await registerUpstreamProxy(app.getHttpAdapter().getInstance(), {
+    pool: app.get(UpstreamPool),
+    config,
+    edgeChecks: [],
+  });
   return app;
 }

@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { registerSecurityHeaders } from './common/security-headers';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { AccessTokenVerifier, edgeAuthHook } from './modules/edge-auth';
 import { registerUpstreamProxy, UpstreamPool } from './modules/routing';
 
 export async function createGatewayApp(config: GatewayConfig): Promise<NestFastifyApplication> {
@@ -15,7 +16,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
   await registerUpstreamProxy(app.getHttpAdapter().getInstance(), {
     pool: app.get(UpstreamPool),
     config,
-    edgeChecks: [],
+    edgeChecks: [edgeAuthHook(new AccessTokenVerifier(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS))],
   });
   return app;
 }

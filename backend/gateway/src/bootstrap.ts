@@ -1,9 +1,11 @@
-import { ApiExceptionFilter, createFastifyApp } from '@casino/platform';
+import { ApiExceptionFilter, createFastifyApp, REDIS_CLIENT } from '@casino/platform';
+import type { Redis } from 'ioredis';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { registerSecurityHeaders } from './common/security-headers';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { AccessTokenVerifier, edgeAuthHook } from './modules/edge-auth';
+import { EdgeRateLimiter, rateLimitHook } from './modules/rate-limit';
 import { registerUpstreamProxy, UpstreamPool } from './modules/routing';
 
 export async function createGatewayApp(config: GatewayConfig): Promise<NestFastifyApplication> {
@@ -16,7 +18,10 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
   await registerUpstreamProxy(app.getHttpAdapter().getInstance(), {
     pool: app.get(UpstreamPool),
     config,
-    edgeChecks: [edgeAuthHook(new AccessTokenVerifier(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS))],
+    edgeChecks: [
+      edgeAuthHook(new AccessTokenVerifier(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS)),
+      rateLimitHook(new EdgeRateLimiter(app.get<Redis>(REDIS_CLIENT)), config),
+    ],
   });
   return app;
 }

@@ -36,7 +36,7 @@ export class GatewayUnderTest {
     text: string;
     json: <T = Record<string, unknown>>() => T;
   }> {
-    if (options.fromAddress) return this.sendFrom(options.fromAddress, path, options.headers ?? {});
+    if (options.fromAddress) return this.sendFrom(options.fromAddress, method, path, options);
     const response = await request(`${this.url}${path}`, { method, headers: options.headers, body: options.body });
     const text = await response.body.text();
     return {
@@ -47,14 +47,16 @@ export class GatewayUnderTest {
     };
   }
 
-  /** A GET from another loopback address than the gateway's own (127.0.0.1), as a client elsewhere. */
+  /** A request from another loopback address than the gateway's own (127.0.0.1), as a client elsewhere. */
   private sendFrom(
     localAddress: string,
+    method: string,
     path: string,
-    headers: Record<string, string>,
+    options: { headers?: Record<string, string>; body?: string | Buffer },
   ): ReturnType<GatewayUnderTest['send']> {
     return new Promise((resolve, reject) => {
-      const outgoing = httpRequest(`${this.url}${path}`, { localAddress, headers }, (response) => {
+      const headers = options.headers ?? {};
+      const outgoing = httpRequest(`${this.url}${path}`, { localAddress, method, headers }, (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
@@ -68,7 +70,7 @@ export class GatewayUnderTest {
         );
       });
       outgoing.on('error', reject);
-      outgoing.end();
+      outgoing.end(options.body);
     });
   }
 

@@ -158,6 +158,24 @@ describe('gateway routing to the API instances (e2e)', () => {
     expect(simple.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('asks every instance for its readiness each GATEWAY_HEALTH_CHECK_INTERVAL_MS by itself', async () => {
+    const checking = await GatewayUnderTest.start(id, {
+      GATEWAY_UPSTREAMS: `${a.origin},${b.origin}`,
+      GATEWAY_HEALTH_CHECK_INTERVAL_MS: '200',
+    });
+    try {
+      b.ready = false;
+      await eventually(async () => {
+        const answers = await Promise.all([1, 2, 3].map(() => checking.send('GET', '/api/v1/x')));
+        return answers.every((answer) => answer.json()['instance'] === 'a');
+      }, 5_000);
+      b.ready = true;
+      await eventually(async () => (await checking.send('GET', '/api/v1/x')).json()['instance'] === 'b', 5_000);
+    } finally {
+      await checking.close();
+    }
+  });
+
   describe('an instance killed', () => {
     afterEach(async () => {
       for (const upstream of [a, b]) {

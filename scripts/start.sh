@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm start: installs what is missing, starts the services, migrates, seeds demo data and runs
-# nest-app (:3000), worker-etl (:3001) and the gateway (:8080) until Ctrl-C.
+# API_INSTANCES nest-app instances (default 1: :3000; more: :3002, :3003, ...), worker-etl (:3001) and the
+# gateway (:8080) in front of the instances, until Ctrl-C.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_node_modules
@@ -17,11 +18,24 @@ node backend/nest-app/dist/cli/migrate.js run
 say "seeding demo data"
 node backend/nest-app/dist/cli/seed.js
 
-# name, compiled entry point, port whose /health/ready must answer 200. Add an app with one line.
-APPS=(
-  "nest-app backend/nest-app/dist/main.js 3000"
+API_INSTANCES="${API_INSTANCES:-1}"
+[[ "$API_INSTANCES" =~ ^[1-9]$ ]] || fail "API_INSTANCES must be a number from 1 to 9 (got '$API_INSTANCES')"
+
+# name, compiled entry point, port whose /health/ready must answer 200, settings of its own. Add an app with one line.
+# The nest-app instances trust the gateway's X-Forwarded-For; only the first runs the outbox relay in process.
+APPS=()
+UPSTREAMS=()
+for ((i = 1; i <= API_INSTANCES; i++)); do
+  port=$((i == 1 ? 3000 : 3000 + i))
+  name=nest-app; [ "$API_INSTANCES" -gt 1 ] && name="nest-app-$i"
+  relay=true; [ "$i" -gt 1 ] && relay=false
+  APPS+=("$name backend/nest-app/dist/main.js $port API_PORT=$port API_TRUSTED_PROXIES=127.0.0.1,::1 OUTBOX_RELAY_ENABLED=$relay")
+  UPSTREAMS+=("http://127.0.0.1:$port")
+done
+GATEWAY_UPSTREAMS="$(IFS=,; echo "${UPSTREAMS[*]}")"
+APPS+=(
   "worker-etl backend/worker-etl/dist/main.js 3001"
-  "gateway backend/gateway/dist/main.js 8080"
+  "gateway backend/gateway/dist/main.js 8080 GATEWAY_UPSTREAMS=$GATEWAY_UPSTREAMS"
   "demo-provider backend/demo-provider/dist/main.js 4100"
   "sandbox-psp backend/sandbox-psp/dist/main.js 4010"
 )
@@ -41,14 +55,15 @@ trap stop_all INT TERM EXIT
 
 start_app() {
   local name="$1" entry="$2"
-  node "$entry" >"$RUN_DIR/$name.log" 2>&1 &
+  shift 3
+  env "$@" node "$entry" >"$RUN_DIR/$name.log" 2>&1 &
   pids+=($!)
 }
 
 say "starting the apps (logs in $RUN_DIR/)"
 for app in "${APPS[@]}"; do
   set -- $app
-  start_app "$1" "$2"
+  start_app "$@"
 done
 
 for app in "${APPS[@]}"; do
@@ -63,15 +78,15 @@ done
 
 cat <<MSG
 
-  The platform is up.
-    Back office     http://127.0.0.1:3000/backoffice/  (staff: admin@example.test; the first sign-in enrols TOTP)
-    API docs        http://127.0.0.1:3000/docs        (OpenAPI JSON: /docs-json)
-    API health      http://127.0.0.1:3000/health/ready
-    API metrics     http://127.0.0.1:3000/metrics
-    Gateway         http://127.0.0.1:8080/health/ready
+  The platform is up. Players and staff use the gateway: http://127.0.0.1:8080
+    API             http://127.0.0.1:8080/api/v1/   ($API_INSTANCES nest-app instance(s) behind it: $GATEWAY_UPSTREAMS)
+    Back office     http://127.0.0.1:8080/backoffice/  (staff: admin@example.test; the first sign-in enrols TOTP)
+    API docs        http://127.0.0.1:8080/docs        (OpenAPI JSON: /docs-json)
+    Gateway health  http://127.0.0.1:8080/health/ready (metrics: /metrics)
+    API health      http://127.0.0.1:3000/health/ready (metrics: /metrics; each instance on its own port)
     Worker          http://127.0.0.1:3001/health/ready
     Mail inbox      http://127.0.0.1:1080
-    SMS inbox       http://127.0.0.1:3000/api/v1/dev/sms-inbox
+    SMS inbox       http://127.0.0.1:8080/api/v1/dev/sms-inbox
     Sandbox PSP     http://127.0.0.1:4010   (hosted payment pages)
     Demo provider   http://127.0.0.1:4100   (demo games)
     Demo players    alice@example.test, bob@example.test, charlie@example.test (sign in with an emailed code)

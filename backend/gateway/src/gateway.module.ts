@@ -10,8 +10,9 @@ import {
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { OpenTelemetryModule } from 'nestjs-otel';
 import { GatewayConfig } from './config/gateway-config';
+import { RoutingModule } from './modules/routing';
 
-/** The edge: routing, rate limits and live pushes arrive with their features; for now the plumbing. */
+/** The edge in front of the nest-app instances: routing, edge checks, rate limits. */
 @Global()
 @Module({})
 export class GatewayModule {
@@ -30,6 +31,7 @@ export class GatewayModule {
           duplicateWindowSeconds: config.NATS_DUPLICATE_WINDOW_SECONDS,
         }),
         HealthModule.forProbes([RedisProbe, NatsProbe]),
+        RoutingModule,
       ],
       providers: [{ provide: GatewayConfig, useValue: config }],
       exports: [GatewayConfig],

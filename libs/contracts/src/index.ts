@@ -8,3 +8,4 @@ export * from './events/wallet-events';
 export * from './events/payment-events';
 export * from './events/game-events';
 export * from './jobs/queues';
+export * from './auth/access-token';

@@ -1,16 +1,22 @@
 import { loadConfig } from '@casino/platform';
-import { unrefusedDevelopmentSecrets } from '@casino/platform/testing';
+import { productionRefusalCases, unrefusedDevelopmentSecrets } from '@casino/platform/testing';
 import { GatewayConfig } from './gateway-config';
 
-/** NODE_ENV=production with the settings every app must set there (METRICS_TOKEN: /metrics is never open). */
-const IN_PRODUCTION = { NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-of-production' };
+const PRODUCTION = { NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-of-production', JWT_SECRET: 'p'.repeat(48) };
 
 describe('GatewayConfig: production refuses every development default', () => {
   it('marks every secret with a development default (a new one without the rule fails here)', () => {
     expect(unrefusedDevelopmentSecrets(GatewayConfig)).toEqual([]);
   });
 
-  it('boots production with no development secret to refuse', () => {
-    expect(loadConfig(GatewayConfig, { ...IN_PRODUCTION }).isProduction).toBe(true);
+  it('boots production once every refused setting has a value of its own', () => {
+    expect(loadConfig(GatewayConfig, PRODUCTION).isProduction).toBe(true);
   });
+
+  it.each(productionRefusalCases(GatewayConfig, PRODUCTION))(
+    'refuses $setting at its default',
+    ({ setting, settings }) => {
+      expect(() => loadConfig(GatewayConfig, settings)).toThrow(`${setting} must be set to a non-development value`);
+    },
+  );
 });

@@ -11,6 +11,8 @@ export const ERROR_CATEGORIES = [
   'business_rule',
   'rate_limited',
   'unavailable',
+  'bad_gateway',
+  'gateway_timeout',
   'internal',
 ] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
@@ -35,6 +37,11 @@ export const ERROR_CODES = {
   BUSINESS_RULE_VIOLATED: 'business_rule',
   RATE_LIMITED: 'rate_limited',
   SERVICE_UNAVAILABLE: 'unavailable',
+  // gateway: the edge in front of the API instances
+  UPSTREAM_UNAVAILABLE: 'unavailable',
+  UPSTREAM_FAILED: 'bad_gateway',
+  UPSTREAM_TIMEOUT: 'gateway_timeout',
+  RATE_LIMITER_UNAVAILABLE: 'unavailable',
   INTERNAL_ERROR: 'internal',
   // user module
   USER_NOT_FOUND: 'not_found',

@@ -15,6 +15,8 @@ export interface EdgeHardeningOptions {
   ownsBodyProtocol?: (request: FastifyRequest) => boolean;
   /** When set, `GET /metrics` answers only `Authorization: Bearer <token>` (METRICS_TOKEN). */
   metricsToken?: string;
+  /** `false`: the app sets its own security headers (the gateway: per route, around the instances' own). */
+  securityHeaders?: boolean;
 }
 
 /**
@@ -44,12 +46,14 @@ const CONTENT_SECURITY_POLICY = {
  * handler sees them, and the metrics endpoint behind its token when one is configured.
  */
 export async function hardenEdge(app: NestFastifyApplication, options: EdgeHardeningOptions): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
-    crossOriginEmbedderPolicy: false,
-    referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-  });
+  if (options.securityHeaders !== false) {
+    await app.register(helmet, {
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      crossOriginEmbedderPolicy: false,
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    });
+  }
   const fastify = app.getHttpAdapter().getInstance();
   if (options.metricsToken !== undefined) {
     const expected = Buffer.from(`Bearer ${options.metricsToken}`);

@@ -11,6 +11,8 @@ export const STATUS_OF_CATEGORY: Record<ErrorCategory, number> = {
   business_rule: HttpStatus.UNPROCESSABLE_ENTITY,
   rate_limited: HttpStatus.TOO_MANY_REQUESTS,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  bad_gateway: HttpStatus.BAD_GATEWAY,
+  gateway_timeout: HttpStatus.GATEWAY_TIMEOUT,
   internal: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 

@@ -19,7 +19,8 @@ export function hostileInputProblem(value: unknown, maxDepth: number): HostileIn
       if (current.includes('\u0000')) return 'nul_character';
       continue;
     }
-    if (typeof current !== 'object' || current === null) continue;
+    // Bytes kept as bytes (a proxied or signed body) are not decoded values: nothing of them reaches a query.
+    if (typeof current !== 'object' || current === null || ArrayBuffer.isView(current)) continue;
     if (next.depth >= maxDepth) return 'too_deep';
     const entries = Array.isArray(current) ? current : Object.entries(current as Record<string, unknown>);
     for (const entry of entries) {

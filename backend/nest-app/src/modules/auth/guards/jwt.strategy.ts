@@ -1,4 +1,4 @@
-import { DomainError } from '@casino/contracts';
+import { ACCESS_TOKEN_IAT_LEEWAY_SECONDS, DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -15,8 +15,7 @@ interface JwtPayload {
   exp?: unknown;
 }
 
-/** Clock skew tolerated between the instance that signed a token and the one reading it. */
-const IAT_LEEWAY_SECONDS = 30;
+const IAT_LEEWAY_SECONDS = ACCESS_TOKEN_IAT_LEEWAY_SECONDS;
 
 /**
  * Verifies the bearer access token (signature, algorithm, issuer, audience, expiry), then that its

@@ -1,11 +1,12 @@
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../../../config/app-config';
 import type { Role } from '../../../common/auth/roles';
 
-export const JWT_ISSUER = 'casino-nest-app';
-export const JWT_AUDIENCE = 'casino-api';
-export const JWT_ALGORITHM = 'HS256';
+export const JWT_ISSUER = ACCESS_TOKEN_ISSUER;
+export const JWT_AUDIENCE = ACCESS_TOKEN_AUDIENCE;
+export const JWT_ALGORITHM = ACCESS_TOKEN_ALGORITHM;
 
 /** The claims of an access token: `sub` user id, `roles`, `sid` session id. */
 export interface AccessTokenClaims {

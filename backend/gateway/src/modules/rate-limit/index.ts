@@ -1,0 +1,2 @@
+export { EdgeRateLimiter } from './edge-rate-limiter';
+export { rateLimitHook } from './rate-limit.hook';

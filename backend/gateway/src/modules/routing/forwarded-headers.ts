@@ -1,0 +1,20 @@
+import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * The headers an instance gets: the peer's socket address appended to `X-Forwarded-For` (entries a client wrote
+ * stay to its left, where nest-app never looks: it takes the right-most entry not from a trusted proxy), the
+ * request id (the caller's when well-formed, else a new one: `request.id`), and how the client reached us.
+ */
+export function forwardedHeaders(request: FastifyRequest, headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const peer = request.raw.socket.remoteAddress ?? 'unknown';
+  const prior = headers['x-forwarded-for'];
+  const chain = (Array.isArray(prior) ? prior.join(', ') : prior)?.trim();
+  return {
+    ...headers,
+    'x-forwarded-for': chain ? `${chain}, ${peer}` : peer,
+    'x-forwarded-proto': request.protocol,
+    'x-forwarded-host': request.host,
+    'x-request-id': request.id,
+  };
+}

@@ -1,0 +1,98 @@
+import { isolatedSettings } from '@casino/platform/testing';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+
+const ENTRY = resolve(__dirname, '..', '..', '..', 'nest-app', 'dist', 'main.js');
+const DEVELOPMENT_DATABASE = 'postgres://casino:casino@127.0.0.1:5432/casino';
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function databaseUrl(database: string): string {
+  const url = new URL(DEVELOPMENT_DATABASE);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** The built nest-app (`npm run build`) in a process of its own, on its own database, behind the gateway. */
+export class CompiledNestApp {
+  private constructor(
+    private readonly child: ChildProcess,
+    public readonly origin: string,
+    private readonly database: string,
+  ) {}
+
+  public static async start(id: string, settings: Record<string, string>): Promise<CompiledNestApp> {
+    await CompiledNestApp.admin(`CREATE DATABASE ${id}`);
+    const port = await freePort();
+    const child = spawn(process.execPath, [ENTRY], {
+      env: {
+        PATH: process.env['PATH'],
+        ...isolatedSettings(id),
+        DATABASE_URL: databaseUrl(id),
+        MIGRATIONS_RUN_ON_START: 'true',
+        API_PORT: String(port),
+        BACKOFFICE_ENABLED: 'false',
+        ...settings,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const app = new CompiledNestApp(child, `http://127.0.0.1:${port}`, id);
+    await app.waitUntilReady();
+    return app;
+  }
+
+  public async query<T>(sql: string): Promise<T[]> {
+    const client = new Client({ connectionString: databaseUrl(this.database) });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  public async stop(): Promise<void> {
+    if (this.child.exitCode === null) {
+      const exited = new Promise((done) => this.child.once('exit', done));
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    await CompiledNestApp.admin(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+  }
+
+  private async waitUntilReady(): Promise<void> {
+    let stderr = '';
+    this.child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`nest-app exited: ${stderr.slice(-2000)}`);
+      const ready = await fetch(`${this.origin}/health/ready`)
+        .then((response) => response.ok)
+        .catch(() => false);
+      if (ready) return;
+      await new Promise((done) => setTimeout(done, 250));
+    }
+    throw new Error(`nest-app was not ready within 90 s: ${stderr.slice(-2000)}`);
+  }
+
+  private static async admin(statement: string): Promise<void> {
+    const client = new Client({ connectionString: databaseUrl('postgres') });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  }
+}

@@ -128,6 +128,11 @@ export const ERROR_CODES = {
   ADMIN_CURSOR_INVALID: 'invalid_input',
   PLAYER_STATUS_UNCHANGED: 'conflict',
   GAME_EXISTS: 'conflict',
+  // report exports
+  REPORT_EXPORT_NOT_FOUND: 'not_found',
+  REPORT_EXPORT_NOT_READY: 'conflict',
+  REPORT_EXPORT_LINK_EXPIRED: 'forbidden',
+  REPORT_EXPORT_LINK_INVALID: 'forbidden',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -62,6 +62,11 @@ export interface ExportReportJobV1 {
   columns: ReportExportColumnV1[];
 }
 
+/** Where an export's file is kept in the object storage: the same key for every attempt of the job. */
+export function reportExportKey(exportId: string, format: ReportExportFormat): string {
+  return `exports/${exportId}.${format}`;
+}
+
 /** What a finished export job returns (BullMQ's `returnvalue`); counts as decimal strings. */
 export interface ExportReportResultV1 {
   key: string;

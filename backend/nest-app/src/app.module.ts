@@ -8,6 +8,7 @@ import { AdminModule } from './modules/admin';
 import { AuthModule } from './modules/auth/auth.module';
 import { GameModule } from './modules/game/game.module';
 import { PaymentModule } from './modules/payment/payment.module';
+import { ReportExportsModule } from './modules/report/exports';
 import { UserModule } from './modules/user/user.module';
 import { WalletModule } from './modules/wallet/wallet.module';
 
@@ -32,6 +33,8 @@ export class AppModule {
         PaymentModule,
         GameModule,
         AdminModule,
+        // Until the report module imports it (issue 16).
+        ReportExportsModule,
         ...extraModules,
       ],
     };

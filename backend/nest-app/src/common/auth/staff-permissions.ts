@@ -31,6 +31,7 @@ export const STAFF_PERMISSIONS = {
   'audit.read': ['admin', 'risk', 'compliance'],
   'security.read': ['admin', 'risk', 'compliance'],
   'dashboard.read': ['admin', 'finance', 'risk', 'compliance', 'support'],
+  'reports.export': ['admin', 'finance', 'compliance'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type StaffPermission = keyof typeof STAFF_PERMISSIONS;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -36,7 +36,7 @@ export class LocalDirectoryStorage implements ObjectStorage {
     });
     if (!handle) return null;
     const { size } = await handle.stat();
-    return { stream: createReadStream(path, { fd: handle.fd, autoClose: true }), bytes: size };
+    return { stream: handle.createReadStream({ autoClose: true }), bytes: size };
   }
 
   public async exists(key: string): Promise<boolean> {

@@ -68,6 +68,7 @@ const EXPECTED_ROUTES: Record<string, string> = {
   'GET /api/v1/admin/payments': 'payments.read',
   'GET /api/v1/admin/payments/withdrawals/queue': 'payments.read',
   'POST /api/v1/admin/payments/:id/refund': 'payments.refund',
+  'GET /api/v1/reports/exports/:id': 'reports.export',
 };
 
 /**

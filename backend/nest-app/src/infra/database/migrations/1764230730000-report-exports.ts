@@ -16,7 +16,9 @@ export class ReportExports1764230730000 implements MigrationInterface {
         description text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await runner.query(`CREATE INDEX report_exports_requested_by_idx ON report_exports (requested_by, created_at DESC)`);
+    await runner.query(
+      `CREATE INDEX report_exports_requested_by_idx ON report_exports (requested_by, created_at DESC)`,
+    );
   }
 
   public async down(runner: QueryRunner): Promise<void> {

@@ -196,7 +196,7 @@ describe('worker-etl report exports (e2e)', () => {
     const job = await queue.getJob(exportId);
     expect(job?.attemptsMade).toBe(1);
     expect(job?.failedReason).not.toContain(secret);
-    expect(job?.stacktrace.join('\n')).not.toContain(secret);
+    expect((job?.stacktrace ?? []).join('\n')).not.toContain(secret);
     const files = (await readdir(join(directory, 'exports'))).filter((name) => name.startsWith(exportId));
     expect(files).toEqual([]);
   });

@@ -20,6 +20,26 @@ function cellOf(column: ReportExportColumnV1 | undefined, value: string | null):
   return value;
 }
 
+/** Rows between two looks at the compressor's backlog. */
+const BACKPRESSURE_EVERY_ROWS = 256;
+
+interface LegacyWritable {
+  _writableState?: { length?: number; needDrain?: boolean };
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/**
+ * The sheet's zip entry stream, when it is behind. exceljs's sheet stream (a `StreamBuf`) writes into it without
+ * waiting, so a fast query would pile the whole sheet up in memory (524 MB for a million rows): we wait for its
+ * `drain` ourselves. It is a readable-stream v2 `PassThrough` (no `writableNeedDrain`), hence `_writableState`;
+ * `pipes` is exceljs's own field. Both read defensively: without them the export still works, unthrottled.
+ */
+function busyEntryStreamOf(sheet: ExcelJS.Worksheet): LegacyWritable | undefined {
+  const pipes = (sheet as unknown as { stream?: { pipes?: unknown } }).stream?.pipes;
+  if (!Array.isArray(pipes)) return undefined;
+  return (pipes as LegacyWritable[]).find((pipe) => pipe._writableState?.needDrain === true);
+}
+
 /** An XLSX file through exceljs's streaming writer: each row is committed (written out) as it comes. */
 export function xlsxExport(columns: readonly ReportExportColumnV1[], rows: AsyncIterable<ExportRow>): Readable {
   const output = new PassThrough();
@@ -33,8 +53,13 @@ export function xlsxExport(columns: readonly ReportExportColumnV1[], rows: Async
   output.once('resume', () => {
     void (async () => {
       sheet.addRow(columns.map((column) => escapeFormula(column.label))).commit();
+      let written = 0;
       for await (const row of rows) {
         sheet.addRow(row.map((value, index) => cellOf(columns[index], value))).commit();
+        written += 1;
+        if (written % BACKPRESSURE_EVERY_ROWS !== 0) continue;
+        const busy = busyEntryStreamOf(sheet);
+        if (busy) await new Promise<void>((resolve) => busy.once('drain', resolve));
         if (output.writableNeedDrain) await once(output, 'drain');
       }
       sheet.commit();

@@ -6,7 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { ExportRow } from './export-cells';
 
 /** Rows per row group: the only part of the file held in memory (encoded, then flushed to the stream). */
-export const PARQUET_ROW_GROUP_ROWS = 20_000;
+export const PARQUET_ROW_GROUP_ROWS = 5_000;
 
 const DAY_MILLIS = 86_400_000;
 

@@ -70,6 +70,7 @@ describe('worker-etl report exports (e2e)', () => {
       ...settings,
       REPORT_EXPORT_DIR: directory,
       WALLET_ENTRIES_LOADER_ENABLED: 'false',
+      REPORT_EXPORT_MAX_EXECUTION_SECONDS: '2',
     });
     await clickhouse.command({ query: `CREATE DATABASE ${id}` });
     await clickhouse.command({
@@ -199,6 +200,23 @@ describe('worker-etl report exports (e2e)', () => {
     expect((job?.stacktrace ?? []).join('\n')).not.toContain(secret);
     const files = (await readdir(join(directory, 'exports'))).filter((name) => name.startsWith(exportId));
     expect(files).toEqual([]);
+  });
+
+  it('stops a query at max_execution_time with REPORT_EXPORT_QUERY_TIMEOUT, not retried', async () => {
+    const exportId = randomUUID();
+    const job = await queue.add(
+      REPORT_JOBS.EXPORT_REPORT,
+      {
+        exportId,
+        requestedBy: randomUUID(),
+        format: 'csv',
+        sql: 'SELECT count() AS c FROM system.numbers WHERE sleepEachRow(0) = 0 AND number < 1000000000000',
+        columns: [{ name: 'c', label: 'Count', type: 'integer' }],
+      },
+      { jobId: exportId, attempts: 3 },
+    );
+    await expect(job.waitUntilFinished(events, 20_000)).rejects.toThrow('REPORT_EXPORT_QUERY_TIMEOUT');
+    expect((await queue.getJob(exportId))?.attemptsMade).toBe(1);
   });
 
   it('fails a malformed job with REPORT_EXPORT_JOB_INVALID', async () => {

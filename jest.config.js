@@ -22,7 +22,7 @@ module.exports = {
   transform: { '^.+\\.ts$': swc, '^.+\\.js$': swc },
   // A few dependencies of @fastify/static ship ESM only; compile those to CommonJS for Jest.
   transformIgnorePatterns: [
-    '/node_modules/(?!.*(content-disposition|glob|minimatch|path-scurry|lru-cache|brace-expansion|balanced-match)/)',
+    '/node_modules/(?!.*(hyparquet|hyparquet-writer|content-disposition|glob|minimatch|path-scurry|lru-cache|brace-expansion|balanced-match)/)',
   ],
   moduleNameMapper: {
     '^@casino/contracts$': '<rootDir>/libs/contracts/src/index.ts',

@@ -12,6 +12,7 @@ const PRODUCTION_SETTINGS = {
   TOTP_ENCRYPTION_KEY: 'q'.repeat(64),
   PROVIDER_CREDENTIALS_KEY: 'r'.repeat(64),
   KYC_WEBHOOK_SECRET: 's'.repeat(32),
+  REPORT_EXPORT_LINK_SECRET: 't'.repeat(32),
 };
 
 const INBOX = '/api/v1/dev/sms-inbox';

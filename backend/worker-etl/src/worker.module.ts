@@ -16,10 +16,11 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { OpenTelemetryModule } from 'nestjs-otel';
 import { WalletEntriesLoader } from './analytics/wallet-entries.loader';
 import { WorkerConfig } from './config/worker-config';
+import { ReportExportsModule } from './exports/report-exports.module';
 
 /**
  * worker-etl: consumes domain events into ClickHouse, delivers the `mail` queue over SMTP and the `sms` queue
- * through the SMS gateway (or the development sink).
+ * through the SMS gateway (or the development sink), and runs the `reports` queue's exports into files.
  */
 @Global()
 @Module({})
@@ -54,6 +55,7 @@ export class WorkerModule {
           ? [MailDeliveryModule.forRoot({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM })]
           : []),
         ...(config.SMS_DELIVERY_ENABLED ? [SmsDeliveryModule.forRoot(config.smsDelivery)] : []),
+        ...(config.REPORT_EXPORTS_ENABLED ? [ReportExportsModule.forRoot(config.reportExports)] : []),
       ],
       providers: [{ provide: WorkerConfig, useValue: config }, WalletEntriesLoader],
       exports: [WorkerConfig],

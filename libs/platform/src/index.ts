@@ -36,3 +36,6 @@ export * from './sms/sms-sender';
 export * from './sms/sms-delivery.error';
 export * from './sms/dev-sms-inbox';
 export * from './sms/sms-delivery.module';
+export * from './storage/object-storage';
+export * from './storage/local-directory-storage';
+export * from './storage/object-storage.module';

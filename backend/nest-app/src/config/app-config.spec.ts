@@ -67,6 +67,7 @@ describe('AppConfig', () => {
     TOTP_ENCRYPTION_KEY: 'q'.repeat(64),
     PROVIDER_CREDENTIALS_KEY: 'r'.repeat(64),
     KYC_WEBHOOK_SECRET: 's'.repeat(48),
+    REPORT_EXPORT_LINK_SECRET: 't'.repeat(48),
     DATABASE_URL: 'postgres://casino:a-production-password@db.internal:5432/casino',
   };
 

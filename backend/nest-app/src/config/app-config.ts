@@ -28,6 +28,7 @@ const DEV_TOTP_ENCRYPTION_KEY = 'dev-only-insecure-totp-key-change-me-00000';
 const DEV_PROVIDER_CREDENTIALS_KEY = 'dev-only-insecure-provider-credentials-key-0';
 const DEV_KYC_WEBHOOK_SECRET = 'dev-kyc-webhook-secret-change-me';
 const DEV_DATABASE_URL = 'postgres://casino:casino@127.0.0.1:5432/casino';
+const DEV_REPORT_EXPORT_LINK_SECRET = 'dev-only-insecure-report-export-link-secret-0';
 
 /** Every setting of nest-app, validated once at boot. Defaults are safe for development only. */
 export class AppConfig extends PlatformSettings {
@@ -600,6 +601,24 @@ export class AppConfig extends PlatformSettings {
       }),
     );
   }
+  // --- report exports (docs/reports.md "Exports") ---
+  /** Where worker-etl writes export files and downloads read them: an absolute directory, the worker's own. */
+  @IsString()
+  @Matches(/^\//, { message: 'REPORT_EXPORT_DIR must be an absolute directory' })
+  public REPORT_EXPORT_DIR = '/var/tmp/casino/report-exports';
+
+  /** HMAC-SHA256 key of export download links, at least 32 characters; production must set its own. */
+  @IsString()
+  @MinLength(32)
+  @NotDevelopmentDefaultInProduction(DEV_REPORT_EXPORT_LINK_SECRET)
+  public REPORT_EXPORT_LINK_SECRET = DEV_REPORT_EXPORT_LINK_SECRET;
+
+  /** How long a signed download link stays valid, in seconds. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(30)
+  @Max(86400)
+  public REPORT_EXPORT_LINK_TTL_SECONDS = 900;
 
   public get migrateOnStart(): boolean {
     return !this.isProduction && this.MIGRATIONS_RUN_ON_START;

@@ -71,6 +71,7 @@ const EXPECTED_ROUTES: Record<string, string> = {
   'GET /api/v1/reports/catalogue': 'reports.read',
   'POST /api/v1/reports/query': 'reports.read',
   'POST /api/v1/reports/named/:name': 'reports.read',
+  'GET /api/v1/reports/exports/:id': 'reports.export',
 };
 
 /**

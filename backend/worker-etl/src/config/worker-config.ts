@@ -8,7 +8,8 @@ import {
   RequiredInProduction,
   type SmsDeliveryOptions,
 } from '@casino/platform';
-import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import type { ReportExportsOptions } from '../exports/report-exports.tokens';
 
 /** SMS go out through the HTTP gateway (not the development sink, not switched off). */
 function deliversThroughSmsGateway(config: WorkerConfig): boolean {
@@ -82,6 +83,39 @@ export class WorkerConfig extends PlatformSettings {
   )
   @HttpHeaderToken()
   public SMS_GATEWAY_TOKEN?: string;
+
+  /** Run the `reports` queue's export jobs (ClickHouse query into CSV, XLSX or Parquet files). */
+  @BooleanSetting()
+  @IsBoolean()
+  public REPORT_EXPORTS_ENABLED = true;
+
+  /**
+   * Where export files are written (`exports/<exportId>.<format>` under it): an absolute directory nest-app's
+   * `REPORT_EXPORT_DIR` names too, created at boot when missing.
+   */
+  @IsString()
+  @Matches(/^\//, { message: 'REPORT_EXPORT_DIR must be an absolute directory' })
+  public REPORT_EXPORT_DIR = '/var/tmp/casino/report-exports';
+
+  /** ClickHouse's `max_execution_time` for an export's query, in seconds. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  public REPORT_EXPORT_MAX_EXECUTION_SECONDS = 300;
+
+  public get reportExports(): ReportExportsOptions {
+    return {
+      directory: this.REPORT_EXPORT_DIR,
+      maxExecutionSeconds: this.REPORT_EXPORT_MAX_EXECUTION_SECONDS,
+      clickhouse: {
+        url: this.CLICKHOUSE_URL,
+        database: this.CLICKHOUSE_DATABASE,
+        username: this.CLICKHOUSE_USER,
+        password: this.CLICKHOUSE_PASSWORD,
+      },
+    };
+  }
 
   /** The SMS sender these settings name (validation guarantees `SMS_GATEWAY_URL` with `http`). */
   public get smsDelivery(): SmsDeliveryOptions {

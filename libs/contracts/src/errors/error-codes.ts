@@ -149,6 +149,11 @@ export const ERROR_CODES = {
   REPORT_DATE_RANGE_INVALID: 'invalid_input',
   REPORT_RESULT_TOO_LARGE: 'invalid_input',
   REPORT_UNKNOWN: 'not_found',
+  // report exports
+  REPORT_EXPORT_NOT_FOUND: 'not_found',
+  REPORT_EXPORT_NOT_READY: 'conflict',
+  REPORT_EXPORT_LINK_EXPIRED: 'forbidden',
+  REPORT_EXPORT_LINK_INVALID: 'forbidden',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -32,6 +32,7 @@ export const STAFF_PERMISSIONS = {
   'security.read': ['admin', 'risk', 'compliance'],
   'dashboard.read': ['admin', 'finance', 'risk', 'compliance', 'support'],
   'reports.read': ['admin', 'finance', 'compliance'],
+  'reports.export': ['admin', 'finance', 'compliance'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type StaffPermission = keyof typeof STAFF_PERMISSIONS;

@@ -19,6 +19,7 @@ import { UserAgeVerification1764230670014 } from './1764230670014-user-age-verif
 import { GameSessionsOpenIndex1764230680019 } from './1764230680019-game-sessions-open-index';
 import { Admin1764230700000 } from './1764230700000-admin';
 import { PaymentRefunds1764230710000 } from './1764230710000-payment-refunds';
+import { ReportExports1764230730000 } from './1764230730000-report-exports';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   GameSessionsOpenIndex1764230680019,
   Admin1764230700000,
   PaymentRefunds1764230710000,
+  ReportExports1764230730000,
 ];

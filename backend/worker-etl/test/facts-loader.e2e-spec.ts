@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createWorkerApp } from '../src/bootstrap';
 import { loadWorkerConfig } from '../src/config/load-worker-config';
 import type { WorkerConfig } from '../src/config/worker-config';
+import { FactsLoader } from '../src/analytics/facts-loader.service';
 import { paymentSucceeded, registered, transaction, type Movement } from './etl-events';
 
 const CLICKHOUSE_MIGRATIONS = join(__dirname, '../../nest-app/src/infra/clickhouse/migrations');
@@ -99,7 +100,8 @@ describe('worker-etl facts loader (e2e)', () => {
       { userId, type: 'deposit', cash: 10_000n },
     ];
     for (const movement of movements) await publishTwice(EVENT_STREAMS.WALLET, transaction(movement));
-    await publishTwice(EVENT_STREAMS.PAYMENT, paymentSucceeded(userId, 10_000n));
+    const payment = paymentSucceeded(userId, 10_000n);
+    await bus.publish(EVENT_STREAMS.PAYMENT, payment);
 
     await eventually(
       async () =>
@@ -139,6 +141,13 @@ describe('worker-etl facts loader (e2e)', () => {
     ).toEqual([{ n: '1', cash: '10000' }]);
     expect(await query(`SELECT toString(count()) AS n FROM wallet_transactions WHERE user_id = '${userId}'`)).toEqual([
       { n: String(movements.length) },
+    ]);
+    // A batch delivered again (the worker died after ClickHouse took it, before JetStream heard the ack) adds nothing.
+    const loader = app.get(FactsLoader);
+    expect(await loader.loadPaymentEvents([payment])).toBe(0);
+    expect(await loader.loadWalletTransactions([transaction({ userId, type: 'bet', cash: -1n })])).toBe(1);
+    expect(await query(`SELECT toString(count()) AS n FROM payment_events WHERE user_id = '${userId}'`)).toEqual([
+      { n: '1' },
     ]);
   }, 60_000);
 

@@ -63,7 +63,7 @@ export class BatchConsumer {
           const batch = await consumer.fetch({ max_messages: this.options.maxEvents, expires: this.options.maxWaitMs });
           for await (const message of batch) messages.push(message);
           if (messages.length > 0) await this.deliver(messages);
-          this.pending = (await consumer.info(true)).num_pending;
+          this.pending = (await consumer.info(false)).num_pending;
           this.options.onPending?.(this.pending);
         }
       } catch (error) {

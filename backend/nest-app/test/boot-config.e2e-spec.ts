@@ -18,7 +18,7 @@ describe('boot with a malformed setting (compiled apps)', () => {
       cwd: ROOT,
       env: { PATH: process.env['PATH'], [setting]: 'not-a-port', LOG_LEVEL: 'silent' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 60_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Invalid configuration');
@@ -37,7 +37,7 @@ describe('boot with a malformed setting (compiled apps)', () => {
         LOG_LEVEL: 'silent',
       },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 60_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
@@ -57,7 +57,7 @@ describe('boot with a malformed setting (compiled apps)', () => {
         LOG_LEVEL: 'silent',
       },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 60_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/- SMS_GATEWAY_URL: SMS_GATEWAY_URL must be an https URL in production/);
@@ -69,7 +69,7 @@ describe('boot with a malformed setting (compiled apps)', () => {
       cwd: ROOT,
       env: { PATH: process.env['PATH'], API_PORT: '70000', NODE_ENV: 'staging', REDIS_URL: 'nope' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 60_000,
     });
     expect(result.status).toBe(1);
     for (const setting of ['API_PORT', 'NODE_ENV', 'REDIS_URL']) {
@@ -89,7 +89,7 @@ describe('boot with a malformed setting (compiled apps)', () => {
           DATABASE_URL: 'postgres://casino:db-boot-secret@127.0.0.1:5432/casino',
         },
         encoding: 'utf8',
-        timeout: 20_000,
+        timeout: 60_000,
       });
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/- NATS_URL: NATS_URL must be a comma-separated list of nats:\/\//);
@@ -107,7 +107,7 @@ describe('boot with a malformed setting (compiled apps)', () => {
       cwd: ROOT,
       env: { PATH: process.env['PATH'], [setting]: value, LOG_LEVEL: 'silent' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 60_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
@@ -120,7 +120,7 @@ describe('boot with a malformed setting (compiled apps)', () => {
       cwd: ROOT,
       env: { PATH: process.env['PATH'], NODE_ENV: 'production', DEV_SMS_INBOX_ENABLED: 'true', LOG_LEVEL: 'silent' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 60_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/- DEV_SMS_INBOX_ENABLED: DEV_SMS_INBOX_ENABLED must not be enabled in production/);
@@ -131,7 +131,7 @@ describe('boot with a malformed setting (compiled apps)', () => {
       cwd: ROOT,
       env: { PATH: process.env['PATH'], API_TRUST_PROXY: 'true', LOG_LEVEL: 'silent' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 60_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/- API_TRUST_PROXY: API_TRUST_PROXY was replaced by API_TRUSTED_PROXIES/);
@@ -149,7 +149,7 @@ describe('boot with a malformed setting (compiled apps)', () => {
         LOG_LEVEL: 'silent',
       },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 60_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(

@@ -14,13 +14,14 @@ import {
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { OpenTelemetryModule } from 'nestjs-otel';
-import { WalletEntriesLoader } from './analytics/wallet-entries.loader';
+import { EtlMetrics } from './analytics/etl-metrics';
+import { EtlLagProbe, FactsLoader } from './analytics/facts-loader.service';
 import { WorkerConfig } from './config/worker-config';
 import { ReportExportsModule } from './exports/report-exports.module';
 
 /**
- * worker-etl: consumes domain events into ClickHouse, delivers the `mail` queue over SMTP and the `sms` queue
- * through the SMS gateway (or the development sink), and runs the `reports` queue's exports into files.
+ * worker-etl: loads domain events into ClickHouse's facts (FactsLoader, ADR 0015), delivers the `mail` queue over
+ * SMTP and the `sms` queue through the SMS gateway (or the development sink), and runs the `reports` queue's exports.
  */
 @Global()
 @Module({})
@@ -50,15 +51,15 @@ export class WorkerModule {
           connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
           prefix: config.QUEUE_PREFIX,
         }),
-        HealthModule.forProbes([RedisProbe, NatsProbe, ClickHouseProbe]),
+        HealthModule.forProbes([RedisProbe, NatsProbe, ClickHouseProbe, EtlLagProbe]),
         ...(config.MAIL_DELIVERY_ENABLED
           ? [MailDeliveryModule.forRoot({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM })]
           : []),
         ...(config.SMS_DELIVERY_ENABLED ? [SmsDeliveryModule.forRoot(config.smsDelivery)] : []),
         ...(config.REPORT_EXPORTS_ENABLED ? [ReportExportsModule.forRoot(config.reportExports)] : []),
       ],
-      providers: [{ provide: WorkerConfig, useValue: config }, WalletEntriesLoader],
-      exports: [WorkerConfig],
+      providers: [{ provide: WorkerConfig, useValue: config }, EtlMetrics, FactsLoader],
+      exports: [WorkerConfig, FactsLoader],
     };
   }
 }

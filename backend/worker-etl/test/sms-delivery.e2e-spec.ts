@@ -86,7 +86,7 @@ function smsOnlySettings(id: string, sms: Record<string, string>): WorkerConfig 
   return loadWorkerConfig({
     ...isolatedSettings(id),
     MAIL_DELIVERY_ENABLED: 'false',
-    WALLET_ENTRIES_LOADER_ENABLED: 'false',
+    ETL_ENABLED: 'false',
     ...sms,
   });
 }

@@ -28,10 +28,54 @@ export class WorkerConfig extends PlatformSettings {
   @Max(65535)
   public WORKER_PORT = 3001;
 
-  /** Load completed wallet transactions from JetStream into ClickHouse `wallet_entries`. */
+  /**
+   * Load the domain events into ClickHouse's facts (wallet transactions, payment intents, registrations; ClickHouse
+   * migration 002) through durable JetStream consumers, each row once (ADR 0015).
+   */
   @BooleanSetting()
   @IsBoolean()
-  public WALLET_ENTRIES_LOADER_ENABLED = true;
+  public ETL_ENABLED = true;
+
+  /** A batch is loaded when it holds this many events... */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  public ETL_BATCH_MAX_ROWS = 5000;
+
+  /** ...or this long after its fetch began (JetStream's pull expiry: at least 1000 ms). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1000)
+  @Max(60_000)
+  public ETL_BATCH_MAX_WAIT_MS = 1000;
+
+  /** A delivered batch not acknowledged within this is delivered again (well above a batch's load time). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  public ETL_ACK_WAIT_SECONDS = 60;
+
+  /** The per-table load lock expires after this if its holder dies (longer than any batch's insert). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  public ETL_LOAD_LOCK_TTL_MS = 30_000;
+
+  /** How long a batch waits for another loader's lock before it is handed back for redelivery. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  public ETL_LOAD_LOCK_WAIT_MS = 20_000;
+
+  /** `/health/ready` degrades (`etl_lag`) while events wait longer than this to be loaded. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  public ETL_MAX_LAG_SECONDS = 300;
 
   /** Deliver the `mail` queue's jobs over SMTP (MailDev in development and tests). */
   @BooleanSetting()

@@ -1,0 +1,121 @@
+import { streamNameFor, subjectFor, type DomainEventEnvelope, type EventStreamKey } from '@casino/contracts';
+import { Logger } from '@nestjs/common';
+import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
+
+export interface BatchConsumerOptions {
+  stream: EventStreamKey;
+  /** The event types taken, as one filter (`payment.intent.*`); others on the stream never reach this consumer. */
+  eventType: string;
+  subjectPrefix: string;
+  durableName: string;
+  /** A batch is handed over when it holds this many events... */
+  maxEvents: number;
+  /** ...or when this long passed since the fetch began (JetStream's pull expiry: at least 1000 ms). */
+  maxWaitMs: number;
+  /** Unacknowledged messages are delivered again after this; must exceed a batch's load time. */
+  ackWaitSeconds: number;
+  /** Must leave nothing half-done: it either loaded every event (or knew it was loaded) or throws. */
+  handle(events: DomainEventEnvelope[]): Promise<void>;
+  /** Told the stream's messages not yet delivered to this consumer after each fetch. */
+  onPending?(pending: number): void;
+}
+
+const RETRY_DELAY_MS = 1000;
+
+/**
+ * A durable JetStream pull consumer that hands over events in batches and acknowledges a batch only after its
+ * handler resolved: a batch that failed (ClickHouse down, the load lock not won) is nak'ed whole and comes back.
+ * Several instances with the same durable name share the stream's messages.
+ */
+export class BatchConsumer {
+  private readonly logger: Logger;
+  private readonly decoder = new TextDecoder();
+  private running = false;
+  private loop?: Promise<void>;
+  /** Messages delivered and not yet acknowledged, when last asked (a gauge per consumer). */
+  public pending = 0;
+
+  public constructor(
+    private readonly connection: NatsConnection,
+    private readonly options: BatchConsumerOptions,
+  ) {
+    this.logger = new Logger(`BatchConsumer:${options.durableName}`);
+  }
+
+  public start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  public async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.ensureConsumer();
+        const consumer = await this.connection.jetstream().consumers.get(this.streamName(), this.options.durableName);
+        while (this.running) {
+          const messages: JsMsg[] = [];
+          const batch = await consumer.fetch({ max_messages: this.options.maxEvents, expires: this.options.maxWaitMs });
+          for await (const message of batch) messages.push(message);
+          if (messages.length > 0) await this.deliver(messages);
+          this.pending = (await consumer.info(false)).num_pending;
+          this.options.onPending?.(this.pending);
+        }
+      } catch (error) {
+        if (!this.running || this.connection.isClosed()) return;
+        this.logger.warn({ err: error }, 'consumer interrupted; starting again');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+      }
+    }
+  }
+
+  private async deliver(messages: JsMsg[]): Promise<void> {
+    const events: DomainEventEnvelope[] = [];
+    const accepted: JsMsg[] = [];
+    for (const message of messages) {
+      try {
+        events.push(JSON.parse(this.decoder.decode(message.data)) as DomainEventEnvelope);
+        accepted.push(message);
+      } catch {
+        this.logger.error({ subject: message.subject, seq: message.seq }, 'not an event; dropping it');
+        message.term();
+      }
+    }
+    try {
+      await this.options.handle(events);
+    } catch (error) {
+      this.logger.warn({ err: error, events: events.length }, 'batch not loaded; it will be delivered again');
+      for (const message of accepted) message.nak(RETRY_DELAY_MS);
+      return;
+    }
+    for (const message of accepted) message.ack();
+  }
+
+  private async ensureConsumer(): Promise<void> {
+    const manager = await this.connection.jetstreamManager();
+    const config = {
+      durable_name: this.options.durableName,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: subjectFor(this.options.subjectPrefix, this.options.stream, this.options.eventType),
+      max_deliver: -1,
+      max_ack_pending: Math.max(1000, this.options.maxEvents * 4),
+      ack_wait: nanos(this.options.ackWaitSeconds * 1000),
+    };
+    const exists = await manager.consumers.info(this.streamName(), this.options.durableName).then(
+      () => true,
+      () => false,
+    );
+    if (exists) await manager.consumers.update(this.streamName(), this.options.durableName, config);
+    else await manager.consumers.add(this.streamName(), config);
+  }
+
+  private streamName(): string {
+    return streamNameFor(this.options.subjectPrefix, this.options.stream);
+  }
+}

@@ -1,0 +1,166 @@
+import type { PaymentIntentEvent, UserRegisteredEvent, WalletTransactionCompletedEvent } from '@casino/contracts';
+
+/** A player's reporting dimensions, looked up once per batch (migration 002's `players`). */
+export interface PlayerDimensions {
+  country: string;
+  brand: string;
+}
+
+export const UNKNOWN_PLAYER: PlayerDimensions = { country: '', brand: '' };
+
+/** One row of `wallet_transactions` (migration 002). Amounts stay minor-unit strings; times are Unix seconds. */
+export interface WalletTransactionRow {
+  event_id: string;
+  occurred_at: number;
+  transaction_id: string;
+  transaction_type: string;
+  reverses_type: string;
+  user_id: string;
+  wallet_id: string;
+  currency: string;
+  cash_amount: string;
+  bonus_amount: string;
+  held_amount: string;
+  provider: string;
+  game_code: string;
+  round_id: string;
+  idempotency_scope: string;
+  country: string;
+  brand: string;
+}
+
+export interface PaymentEventRow {
+  event_id: string;
+  occurred_at: number;
+  event_type: string;
+  intent_id: string;
+  user_id: string;
+  kind: string;
+  provider: string;
+  method: string;
+  status: string;
+  currency: string;
+  amount: string;
+  country: string;
+  brand: string;
+}
+
+export interface PlayerRow {
+  user_id: string;
+  registered_at: number;
+  country: string;
+  currency: string;
+  brand: string;
+  version: number;
+}
+
+const unixSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
+/** The signed change of each player balance, summed from the ledger entries by account kind. */
+export function playerBalanceChanges(entries: readonly { accountKind: string; amount: string }[]): {
+  cash: bigint;
+  bonus: bigint;
+  held: bigint;
+} {
+  const change = { cash: 0n, bonus: 0n, held: 0n };
+  for (const entry of entries) {
+    if (entry.accountKind === 'player_cash') change.cash += BigInt(entry.amount);
+    else if (entry.accountKind === 'player_bonus') change.bonus += BigInt(entry.amount);
+    else if (entry.accountKind === 'player_held') change.held += BigInt(entry.amount);
+  }
+  return change;
+}
+
+/**
+ * What a rollback reverses, from its own money: undoing a bet gives the player money back, undoing a win takes it
+ * (a rollback of a zero win moves nothing and counts as a win's). Decided from the event alone, so a rollback loads
+ * the same whether or not its bet was loaded first (redeliveries reorder).
+ */
+export function reversedType(type: string, change: { cash: bigint; bonus: bigint }): string {
+  if (type !== 'rollback') return '';
+  return change.cash + change.bonus > 0n ? 'bet' : 'win';
+}
+
+export interface WalletTransactionFacts {
+  eventId: string;
+  occurredAt: string;
+  transactionId: string;
+  transactionType: string;
+  userId: string;
+  walletId: string;
+  currency: string;
+  entries: readonly { accountKind: string; amount: string }[];
+  reference: Readonly<Record<string, string>>;
+  idempotencyScope: string;
+}
+
+/** The row of one ledger transaction, from its event or (backfill) from the ledger itself: one mapping for both. */
+export function walletTransactionRow(facts: WalletTransactionFacts, player: PlayerDimensions): WalletTransactionRow {
+  const change = playerBalanceChanges(facts.entries);
+  return {
+    event_id: facts.eventId,
+    occurred_at: unixSeconds(facts.occurredAt),
+    transaction_id: facts.transactionId,
+    transaction_type: facts.transactionType,
+    reverses_type: reversedType(facts.transactionType, change),
+    user_id: facts.userId,
+    wallet_id: facts.walletId,
+    currency: facts.currency,
+    cash_amount: change.cash.toString(),
+    bonus_amount: change.bonus.toString(),
+    held_amount: change.held.toString(),
+    provider: facts.reference['provider'] ?? '',
+    game_code: facts.reference['gameCode'] ?? '',
+    round_id: facts.reference['round'] ?? '',
+    idempotency_scope: facts.idempotencyScope,
+    country: player.country,
+    brand: player.brand,
+  };
+}
+
+export function walletTransactionFactsOf(event: WalletTransactionCompletedEvent): WalletTransactionFacts {
+  const { payload } = event;
+  return {
+    eventId: event.id,
+    occurredAt: event.occurredAt,
+    transactionId: payload.transactionId,
+    transactionType: payload.transactionType,
+    userId: payload.userId,
+    walletId: payload.walletId,
+    currency: payload.currency,
+    entries: payload.entries,
+    reference: payload.reference ?? {},
+    idempotencyScope: payload.idempotencyScope ?? '',
+  };
+}
+
+export function paymentEventRow(event: PaymentIntentEvent, player: PlayerDimensions): PaymentEventRow {
+  const { payload } = event;
+  return {
+    event_id: event.id,
+    occurred_at: unixSeconds(event.occurredAt),
+    event_type: event.type,
+    intent_id: payload.intentId,
+    user_id: payload.userId,
+    kind: payload.kind,
+    provider: payload.provider,
+    method: '',
+    status: payload.status,
+    currency: payload.currency,
+    amount: payload.amount,
+    country: player.country,
+    brand: player.brand,
+  };
+}
+
+export function playerRow(event: UserRegisteredEvent): PlayerRow {
+  const { payload } = event;
+  return {
+    user_id: payload.userId,
+    registered_at: unixSeconds(payload.registeredAt),
+    country: payload.country ?? '',
+    currency: payload.currency,
+    brand: '',
+    version: unixSeconds(event.occurredAt),
+  };
+}

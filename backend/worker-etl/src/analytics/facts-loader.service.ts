@@ -1,0 +1,195 @@
+import {
+  EVENT_STREAMS,
+  USER_REGISTERED,
+  WALLET_TRANSACTION_COMPLETED,
+  type DomainEventEnvelope,
+  type EventStreamKey,
+  type PaymentIntentEvent,
+  type UserRegisteredEvent,
+  type WalletTransactionCompletedEvent,
+} from '@casino/contracts';
+import {
+  CLICKHOUSE_CLIENT,
+  NATS_CONNECTION,
+  NATS_OPTIONS,
+  REDIS_CLIENT,
+  renderValue,
+  type NatsOptions,
+  type ReadinessProbe,
+} from '@casino/platform';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { NatsConnection } from 'nats';
+import { WorkerConfig } from '../config/worker-config';
+import { BatchConsumer } from './batch-consumer';
+import { EtlMetrics } from './etl-metrics';
+import {
+  paymentEventRow,
+  playerRow,
+  UNKNOWN_PLAYER,
+  walletTransactionFactsOf,
+  walletTransactionRow,
+  type PaymentEventRow,
+  type PlayerDimensions,
+  type PlayerRow,
+  type WalletTransactionRow,
+} from './fact-rows';
+import { FactTableLoader, type FactTable } from './fact-table-loader';
+
+export const WALLET_TRANSACTIONS: FactTable<WalletTransactionRow> = {
+  name: 'wallet_transactions',
+  key: 'transaction_id',
+};
+export const PAYMENT_EVENTS: FactTable<PaymentEventRow> = { name: 'payment_events', key: 'event_id' };
+export const PLAYERS: FactTable<PlayerRow> = { name: 'players', key: 'user_id' };
+
+interface ConsumerState {
+  consumer: BatchConsumer;
+  /** When the last batch was loaded and its largest lag. */
+  loadedAt: number;
+  lagSeconds: number;
+}
+
+/**
+ * worker-etl's loader: one durable batch consumer per stream (wallet transactions, payment intents, registrations)
+ * writing the facts of ClickHouse migration 002, each row once (FactTableLoader, ADR 0015).
+ */
+@Injectable()
+export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly loader: FactTableLoader;
+  private readonly consumers = new Map<string, ConsumerState>();
+
+  public constructor(
+    @Inject(NATS_CONNECTION) private readonly connection: NatsConnection,
+    @Inject(NATS_OPTIONS) private readonly natsOptions: NatsOptions,
+    @Inject(CLICKHOUSE_CLIENT) private readonly clickhouse: ClickHouseClient,
+    @Inject(REDIS_CLIENT) redis: Redis,
+    private readonly config: WorkerConfig,
+    private readonly metrics: EtlMetrics,
+  ) {
+    this.loader = new FactTableLoader(clickhouse, redis, {
+      ttlMs: config.ETL_LOAD_LOCK_TTL_MS,
+      waitMs: config.ETL_LOAD_LOCK_WAIT_MS,
+    });
+  }
+
+  public onApplicationBootstrap(): void {
+    if (!this.config.ETL_ENABLED) return;
+    this.consume('wallet', EVENT_STREAMS.WALLET, WALLET_TRANSACTION_COMPLETED, (events) =>
+      this.loadWalletTransactions(events as WalletTransactionCompletedEvent[]),
+    );
+    this.consume('payment', EVENT_STREAMS.PAYMENT, 'payment.intent.*', (events) =>
+      this.loadPaymentEvents(events as PaymentIntentEvent[]),
+    );
+    this.consume('user', EVENT_STREAMS.USER, USER_REGISTERED, (events) =>
+      this.loadPlayers(events as UserRegisteredEvent[]),
+    );
+  }
+
+  public async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.consumers.values()].map((state) => state.consumer.stop()));
+  }
+
+  /** Names the consumers whose pending events wait longer than ETL_MAX_LAG_SECONDS (empty: all caught up). */
+  public laggingConsumers(now = Date.now()): string[] {
+    const limit = this.config.ETL_MAX_LAG_SECONDS;
+    return [...this.consumers.entries()]
+      .filter(
+        ([, state]) =>
+          state.consumer.pending > 0 && (state.lagSeconds > limit || (now - state.loadedAt) / 1000 > limit),
+      )
+      .map(([name]) => name);
+  }
+
+  public async loadWalletTransactions(events: readonly WalletTransactionCompletedEvent[]): Promise<number> {
+    const players = await this.playerDimensions(events.map((event) => event.payload.userId));
+    const rows = events.map((event) =>
+      walletTransactionRow(walletTransactionFactsOf(event), players.get(event.payload.userId) ?? UNKNOWN_PLAYER),
+    );
+    return this.loadRows(WALLET_TRANSACTIONS, rows);
+  }
+
+  public async loadPaymentEvents(events: readonly PaymentIntentEvent[]): Promise<number> {
+    const players = await this.playerDimensions(events.map((event) => event.payload.userId));
+    const rows = events.map((event) => paymentEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    return this.loadRows(PAYMENT_EVENTS, rows);
+  }
+
+  public async loadPlayers(events: readonly UserRegisteredEvent[]): Promise<number> {
+    return this.loadRows(PLAYERS, events.map(playerRow));
+  }
+
+  private async loadRows<TRow extends object>(table: FactTable<TRow>, rows: readonly TRow[]): Promise<number> {
+    const fresh = await this.loader.load(table, rows);
+    this.metrics.loadedRows.inc({ table: table.name }, fresh);
+    this.metrics.skippedRows.inc({ table: table.name }, rows.length - fresh);
+    return fresh;
+  }
+
+  /** Country and brand of each player, from the players dimension (one query per batch). */
+  private async playerDimensions(userIds: readonly string[]): Promise<Map<string, PlayerDimensions>> {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0) return new Map();
+    const result = await this.clickhouse.query({
+      query:
+        'SELECT user_id, argMax(country, version) AS country, argMax(brand, version) AS brand FROM players ' +
+        `WHERE user_id IN (${ids.map((id) => renderValue(id)).join(', ')}) GROUP BY user_id`,
+      format: 'JSONEachRow',
+    });
+    const rows = await result.json<{ user_id: string } & PlayerDimensions>();
+    return new Map(rows.map((row) => [row.user_id, { country: row.country, brand: row.brand }]));
+  }
+
+  private consume(
+    name: string,
+    stream: EventStreamKey,
+    eventType: string,
+    load: (events: DomainEventEnvelope[]) => Promise<number>,
+  ): void {
+    const consumer = new BatchConsumer(this.connection, {
+      stream,
+      eventType,
+      subjectPrefix: this.natsOptions.subjectPrefix,
+      durableName: `worker-etl-facts-${name}`,
+      maxEvents: this.config.ETL_BATCH_MAX_ROWS,
+      maxWaitMs: this.config.ETL_BATCH_MAX_WAIT_MS,
+      ackWaitSeconds: this.config.ETL_ACK_WAIT_SECONDS,
+      handle: async (events) => {
+        await load(events);
+        this.observeLoaded(name, events);
+      },
+      onPending: (pending) => this.metrics.pending.set({ consumer: name }, pending),
+    });
+    this.consumers.set(name, { consumer, loadedAt: Date.now(), lagSeconds: 0 });
+    consumer.start();
+  }
+
+  private observeLoaded(name: string, events: readonly DomainEventEnvelope[]): void {
+    const now = Date.now();
+    let largest = 0;
+    for (const event of events) {
+      const lag = Math.max(0, (now - Date.parse(event.occurredAt)) / 1000);
+      this.metrics.lag.observe({ consumer: name }, lag);
+      largest = Math.max(largest, lag);
+    }
+    const state = this.consumers.get(name);
+    if (state) {
+      state.loadedAt = now;
+      state.lagSeconds = largest;
+    }
+  }
+}
+
+/** `/health/ready` names `etl_lag` while a consumer's events wait longer than ETL_MAX_LAG_SECONDS. */
+@Injectable()
+export class EtlLagProbe implements ReadinessProbe {
+  public readonly name = 'etl_lag';
+
+  public constructor(private readonly loader: FactsLoader) {}
+
+  public async check(): Promise<void> {
+    const lagging = this.loader.laggingConsumers();
+    if (lagging.length > 0) throw new Error(`ETL lag over ETL_MAX_LAG_SECONDS: ${lagging.join(', ')}`);
+  }
+}

@@ -1,4 +1,4 @@
-/* global process, fetch, performance, setTimeout, setInterval, clearInterval */
+/* global process, performance, setTimeout, setInterval, clearInterval */
 // `npm run chaos`: the fault campaign of issue 19. Not a CI test. Needs the build and the local services.
 // The platform's compiled processes (nest-app, the outbox relay, worker-etl, the gateway) run on a scratch database
 // and namespace, under a steady Hub88 load for the whole run, while faults are injected one after another:
@@ -25,7 +25,14 @@ import {
   withScratchDatabase,
 } from './lib/bench-support.mjs';
 import { startProxy } from './lib/chaos-proxy.mjs';
-import { attemptStats, hub88Signer, lazyConnection, replaySince, sendUntilFinal, startSteadyLoad } from './lib/chaos-load.mjs';
+import {
+  attemptStats,
+  hub88Signer,
+  lazyConnection,
+  replaySince,
+  sendUntilFinal,
+  startSteadyLoad,
+} from './lib/chaos-load.mjs';
 import { isReady, supervise } from './lib/chaos-supervisor.mjs';
 import { freePort, startGamesApi } from './lib/hub88-load.mjs';
 
@@ -125,7 +132,15 @@ async function campaign() {
     const stats = attemptStats();
     const signer = hub88Signer(VECTORS, () => apiPort);
     const health = startHealthWatch(apiReady);
-    let load = startSteadyLoad({ port: () => apiPort, signer, players: players.slice(1), gameCode, clients: CLIENTS, rate: RATE, stats });
+    let load = startSteadyLoad({
+      port: () => apiPort,
+      signer,
+      players: players.slice(1),
+      gameCode,
+      clients: CLIENTS,
+      rate: RATE,
+      stats,
+    });
     const calls = [];
     const rows = [];
     const restartsBefore = () => Object.fromEntries(Object.entries(processes).map(([k, p]) => [k, p.state.restarts]));
@@ -150,7 +165,7 @@ async function campaign() {
         const after = { ...stats.take(), health: health.take() };
         await load.stop();
         calls.push(...load.calls);
-        const invariants = await checkInvariants(realEnv, calls, since, stats, apiPort);
+        const invariants = await checkInvariants(realEnv, calls, since, stats, apiPort, signer);
         if (outcome.hotWallet) invariants.hotWallet = outcome.hotWallet;
         stats.take();
         const unplanned = Object.entries(processes)
@@ -172,7 +187,15 @@ async function campaign() {
           invariants,
         });
         printRow(rows.at(-1));
-        load = startSteadyLoad({ port: () => apiPort, signer, players: players.slice(1), gameCode, clients: CLIENTS, rate: RATE, stats });
+        load = startSteadyLoad({
+          port: () => apiPort,
+          signer,
+          players: players.slice(1),
+          gameCode,
+          clients: CLIENTS,
+          rate: RATE,
+          stats,
+        });
         await sleep(2000);
         stats.take();
         health.take();
@@ -183,7 +206,7 @@ async function campaign() {
       for (const p of Object.values(processes)) await p.stop();
       gamesApi.close();
     }
-    const final = await checkInvariants(realEnv, [...calls, ...load.calls], 0, attemptStats(), apiPort, false);
+    const final = await checkInvariants(realEnv, [...calls, ...load.calls], 0, attemptStats(), apiPort, null);
     return { rows, final, restarts: Object.fromEntries(Object.entries(processes).map(([k, p]) => [k, p.state])) };
   });
 }
@@ -197,7 +220,11 @@ async function waitUntilReady(url) {
 }
 
 function buildFaults({ processes, proxies: p, signer, players, gameCode, apiPort }) {
-  const kill = (key) => ({ name: `SIGKILL ${key}`, kills: key, run: async () => ({ recoverSeconds: await processes[key].kill() }) });
+  const kill = (key) => ({
+    name: `SIGKILL ${key}`,
+    kills: key,
+    run: async () => ({ recoverSeconds: await processes[key].kill() }),
+  });
   const down = (label, proxy, duration, expectDown) => ({
     name: `${label} down ${duration} s`,
     expectDown,
@@ -274,27 +301,49 @@ function buildFaults({ processes, proxies: p, signer, players, gameCode, apiPort
             amount: 100_000,
           });
         });
+        const balanceOf = async (connection) =>
+          JSON.parse(
+            await sendUntilFinal(
+              connection,
+              signer('user/balance', { user: hot.userId, token: hot.token, game_code: gameCode }),
+              stats,
+            ),
+          ).balance;
         const connections = bets.map(() => lazyConnection(() => apiPort));
         await Promise.all(connections.map((c) => c.get()));
+        const before = await balanceOf(connections[0]);
         const sending = bets.map((bet, i) => sendUntilFinal(connections[i], bet, stats));
         await sleep(15);
         const recoverSeconds = await processes['nest-app'].kill();
-        const answers = await Promise.all(sending);
-        const again = await Promise.all(bets.map((bet, i) => sendUntilFinal(connections[i], { ...bet, first: undefined }, stats)));
+        const answers = (await Promise.all(sending)).map((a) => JSON.parse(a));
+        const again = await Promise.all(
+          bets.map((bet, i) => sendUntilFinal(connections[i], { ...bet, first: undefined }, stats)),
+        );
+        const after = await balanceOf(connections[0]);
         for (const c of connections) c.close();
-        const ok = answers.filter((a) => JSON.parse(a).status === 'RS_OK').length;
-        const same = answers.every((a, i) => a === again[i]);
-        return { recoverSeconds, hotWallet: `${ok}/64 bets OK, replay ${same ? 'identical' : 'DIFFERENT'}` };
+        const ok = answers.filter((a) => a.status === 'RS_OK').length;
+        const retried = bets.filter((bet) => bet.attempts > 1).length;
+        const sameStatus = answers.every((a, i) => JSON.parse(again[i]).status === a.status);
+        const replayBalance = again.every((a) => JSON.parse(a).balance === after);
+        const debited = before - after === ok * 100_000;
+        const passed = sameStatus && replayBalance && debited;
+        return {
+          recoverSeconds,
+          hotWallet:
+            `${passed ? 'passed' : 'FAILED'}: ${ok}/64 bets OK (${retried} needed a retry), balance ${before} -> ${after}` +
+            ` (${debited ? '' : 'NOT '}${ok} debits), replays ${sameStatus && replayBalance ? 'identical' : 'DIFFERENT'}`,
+        };
       },
     },
   ];
 }
-
 function terminateBackends() {
-  psql(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`);
+  psql(
+    `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`,
+  );
 }
 
-async function checkInvariants(env, calls, since, stats, apiPort, replay = true) {
+async function checkInvariants(env, calls, since, stats, apiPort, signer) {
   const result = {};
   try {
     const after = await verifyAfterLoad(env, name);
@@ -303,11 +352,11 @@ async function checkInvariants(env, calls, since, stats, apiPort, replay = true)
   } catch (error) {
     result.walletVerify = `FAILED: ${error.message}`;
   }
-  if (replay) {
-    const { replayed, mismatches, lost } = await replaySince(() => apiPort, calls, since, stats);
+  if (signer) {
+    const { replayed, retried, mismatches, lost } = await replaySince(() => apiPort, signer, calls, since, stats);
     result.sameAnswerOnRetry =
       mismatches.length === 0 && lost === 0
-        ? `passed (${replayed} replayed)`
+        ? `passed (${replayed} replayed, ${retried} of them retried during the fault)`
         : `FAILED: ${mismatches.length} different, ${lost} unanswered; ${JSON.stringify(mismatches.slice(0, 2))}`;
   }
   if (hasEtlVerify) {

@@ -1,4 +1,4 @@
-/* global Buffer, performance, setTimeout */
+/* global Buffer, performance, setTimeout, clearTimeout */
 // The campaign's steady load: Hub88 bet, win and rollback rounds for many players, retried as a provider retries
 // (the same signed bytes, again and again, until a final answer), at a capped rate for the whole run.
 import { createPrivateKey, randomUUID, sign } from 'node:crypto';
@@ -25,8 +25,11 @@ export function hub88Signer(vectorsDir, port) {
   const key = createPrivateKey(readFileSync(join(vectorsDir, 'private.pem')));
   return (path, fields) => {
     const raw = Buffer.from(JSON.stringify({ ...fields, request_uuid: randomUUID() }));
-    const headers = { 'content-type': 'application/json', 'x-hub88-signature': sign('sha256', raw, key).toString('base64') };
-    return { path, bytes: requestBytes(port(), `/api/v1/providers/hub88/${path}`, headers, raw) };
+    const headers = {
+      'content-type': 'application/json',
+      'x-hub88-signature': sign('sha256', raw, key).toString('base64'),
+    };
+    return { path, fields, bytes: requestBytes(port(), `/api/v1/providers/hub88/${path}`, headers, raw) };
   };
 }
 
@@ -42,6 +45,7 @@ export async function sendUntilFinal(connection, call, stats, giveUpMs = 180_000
       status = body ? body.status : `HTTP ${answer.status}`;
       if (body && FINAL.has(body.status)) {
         stats.count(true, status);
+        call.attempts = attempt + 1;
         call.first ??= answer.body;
         return answer.body;
       }
@@ -182,18 +186,53 @@ export function startSteadyLoad({ port, signer, players, gameCode, clients, rate
   };
 }
 
-/** Sends again every call answered since `since` and returns those whose answer differs from the first. */
-export async function replaySince(port, calls, since, stats) {
+/** The answer without its balance: a retry is answered "as the first time, RS_OK with the current balance" (Hub88). */
+function sameAnswer(first, again) {
+  const { balance: _a, ...one } = JSON.parse(first);
+  const { balance: _b, ...other } = JSON.parse(again);
+  return JSON.stringify(one) === JSON.stringify(other);
+}
+
+/**
+ * With the load paused: sends again every call since `since` that needed a retry and a sample of the others, and
+ * returns those whose answer differs from the first, or whose balance differs from the player's balance read just
+ * before (a retry applied a second time).
+ */
+export async function replaySince(port, signer, calls, since, stats) {
   const connection = lazyConnection(port);
   const mismatches = [];
-  const sample = calls.filter((call) => call.at >= since && call.first);
+  // Every call that needed a retry, and an even sample of at most 300 of the others.
+  const window = calls.filter((call) => call.at >= since && call.first);
+  const retried = window.filter((call) => call.attempts > 1);
+  const others = window.filter((call) => call.attempts === 1);
+  const step = Math.max(1, Math.ceil(others.length / 300));
+  const sample = [...retried, ...others.filter((_, index) => index % step === 0)];
+  const balances = new Map();
+  for (const call of sample) {
+    const { user, token, game_code: gameCode } = call.fields;
+    if (balances.has(user)) continue;
+    const answer = await sendUntilFinal(
+      connection,
+      signer('user/balance', { user, token, game_code: gameCode }),
+      stats,
+    );
+    balances.set(user, JSON.parse(answer).balance);
+  }
   for (const call of sample) {
     const again = await sendUntilFinal(connection, { ...call, first: undefined }, stats);
-    if (again !== call.first) mismatches.push({ path: call.path, first: call.first, again });
+    const balance = JSON.parse(again).balance;
+    if (!sameAnswer(call.first, again) || (balance !== undefined && balance !== balances.get(call.fields.user))) {
+      mismatches.push({ path: call.path, first: call.first, again, balanceBefore: balances.get(call.fields.user) });
+    }
   }
-  for (const call of calls.filter((c) => c.duplicate && c.at >= since && c.duplicate !== c.first)) {
+  for (const call of calls.filter((c) => c.duplicate && c.at >= since && !sameAnswer(c.first, c.duplicate))) {
     mismatches.push({ path: call.path, first: call.first, again: call.duplicate, duplicate: true });
   }
   connection.close();
-  return { replayed: sample.length, mismatches, lost: calls.filter((c) => c.lost && c.at >= since).length };
+  return {
+    replayed: sample.length,
+    retried: retried.length,
+    mismatches,
+    lost: calls.filter((c) => c.lost && c.at >= since).length,
+  };
 }

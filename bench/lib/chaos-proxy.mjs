@@ -39,7 +39,13 @@ export async function startProxy(targetPort, host = '127.0.0.1') {
     },
     down: async () => {
       const closing = server ? new Promise((resolve) => server.close(resolve)) : Promise.resolve();
-      for (const socket of sockets) socket.resetAndDestroy?.() ?? socket.destroy();
+      for (const socket of sockets) {
+        try {
+          socket.resetAndDestroy();
+        } catch {
+          socket.destroy();
+        }
+      }
       sockets.clear();
       server = null;
       await closing;

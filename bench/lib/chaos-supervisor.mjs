@@ -1,4 +1,4 @@
-/* global fetch, performance, setTimeout */
+/* global process, fetch, performance, setTimeout, AbortSignal */
 // The campaign's supervisor: starts each compiled process, restarts it when it dies (as systemd or Kubernetes
 // would), and counts the restarts the campaign did not ask for (a process that had to be restarted by hand).
 import { spawnNode } from './bench-support.mjs';

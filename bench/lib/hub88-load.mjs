@@ -27,7 +27,7 @@ export async function hub88Available() {
 }
 
 /** The Hub88 Games API as far as a launch needs it: the game list, and a URL for each launch (its token kept). */
-async function startGamesApi() {
+export async function startGamesApi() {
   const tokens = new Map();
   const server = createServer((req, res) => {
     const chunks = [];
@@ -47,7 +47,7 @@ async function startGamesApi() {
   return { url: `http://127.0.0.1:${server.address().port}`, tokens, close: () => server.close() };
 }
 
-async function freePort() {
+export async function freePort() {
   const server = createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();

@@ -62,7 +62,7 @@ describe('tracing (compiled nest-app exporting over OTLP)', () => {
         () => false,
       );
     // A fresh database migrates at start: on a loaded 2-core machine that alone can take half a minute.
-    await eventually(ready, 50_000, 200);
+    await eventually(ready, 120_000, 200);
     // Probes are not traced (they would drown real traffic); an API request is.
     await fetch(`http://127.0.0.1:${apiPort}/api/v1/not-a-route`);
 
@@ -70,5 +70,5 @@ describe('tracing (compiled nest-app exporting over OTLP)', () => {
       const names = spanNames.join('\n');
       return /^GET$/m.test(names) && /^pg\.query/m.test(names);
     }, 15_000);
-  }, 80_000);
+  }, 150_000);
 });

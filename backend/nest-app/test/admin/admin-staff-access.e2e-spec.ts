@@ -176,7 +176,8 @@ describe('admin: staff roles, second factor and the route matrix (e2e, ADR 0018)
     player = await signIn(app);
     withoutMfa = await signIn(app);
     await grantRole(app, staff.get('admin') as SignedIn, withoutMfa.userId, 'finance');
-  });
+    // Five staff accounts enrol TOTP and sign in through MailDev: half a minute on a loaded 2-core machine.
+  }, 120_000);
 
   afterAll(async () => {
     await app?.close();

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { KpiSource } from '../admin';
+import { ReportExportsModule } from './exports';
 import { ReportCache } from './report-cache';
 import { ReportKpiSource } from './report-kpi-source';
 import { ReportController } from './report.controller';
@@ -13,6 +14,7 @@ import { ReportingService } from './reporting.service';
  */
 @Global()
 @Module({
+  imports: [ReportExportsModule],
   controllers: [ReportController],
   providers: [
     ReportRepository,
@@ -22,6 +24,6 @@ import { ReportingService } from './reporting.service';
     ReportKpiSource,
     { provide: KpiSource, useExisting: ReportKpiSource },
   ],
-  exports: [ReportingService, KpiSource],
+  exports: [ReportingService, KpiSource, ReportExportsModule],
 })
 export class ReportModule {}

@@ -59,6 +59,9 @@ describe('back office: adjustments under four eyes (Chromium, e2e)', () => {
 
     await admin.openMenu('Players');
     await admin.page.locator('input[name="q"]').fill('alice');
+    // react-admin applies a typed filter after a debounce by rewriting the URL: a row clicked before that would
+    // open the player and then be sent back to the filtered list.
+    await admin.page.waitForURL(/filter=.*alice/);
     await admin.page.getByRole('cell', { name: 'alice@example.test' }).click();
     await admin.page.getByRole('tab', { name: 'Wallets' }).click();
     const wallet = admin.page.getByTestId('wallet-EUR');

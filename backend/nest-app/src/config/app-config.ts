@@ -591,6 +591,13 @@ export class AppConfig extends PlatformSettings {
   @Max(5000)
   public REPORT_CACHE_TIMEOUT_MS = 250;
 
+  /** Seconds between copies of the game catalogue's categories into ClickHouse `games` (0: never; tests drive it). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  public REPORT_GAMES_SYNC_INTERVAL_SECONDS = 300;
+
   /** Basis points of gaming tax by country. */
   public get gamingTaxRates(): ReadonlyMap<string, bigint> {
     if (this.REPORT_GAMING_TAX_RATES === '') return new Map();

@@ -10,3 +10,4 @@ export {
   type Volatility,
 } from './catalog/game.types';
 export { isProviderWalletRoute } from './seamless/provider-body';
+export type { GameDimension } from './catalog/games.repository';

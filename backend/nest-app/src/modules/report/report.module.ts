@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { KpiSource } from '../admin';
+import { GameModule } from '../game';
 import { ReportExportsModule } from './exports';
+import { GamesDimensionSync } from './games-dimension.sync';
 import { ReportCache } from './report-cache';
 import { ReportKpiSource } from './report-kpi-source';
 import { ReportController } from './report.controller';
@@ -14,7 +16,7 @@ import { ReportingService } from './reporting.service';
  */
 @Global()
 @Module({
-  imports: [ReportExportsModule],
+  imports: [ReportExportsModule, GameModule],
   controllers: [ReportController],
   providers: [
     ReportRepository,
@@ -22,6 +24,7 @@ import { ReportingService } from './reporting.service';
     ReportCache,
     ReportingService,
     ReportKpiSource,
+    GamesDimensionSync,
     { provide: KpiSource, useExisting: ReportKpiSource },
   ],
   exports: [ReportingService, KpiSource, ReportExportsModule],

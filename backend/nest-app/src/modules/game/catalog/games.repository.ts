@@ -84,6 +84,15 @@ const CHANGE_COLUMNS: Record<keyof GameChanges, string> = {
   popularity: 'popularity',
 };
 
+/** What reports group a game's money by (ClickHouse `games`). */
+export interface GameDimension {
+  providerCode: string;
+  gameCode: string;
+  category: string;
+  title: string;
+  updatedAt: Date;
+}
+
 /** The game catalog. The browsing query is the hot path: plain SQL on partial indexes. */
 @Injectable()
 export class GamesRepository {
@@ -109,6 +118,15 @@ export class GamesRepository {
     }
     const sql = `SELECT ${COLUMNS} FROM games WHERE ${conditions.join(' AND ')} ORDER BY ${order.order} LIMIT ${bind(filter.limit)}`;
     return (await this.dataSource.query(sql, values)) as GameRecord[];
+  }
+
+  /** Every game's reporting dimensions (enabled or not: past bets keep their game), changed since `since`. */
+  public async listDimensions(since: Date): Promise<GameDimension[]> {
+    return (await this.dataSource.query(
+      `SELECT provider_code AS "providerCode", game_code AS "gameCode", category, title, updated_at AS "updatedAt"
+         FROM games WHERE updated_at >= $1 ORDER BY updated_at, id`,
+      [since],
+    )) as GameDimension[];
   }
 
   public async findById(id: string): Promise<GameRecord | null> {

@@ -5,7 +5,7 @@ import { AuditLog } from '../../../common/audit/audit-log';
 import { ProvidersService, type Actor } from '../providers/providers.service';
 import { decodeCursor, encodeCursor, sortValueOf } from './game-cursor';
 import type { GameFilter, GameRecord, GameSort, ProviderOwnedField, StaffGameFilter, StaffNewGame } from './game.types';
-import { GamesRepository, type GameChanges } from './games.repository';
+import { GamesRepository, type GameDimension, type GameChanges } from './games.repository';
 
 export interface GamePage {
   items: GameRecord[];
@@ -35,6 +35,11 @@ export class GamesService {
     const last = items[items.length - 1];
     if (rows.length <= query.limit || !last) return { items };
     return { items, nextCursor: encodeCursor({ sort: query.sort, value: sortValueOf(last, query.sort), id: last.id }) };
+  }
+
+  /** Reporting dimensions of the games changed since `since` (the report module copies them to ClickHouse). */
+  public dimensionsChangedSince(since: Date): Promise<GameDimension[]> {
+    return this.games.listDimensions(since);
   }
 
   /** An enabled game (players and visitors); staff see disabled ones through `getAny`. */

@@ -1,4 +1,5 @@
 import { streamNameFor, subjectFor, type DomainEventEnvelope, type EventStreamKey } from '@casino/contracts';
+import { ensureDurableConsumer } from '@casino/platform';
 import { Logger } from '@nestjs/common';
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
 
@@ -97,8 +98,7 @@ export class BatchConsumer {
   }
 
   private async ensureConsumer(): Promise<void> {
-    const manager = await this.connection.jetstreamManager();
-    const config = {
+    await ensureDurableConsumer(this.connection, this.streamName(), {
       durable_name: this.options.durableName,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
@@ -106,13 +106,7 @@ export class BatchConsumer {
       max_deliver: -1,
       max_ack_pending: Math.max(1000, this.options.maxEvents * 4),
       ack_wait: nanos(this.options.ackWaitSeconds * 1000),
-    };
-    const exists = await manager.consumers.info(this.streamName(), this.options.durableName).then(
-      () => true,
-      () => false,
-    );
-    if (exists) await manager.consumers.update(this.streamName(), this.options.durableName, config);
-    else await manager.consumers.add(this.streamName(), config);
+    });
   }
 
   private streamName(): string {

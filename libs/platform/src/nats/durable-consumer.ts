@@ -1,6 +1,14 @@
 import { streamNameFor, subjectFor, type DomainEventEnvelope, type EventStreamKey } from '@casino/contracts';
 import { Logger } from '@nestjs/common';
-import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  nanos,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JsMsg,
+  type NatsConnection,
+} from 'nats';
 
 export interface DurableConsumerOptions<TEvent extends DomainEventEnvelope> {
   /** The stream and the event type to consume (`user` + `user.registered`); `>` takes every type. */
@@ -98,24 +106,35 @@ export class DurableConsumer<TEvent extends DomainEventEnvelope = DomainEventEnv
   }
 
   private async ensureConsumer(): Promise<void> {
-    const manager = await this.connection.jetstreamManager();
-    const config = {
+    await ensureDurableConsumer(this.connection, this.streamName(), {
       durable_name: this.options.durableName,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: subjectFor(this.options.subjectPrefix, this.options.stream, this.options.eventType),
       max_deliver: this.options.maxDeliver ?? 20,
       ack_wait: nanos((this.options.ackWaitSeconds ?? 30) * 1000),
-    };
-    const exists = await manager.consumers.info(this.streamName(), this.options.durableName).then(
-      () => true,
-      () => false,
-    );
-    if (exists) await manager.consumers.update(this.streamName(), this.options.durableName, config);
-    else await manager.consumers.add(this.streamName(), config);
+    });
   }
 
   private streamName(): string {
     return streamNameFor(this.options.subjectPrefix, this.options.stream);
   }
+}
+
+/**
+ * Creates the durable consumer with `config`, or updates it to that config when it exists (a changed setting takes
+ * effect at the next start); the server keeps its position either way.
+ */
+export async function ensureDurableConsumer(
+  connection: NatsConnection,
+  stream: string,
+  config: Partial<ConsumerConfig> & { durable_name: string },
+): Promise<void> {
+  const manager = await connection.jetstreamManager();
+  const exists = await manager.consumers.info(stream, config.durable_name).then(
+    () => true,
+    () => false,
+  );
+  if (exists) await manager.consumers.update(stream, config.durable_name, config);
+  else await manager.consumers.add(stream, config);
 }

@@ -121,6 +121,28 @@ describe('reports: measures over seeded facts, time zones, hostile input, permis
     expect(body.totals).toEqual([eur, gbp]);
   });
 
+  it('truncates a negative hold toward zero and leaves a ratio over nothing empty (ClickHouse intDiv, as the docs say)', async () => {
+    const october = { from: '2026-10-01', to: '2026-10-31' };
+    const usd = { currency: 'USD', country: 'US', provider: 'hub88', game: 'slot-1' };
+    await insertTransactions(clickhouse, [
+      { at: '2026-10-05T10:00:00Z', type: 'bet', user: 'player-u', ...usd, cash: -3000 },
+      { at: '2026-10-05T10:01:00Z', type: 'win', user: 'player-u', ...usd, cash: 3001 },
+      { at: '2026-10-05T11:00:00Z', type: 'deposit', user: 'player-v', currency: 'CHF', country: 'CH', cash: 700 },
+    ]);
+    const response = await query({
+      measures: ['ggr', 'hold_pct', 'arpu', 'deposits_amount'],
+      dimensions: ['currency'],
+      timeZone: 'UTC',
+      dateRange: october,
+    });
+    expect(response.statusCode).toBe(200);
+    // -1 * 10000 / 3000 = -3.33 basis points: -0.03 %, not -0.04 (a floor would give that).
+    expect(response.json<ReportBody>().rows).toEqual([
+      { currency: 'CHF', ggr: '0', hold_pct: null, arpu: null, deposits_amount: '700' },
+      { currency: 'USD', ggr: '-1', hold_pct: '-0.03', arpu: '-1', deposits_amount: '0' },
+    ]);
+  });
+
   it('counts a first deposit only in the period it falls in, and totals distinct players over the range', async () => {
     const response = await query({
       measures: ['ftd_count', 'ftd_amount', 'unique_depositors', 'active_players'],

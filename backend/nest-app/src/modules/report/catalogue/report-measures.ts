@@ -2,7 +2,7 @@ import type { ReportSourceName } from './report-sources';
 
 /**
  * The one place every measure is defined (docs/reports.md explains each with a worked example). A measure reads base
- * figures of one or more rollups (`bases`) and derives its value from them in `value`, in integer minor units.
+ * figures of one or more rollups (`bases`) and derives its value from their sums in `sql`, in integer minor units.
  */
 export type MeasureKind = 'money' | 'count' | 'percent';
 
@@ -21,8 +21,6 @@ export type BaseName =
   | 'unique_depositors'
   | 'ftd_count'
   | 'ftd_amount';
-
-export type Bases = Record<BaseName, bigint>;
 
 export const BASE_SOURCE: Record<BaseName, ReportSourceName> = {
   bets_count: 'gaming',
@@ -46,13 +44,18 @@ export interface MeasureDefinition {
   kind: MeasureKind;
   description: string;
   bases: readonly BaseName[];
-  /** bigint for money and counts; for a percent, hundredths of a percent (basis points); null when undefined (x/0). */
-  value(bases: Bases): bigint | null;
+  /**
+   * The value as ClickHouse SQL over the summed bases (`s_<base>`, Int64; fixed text, no user data): an integer for
+   * money and counts; for a percent, hundredths of a percent (basis points); NULL when undefined (x/0). Division
+   * truncates toward zero; `if` evaluates both branches in ClickHouse, hence `intDivOrZero` behind the zero test.
+   */
+  sql: string;
 }
 
-const ggr = (b: Bases): bigint => b.net_stake_cash - b.net_win_cash;
-const ratio = (numerator: bigint, denominator: bigint, scale: bigint): bigint | null =>
-  denominator === 0n ? null : (numerator * scale) / denominator;
+const GGR = '(s_net_stake_cash - s_net_win_cash)';
+const TURNOVER = '(s_net_stake_cash + s_net_stake_bonus)';
+const ratio = (numerator: string, denominator: string, scale: number): string =>
+  `if(${denominator} = 0, NULL, intDivOrZero(${numerator}${scale === 1 ? '' : ` * ${scale}`}, ${denominator}))`;
 
 export const MEASURES = {
   turnover: {
@@ -60,21 +63,21 @@ export const MEASURES = {
     kind: 'money',
     description: 'Settled stakes, cash and bonus; stakes of rolled-back bets are netted out.',
     bases: ['net_stake_cash', 'net_stake_bonus'],
-    value: (b) => b.net_stake_cash + b.net_stake_bonus,
+    sql: TURNOVER,
   },
   bets_count: {
     title: 'Bets',
     kind: 'count',
     description: 'Bet transactions placed (a bet later rolled back still counts as placed; its stake leaves turnover).',
     bases: ['bets_count'],
-    value: (b) => b.bets_count,
+    sql: 's_bets_count',
   },
   ggr: {
     title: 'GGR',
     kind: 'money',
     description: 'Cash stakes minus cash wins, rollbacks of bets and of wins netted out.',
     bases: ['net_stake_cash', 'net_win_cash'],
-    value: ggr,
+    sql: GGR,
   },
   ggy: {
     title: 'GGY (UKGC)',
@@ -82,14 +85,14 @@ export const MEASURES = {
     description:
       'Stakes minus prizes in cash: bonus stakes are excluded because bonus money here is never withdrawable without restriction.',
     bases: ['net_stake_cash', 'net_win_cash'],
-    value: ggr,
+    sql: GGR,
   },
   hold_pct: {
     title: 'Hold %',
     kind: 'percent',
     description: 'GGR / turnover, in percent with two decimals (truncated); empty when there is no turnover.',
     bases: ['net_stake_cash', 'net_stake_bonus', 'net_win_cash'],
-    value: (b) => ratio(ggr(b), b.net_stake_cash + b.net_stake_bonus, 10_000n),
+    sql: ratio(GGR, TURNOVER, 10_000),
   },
   bonus_cost: {
     title: 'Bonus cost',
@@ -97,84 +100,84 @@ export const MEASURES = {
     description:
       'Bonus money converted to cash plus cash-equivalent free-bet winnings paid: 0 until the bonus engine adds its transaction types.',
     bases: ['bonus_cost'],
-    value: (b) => b.bonus_cost,
+    sql: 's_bonus_cost',
   },
   gaming_tax: {
     title: 'Gaming tax',
     kind: 'money',
     description: "GGR times the player country's rate (REPORT_GAMING_TAX_RATES, 0 by default), truncated per country.",
     bases: ['gaming_tax'],
-    value: (b) => b.gaming_tax,
+    sql: 's_gaming_tax',
   },
   ngr: {
     title: 'NGR',
     kind: 'money',
     description: 'GGR minus bonus cost minus gaming tax.',
     bases: ['net_stake_cash', 'net_win_cash', 'bonus_cost', 'gaming_tax'],
-    value: (b) => ggr(b) - b.bonus_cost - b.gaming_tax,
+    sql: `${GGR} - s_bonus_cost - s_gaming_tax`,
   },
   deposits_count: {
     title: 'Deposits',
     kind: 'count',
     description: 'Captured deposits credited to wallets.',
     bases: ['deposits_count'],
-    value: (b) => b.deposits_count,
+    sql: 's_deposits_count',
   },
   deposits_amount: {
     title: 'Deposits amount',
     kind: 'money',
     description: 'Cash credited by captured deposits.',
     bases: ['deposits_amount'],
-    value: (b) => b.deposits_amount,
+    sql: 's_deposits_amount',
   },
   withdrawals_count: {
     title: 'Withdrawals',
     kind: 'count',
     description: 'Paid-out withdrawals: captured withdrawal holds.',
     bases: ['withdrawals_count'],
-    value: (b) => b.withdrawals_count,
+    sql: 's_withdrawals_count',
   },
   withdrawals_amount: {
     title: 'Withdrawals amount',
     kind: 'money',
     description: 'Money that left wallets through paid-out withdrawals (captured holds).',
     bases: ['withdrawals_amount'],
-    value: (b) => b.withdrawals_amount,
+    sql: 's_withdrawals_amount',
   },
   unique_depositors: {
     title: 'Unique depositors',
     kind: 'count',
     description: 'Distinct players with at least one captured deposit in the period.',
     bases: ['unique_depositors'],
-    value: (b) => b.unique_depositors,
+    sql: 's_unique_depositors',
   },
   ftd_count: {
     title: 'First-time depositors',
     kind: 'count',
     description: "Players whose first captured deposit (in the row's currency) falls in the period.",
     bases: ['ftd_count'],
-    value: (b) => b.ftd_count,
+    sql: 's_ftd_count',
   },
   ftd_amount: {
     title: 'First deposits amount',
     kind: 'money',
     description: 'The amount of those first deposits.',
     bases: ['ftd_amount'],
-    value: (b) => b.ftd_amount,
+    sql: 's_ftd_amount',
   },
   active_players: {
     title: 'Active players',
     kind: 'count',
     description: 'Distinct players with at least one bet in the period (betting actives).',
     bases: ['active_players'],
-    value: (b) => b.active_players,
+    sql: 's_active_players',
   },
   arpu: {
     title: 'ARPU',
     kind: 'money',
     description: 'GGR / active players, in minor units truncated; empty when nobody bet.',
     bases: ['net_stake_cash', 'net_win_cash', 'active_players'],
-    value: (b) => ratio(ggr(b), b.active_players, 1n),
+    sql: ratio(GGR, 's_active_players', 1),
   },
 } as const satisfies Record<string, MeasureDefinition>;
 

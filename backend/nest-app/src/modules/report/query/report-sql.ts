@@ -1,17 +1,23 @@
 import { identifier, renderValue, type Identifier } from '@casino/platform';
 import { isTimeDimension, TIME_DIMENSIONS, type DimensionName } from '../catalogue/report-dimensions';
-import { BONUS_COST_TRANSACTION_TYPES, type BaseName } from '../catalogue/report-measures';
+import { BASE_SOURCE, BONUS_COST_TRANSACTION_TYPES, MEASURES, type BaseName } from '../catalogue/report-measures';
 import { REPORT_SOURCES, type DimensionColumn, type ReportSourceName } from '../catalogue/report-sources';
-import type { ReportQuery } from './report-query';
+import { sourcesOf, type ReportQuery } from './report-query';
 
-/** A source query asks for one more row than this, to tell a complete answer from a cut one. */
+/** The API asks for one more row than this, to tell a complete answer from a cut one. */
 export const MAX_REPORT_ROWS = 10_000;
 
-export interface SourceStatement {
-  source: ReportSourceName;
-  dimensions: DimensionName[];
-  bases: BaseName[];
+export interface ReportStatementOptions {
+  /** Gaming tax rate per player country, in basis points (REPORT_GAMING_TAX_RATES). */
+  taxRates: ReadonlyMap<string, bigint>;
+  /** At most this many rows; null for none (an export). */
+  limit: number | null;
+}
+
+/** One statement for a whole query: its result has a text column per dimension, then one per measure, by name. */
+export interface ReportStatement {
   sql: string;
+  dimensions: DimensionName[];
 }
 
 const COLUMNS: readonly DimensionColumn[] = [
@@ -41,13 +47,16 @@ const BASE_SQL: Record<ReportSourceName, Partial<Record<BaseName, string>>> = {
       "sumIf(negate(held_amount), transaction_type = 'hold_capture') - sumIf(cash_amount, transaction_type = 'withdrawal')",
     bonus_cost:
       BONUS_COST_TRANSACTION_TYPES.length === 0
-        ? 'toInt64(0)'
+        ? '0'
         : `sumIf(cash_amount, transaction_type IN (${BONUS_COST_TRANSACTION_TYPES.map(renderValue).join(', ')}))`,
   },
   bettors: { active_players: 'uniqExactMerge(players)' },
   depositors: { unique_depositors: 'uniqExactMerge(players)' },
   first_deposits: { ftd_count: 'count()', ftd_amount: 'sum(first_value)' },
 };
+
+/** The gaming rollup's player country, as its dimension expression (a GROUP BY key when the gaming tax is asked). */
+const PLAYER_COUNTRY = 'toString(`country`)';
 
 const GAME_CATEGORIES =
   'ANY LEFT JOIN (SELECT provider, game_code, argMax(category, version) AS game_category FROM games ' +
@@ -67,21 +76,66 @@ const FROM: Record<ReportSourceName, { table: string; where: string | null }> = 
   first_deposits: { table: FIRST_DEPOSITS, where: null },
 };
 
-/** The statement of one source: its bases grouped by `dimensions`, within the query's dates and filters. */
-export function renderSourceStatement(
+/**
+ * The query as one SELECT, in three layers: each source's rollup grouped by the dimensions (`d_*`) with the bases it
+ * owns (`b_*`, zero for the others), the branches joined by UNION ALL; their sums per dimension values (`s_*`) and
+ * each measure's catalogue SQL over them (`m_*`); then one text column per dimension and per measure, by name,
+ * ordered by the dimensions.
+ */
+export function renderReportStatement(
+  query: ReportQuery,
+  dimensions: readonly DimensionName[],
+  options: ReportStatementOptions,
+): ReportStatement {
+  const bases = basesOf(query);
+  const branches = sourcesOf(query.measures).map((source) =>
+    renderSourceBranch(source, query, dimensions, bases, options),
+  );
+  const keys = dimensions.map((name) => alias('d', name));
+  const sums = [
+    ...keys,
+    ...bases.map((base) => `sum(${alias('b', base)}) AS ${alias('s', base)}`),
+    ...query.measures.map((name) => `${MEASURES[name].sql} AS ${alias('m', name)}`),
+  ];
+  const aggregated =
+    `SELECT ${sums.join(', ')} FROM (${branches.join(' UNION ALL ')})` +
+    (keys.length === 0 ? '' : ` GROUP BY ${keys.join(', ')}`);
+  const columns = [
+    ...dimensions.map((name) => `${alias('d', name)} AS ${alias('', name)}`),
+    ...query.measures.map((name) => `${measureText(name)} AS ${alias('', name)}`),
+  ];
+  const sql =
+    `SELECT ${columns.join(', ')} FROM (${aggregated})` +
+    (keys.length === 0 ? '' : ` ORDER BY ${keys.join(', ')}`) +
+    (options.limit === null ? '' : ` LIMIT ${options.limit}`);
+  return { sql, dimensions: [...dimensions] };
+}
+
+function basesOf(query: ReportQuery): BaseName[] {
+  return [...new Set(query.measures.flatMap((name) => MEASURES[name].bases))].sort();
+}
+
+/** One source's rollup grouped by the dimensions. */
+function renderSourceBranch(
   source: ReportSourceName,
   query: ReportQuery,
   dimensions: readonly DimensionName[],
-): SourceStatement {
-  const definition = REPORT_SOURCES[source];
-  const time = definition.timeColumn;
-  const bases = Object.keys(BASE_SQL[source]) as BaseName[];
-  const usesCategory =
-    dimensions.includes('category') || query.filters.some((filter) => filter.dimension === 'category');
+  bases: readonly BaseName[],
+  options: ReportStatementOptions,
+): string {
+  const taxed = source === 'gaming' && bases.includes('gaming_tax') && options.taxRates.size > 0;
   const selected = [
     ...dimensions.map((name) => `${dimensionExpression(source, name, query.timeZone)} AS ${alias('d', name)}`),
-    ...bases.map((base) => `${BASE_SQL[source][base] ?? 'toInt64(0)'} AS ${alias('b', base)}`),
+    ...bases.map((base) => `toInt64(${baseExpression(source, base, taxed, options.taxRates)}) AS ${alias('b', base)}`),
   ];
+  // The gaming tax, a rate per country, is taken per country: grouped by country too (not selected, unless asked).
+  const keys = [
+    ...dimensions.map((name) => alias('d', name)),
+    ...(taxed && !dimensions.includes('country') ? [PLAYER_COUNTRY] : []),
+  ];
+  const time = REPORT_SOURCES[source].timeColumn;
+  const usesCategory =
+    dimensions.includes('category') || query.filters.some((filter) => filter.dimension === 'category');
   const conditions = [
     `${time} >= toDateTime(${renderValue(`${query.dateRange.from} 00:00:00`)}, ${renderValue(query.timeZone)})`,
     `${time} < toDateTime(${renderValue(`${nextDay(query.dateRange.to)} 00:00:00`)}, ${renderValue(query.timeZone)})`,
@@ -91,11 +145,37 @@ export function renderSourceStatement(
         `toString(${column(source, filter.dimension).rendered}) IN (${filter.values.map(renderValue).join(', ')})`,
     ),
   ];
-  const groupBy = dimensions.length === 0 ? '' : ` GROUP BY ${dimensions.map((name) => alias('d', name)).join(', ')}`;
-  const sql =
+  const groupBy = keys.length === 0 ? '' : ` GROUP BY ${keys.join(', ')}`;
+  return (
     `SELECT ${selected.join(', ')} FROM ${FROM[source].table}${usesCategory ? ` ${GAME_CATEGORIES}` : ''}` +
-    ` WHERE ${conditions.join(' AND ')}${groupBy} LIMIT ${MAX_REPORT_ROWS + 1}`;
-  return { source, dimensions: [...dimensions], bases, sql };
+    ` WHERE ${conditions.join(' AND ')}${groupBy}`
+  );
+}
+
+function baseExpression(
+  source: ReportSourceName,
+  base: BaseName,
+  taxed: boolean,
+  taxRates: ReadonlyMap<string, bigint>,
+): string {
+  if (BASE_SOURCE[base] !== source) return '0';
+  if (base !== 'gaming_tax') return BASE_SQL[source][base] ?? '0';
+  if (!taxed) return '0';
+  const rates = [...taxRates].sort(([a], [b]) => (a < b ? -1 : 1));
+  const rate = `multiIf(${rates.map(([country, bp]) => `${PLAYER_COUNTRY} = ${renderValue(country)}, ${bp}`).join(', ')}, 0)`;
+  // Truncated per country, as the tax is computed per country.
+  return `intDiv((${BASE_SQL.gaming.net_stake_cash} - (${BASE_SQL.gaming.net_win_cash})) * ${rate}, 10000)`;
+}
+
+/** A measure as text: integers as they are, a percent (basis points) as `-0.05`; NULL stays NULL (x/0). */
+function measureText(name: keyof typeof MEASURES): string {
+  const value = alias('m', name);
+  if (MEASURES[name].kind !== 'percent') return `toString(${value})`;
+  const magnitude = `abs(${value})`;
+  return (
+    `concat(if(${value} < 0, '-', ''), toString(intDiv(${magnitude}, 100)), '.', ` +
+    `substring(toString(100 + ${magnitude} % 100), 2, 2))`
+  );
 }
 
 function dimensionExpression(source: ReportSourceName, name: DimensionName, timeZone: string): string {
@@ -112,8 +192,9 @@ function column(source: ReportSourceName, dimension: DimensionName): Identifier 
   return identifier(name, COLUMNS);
 }
 
-function alias(prefix: 'd' | 'b', name: string): string {
-  return identifier(`${prefix}_${name}`, [`${prefix}_${name}`]).rendered;
+function alias(prefix: 'd' | 'b' | 's' | 'm' | '', name: string): string {
+  const text = prefix === '' ? name : `${prefix}_${name}`;
+  return identifier(text, [text]).rendered;
 }
 
 function nextDay(date: string): string {

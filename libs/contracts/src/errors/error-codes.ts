@@ -150,6 +150,7 @@ export const ERROR_CODES = {
   REPORT_RESULT_TOO_LARGE: 'invalid_input',
   REPORT_UNKNOWN: 'not_found',
   // report exports
+  REPORT_EXPORT_REQUEST_INVALID: 'invalid_input',
   REPORT_EXPORT_NOT_FOUND: 'not_found',
   REPORT_EXPORT_NOT_READY: 'conflict',
   REPORT_EXPORT_LINK_EXPIRED: 'forbidden',

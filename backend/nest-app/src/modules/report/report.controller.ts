@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
 import { RequirePermission } from '../../common/auth/staff-permissions';
 import { Origin, type RequestOrigin } from '../../common/http/request-origin';
+import { ReportExportAcceptedDto, ReportExportRequestDto } from './dto/report-export-request.dto';
 import { NamedReportDto, ReportQueryDto } from './dto/report-query.dto';
 import { ReportCatalogueDto, ReportResultDto } from './dto/report-result.dto';
 import { ReportingService } from './reporting.service';
@@ -48,5 +49,19 @@ export class ReportController {
     @Origin() origin: RequestOrigin,
   ): Promise<ReportResultDto> {
     return this.reporting.report({ user, origin }, name, body.dateRange);
+  }
+
+  @Post('exports')
+  @RequirePermission('reports.export')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Queues an export (csv, xlsx, parquet) of a query or a named report; GET its status' })
+  @ApiAcceptedResponse({ type: ReportExportAcceptedDto })
+  public async export(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: ReportExportRequestDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<ReportExportAcceptedDto> {
+    const id = await this.reporting.export({ user, origin }, body);
+    return { id, state: 'queued', status: `/api/v1/reports/exports/${id}` };
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '@casino/contracts';
+import { DomainError, type ReportExportFormat } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '../../common/audit/audit-log';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
@@ -10,6 +10,8 @@ import { isReportName, REPORTS } from './catalogue/report-definitions';
 import { MEASURES } from './catalogue/report-measures';
 import { touchesOpenDays } from './query/report-freshness';
 import { validateReportQuery, type ReportQuery, type ReportQueryInput } from './query/report-query';
+import { ReportExportsService } from './exports';
+import { exportColumns, exportDescription } from './report-export-plan';
 import { ReportCache } from './report-cache';
 import { ReportRunner, type ReportRows } from './report-runner';
 
@@ -27,6 +29,14 @@ export interface ReportActor {
   origin: RequestOrigin;
 }
 
+/** An export of an ad-hoc query, or of a named report over a date range. */
+export interface ReportExportInput {
+  format: ReportExportFormat;
+  query?: ReportQueryInput;
+  report?: string;
+  dateRange?: ReportQueryInput['dateRange'];
+}
+
 /** The semantic layer's entry point: the catalogue, ad-hoc queries and named reports, cached and audited. */
 @Injectable()
 export class ReportingService {
@@ -36,6 +46,7 @@ export class ReportingService {
     private readonly auditLog: AuditLog,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly exports: ReportExportsService,
   ) {}
 
   public catalogue() {
@@ -64,19 +75,20 @@ export class ReportingService {
   }
 
   public report(actor: ReportActor, name: string, dateRange: ReportQueryInput['dateRange']): Promise<ReportResult> {
-    if (!isReportName(name)) throw new DomainError('REPORT_UNKNOWN', `Unknown report ${JSON.stringify(name)}`);
-    const fixed = REPORTS[name].query;
-    return this.execute(
-      actor,
-      name,
-      validateReportQuery({
-        measures: [...fixed.measures],
-        dimensions: [...fixed.dimensions],
-        filters: fixed.filters.map((filter) => ({ ...filter, values: [...filter.values] })),
-        timeZone: fixed.timeZone,
-        dateRange,
-      }),
-    );
+    return this.execute(actor, name, namedQuery(name, dateRange));
+  }
+
+  /** Queues an export of the query's rows (the same statement as the API's, without its row limit); returns its id. */
+  public async export(actor: ReportActor, input: ReportExportInput): Promise<string> {
+    const query = exportedQuery(input);
+    return this.exports.request({
+      sql: this.runner.exportStatement(query).sql,
+      columns: exportColumns(query),
+      format: input.format,
+      requestedBy: actor.user,
+      origin: actor.origin,
+      description: exportDescription(query, input.report ?? null),
+    });
   }
 
   private async execute(actor: ReportActor, report: string | null, query: ReportQuery): Promise<ReportResult> {
@@ -112,4 +124,29 @@ export class ReportingService {
       details: { query, cached },
     });
   }
+}
+
+function namedQuery(name: string, dateRange: ReportQueryInput['dateRange']): ReportQuery {
+  if (!isReportName(name)) throw new DomainError('REPORT_UNKNOWN', `Unknown report ${JSON.stringify(name)}`);
+  const fixed = REPORTS[name].query;
+  return validateReportQuery({
+    measures: [...fixed.measures],
+    dimensions: [...fixed.dimensions],
+    filters: fixed.filters.map((filter) => ({ ...filter, values: [...filter.values] })),
+    timeZone: fixed.timeZone,
+    dateRange,
+  });
+}
+
+function exportedQuery(input: ReportExportInput): ReportQuery {
+  if (input.query && input.report === undefined && input.dateRange === undefined) {
+    return validateReportQuery(input.query);
+  }
+  if (input.report !== undefined && input.dateRange && input.query === undefined) {
+    return namedQuery(input.report, input.dateRange);
+  }
+  throw new DomainError(
+    'REPORT_EXPORT_REQUEST_INVALID',
+    'An export names either a query, or a report with its dateRange',
+  );
 }

@@ -1,0 +1,203 @@
+import { eventually } from '@casino/platform/testing';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import ExcelJS from 'exceljs';
+import { parquetReadObjects } from 'hyparquet';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+// The worker's own consumer, mounted beside the app: the test drives both sides of the `reports` queue.
+import { ReportExportsModule as WorkerReportExportsModule } from '../../../worker-etl/src/exports/report-exports.module';
+import { readCsv } from '../../../worker-etl/test/support/csv-reader';
+import { bearer, signInAsStaff, uniqueEmail, type SignedIn } from '../support/sign-in';
+import { startTestApp } from '../support/test-app';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { insertGames, insertTransactions, SEED } from './report-seed';
+
+type Row = Record<string, string | null>;
+
+interface StatusBody {
+  state: string;
+  rows: string | null;
+  description: string;
+  download: { url: string } | null;
+}
+
+const QUERY = {
+  measures: ['ggr', 'hold_pct', 'bets_count', 'deposits_amount'],
+  dimensions: ['day', 'currency'],
+  timeZone: 'Europe/Berlin',
+  dateRange: { from: '2026-11-01', to: '2026-11-30' },
+};
+/** The columns in the file's order: dimensions, then measures (both sorted, as the query is normalized). */
+const COLUMNS = ['currency', 'day', 'bets_count', 'deposits_amount', 'ggr', 'hold_pct'];
+const HEADER = ['Currency (ISO 4217)', 'Day', 'Bets', 'Deposits amount', 'GGR', 'Hold %'];
+
+describe('report exports of queries: POST /reports/exports, files equal to the query rows (e2e)', () => {
+  const adminEmail = uniqueEmail('admin');
+  let environment: TestEnvironment;
+  let app: NestFastifyApplication;
+  let clickhouse: ClickHouseClient;
+  let directory: string;
+  let finance: SignedIn;
+  let support: SignedIn;
+  let queried: Row[];
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'nest-query-exports-'));
+    environment = await createTestEnvironment('queryexports', {
+      ADMIN_EMAIL: adminEmail,
+      REPORT_EXPORT_DIR: directory,
+    });
+    const { config } = environment;
+    const worker = WorkerReportExportsModule.forRoot({
+      directory,
+      maxExecutionSeconds: 30,
+      clickhouse: {
+        url: config.CLICKHOUSE_URL,
+        database: config.CLICKHOUSE_DATABASE,
+        username: config.CLICKHOUSE_USER,
+        password: config.CLICKHOUSE_PASSWORD,
+      },
+    });
+    app = await startTestApp(config, [worker]);
+    clickhouse = createClient({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE });
+    await insertGames(clickhouse);
+    await insertTransactions(clickhouse, SEED);
+    finance = await signInAsStaff(app, adminEmail, 'finance');
+    support = await signInAsStaff(app, adminEmail, 'support');
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/reports/query',
+      headers: bearer(finance.accessToken),
+      payload: QUERY,
+    });
+    queried = response.json<{ rows: Row[] }>().rows;
+  });
+
+  afterAll(async () => {
+    await clickhouse?.close();
+    await app?.close();
+    await environment?.dispose();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  const requestExport = (payload: object, who: SignedIn = finance) =>
+    app.inject({ method: 'POST', url: '/api/v1/reports/exports', headers: bearer(who.accessToken), payload });
+
+  async function exported(payload: object): Promise<{ status: StatusBody; file: Buffer }> {
+    const accepted = await requestExport(payload);
+    expect(accepted.statusCode).toBe(202);
+    const { id, status: url } = accepted.json<{ id: string; status: string }>();
+    let status: StatusBody | undefined;
+    await eventually(async () => {
+      status = (await app.inject({ method: 'GET', url, headers: bearer(finance.accessToken) })).json<StatusBody>();
+      return status.state === 'succeeded' || status.state === 'failed';
+    }, 20_000);
+    expect([id, status?.state]).toEqual([id, 'succeeded']);
+    const download = await app.inject({ method: 'GET', url: status?.download?.url ?? '' });
+    expect(download.statusCode).toBe(200);
+    return { status: status as StatusBody, file: download.rawPayload };
+  }
+
+  const asCells = (rows: Row[]) => rows.map((row) => COLUMNS.map((name) => row[name] ?? null));
+
+  it('has rows to compare: the seeded November in Berlin, with a deposit-only day whose hold is empty', () => {
+    expect(queried.length).toBeGreaterThan(3);
+    expect(queried.some((row) => row.hold_pct === null)).toBe(true);
+  });
+
+  it('writes a CSV whose rows are the query rows', async () => {
+    const { status, file } = await exported({ format: 'csv', query: QUERY });
+    const records = readCsv(file.toString('utf8'));
+    expect(records[0]).toEqual(HEADER);
+    expect(records.slice(1)).toEqual(asCells(queried).map((row) => row.map((value) => value ?? '')));
+    expect(status.rows).toBe(String(queried.length));
+    expect(status.description).toBe(
+      'bets_count, deposits_amount, ggr, hold_pct by currency, day; 2026-11-01 to 2026-11-30 (Europe/Berlin)',
+    );
+  });
+
+  it('writes an XLSX that exceljs reads back as the query rows', async () => {
+    const { file } = await exported({ format: 'xlsx', query: QUERY });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file);
+    const read: unknown[][] = [];
+    workbook.getWorksheet('Export')?.eachRow({ includeEmpty: false }, (row) => {
+      read.push(COLUMNS.map((_name, index) => row.getCell(index + 1).value));
+    });
+    expect(read[0]).toEqual(HEADER);
+    const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+    expect(read.slice(1).map((row) => row.map(text))).toEqual(asCells(queried));
+  });
+
+  it('writes a Parquet file that hyparquet reads back as the query rows', async () => {
+    const { file } = await exported({ format: 'parquet', query: QUERY });
+    const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+    const rows = (await parquetReadObjects({ file: buffer })) as Record<string, unknown>[];
+    const text = (value: unknown) =>
+      value === null || value === undefined
+        ? null
+        : value instanceof Date
+          ? value.toISOString().slice(0, 10)
+          : String(value);
+    expect(rows.map((row) => COLUMNS.map((name) => text(row[name])))).toEqual(asCells(queried));
+  });
+
+  it('exports a named report over a date range: the UKGC return', async () => {
+    const dateRange = { from: '2026-04-01', to: '2026-12-31' };
+    const named = await app.inject({
+      method: 'POST',
+      url: '/api/v1/reports/named/ukgc_quarterly_return',
+      headers: bearer(finance.accessToken),
+      payload: { dateRange },
+    });
+    const expected = named.json<{ rows: Row[] }>().rows;
+    expect(expected.length).toBeGreaterThan(0);
+    const { file } = await exported({ format: 'csv', report: 'ukgc_quarterly_return', dateRange });
+    const records = readCsv(file.toString('utf8'));
+    expect(records.length - 1).toBe(expected.length);
+    expect(records.slice(1).map((record) => record.join('|'))).toEqual(
+      expected.map((row) =>
+        Object.values(row)
+          .map((value) => value ?? '')
+          .join('|'),
+      ),
+    );
+  });
+
+  it('refuses a bad request with 400 and a stable code, recording and queuing nothing', async () => {
+    const before = await exportCount();
+    const cases: [object, string][] = [
+      [{ format: 'csv', query: { ...QUERY, measures: ['ggr', "x') UNION SELECT 1 --"] } }, 'REPORT_MEASURE_UNKNOWN'],
+      [
+        { format: 'csv', query: QUERY, report: 'ukgc_quarterly_return', dateRange: QUERY.dateRange },
+        'REPORT_EXPORT_REQUEST_INVALID',
+      ],
+      [{ format: 'csv', report: 'ukgc_quarterly_return' }, 'REPORT_EXPORT_REQUEST_INVALID'],
+      [{ format: 'csv' }, 'REPORT_EXPORT_REQUEST_INVALID'],
+      [{ format: 'pdf', query: QUERY }, 'VALIDATION_FAILED'],
+      [{ format: 'csv', query: { ...QUERY, dimensions: ['currency'] }, extra: 1 }, 'VALIDATION_FAILED'],
+    ];
+    const outcomes = [];
+    for (const [payload] of cases) {
+      const response = await requestExport(payload);
+      outcomes.push([response.statusCode, response.json<{ error: { code: string } }>().error.code]);
+    }
+    expect(outcomes).toEqual(cases.map(([, code]) => [400, code]));
+    const unknown = await requestExport({ format: 'csv', report: 'no_such_report', dateRange: QUERY.dateRange });
+    expect(unknown.statusCode).toBe(404);
+    expect(await exportCount()).toBe(before);
+  });
+
+  it('refuses a role without reports.export', async () => {
+    const response = await requestExport({ format: 'csv', query: QUERY }, support);
+    expect([response.statusCode, response.json<{ error: { code: string } }>().error.code]).toEqual([403, 'FORBIDDEN']);
+  });
+
+  async function exportCount(): Promise<number> {
+    const rows = (await app.get(DataSource).query('SELECT count(*)::int AS n FROM report_exports')) as { n: number }[];
+    return rows[0]?.n ?? 0;
+  }
+});

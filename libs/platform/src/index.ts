@@ -39,3 +39,4 @@ export * from './sms/sms-delivery.module';
 export * from './storage/object-storage';
 export * from './storage/local-directory-storage';
 export * from './storage/object-storage.module';
+export * from './storage/signed-links';

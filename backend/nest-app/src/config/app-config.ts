@@ -598,6 +598,17 @@ export class AppConfig extends PlatformSettings {
   @Max(86_400)
   public REPORT_GAMES_SYNC_INTERVAL_SECONDS = 300;
 
+  /**
+   * Mail domains a scheduled report may be sent to (comma-separated, lower case): a schedule mails a signed link to
+   * the file, which is the key to it, so it goes only to the operator's own domains.
+   */
+  @Matches(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/, { message: 'REPORT_SCHEDULE_RECIPIENT_DOMAINS: comma-separated domains' })
+  public REPORT_SCHEDULE_RECIPIENT_DOMAINS = 'example.test';
+
+  public get scheduleRecipientDomains(): readonly string[] {
+    return this.REPORT_SCHEDULE_RECIPIENT_DOMAINS.split(',');
+  }
+
   /** Basis points of gaming tax by country. */
   public get gamingTaxRates(): ReadonlyMap<string, bigint> {
     if (this.REPORT_GAMING_TAX_RATES === '') return new Map();

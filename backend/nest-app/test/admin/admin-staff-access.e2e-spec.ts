@@ -72,6 +72,12 @@ const EXPECTED_ROUTES: Record<string, string> = {
   'POST /api/v1/reports/query': 'reports.read',
   'POST /api/v1/reports/named/:name': 'reports.read',
   'GET /api/v1/reports/exports/:id': 'reports.export',
+  'POST /api/v1/reports/exports': 'reports.export',
+  'GET /api/v1/reports/schedules': 'reports.export',
+  'POST /api/v1/reports/schedules': 'reports.export',
+  'POST /api/v1/reports/schedules/:id/pause': 'reports.export',
+  'POST /api/v1/reports/schedules/:id/resume': 'reports.export',
+  'DELETE /api/v1/reports/schedules/:id': 'reports.export',
 };
 
 /**
@@ -104,6 +110,12 @@ const WRITE_AUDITS: Record<string, string> = {
   // Reads, but each run is audited (report-measures.e2e-spec).
   'POST /api/v1/reports/query': 'report.query',
   'POST /api/v1/reports/named/:name': 'report.query',
+  // report-query-exports and report-schedules e2e specs.
+  'POST /api/v1/reports/exports': 'report.export.request',
+  'POST /api/v1/reports/schedules': 'report.schedule.create',
+  'POST /api/v1/reports/schedules/:id/pause': 'report.schedule.pause',
+  'POST /api/v1/reports/schedules/:id/resume': 'report.schedule.resume',
+  'DELETE /api/v1/reports/schedules/:id': 'report.schedule.delete',
 };
 
 const PLACEHOLDERS: Record<string, string> = { ':role': 'support', ':code': 'no-such-provider' };

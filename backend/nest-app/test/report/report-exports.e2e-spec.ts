@@ -1,4 +1,5 @@
 import { eventually } from '@casino/platform/testing';
+import { SignedLinks } from '@casino/platform';
 import { createClient } from '@clickhouse/client';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -8,7 +9,7 @@ import { DataSource } from 'typeorm';
 // The worker's own consumer, mounted beside the app: the test drives both sides of the `reports` queue.
 import { ReportExportsModule as WorkerReportExportsModule } from '../../../worker-etl/src/exports/report-exports.module';
 import { ReportExportsService } from '../../src/modules/report/exports';
-import { ReportExportLinks } from '../../src/modules/report/exports/report-export-links';
+
 import { bearer, signInAsStaff, uniqueEmail, type SignedIn } from '../support/sign-in';
 import { startTestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
@@ -57,6 +58,7 @@ describe('report exports: status and signed downloads (e2e)', () => {
     const worker = WorkerReportExportsModule.forRoot({
       directory,
       maxExecutionSeconds: 30,
+      mailedLinks: { secret: config.REPORT_EXPORT_LINK_SECRET, publicUrl: 'http://gateway.test', ttlSeconds: 3600 },
       clickhouse: {
         url: config.CLICKHOUSE_URL,
         database: config.CLICKHOUSE_DATABASE,
@@ -156,7 +158,7 @@ describe('report exports: status and signed downloads (e2e)', () => {
     }
     // Signed with the app's key, but its time is over.
     const past = Math.floor(Date.now() / 1000) - 1;
-    const stale = new ReportExportLinks(environment.config.REPORT_EXPORT_LINK_SECRET).sign(id, past);
+    const stale = new SignedLinks(environment.config.REPORT_EXPORT_LINK_SECRET).sign(id, past);
     const expired = await app.inject({
       method: 'GET',
       url: `/api/v1/reports/exports/${id}/download?expires=${stale.expires}&signature=${stale.signature}`,
@@ -186,7 +188,7 @@ describe('report exports: status and signed downloads (e2e)', () => {
     const id = await requestExport(finance, 'SELECT player, amount FROM no_such_table');
     const body = await settled(id);
     expect(body).toMatchObject({ state: 'failed', failureCode: 'REPORT_EXPORT_QUERY_REFUSED', download: null });
-    const link = new ReportExportLinks(environment.config.REPORT_EXPORT_LINK_SECRET).sign(id, 4_000_000_000);
+    const link = new SignedLinks(environment.config.REPORT_EXPORT_LINK_SECRET).sign(id, 4_000_000_000);
     const response = await app.inject({
       method: 'GET',
       url: `/api/v1/reports/exports/${id}/download?expires=${link.expires}&signature=${link.signature}`,

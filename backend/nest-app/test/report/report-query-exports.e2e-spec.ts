@@ -54,6 +54,7 @@ describe('report exports of queries: POST /reports/exports, files equal to the q
     const worker = WorkerReportExportsModule.forRoot({
       directory,
       maxExecutionSeconds: 30,
+      mailedLinks: { secret: config.REPORT_EXPORT_LINK_SECRET, publicUrl: 'http://gateway.test', ttlSeconds: 3600 },
       clickhouse: {
         url: config.CLICKHOUSE_URL,
         database: config.CLICKHOUSE_DATABASE,

@@ -16,6 +16,9 @@ function deliversThroughSmsGateway(config: WorkerConfig): boolean {
   return config.SMS_DELIVERY_ENABLED === true && config.SMS_SENDER === 'http';
 }
 
+/** The same development key as nest-app's (exports' links are signed by both apps): production sets its own. */
+const DEV_REPORT_EXPORT_LINK_SECRET = 'dev-only-insecure-report-export-link-secret-0';
+
 /** Settings of worker-etl, validated once at boot. */
 export class WorkerConfig extends PlatformSettings {
   /** The worker serves only health and metrics over HTTP. */
@@ -148,10 +151,33 @@ export class WorkerConfig extends PlatformSettings {
   @Max(3600)
   public REPORT_EXPORT_MAX_EXECUTION_SECONDS = 300;
 
+  /** nest-app's REPORT_EXPORT_LINK_SECRET: the links in scheduled reports' mails are signed here. */
+  @IsString()
+  @MinLength(32)
+  @NotDevelopmentDefaultInProduction(DEV_REPORT_EXPORT_LINK_SECRET)
+  public REPORT_EXPORT_LINK_SECRET = DEV_REPORT_EXPORT_LINK_SECRET;
+
+  /** Where staff reach the platform (the gateway): mailed download links start with it. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @HttpsInProduction()
+  public REPORT_EXPORT_PUBLIC_URL = 'http://127.0.0.1:8080';
+
+  /** How long a mailed download link stays valid, in seconds (a mail is read later than a status page). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(300)
+  @Max(1_209_600)
+  public REPORT_SCHEDULE_LINK_TTL_SECONDS = 259_200;
+
   public get reportExports(): ReportExportsOptions {
     return {
       directory: this.REPORT_EXPORT_DIR,
       maxExecutionSeconds: this.REPORT_EXPORT_MAX_EXECUTION_SECONDS,
+      mailedLinks: {
+        secret: this.REPORT_EXPORT_LINK_SECRET,
+        publicUrl: this.REPORT_EXPORT_PUBLIC_URL,
+        ttlSeconds: this.REPORT_SCHEDULE_LINK_TTL_SECONDS,
+      },
       clickhouse: {
         url: this.CLICKHOUSE_URL,
         database: this.CLICKHOUSE_DATABASE,

@@ -3,6 +3,7 @@ import {
   REPORT_EXPORT_FORMATS,
   type ExportReportJobV1,
   type ReportExportColumnV1,
+  type ReportExportNotifyV1,
 } from '@casino/contracts';
 import { isValidColumnName } from './export-query';
 import { ReportExportError } from './report-export.error';
@@ -20,6 +21,25 @@ function isColumn(value: unknown): value is ReportExportColumnV1 {
   );
 }
 
+const EMAIL = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,255}$/;
+
+function isNotify(value: unknown): boolean {
+  if (value === undefined) return true;
+  const notify = value as Partial<ReportExportNotifyV1> | null;
+  return (
+    typeof notify === 'object' &&
+    notify !== null &&
+    typeof notify.subject === 'string' &&
+    notify.subject.length > 0 &&
+    notify.subject.length <= 200 &&
+    !/[\r\n]/.test(notify.subject) &&
+    Array.isArray(notify.recipients) &&
+    notify.recipients.length > 0 &&
+    notify.recipients.length <= 20 &&
+    notify.recipients.every((to) => typeof to === 'string' && EMAIL.test(to))
+  );
+}
+
 /** The job's payload, checked: a malformed one fails permanently with `REPORT_EXPORT_JOB_INVALID`. */
 export function checkedExportJob(data: unknown): ExportReportJobV1 {
   const job = data as Partial<ExportReportJobV1> | null;
@@ -34,7 +54,8 @@ export function checkedExportJob(data: unknown): ExportReportJobV1 {
     Array.isArray(columns) &&
     columns.length > 0 &&
     columns.every(isColumn) &&
-    new Set(columns.map((column) => column.name)).size === columns.length;
+    new Set(columns.map((column) => column.name)).size === columns.length &&
+    isNotify(job.notify);
   if (!valid) throw new ReportExportError('REPORT_EXPORT_JOB_INVALID', true);
   return job as ExportReportJobV1;
 }

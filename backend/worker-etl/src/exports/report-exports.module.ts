@@ -3,6 +3,7 @@ import { ObjectStorageModule } from '@casino/platform';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { BullModule } from '@nestjs/bullmq';
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { ReportExportMailer } from './report-export-mailer';
 import { ReportExportsProcessor } from './report-exports.processor';
 import { REPORT_EXPORTS_CLICKHOUSE, REPORT_EXPORTS_OPTIONS, type ReportExportsOptions } from './report-exports.tokens';
 
@@ -25,7 +26,7 @@ export class ReportExportsModule {
     return {
       module: ReportExportsModule,
       imports: [
-        BullModule.registerQueue({ name: QUEUES.REPORTS }),
+        BullModule.registerQueue({ name: QUEUES.REPORTS }, { name: QUEUES.MAIL }),
         ObjectStorageModule.forRoot({ directory: options.directory }),
       ],
       providers: [
@@ -40,6 +41,7 @@ export class ReportExportsModule {
             }),
         },
         ExportClickHouseLifecycle,
+        ReportExportMailer,
         ReportExportsProcessor,
       ],
     };

@@ -15,13 +15,15 @@ import { checkedValue, type ExportRow } from './export-cells';
 import { checkedExportJob } from './export-job';
 import { exportQuery } from './export-query';
 import { EXPORT_WRITERS } from './export-writers';
+import { ReportExportMailer } from './report-export-mailer';
 import { asJobFailure, asReportExportError, ReportExportError } from './report-export.error';
 import { REPORT_EXPORTS_CLICKHOUSE, REPORT_EXPORTS_OPTIONS, type ReportExportsOptions } from './report-exports.tokens';
 
 /**
  * Runs an export job: the report's SELECT on ClickHouse (read-only, with a time limit), its rows streamed into the
  * file of the job's format, stored under `exports/<exportId>.<format>` (a retry overwrites it; a failure leaves none).
- * Logs name the export, the format and the code of a failure, never the SQL.
+ * A scheduled report's recipients are then mailed its link. Logs name the export, the format and the code of a
+ * failure, never the SQL or the link.
  */
 @Injectable()
 @Processor(QUEUES.REPORTS)
@@ -32,6 +34,7 @@ export class ReportExportsProcessor extends WorkerHost {
     @Inject(REPORT_EXPORTS_CLICKHOUSE) private readonly clickhouse: ClickHouseClient,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
     @Inject(REPORT_EXPORTS_OPTIONS) private readonly options: ReportExportsOptions,
+    private readonly mailer: ReportExportMailer,
   ) {
     super();
   }
@@ -53,6 +56,7 @@ export class ReportExportsProcessor extends WorkerHost {
     const key = reportExportKey(data.exportId, data.format);
     const file = EXPORT_WRITERS[data.format](data.columns, rowsOf(resultSet, data.columns, counted));
     const stored = await this.storage.write(key, file);
+    if (data.notify) await this.mailer.notify(data.exportId, data.notify, counted.rows);
     this.logger.log(
       { exportId: data.exportId, format: data.format, rows: counted.rows, bytes: stored.bytes },
       'Export written',

@@ -6,5 +6,7 @@ export interface ReportExportsOptions {
   directory: string;
   /** ClickHouse's `max_execution_time` for an export's query, in seconds. */
   maxExecutionSeconds: number;
+  /** Links mailed to a scheduled report's recipients (nest-app's link key, the gateway's public URL). */
+  mailedLinks: { secret: string; publicUrl: string; ttlSeconds: number };
   clickhouse: { url: string; database: string; username: string; password: string };
 }

@@ -151,6 +151,12 @@ export const ERROR_CODES = {
   REPORT_UNKNOWN: 'not_found',
   // report exports
   REPORT_EXPORT_REQUEST_INVALID: 'invalid_input',
+  // report schedules
+  REPORT_SCHEDULE_CRON_INVALID: 'invalid_input',
+  REPORT_SCHEDULE_TOO_FREQUENT: 'invalid_input',
+  REPORT_SCHEDULE_RECIPIENT_REFUSED: 'invalid_input',
+  REPORT_SCHEDULE_NOT_FOUND: 'not_found',
+  REPORT_SCHEDULE_UNCHANGED: 'conflict',
   REPORT_EXPORT_NOT_FOUND: 'not_found',
   REPORT_EXPORT_NOT_READY: 'conflict',
   REPORT_EXPORT_LINK_EXPIRED: 'forbidden',

@@ -60,6 +60,14 @@ export interface ExportReportJobV1 {
   /** A ClickHouse SELECT rendered by nest-app's report module, without FORMAT or SETTINGS. */
   sql: string;
   columns: ReportExportColumnV1[];
+  /** A scheduled report's recipients: once the file is written, worker-etl mails them its signed link. */
+  notify?: ReportExportNotifyV1;
+}
+
+export interface ReportExportNotifyV1 {
+  recipients: string[];
+  /** The mail's subject, e.g. `Report "Daily GGR": 2026-12-06`. */
+  subject: string;
 }
 
 /** Where an export's file is kept in the object storage: the same key for every attempt of the job. */

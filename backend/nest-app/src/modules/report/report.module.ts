@@ -1,6 +1,8 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { KpiSource } from '../admin';
 import { GameModule } from '../game';
+import { UserModule } from '../user';
 import { ReportExportsModule } from './exports';
 import { GamesDimensionSync } from './games-dimension.sync';
 import { ReportCache } from './report-cache';
@@ -9,6 +11,11 @@ import { ReportController } from './report.controller';
 import { ReportRepository } from './report.repository';
 import { ReportRunner } from './report-runner';
 import { ReportingService } from './reporting.service';
+import { ReportScheduleProcessor, ReportSchedulerReconciler } from './schedules/report-schedule.processor';
+import { REPORT_SCHEDULES_QUEUE } from './schedules/report-schedule.queue';
+import { ReportSchedulesController } from './schedules/report-schedules.controller';
+import { ReportSchedulesRepository } from './schedules/report-schedules.repository';
+import { ReportSchedulesService } from './schedules/report-schedules.service';
 
 /**
  * Reports over the ClickHouse rollups (docs/reports.md): a catalogue of measures and dimensions, cached, audited.
@@ -16,8 +23,8 @@ import { ReportingService } from './reporting.service';
  */
 @Global()
 @Module({
-  imports: [ReportExportsModule, GameModule],
-  controllers: [ReportController],
+  imports: [ReportExportsModule, GameModule, UserModule, BullModule.registerQueue({ name: REPORT_SCHEDULES_QUEUE })],
+  controllers: [ReportController, ReportSchedulesController],
   providers: [
     ReportRepository,
     ReportRunner,
@@ -25,6 +32,10 @@ import { ReportingService } from './reporting.service';
     ReportingService,
     ReportKpiSource,
     GamesDimensionSync,
+    ReportSchedulesRepository,
+    ReportSchedulesService,
+    ReportScheduleProcessor,
+    ReportSchedulerReconciler,
     { provide: KpiSource, useExisting: ReportKpiSource },
   ],
   exports: [ReportingService, KpiSource, ReportExportsModule],

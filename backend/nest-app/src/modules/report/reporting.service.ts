@@ -1,4 +1,4 @@
-import { DomainError, type ReportExportFormat } from '@casino/contracts';
+import { DomainError, type ReportExportFormat, type ReportExportNotifyV1 } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '../../common/audit/audit-log';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
@@ -13,6 +13,7 @@ import { validateReportQuery, type ReportQuery, type ReportQueryInput } from './
 import { ReportExportsService } from './exports';
 import { exportColumns, exportDescription } from './report-export-plan';
 import { ReportCache } from './report-cache';
+import type { ScheduleDefinition } from './schedules/report-schedule.types';
 import { ReportRunner, type ReportRows } from './report-runner';
 
 export interface ReportResult extends ReportRows {
@@ -27,6 +28,14 @@ export interface ReportResult extends ReportRows {
 export interface ReportActor {
   user: AuthenticatedUser;
   origin: RequestOrigin;
+}
+
+export interface ReportExportOptions {
+  format: ReportExportFormat;
+  /** The named report's name, for the description; null for an ad-hoc query. */
+  report: string | null;
+  exportId?: string;
+  notify?: ReportExportNotifyV1;
 }
 
 /** An export of an ad-hoc query, or of a named report over a date range. */
@@ -79,15 +88,30 @@ export class ReportingService {
   }
 
   /** Queues an export of the query's rows (the same statement as the API's, without its row limit); returns its id. */
-  public async export(actor: ReportActor, input: ReportExportInput): Promise<string> {
-    const query = exportedQuery(input);
+  public export(actor: ReportActor, input: ReportExportInput): Promise<string> {
+    return this.exportQuery(actor, exportedQuery(input), { format: input.format, report: input.report ?? null });
+  }
+
+  /** A validated query (or a named report's) for these dates: what a scheduled run exports. */
+  public queryFor(
+    definition: ScheduleDefinition,
+    timeZone: string,
+    dateRange: ReportQueryInput['dateRange'],
+  ): ReportQuery {
+    if ('report' in definition) return namedQuery(definition.report, dateRange);
+    return validateReportQuery({ ...definition.query, timeZone, dateRange });
+  }
+
+  public exportQuery(actor: ReportActor, query: ReportQuery, options: ReportExportOptions): Promise<string> {
     return this.exports.request({
       sql: this.runner.exportStatement(query).sql,
       columns: exportColumns(query),
-      format: input.format,
+      format: options.format,
       requestedBy: actor.user,
       origin: actor.origin,
-      description: exportDescription(query, input.report ?? null),
+      description: exportDescription(query, options.report),
+      exportId: options.exportId,
+      notify: options.notify,
     });
   }
 

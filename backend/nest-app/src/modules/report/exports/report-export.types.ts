@@ -1,4 +1,4 @@
-import type { ReportExportColumnV1, ReportExportFormat } from '@casino/contracts';
+import type { ReportExportColumnV1, ReportExportFormat, ReportExportNotifyV1 } from '@casino/contracts';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import type { RequestOrigin } from '../../../common/http/request-origin';
 
@@ -14,6 +14,10 @@ export interface ReportExportRequest {
   description: string;
   /** The export holds personal data (player ids, emails): its downloads are audited as such. */
   personalData?: boolean;
+  /** A scheduled run's id, derived from the schedule and its dates: its retries are one export. */
+  exportId?: string;
+  /** Whom worker-etl mails the link to once the file is written (scheduled reports). */
+  notify?: ReportExportNotifyV1;
 }
 
 export type ReportExportState = 'queued' | 'running' | 'succeeded' | 'failed' | 'expired';

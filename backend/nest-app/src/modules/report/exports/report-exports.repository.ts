@@ -24,13 +24,14 @@ interface ReportExportRow {
 export class ReportExportsRepository {
   public constructor(private readonly dataSource: DataSource) {}
 
-  public async insert(record: Omit<ReportExportRecord, 'createdAt'>, manager: EntityManager): Promise<Date> {
-    const [row] = (await manager.query(
-      `INSERT INTO report_exports (id, requested_by, format, description) VALUES ($1, $2, $3, $4) RETURNING created_at`,
+  /** False when an export of this id is already recorded (a scheduled run retried). */
+  public async insert(record: Omit<ReportExportRecord, 'createdAt'>, manager: EntityManager): Promise<boolean> {
+    const rows = (await manager.query(
+      `INSERT INTO report_exports (id, requested_by, format, description) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO NOTHING RETURNING created_at`,
       [record.id, record.requestedBy, record.format, record.description],
     )) as { created_at: Date }[];
-    if (!row) throw new Error('report_exports insert returned no row');
-    return row.created_at;
+    return rows.length === 1;
   }
 
   public async findById(id: string): Promise<ReportExportRecord | null> {

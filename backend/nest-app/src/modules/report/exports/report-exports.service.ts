@@ -7,7 +7,7 @@ import {
   type ReportExportFormat,
 } from '@casino/contracts';
 import { DomainError } from '@casino/contracts';
-import { OBJECT_STORAGE, type ObjectStorage } from '@casino/platform';
+import { OBJECT_STORAGE, SignedLinks, type ObjectStorage } from '@casino/platform';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
@@ -18,7 +18,6 @@ import type { AuthenticatedUser } from '../../../common/auth/authenticated-user'
 import type { RequestOrigin } from '../../../common/http/request-origin';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
-import { ReportExportLinks } from './report-export-links';
 import type {
   ReportExportDownload,
   ReportExportRequest,
@@ -51,7 +50,7 @@ const FAILURE_CODE = /^(REPORT_EXPORT_[A-Z_]+):/;
  */
 @Injectable()
 export class ReportExportsService {
-  private readonly links: ReportExportLinks;
+  private readonly links: SignedLinks;
 
   public constructor(
     private readonly repository: ReportExportsRepository,
@@ -62,18 +61,23 @@ export class ReportExportsService {
     @InjectQueue(QUEUES.REPORTS) private readonly queue: Queue<ExportReportJobV1, ExportReportResultV1>,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
   ) {
-    this.links = new ReportExportLinks(config.REPORT_EXPORT_LINK_SECRET);
+    this.links = new SignedLinks(config.REPORT_EXPORT_LINK_SECRET);
   }
 
-  /** Records and enqueues an export; returns its id. The SQL is never audited or logged, the description is. */
+  /**
+   * Records and enqueues an export; returns its id. With `request.exportId` (a scheduled run's), a second request
+   * of the same id records nothing more and enqueues the same job (BullMQ keeps one job per id). The SQL is never
+   * audited or logged, the description is.
+   */
   public async request(request: ReportExportRequest): Promise<string> {
-    const id = randomUUID();
+    const id = request.exportId ?? randomUUID();
     const { requestedBy: user, origin } = request;
     await this.dataSource.transaction(async (manager) => {
-      await this.repository.insert(
+      const recorded = await this.repository.insert(
         { id, requestedBy: user.userId, format: request.format, description: request.description },
         manager,
       );
+      if (!recorded) return;
       await this.auditLog.record(
         {
           ...this.actorOf(user, origin),
@@ -85,6 +89,7 @@ export class ReportExportsService {
             description: request.description,
             columns: request.columns.map((column) => column.name),
             personalData: request.personalData ?? false,
+            ...(request.notify ? { recipients: request.notify.recipients } : {}),
           },
         },
         manager,
@@ -96,6 +101,7 @@ export class ReportExportsService {
       format: request.format,
       sql: request.sql,
       columns: request.columns,
+      ...(request.notify ? { notify: request.notify } : {}),
     };
     await this.queue.add(REPORT_JOBS.EXPORT_REPORT, job, { jobId: id, attempts: 3 });
     return id;

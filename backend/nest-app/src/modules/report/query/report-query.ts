@@ -105,7 +105,7 @@ function assertOneCurrencyPerNumber(query: ReportQuery): void {
   );
 }
 
-function validTimeZone(zone: string): string {
+export function validTimeZone(zone: string): string {
   // The shape is checked before Intl so that nothing but a plain zone name reaches SQL, even escaped.
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(zone) || !isKnownZone(zone)) {
     throw new DomainError('REPORT_TIME_ZONE_INVALID', `Unknown IANA time zone ${JSON.stringify(zone)}`);

@@ -11,10 +11,10 @@ const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
 const EXPIRES = /^\d{1,12}$/;
 
 /**
- * Signed, expiring download links: HMAC-SHA256 (base64url) over `<exportId>.<expires>` (Unix seconds). The link
+ * Signed, expiring download links: HMAC-SHA256 (base64url) over `<id>.<expires>` (Unix seconds). The link
  * is the credential, so it is short-lived; the signature is checked before the expiry, and in constant time.
  */
-export class ReportExportLinks {
+export class SignedLinks {
   public constructor(private readonly secret: string) {}
 
   public sign(exportId: string, expires: number): SignedLink {

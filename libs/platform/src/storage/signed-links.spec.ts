@@ -1,7 +1,7 @@
-import { ReportExportLinks } from './report-export-links';
+import { SignedLinks } from './signed-links';
 
-describe('ReportExportLinks', () => {
-  const links = new ReportExportLinks('a-secret-of-at-least-thirty-two-characters');
+describe('SignedLinks', () => {
+  const links = new SignedLinks('a-secret-of-at-least-thirty-two-characters');
   const id = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
 
   it('accepts its own link until it expires, then says expired', () => {
@@ -17,9 +17,7 @@ describe('ReportExportLinks', () => {
     expect(links.check('2b4e28ba-2fa1-41d2-883f-0016d3cca427', String(expires), signature, 0)).toBe('invalid');
     expect(links.check(id, '5000', signature, 0)).toBe('invalid');
     expect(links.check(id, String(expires), flipped, 0)).toBe('invalid');
-    expect(new ReportExportLinks('another-secret-of-thirty-two-characters!').check(id, '1000', signature, 0)).toBe(
-      'invalid',
-    );
+    expect(new SignedLinks('another-secret-of-thirty-two-characters!').check(id, '1000', signature, 0)).toBe('invalid');
   });
 
   it.each([

@@ -7,6 +7,7 @@ import { DEMO_SEEDERS } from '../../src/cli/demo-seeders';
 import { gameHistoryDemoSeeder } from '../../src/modules/game/demo/game-history.demo-seeder';
 import { historyOf } from '../../src/modules/game/demo/game-history.demo-script';
 import { DEMO_PLAYERS } from '../../src/modules/user/user.demo-seeder';
+import { UsersService } from '../../src/modules/user/users.service';
 import { WalletService } from '../../src/modules/wallet/wallet.service';
 import { WalletVerifier } from '../../src/modules/wallet/wallet.verifier';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
@@ -184,6 +185,94 @@ describe('demo history seeder (e2e)', () => {
     expect(secondRun.at(-1)).toMatch(new RegExp(`^game: demo history: 0 new round\\(s\\) played, ${rounds} already`));
     expect(await footprint()).toEqual(before);
     expect(await Promise.all(userIds.map((userId) => balancesOf(userId)))).toEqual(balances);
+    expect(await app.get(WalletVerifier).verify()).toMatchObject({ ok: true });
+  });
+});
+
+/** The history respects what a developer did to a demo player before it was first played. */
+describe('demo history seeder on changed demo players (e2e)', () => {
+  const keysDir = mkdtempSync(join(tmpdir(), 'demo-history-keys-'));
+  let environment: TestEnvironment;
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let outcome: string;
+  let bob: string;
+  let charlie: string;
+  /** What charlie is left with before the history: less than the history's stakes. */
+  const charlieStart = 200n;
+
+  /** The rounds the seeder may play from `start`: it stops at the first stake the balance does not cover. */
+  function affordable(playerIndex: number, start: bigint): { rounds: number; balance: bigint } {
+    let balance = start;
+    let rounds = 0;
+    for (const round of historyOf(playerIndex)) {
+      if (round.stake > balance) break;
+      balance += (round.win ?? round.stake) - round.stake;
+      rounds += 1;
+    }
+    return { rounds, balance };
+  }
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment('demo-history-changed', {
+      DEMO_PROVIDER_KEYS_DIR: keysDir,
+      GAME_CATALOG_SYNC_INTERVAL_SECONDS: '0',
+    });
+    app = await startTestApp(environment.config);
+    db = app.get(DataSource);
+    for (const seeder of DEMO_SEEDERS.filter((candidate) => candidate !== gameHistoryDemoSeeder))
+      await seeder.seed(app);
+    const users = app.get(UsersService);
+    bob = (await users.findOrRegisterByEmail('bob@example.test', { ip: '127.0.0.1', userAgent: 'jest' })).account.id;
+    charlie = (await users.findOrRegisterByEmail('charlie@example.test', { ip: '127.0.0.1', userAgent: 'jest' }))
+      .account.id;
+    await db.transaction((manager) => users.setStatus(manager, bob, 'blocked'));
+    const admin = await users.ensureAdmin(environment.config.ADMIN_EMAIL);
+    const spend = [
+      { balance: 'cash', amount: -START_CASH },
+      { balance: 'bonus', amount: charlieStart - START_BONUS },
+    ] as const;
+    for (const { balance, amount } of spend) {
+      await app.get(WalletService).adjust({
+        idempotency: { scope: 'test', key: `spent:${balance}:${charlie}` },
+        wallet: { userId: charlie },
+        currency: 'EUR',
+        amount,
+        balance,
+        reason: 'Spent elsewhere',
+        actor: { userId: admin.id, roles: admin.roles, requestId: 'jest' },
+      });
+    }
+    outcome = await gameHistoryDemoSeeder.seed(app);
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await environment?.dispose();
+    rmSync(keysDir, { recursive: true, force: true });
+  });
+
+  it('skips a blocked player, stops a player at the first stake the balance does not cover, plays the others', async () => {
+    const rounds = historyOf(0).length;
+    const charlieRounds = affordable(2, charlieStart);
+    expect(charlieRounds.rounds).toBeGreaterThan(0);
+    expect(charlieRounds.rounds).toBeLessThan(rounds);
+    expect(outcome).toContain(`${rounds + charlieRounds.rounds} new round(s) played, 0 already played`);
+    expect(outcome).toContain(`${rounds - charlieRounds.rounds} left out: the balance did not cover the stake`);
+    expect(outcome).toContain('stopped or skipped: bob@example.test (GAME_PLAYER_DISABLED)');
+    const [bobsPlay] = (await db.query(
+      `SELECT (SELECT count(*)::int FROM game_sessions WHERE user_id = $1) AS sessions,
+              (SELECT count(*)::int FROM game_transactions WHERE user_id = $1) AS transactions`,
+      [bob],
+    )) as { sessions: number; transactions: number }[];
+    expect(bobsPlay).toEqual({ sessions: 0, transactions: 0 });
+    const [charliesBets] = (await db.query(
+      `SELECT count(*)::int AS n FROM game_transactions WHERE user_id = $1 AND kind = 'bet' AND status <> 'refused'`,
+      [charlie],
+    )) as { n: number }[];
+    expect(charliesBets?.n).toBe(charlieRounds.rounds);
+    const view = (await app.get(WalletService).walletsOfUser(charlie)).find((w) => w.balances.currency === 'EUR');
+    expect(view?.balances.available).toBe(charlieRounds.balance);
     expect(await app.get(WalletVerifier).verify()).toMatchObject({ ok: true });
   });
 });

@@ -16,6 +16,16 @@ export function demoRoundIds(userId: string, round: HistoryRound): DemoRoundIds 
   return { round: id, bet: `${id}-bet`, end: `${id}-${round.win === null ? 'rollback' : 'win'}` };
 }
 
+/** The wallet refused one of the history's calls (a limit, a blocked account...): the player's history stops there. */
+export class DemoRoundRefused extends Error {
+  public constructor(
+    public readonly failure: string,
+    what: string,
+  ) {
+    super(`demo ${what} was refused: ${failure}`);
+  }
+}
+
 export interface DemoSession {
   userId: string;
   currency: string;
@@ -97,7 +107,7 @@ export class DemoRoundPlayer {
         : command.kind === 'win'
           ? await this.wallet.win(command)
           : await this.wallet.rollback(command);
-    if (!outcome.ok) throw new Error(`demo ${command.kind} ${command.transactionId} was refused: ${outcome.failure}`);
+    if (!outcome.ok) throw new DemoRoundRefused(outcome.failure, `${command.kind} ${command.transactionId}`);
     return outcome;
   }
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '@casino/contracts';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { DemoSeeder } from '../../../cli/demo-seeder';
 import { DEMO_PLAYERS } from '../../user/user.demo-seeder';
@@ -9,7 +10,7 @@ import { SeamlessWalletService } from '../seamless/seamless-wallet.service';
 import type { ProviderRef } from '../seamless/game-wallet.types';
 import { GameSessionsService } from '../sessions/game-sessions.service';
 import { DEMO_PROVIDER_CODE } from './demo-provider.seeder';
-import { demoRoundIds, DemoRoundPlayer, type DemoSession } from './demo-round-player';
+import { demoRoundIds, DemoRoundPlayer, DemoRoundRefused, type DemoSession } from './demo-round-player';
 import { HISTORY_GAMES, historyOf } from './game-history.demo-script';
 
 /** The history's amounts are EUR cents: a player of another currency gets none. */
@@ -44,20 +45,25 @@ export const gameHistoryDemoSeeder: DemoSeeder = {
       const { account } = await users.findOrRegisterByEmail(email, ORIGIN);
       const { currency } = await users.getRecord(account.id);
       if (currency !== HISTORY_CURRENCY) {
-        skipped.push(`${email} (${currency})`);
+        skipped.push(`${email} (not in ${HISTORY_CURRENCY})`);
         continue;
       }
-      const tally = await playHistory(app, provider, account.id, index);
-      total.played += tally.played;
-      total.already += tally.already;
-      total.unaffordable += tally.unaffordable;
+      try {
+        await playHistory(app, provider, account.id, index, total);
+      } catch (error) {
+        // A player a developer has since blocked, self-excluded or limited: the others still get their history.
+        if (error instanceof DemoRoundRefused) skipped.push(`${email} (${error.failure})`);
+        else if (error instanceof DomainError) skipped.push(`${email} (${error.code})`);
+        else throw error;
+      }
     }
-    return [
-      `${total.played} new round(s) played, ${total.already} already played`,
-      `(${DEMO_PLAYERS.length} demo players x ${historyOf(0).length} rounds on ${HISTORY_GAMES.length} demo games, no deposits)`,
-      ...(total.unaffordable > 0 ? [`; ${total.unaffordable} left out: the balance did not cover the stake`] : []),
-      ...(skipped.length > 0 ? [`; not in ${HISTORY_CURRENCY}: ${skipped.join(', ')}`] : []),
-    ].join(' ');
+    const notes = [
+      ...(total.unaffordable > 0 ? [`${total.unaffordable} left out: the balance did not cover the stake`] : []),
+      ...(skipped.length > 0 ? [`stopped or skipped: ${skipped.join(', ')}`] : []),
+    ];
+    const played = `${total.played} new round(s) played, ${total.already} already played`;
+    const scope = `${DEMO_PLAYERS.length} demo players x ${historyOf(0).length} rounds on ${HISTORY_GAMES.length} demo games`;
+    return `${played} (${scope}, no deposits)${notes.map((note) => `; ${note}`).join('')}`;
   },
 };
 
@@ -66,7 +72,8 @@ async function playHistory(
   provider: ProviderRef,
   userId: string,
   playerIndex: number,
-): Promise<PlayerTally> {
+  tally: PlayerTally,
+): Promise<void> {
   const wallet = app.get(SeamlessWalletService);
   const player = new DemoRoundPlayer(wallet, app.get(GameTransactionsRepository), provider);
   // One session per game, opened only when one of its rounds still has to be played.
@@ -83,7 +90,6 @@ async function playHistory(
     sessions.set(gameCode, session);
     return session;
   };
-  const tally: PlayerTally = { played: 0, already: 0, unaffordable: 0 };
   const rounds = historyOf(playerIndex);
   for (const [index, round] of rounds.entries()) {
     const ids = demoRoundIds(userId, round);
@@ -100,5 +106,4 @@ async function playHistory(
     if (await player.play(await sessionFor(round.gameCode), round, ids)) tally.played += 1;
     else tally.already += 1;
   }
-  return tally;
 }

@@ -38,6 +38,17 @@ export interface LaunchResult {
   realityCheckMinutes: number | null;
 }
 
+export type RealSessionInput = Omit<LaunchInput, 'mode' | 'userId'> & { userId: string };
+
+export interface OpenedRealSession {
+  sessionId: string;
+  /** What the provider carries and sends back in the session's wallet calls. */
+  token: string;
+  currency: string;
+  country: string | null;
+  realityCheckMinutes: number | null;
+}
+
 export type ResolvedSession =
   | { ok: true; session: GameSessionRow & { userId: string; currency: string } }
   | { ok: false; failure: GameWalletFailure };
@@ -65,34 +76,57 @@ export class GameSessionsService {
   ) {}
 
   public async launch(input: LaunchInput): Promise<LaunchResult> {
-    const game = await this.games.getEnabled(input.gameId);
-    const provider = await this.providers.runtime(game.providerCode);
-    if (!provider || provider.status !== 'active') {
-      throw new DomainError('GAME_PROVIDER_DISABLED', 'The game provider is not available', {
-        provider: game.providerCode,
-      });
-    }
+    const { game, provider } = await this.playable(input.gameId);
     if (input.mode === 'demo') return this.launchDemo(input, game, provider);
     if (!input.userId) throw new DomainError('UNAUTHENTICATED', 'Sign in to play for real money');
-    const player = await this.assertMayPlay(input.userId, game, provider);
-    const playSession = await this.responsibleGaming.assertCanLaunchGame(input.userId);
-    await this.wallets.openWallet(input.userId, player.currency);
-    const token = newSessionToken();
-    const sessionId = await this.open(input, game, provider, token, player);
+    const opened = await this.openReal({ ...input, userId: input.userId }, game, provider);
     const url = await this.clientFor(provider).launchUrl({
       provider,
       game,
       mode: 'real',
       platform: input.platform,
       language: input.language,
-      token,
+      token: opened.token,
       userId: input.userId,
-      currency: player.currency,
-      country: player.country,
+      currency: opened.currency,
+      country: opened.country,
       ip: input.ip,
       lobbyUrl: this.config.GAME_LOBBY_URL,
     });
-    return { url, sessionId, realityCheckMinutes: playSession.realityCheckMinutes };
+    return { url, sessionId: opened.sessionId, realityCheckMinutes: opened.realityCheckMinutes };
+  }
+
+  /**
+   * A real-money session with every check a launch makes, without asking the provider for a launch URL: for a
+   * caller that makes the session's wallet calls in process (the demo history seeder). The token is its credential.
+   */
+  public async openRealSession(input: RealSessionInput): Promise<OpenedRealSession> {
+    const { game, provider } = await this.playable(input.gameId);
+    return this.openReal(input, game, provider);
+  }
+
+  private async playable(gameId: string): Promise<{ game: GameRecord; provider: ProviderRuntime }> {
+    const game = await this.games.getEnabled(gameId);
+    const provider = await this.providers.runtime(game.providerCode);
+    if (!provider || provider.status !== 'active') {
+      throw new DomainError('GAME_PROVIDER_DISABLED', 'The game provider is not available', {
+        provider: game.providerCode,
+      });
+    }
+    return { game, provider };
+  }
+
+  private async openReal(
+    input: RealSessionInput,
+    game: GameRecord,
+    provider: ProviderRuntime,
+  ): Promise<OpenedRealSession> {
+    const player = await this.assertMayPlay(input.userId, game, provider);
+    const playSession = await this.responsibleGaming.assertCanLaunchGame(input.userId);
+    await this.wallets.openWallet(input.userId, player.currency);
+    const token = newSessionToken();
+    const sessionId = await this.open({ ...input, mode: 'real' }, game, provider, token, player);
+    return { sessionId, token, ...player, realityCheckMinutes: playSession.realityCheckMinutes };
   }
 
   /**

@@ -20,6 +20,7 @@ import { GameSessionsOpenIndex1764230680019 } from './1764230680019-game-session
 import { Admin1764230700000 } from './1764230700000-admin';
 import { PaymentRefunds1764230710000 } from './1764230710000-payment-refunds';
 import { ReportExports1764230730000 } from './1764230730000-report-exports';
+import { BackfillCreatedAtIndexes1764230740000 } from './1764230740000-backfill-created-at-indexes';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   Admin1764230700000,
   PaymentRefunds1764230710000,
   ReportExports1764230730000,
+  BackfillCreatedAtIndexes1764230740000,
 ];

@@ -1,0 +1,21 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * `etl:backfill` pages through a range of ledger transactions and outbox events by created_at. BRIN, not B-tree:
+ * both tables are appended in created_at order, so a block-range summary finds an hour's rows in a few pages, and it
+ * costs the insert of every wallet transaction next to nothing (ADR 0011 keeps that path's indexes few). The
+ * ledger's index also serves `etl:verify`'s per-day totals.
+ */
+export class BackfillCreatedAtIndexes1764230740000 implements MigrationInterface {
+  public name = 'BackfillCreatedAtIndexes1764230740000';
+
+  public async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`CREATE INDEX ledger_transactions_created_brin ON ledger_transactions USING brin (created_at)`);
+    await runner.query(`CREATE INDEX outbox_events_created_brin ON outbox_events USING brin (created_at)`);
+  }
+
+  public async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP INDEX outbox_events_created_brin`);
+    await runner.query(`DROP INDEX ledger_transactions_created_brin`);
+  }
+}

@@ -51,9 +51,12 @@ const TRANSACTIONS_PAGE = `
     FROM page p JOIN wallets w ON w.id = p.wallet_id
    ORDER BY p.created_at, p.id`;
 
-/** One page of a stream's outbox events of some types, in position order after `afterPosition`. */
+/**
+ * One page of a stream's outbox events of some types, in position order after `afterPosition`. The position is
+ * handed back as text under another name: `ORDER BY position` would otherwise sort the text.
+ */
 const OUTBOX_PAGE = `
-  SELECT position::text AS position, envelope
+  SELECT position::text AS cursor, envelope
     FROM outbox_events
    WHERE created_at >= $1::timestamptz AND created_at < $2::timestamptz
      AND stream = $3 AND event_type LIKE $4 AND position > $5::bigint
@@ -107,7 +110,7 @@ export class LedgerFactsReader {
     afterPosition: string,
     limit: number,
   ): Promise<{ events: TEvent[]; last: string | null }> {
-    const { rows } = await this.pool.query<{ position: string; envelope: TEvent }>(OUTBOX_PAGE, [
+    const { rows } = await this.pool.query<{ cursor: string; envelope: TEvent }>(OUTBOX_PAGE, [
       window.start,
       window.end,
       stream,
@@ -115,6 +118,6 @@ export class LedgerFactsReader {
       afterPosition,
       limit,
     ]);
-    return { events: rows.map((row) => row.envelope), last: rows.at(-1)?.position ?? null };
+    return { events: rows.map((row) => row.envelope), last: rows.at(-1)?.cursor ?? null };
   }
 }

@@ -19,8 +19,9 @@ const MAX_DAYS = 3660;
 
 function dayOf(flag: string, value: string | undefined): string {
   if (value === undefined || value.startsWith('--')) throw new BackfillRangeError(`${flag} is required`);
-  // Date.parse rolls 2026-02-30 over to March: a day is valid only when it prints back the same.
-  if (!DAY.test(value) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  // Date rolls 2026-02-30 over to March (and 2026-13-01 is no date): a day is valid only when it prints back the same.
+  const day = new Date(`${value}T00:00:00Z`);
+  if (!DAY.test(value) || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) {
     throw new BackfillRangeError(`${flag} ${JSON.stringify(value)} is not a calendar day YYYY-MM-DD`);
   }
   return value;

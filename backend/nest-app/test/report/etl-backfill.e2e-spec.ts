@@ -236,7 +236,7 @@ describe('etl:backfill rebuilds the ClickHouse facts from PostgreSQL (e2e)', () 
     [['--from', '2026-03-02', '--to', '2026-03-01'], '--from 2026-03-02 is after --to 2026-03-01'],
     [['--from', '2026-03-01'], '--to is required'],
     [['--since', '2026-03-01'], 'unknown argument "--since"'],
-  ])('refuses %j with a message and a non-zero exit, reading nothing', (args, message) => {
+  ])('refuses %j with a message and exit 1, before connecting anywhere', (args, message) => {
     const run = spawnSync(process.execPath, [CLI, ...args], {
       cwd: ROOT,
       env: { PATH: process.env['PATH'], ...settings },
@@ -246,5 +246,17 @@ describe('etl:backfill rebuilds the ClickHouse facts from PostgreSQL (e2e)', () 
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`etl:backfill: ${message} (usage: etl:backfill --from YYYY-MM-DD --to YYYY-MM-DD`);
+  });
+
+  it('exits 2 naming the failure when ClickHouse cannot be reached', () => {
+    const run = spawnSync(process.execPath, [CLI, '--from', TODAY, '--to', TODAY], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'], ...settings, CLICKHOUSE_URL: 'http://127.0.0.1:9' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^etl:backfill failed: .*ECONNREFUSED/);
   });
 });

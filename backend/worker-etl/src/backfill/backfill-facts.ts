@@ -15,7 +15,8 @@ export async function backfillFacts(config: EtlBackfillConfig, range: BackfillRa
     database: config.CLICKHOUSE_DATABASE,
     username: config.CLICKHOUSE_USER,
     password: config.CLICKHOUSE_PASSWORD,
-    request_timeout: 300_000,
+    // The worker's own timeout: a look-up or insert that outlasts it fails rather than outlive the load lock's TTL.
+    request_timeout: 30_000,
     log: { level: ClickHouseLogLevel.OFF },
   });
   const redis = createRedisClient({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }, 'etl-backfill');

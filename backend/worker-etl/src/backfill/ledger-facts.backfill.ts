@@ -65,16 +65,18 @@ export class LedgerFactsBackfill {
 
   private async *walletTransactions(window: TimeWindow) {
     let after: LedgerCursor | null = null;
-    do {
+    for (;;) {
       const page = await this.reader.committedTransactionsPage(window, after, this.pageSize);
-      if (page.facts.length === 0) return;
+      if (page.last === null) return;
       const players = await playerDimensions(
         this.clickhouse,
         page.facts.map((facts) => facts.userId),
       );
       yield page.facts.map((facts) => walletTransactionRow(facts, players.get(facts.userId) ?? UNKNOWN_PLAYER));
+      // A short page was the window's last.
+      if (page.facts.length < this.pageSize) return;
       after = page.last;
-    } while (after);
+    }
   }
 
   private async *paymentEvents(window: TimeWindow) {
@@ -107,6 +109,7 @@ export class LedgerFactsBackfill {
       const page = await this.reader.outboxEventsPage<TEvent>(window, stream, eventType, after, this.pageSize);
       if (page.last === null) return;
       yield page.events;
+      if (page.events.length < this.pageSize) return;
       after = page.last;
     }
   }

@@ -13,7 +13,6 @@ import {
   NATS_CONNECTION,
   NATS_OPTIONS,
   REDIS_CLIENT,
-  renderValue,
   type NatsOptions,
   type ReadinessProbe,
 } from '@casino/platform';
@@ -30,19 +29,10 @@ import {
   UNKNOWN_PLAYER,
   walletTransactionFactsOf,
   walletTransactionRow,
-  type PaymentEventRow,
-  type PlayerDimensions,
-  type PlayerRow,
-  type WalletTransactionRow,
 } from './fact-rows';
 import { FactTableLoader, type FactTable } from './fact-table-loader';
-
-export const WALLET_TRANSACTIONS: FactTable<WalletTransactionRow> = {
-  name: 'wallet_transactions',
-  key: 'transaction_id',
-};
-export const PAYMENT_EVENTS: FactTable<PaymentEventRow> = { name: 'payment_events', key: 'event_id' };
-export const PLAYERS: FactTable<PlayerRow> = { name: 'players', key: 'user_id' };
+import { PAYMENT_EVENTS, PLAYERS, WALLET_TRANSACTIONS } from './fact-tables';
+import { playerDimensions } from './player-dimensions';
 
 interface ConsumerState {
   consumer: BatchConsumer;
@@ -103,7 +93,10 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   public async loadWalletTransactions(events: readonly WalletTransactionCompletedEvent[]): Promise<number> {
-    const players = await this.playerDimensions(events.map((event) => event.payload.userId));
+    const players = await playerDimensions(
+      this.clickhouse,
+      events.map((event) => event.payload.userId),
+    );
     const rows = events.map((event) =>
       walletTransactionRow(walletTransactionFactsOf(event), players.get(event.payload.userId) ?? UNKNOWN_PLAYER),
     );
@@ -111,7 +104,10 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   public async loadPaymentEvents(events: readonly PaymentIntentEvent[]): Promise<number> {
-    const players = await this.playerDimensions(events.map((event) => event.payload.userId));
+    const players = await playerDimensions(
+      this.clickhouse,
+      events.map((event) => event.payload.userId),
+    );
     const rows = events.map((event) => paymentEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
     return this.loadRows(PAYMENT_EVENTS, rows);
   }
@@ -125,20 +121,6 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
     this.metrics.loadedRows.inc({ table: table.name }, fresh);
     this.metrics.skippedRows.inc({ table: table.name }, rows.length - fresh);
     return fresh;
-  }
-
-  /** Country and brand of each player, from the players dimension (one query per batch). */
-  private async playerDimensions(userIds: readonly string[]): Promise<Map<string, PlayerDimensions>> {
-    const ids = [...new Set(userIds)];
-    if (ids.length === 0) return new Map();
-    const result = await this.clickhouse.query({
-      query:
-        'SELECT user_id, argMax(country, version) AS country, argMax(brand, version) AS brand FROM players ' +
-        `WHERE user_id IN (${ids.map((id) => renderValue(id)).join(', ')}) GROUP BY user_id`,
-      format: 'JSONEachRow',
-    });
-    const rows = await result.json<{ user_id: string } & PlayerDimensions>();
-    return new Map(rows.map((row) => [row.user_id, { country: row.country, brand: row.brand }]));
   }
 
   private consume(

@@ -21,6 +21,7 @@ import { Admin1764230700000 } from './1764230700000-admin';
 import { PaymentRefunds1764230710000 } from './1764230710000-payment-refunds';
 import { ReportExports1764230730000 } from './1764230730000-report-exports';
 import { ReportSchedules1764230740000 } from './1764230740000-report-schedules';
+import { BackfillCreatedAtIndexes1764230750000 } from './1764230750000-backfill-created-at-indexes';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   PaymentRefunds1764230710000,
   ReportExports1764230730000,
   ReportSchedules1764230740000,
+  BackfillCreatedAtIndexes1764230750000,
 ];

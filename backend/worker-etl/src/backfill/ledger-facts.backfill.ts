@@ -1,0 +1,116 @@
+import { EVENT_STREAMS, USER_REGISTERED, type PaymentIntentEvent, type UserRegisteredEvent } from '@casino/contracts';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { paymentEventRow, playerRow, UNKNOWN_PLAYER, walletTransactionRow } from '../analytics/fact-rows';
+import type { FactTable, FactTableLoader } from '../analytics/fact-table-loader';
+import { PAYMENT_EVENTS, PLAYERS, WALLET_TRANSACTIONS } from '../analytics/fact-tables';
+import { playerDimensions } from '../analytics/player-dimensions';
+import { windowsOf, type BackfillRange } from './backfill-range';
+import type { LedgerCursor, LedgerFactsReader, TimeWindow } from './ledger-facts.reader';
+
+/** Per fact table: rows built from PostgreSQL, rows inserted, rows whose key ClickHouse already had. */
+export interface TableBackfill {
+  table: string;
+  read: number;
+  inserted: number;
+  skipped: number;
+}
+
+/**
+ * Pages are taken within windows of an hour: each page's scan is bounded by its window (the BRIN indexes on
+ * created_at skip the rest of the table), however long the range.
+ */
+const WINDOW_MS = 3_600_000;
+
+type Page<TRow> = (window: TimeWindow) => AsyncGenerator<TRow[]>;
+
+/**
+ * `npm run etl:backfill`: the facts of a range rebuilt from PostgreSQL with the event path's own mapping
+ * (fact-rows.ts) and loaded through the same keyed loader (ADR 0015), so a key ClickHouse already has is skipped:
+ * a second run, or one over what worker-etl already loaded, inserts nothing. Players first, so that the wallet and
+ * payment facts are stamped with the players' dimensions as the event path stamps them.
+ */
+export class LedgerFactsBackfill {
+  public constructor(
+    private readonly reader: LedgerFactsReader,
+    private readonly loader: FactTableLoader,
+    private readonly clickhouse: ClickHouseClient,
+    private readonly pageSize: number,
+  ) {}
+
+  public async run(range: BackfillRange): Promise<TableBackfill[]> {
+    const windows = windowsOf(range, WINDOW_MS);
+    return [
+      await this.backfill(PLAYERS, windows, (window) => this.players(window)),
+      await this.backfill(WALLET_TRANSACTIONS, windows, (window) => this.walletTransactions(window)),
+      await this.backfill(PAYMENT_EVENTS, windows, (window) => this.paymentEvents(window)),
+    ];
+  }
+
+  private async backfill<TRow extends object>(
+    table: FactTable<TRow>,
+    windows: readonly TimeWindow[],
+    pages: Page<TRow>,
+  ): Promise<TableBackfill> {
+    const total: TableBackfill = { table: table.name, read: 0, inserted: 0, skipped: 0 };
+    for (const window of windows) {
+      for await (const rows of pages(window)) {
+        const inserted = await this.loader.load(table, rows);
+        total.read += rows.length;
+        total.inserted += inserted;
+        total.skipped += rows.length - inserted;
+      }
+    }
+    return total;
+  }
+
+  private async *walletTransactions(window: TimeWindow) {
+    let after: LedgerCursor | null = null;
+    for (;;) {
+      const page = await this.reader.committedTransactionsPage(window, after, this.pageSize);
+      if (page.last === null) return;
+      const players = await playerDimensions(
+        this.clickhouse,
+        page.facts.map((facts) => facts.userId),
+      );
+      yield page.facts.map((facts) => walletTransactionRow(facts, players.get(facts.userId) ?? UNKNOWN_PLAYER));
+      // A short page was the window's last.
+      if (page.facts.length < this.pageSize) return;
+      after = page.last;
+    }
+  }
+
+  private async *paymentEvents(window: TimeWindow) {
+    for await (const events of this.outboxEvents<PaymentIntentEvent>(
+      window,
+      EVENT_STREAMS.PAYMENT,
+      'payment.intent.*',
+    )) {
+      const players = await playerDimensions(
+        this.clickhouse,
+        events.map((event) => event.payload.userId),
+      );
+      yield events.map((event) => paymentEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    }
+  }
+
+  private async *players(window: TimeWindow) {
+    for await (const events of this.outboxEvents<UserRegisteredEvent>(window, EVENT_STREAMS.USER, USER_REGISTERED)) {
+      yield events.map(playerRow);
+    }
+  }
+
+  private async *outboxEvents<TEvent extends UserRegisteredEvent | PaymentIntentEvent>(
+    window: TimeWindow,
+    stream: string,
+    eventType: string,
+  ) {
+    let after = '0';
+    for (;;) {
+      const page = await this.reader.outboxEventsPage<TEvent>(window, stream, eventType, after, this.pageSize);
+      if (page.last === null) return;
+      yield page.events;
+      if (page.events.length < this.pageSize) return;
+      after = page.last;
+    }
+  }
+}

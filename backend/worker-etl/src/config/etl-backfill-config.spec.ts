@@ -7,6 +7,8 @@ import { WorkerConfig } from './worker-config';
 const PRODUCTION = {
   NODE_ENV: 'production',
   METRICS_TOKEN: 'metrics-token-of-production',
+  REPORT_EXPORT_LINK_SECRET: 'a-production-link-secret-of-at-least-32-chars',
+  REPORT_EXPORT_PUBLIC_URL: 'https://casino.example.test',
   SMS_SENDER: 'http',
   SMS_GATEWAY_URL: 'https://sms.example.test/v1',
   SMS_GATEWAY_TOKEN: 'a-production-token',

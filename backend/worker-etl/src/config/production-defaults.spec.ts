@@ -2,8 +2,13 @@ import { loadConfig } from '@casino/platform';
 import { productionRefusalCases, unrefusedDevelopmentSecrets } from '@casino/platform/testing';
 import { WorkerConfig } from './worker-config';
 
-/** NODE_ENV=production with the settings every app must set there (METRICS_TOKEN: /metrics is never open). */
-const IN_PRODUCTION = { NODE_ENV: 'production', METRICS_TOKEN: 'metrics-token-of-production' };
+/** NODE_ENV=production with the settings every worker must set there: /metrics is never open, mailed links are signed with production's key under an https address. */
+const IN_PRODUCTION = {
+  NODE_ENV: 'production',
+  METRICS_TOKEN: 'metrics-token-of-production',
+  REPORT_EXPORT_LINK_SECRET: 'a-production-link-secret-of-at-least-32-chars',
+  REPORT_EXPORT_PUBLIC_URL: 'https://casino.example.test',
+};
 
 /** A production start with its own value for every setting production refuses at its development default. */
 const PRODUCTION = {

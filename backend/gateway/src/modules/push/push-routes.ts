@@ -34,7 +34,8 @@ export async function registerPushRoutes(fastify: FastifyInstance, options: Push
       hub.add(connection, expiresAt * 1000);
     });
 
-    scope.get(PUSH_ROUTES.eventStream, (request, reply) => {
+    // No HEAD twin: a HEAD answer has no body, and a stream never ends one.
+    scope.get(PUSH_ROUTES.eventStream, { exposeHeadRoute: false }, (request, reply) => {
       const { subject, sessionId, expiresAt } = pushIdentityOf(request);
       reply.hijack();
       reply.raw.writeHead(200, {

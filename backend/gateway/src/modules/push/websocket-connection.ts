@@ -1,4 +1,4 @@
-import { WebSocket } from 'ws';
+import type { WebSocket } from '@fastify/websocket';
 import { closedMessage, type PushConnection } from './push-connection';
 import type { CloseReason } from './push-messages';
 
@@ -25,13 +25,13 @@ export class WebSocketConnection implements PushConnection {
   }
 
   public send(json: string): boolean {
-    if (this.socket.readyState !== WebSocket.OPEN || this.socket.bufferedAmount > this.maxBufferedBytes) return false;
+    if (this.socket.readyState !== this.socket.OPEN || this.socket.bufferedAmount > this.maxBufferedBytes) return false;
     this.socket.send(json);
     return true;
   }
 
   public heartbeat(): void {
-    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.readyState !== this.socket.OPEN) return;
     if (!this.answeredPing) {
       this.socket.terminate();
       return;
@@ -41,7 +41,7 @@ export class WebSocketConnection implements PushConnection {
   }
 
   public close(reason: CloseReason): void {
-    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.readyState !== this.socket.OPEN) return;
     this.socket.send(closedMessage(reason));
     this.socket.close(CLOSE_CODES[reason], reason);
   }

@@ -31,7 +31,7 @@ const { sessionRecordKey, subjectFor, WALLET_TRANSACTION_COMPLETED } = require('
 
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 1000);
 const RATE = Number(process.env.BENCH_PUSH_RATE ?? 200);
-const RELAY_INTERVALS = (process.env.BENCH_RELAY_INTERVALS_MS ?? '200,20,10').split(',').map(Number);
+const RELAY_INTERVALS = (process.env.BENCH_RELAY_INTERVALS_MS ?? '200,20,10').split(',').filter(Boolean).map(Number);
 const SECRET = 'bench-gateway-push-secret-of-32-characters-or-more';
 const GATEWAY_ENTRY = join(ROOT, 'backend', 'gateway', 'dist', 'main.js');
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').toLowerCase();

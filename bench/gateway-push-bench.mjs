@@ -268,7 +268,10 @@ const results = {
     'sessions in Redis as nest-app writes them); latency = client receive time − event occurredAt. Phase gateway: ' +
     'events published to JetStream by this script (NATS → gateway → socket). Phases walletCommit: real deposits ' +
     'committed by WalletService in a nest-app context (bench/lib/push-wallet-driver.mjs), published by the outbox ' +
-    'relay process at the stated OUTBOX_RELAY_INTERVAL_MS (wallet commit → relay → NATS → gateway → socket).',
+    'relay process at the stated OUTBOX_RELAY_INTERVAL_MS (wallet commit → relay → NATS → gateway → socket). ' +
+    'gatewayCores: CPU of this run’s gateway process (cores, from /proc/<pid>/stat); cpuShares: the machine’s by ' +
+    'process group, which also counts other processes of the same kind on the machine (machineBusy near 1: the ' +
+    'figures include waiting for a CPU).',
   players: PLAYERS,
   ratePerSecond: RATE,
   seconds: SECONDS,

@@ -21,6 +21,7 @@ import { UpstreamServer } from './support/upstream-server';
 
 const SECRET = 'push-test-secret-of-at-least-32-characters';
 const SESSION_CHECK_INTERVAL_MS = 300;
+const MAX_STREAMS_PER_PLAYER = 3;
 
 interface Player {
   userId: string;
@@ -49,6 +50,7 @@ describe('gateway: live push over /ws and /api/v1/stream (e2e, real NATS and Red
       GATEWAY_UPSTREAMS: upstream.origin,
       JWT_SECRET: SECRET,
       GATEWAY_PUSH_SESSION_CHECK_INTERVAL_MS: String(SESSION_CHECK_INTERVAL_MS),
+      GATEWAY_PUSH_MAX_STREAMS_PER_PLAYER: String(MAX_STREAMS_PER_PLAYER),
     };
     gateway = await GatewayUnderTest.start(id, gatewaySettings);
     otherGateway = await GatewayUnderTest.start(id, gatewaySettings);
@@ -272,5 +274,35 @@ describe('gateway: live push over /ws and /api/v1/stream (e2e, real NATS and Red
     const eventId = await balanceChange(otherSession, '10', '10');
     await kept.next(balanceOf(eventId));
     expect(kept.closed).toBeUndefined();
+  });
+
+  it('refuses a stream past GATEWAY_PUSH_MAX_STREAMS_PER_PLAYER with 429, and takes one again once a stream ends', async () => {
+    const player = await signedIn();
+    const first = await socketOf(player);
+    await socketOf(player);
+    await streamOf(player);
+
+    const refusal = await PushSocket.open(gateway.url, player.token).catch((error: unknown) => error);
+    expect((refusal as RefusedUpgrade).status).toBe(429);
+    const overSse = await gateway.send('GET', '/api/v1/stream', {
+      headers: { authorization: `Bearer ${player.token}` },
+    });
+    expect(overSse.status).toBe(429);
+    expect(overSse.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+    // Another player and another instance count on their own.
+    await socketOf(await signedIn());
+    await socketOf(player, otherGateway);
+
+    first.close();
+    await first.untilClosed();
+    let reopened: PushSocket | undefined;
+    for (let attempt = 0; attempt < 20 && !reopened; attempt += 1) {
+      reopened = await PushSocket.open(gateway.url, player.token).catch(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return undefined;
+      });
+    }
+    expect(reopened).toBeDefined();
+    reopened?.close();
   });
 });

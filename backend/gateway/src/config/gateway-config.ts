@@ -141,6 +141,13 @@ export class GatewayConfig extends PlatformSettings {
   @Max(67_108_864)
   public GATEWAY_PUSH_MAX_BUFFERED_BYTES = 262_144;
 
+  /** Streams one player may have open on one instance; one more is refused with 429 (tabs, devices, a runaway client). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  public GATEWAY_PUSH_MAX_STREAMS_PER_PLAYER = 10;
+
   public get trustedProxies(): string[] {
     return trustedProxyList(this.GATEWAY_TRUSTED_PROXIES);
   }

@@ -2,6 +2,7 @@ import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { sendApiError } from '../../common/api-error';
 import { edgeTokenRefusals } from '../../common/gateway-metrics';
 import type { AccessTokenVerifier, VerifiedToken } from '../edge-auth';
+import type { PushHub } from './push-hub';
 import type { SessionWatch } from './session-watch';
 
 /** The WebSocket subprotocol of the push stream; the gateway selects it, never the one carrying the token. */
@@ -37,11 +38,19 @@ export function selectProtocol(offered: Set<string>): string | false {
   return offered.has(PUSH_PROTOCOL) ? PUSH_PROTOCOL : false;
 }
 
+export interface PushAuthOptions {
+  verifier: AccessTokenVerifier;
+  sessions: SessionWatch;
+  hub: PushHub;
+  maxStreamsPerPlayer: number;
+}
+
 /**
  * A stream opens only with a valid access token (the edge's check: HS256 only, signature, issuer, audience, expiry)
- * of a session that has not ended; otherwise 401 before any upgrade.
+ * of a session that has not ended, otherwise 401, and while the player has fewer than `maxStreamsPerPlayer` open
+ * here, otherwise 429; both before any upgrade.
  */
-export function pushAuthHook(verifier: AccessTokenVerifier, sessions: SessionWatch): onRequestHookHandler {
+export function pushAuthHook({ verifier, sessions, hub, maxStreamsPerPlayer }: PushAuthOptions): onRequestHookHandler {
   return async (request, reply) => {
     const token = streamTokenOf(request);
     if (token === undefined) return sendApiError(request, reply, 'UNAUTHENTICATED', 'An access token is required');
@@ -59,6 +68,11 @@ export function pushAuthHook(verifier: AccessTokenVerifier, sessions: SessionWat
     if (!alive) {
       edgeTokenRefusals.inc({ reason: 'session' });
       return sendApiError(request, reply, 'UNAUTHENTICATED', 'The session has ended');
+    }
+    if (hub.streamsOf(result.subject) >= maxStreamsPerPlayer) {
+      return sendApiError(request, reply, 'RATE_LIMITED', 'Too many live streams open; close one first', {
+        limit: 'push-streams-player',
+      });
     }
     identities.set(request, result);
   };

@@ -55,6 +55,7 @@ describe('PushHub', () => {
     expect(phone.sent.slice(1)).toEqual(['{"for":"alice"}']);
     expect(laptop.sent.slice(1)).toEqual(['{"for":"alice"}']);
     expect(bob.sent.slice(1)).toEqual([]);
+    expect([hub.streamsOf('alice'), hub.streamsOf('bob'), hub.streamsOf('nobody')]).toEqual([2, 1, 0]);
   });
 
   it('forgets a removed stream and closes only the streams of an ended session', () => {

@@ -61,6 +61,11 @@ export class PushHub implements OnApplicationBootstrap, BeforeApplicationShutdow
     }
   }
 
+  /** How many streams the player has open here. */
+  public streamsOf(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
   /** The sessions with a stream open here, with their owner. */
   public sessions(): [sessionId: string, userId: string][] {
     const sessions: [string, string][] = [];

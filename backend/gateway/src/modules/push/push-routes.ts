@@ -25,7 +25,10 @@ export async function registerPushRoutes(fastify: FastifyInstance, options: Push
   const maxBuffered = config.GATEWAY_PUSH_MAX_BUFFERED_BYTES;
   await fastify.register(async (scope) => {
     scope.addHook('onRequest', options.rateLimit);
-    scope.addHook('onRequest', pushAuthHook(options.verifier, options.sessions));
+    scope.addHook(
+      'onRequest',
+      pushAuthHook({ ...options, maxStreamsPerPlayer: config.GATEWAY_PUSH_MAX_STREAMS_PER_PLAYER }),
+    );
 
     scope.get(PUSH_ROUTES.websocket, { websocket: true }, (socket, request) => {
       const { subject, sessionId, expiresAt } = pushIdentityOf(request);

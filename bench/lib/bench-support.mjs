@@ -1,4 +1,4 @@
-/* global process, URL, performance, setTimeout, clearTimeout */
+/* global process, URL, performance, setTimeout, clearTimeout, setInterval, clearInterval */
 // Shared plumbing of the wallet benchmark: scratch databases, child processes, checks after a load.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -102,6 +102,7 @@ export function spawnNode(script, args, env) {
   return {
     pid: child.pid,
     finished,
+    output: () => output,
     waitFor: (pattern, timeoutMs = 60_000) =>
       new Promise((resolve, reject) => {
         if (pattern.test(output)) return resolve();

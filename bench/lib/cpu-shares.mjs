@@ -12,6 +12,8 @@ function groupOf(pid, commandLine) {
   if (commandLine.startsWith('postgres')) return 'postgres';
   if (commandLine.includes('nest-app/dist/main.js')) return 'api';
   if (commandLine.includes('outbox-relay.js')) return 'relay';
+  if (commandLine.includes('gateway/dist/main.js')) return 'gateway';
+  if (commandLine.includes('push-wallet-driver.mjs')) return 'walletDriver';
   if (commandLine.includes('nats-server')) return 'nats';
   return null;
 }

@@ -1,12 +1,17 @@
 import { ApiExceptionFilter, createFastifyApp, REDIS_CLIENT } from '@casino/platform';
+import websocket from '@fastify/websocket';
 import type { Redis } from 'ioredis';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { registerSecurityHeaders } from './common/security-headers';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { AccessTokenVerifier, edgeAuthHook } from './modules/edge-auth';
+import { registerPushRoutes, PushHub, selectProtocol, SessionWatch } from './modules/push';
 import { EdgeRateLimiter, rateLimitHook } from './modules/rate-limit';
 import { registerUpstreamProxy, UpstreamPool } from './modules/routing';
+
+/** Clients send nothing on the push stream but pongs and a close; a larger frame ends the socket. */
+const WEBSOCKET_MAX_PAYLOAD_BYTES = 1024;
 
 export async function createGatewayApp(config: GatewayConfig): Promise<NestFastifyApplication> {
   const app = await createFastifyApp(GatewayModule.forRoot(config), {
@@ -16,13 +21,24 @@ export async function createGatewayApp(config: GatewayConfig): Promise<NestFasti
   });
   app.useGlobalFilters(new ApiExceptionFilter());
   await registerSecurityHeaders(app, config);
-  await registerUpstreamProxy(app.getHttpAdapter().getInstance(), {
+  const fastify = app.getHttpAdapter().getInstance();
+  const verifier = new AccessTokenVerifier(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
+  const rateLimit = rateLimitHook(new EdgeRateLimiter(app.get<Redis>(REDIS_CLIENT)), config);
+  // Before the proxied routes: an upgrade request to one of them is then closed, not passed on.
+  await fastify.register(websocket, {
+    options: { maxPayload: WEBSOCKET_MAX_PAYLOAD_BYTES, perMessageDeflate: false, handleProtocols: selectProtocol },
+  });
+  await registerPushRoutes(fastify, {
+    hub: app.get(PushHub),
+    sessions: app.get(SessionWatch),
+    verifier,
+    config,
+    rateLimit,
+  });
+  await registerUpstreamProxy(fastify, {
     pool: app.get(UpstreamPool),
     config,
-    edgeChecks: [
-      edgeAuthHook(new AccessTokenVerifier(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS)),
-      rateLimitHook(new EdgeRateLimiter(app.get<Redis>(REDIS_CLIENT)), config),
-    ],
+    edgeChecks: [edgeAuthHook(verifier), rateLimit],
   });
   return app;
 }

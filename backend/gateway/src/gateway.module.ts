@@ -10,9 +10,10 @@ import {
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { OpenTelemetryModule } from 'nestjs-otel';
 import { GatewayConfig } from './config/gateway-config';
+import { PushModule } from './modules/push';
 import { RoutingModule } from './modules/routing';
 
-/** The edge in front of the nest-app instances: routing, edge checks, rate limits. */
+/** The edge in front of the nest-app instances: routing, edge checks, rate limits, live push. */
 @Global()
 @Module({})
 export class GatewayModule {
@@ -32,6 +33,7 @@ export class GatewayModule {
         }),
         HealthModule.forProbes([RedisProbe, NatsProbe]),
         RoutingModule,
+        PushModule,
       ],
       providers: [{ provide: GatewayConfig, useValue: config }],
       exports: [GatewayConfig],

@@ -1,4 +1,4 @@
-import { Counter, Gauge, register } from 'prom-client';
+import { Counter, Gauge, Histogram, register } from 'prom-client';
 
 function counter<T extends string>(name: string, help: string, labelNames: T[]): Counter<T> {
   return (register.getSingleMetric(name) as Counter<T> | undefined) ?? new Counter({ name, help, labelNames });
@@ -6,6 +6,12 @@ function counter<T extends string>(name: string, help: string, labelNames: T[]):
 
 function gauge<T extends string>(name: string, help: string, labelNames: T[]): Gauge<T> {
   return (register.getSingleMetric(name) as Gauge<T> | undefined) ?? new Gauge({ name, help, labelNames });
+}
+
+function histogram<T extends string>(name: string, help: string, labelNames: T[], buckets: number[]): Histogram<T> {
+  return (
+    (register.getSingleMetric(name) as Histogram<T> | undefined) ?? new Histogram({ name, help, labelNames, buckets })
+  );
 }
 
 /** 1 while an instance gets new requests, 0 while it is down, draining or ejected. */
@@ -36,3 +42,24 @@ export const edgeTokenRefusals = counter(
   'Bearer tokens refused at the edge, by reason',
   ['reason'],
 );
+
+export const pushConnections = gauge('gateway_push_connections', 'Open live-push streams, by transport (ws, sse)', [
+  'transport',
+]);
+
+export const pushLatency = histogram(
+  'gateway_push_latency_seconds',
+  "From a domain event's occurredAt (the producer's commit) to its push on a stream, by message type",
+  ['type'],
+  [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5],
+);
+
+export const pushDropped = counter(
+  'gateway_push_dropped_total',
+  'Live-push messages not sent, by reason (backpressure: the client reads too slowly; malformed: an unreadable event)',
+  ['reason'],
+);
+
+export const pushClosed = counter('gateway_push_closed_total', 'Live-push streams closed by the gateway, by reason', [
+  'reason',
+]);

@@ -116,6 +116,38 @@ export class GatewayConfig extends PlatformSettings {
   @BucketPolicySetting()
   public GATEWAY_LIMIT_WEBHOOKS_PER_PROVIDER = '3000/60';
 
+  // --- live push (/ws, /api/v1/stream) ---
+  /** Ping (WebSocket) or comment line (SSE) interval; a WebSocket that has not answered the last ping is dropped. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1000)
+  @Max(300_000)
+  public GATEWAY_PUSH_HEARTBEAT_MS = 25_000;
+
+  /**
+   * How often the session of every open stream is looked up in nest-app's session store (Redis): the longest a
+   * revoked session's streams stay open. Needs the REDIS_URL and REDIS_KEY_PREFIX of nest-app.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  public GATEWAY_PUSH_SESSION_CHECK_INTERVAL_MS = 5000;
+
+  /** Bytes a stream may have waiting to be sent; a message beyond it is dropped (the client re-reads on reconnect). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1024)
+  @Max(67_108_864)
+  public GATEWAY_PUSH_MAX_BUFFERED_BYTES = 262_144;
+
+  /** Streams one player may have open on one instance; one more is refused with 429 (tabs, devices, a runaway client). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  public GATEWAY_PUSH_MAX_STREAMS_PER_PLAYER = 10;
+
   public get trustedProxies(): string[] {
     return trustedProxyList(this.GATEWAY_TRUSTED_PROXIES);
   }

@@ -7,3 +7,12 @@ export const ACCESS_TOKEN_AUDIENCE = 'casino-api';
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';
 /** Clock skew tolerated between the instance that signed a token and the one reading it. */
 export const ACCESS_TOKEN_IAT_LEEWAY_SECONDS = 30;
+
+/**
+ * nest-app's record of a signed-in session in Redis (under the shared REDIS_KEY_PREFIX): a hash with the owner's
+ * `userId`, deleted when the session ends (logout, revocation). The `sid` claim of an access token names it; the
+ * gateway reads it to close the live streams of an ended session.
+ */
+export function sessionRecordKey(sessionId: string): string {
+  return `auth:session:${sessionId}`;
+}

@@ -21,7 +21,14 @@ describe('log redaction', () => {
   it('blanks authorization headers, cookies, tokens, passwords and one-time codes', () => {
     const { logger, lines } = capture();
     logger.info({
-      req: { headers: { authorization: 'Bearer eyJsecret', cookie: 'sid=abc', 'x-hub88-signature': 'c2ln' } },
+      req: {
+        headers: {
+          authorization: 'Bearer eyJsecret',
+          cookie: 'sid=abc',
+          'x-hub88-signature': 'c2ln',
+          'sec-websocket-protocol': 'casino.push.v1, bearer.eyJwsSecret',
+        },
+      },
       body: { email: 'a@example.test', code: '123456', password: 'hunter2', refreshToken: 'rt-secret' },
       mfaToken: 'mfa-secret',
       deep: { nested: { accessToken: 'at-secret' } },
@@ -29,6 +36,7 @@ describe('log redaction', () => {
     const output = lines();
     for (const secret of [
       'eyJsecret',
+      'eyJwsSecret',
       'sid=abc',
       'c2ln',
       '123456',

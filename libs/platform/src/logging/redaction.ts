@@ -34,6 +34,8 @@ const SENSITIVE_FIELDS = [
 export const REDACTED_PATHS: string[] = [
   'req.headers.authorization',
   'req.headers.cookie',
+  // The gateway's live push takes a browser's access token as the WebSocket subprotocol `bearer.<token>`.
+  'req.headers["sec-websocket-protocol"]',
   'req.headers["x-api-key"]',
   'req.headers["x-hub88-signature"]',
   'req.headers["stripe-signature"]',

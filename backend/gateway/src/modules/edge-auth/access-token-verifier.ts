@@ -8,7 +8,15 @@ import { verify, type JwtPayload } from 'jsonwebtoken';
 
 export type TokenRefusal = 'malformed' | 'signature' | 'expired' | 'claims';
 
-export type TokenCheck = { valid: true; subject: string } | { valid: false; reason: TokenRefusal };
+/** A valid token's user id, session id (`sid`) and expiry (epoch seconds). */
+export interface VerifiedToken {
+  valid: true;
+  subject: string;
+  sessionId: string;
+  expiresAt: number;
+}
+
+export type TokenCheck = VerifiedToken | { valid: false; reason: TokenRefusal };
 
 /**
  * The edge's check of an access token, the same as nest-app's guard without the session lookup: HS256 only (so
@@ -34,7 +42,12 @@ export class AccessTokenVerifier {
       return { valid: false, reason: refusalOf(error) };
     }
     if (typeof payload === 'string' || !this.hasClaims(payload)) return { valid: false, reason: 'claims' };
-    return { valid: true, subject: payload.sub as string };
+    return {
+      valid: true,
+      subject: payload.sub as string,
+      sessionId: payload['sid'] as string,
+      expiresAt: payload.exp as number,
+    };
   }
 
   private hasClaims(payload: JwtPayload): boolean {

@@ -1,2 +1,2 @@
-export { AccessTokenVerifier } from './access-token-verifier';
+export { AccessTokenVerifier, type TokenCheck, type VerifiedToken } from './access-token-verifier';
 export { edgeAuthHook, verifiedSubjectOf } from './edge-auth.hook';

@@ -1,3 +1,4 @@
+import { sessionRecordKey } from '@casino/contracts';
 import { REDIS_CLIENT } from '@casino/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -26,7 +27,7 @@ export interface NewSession extends Omit<SessionRecord, 'lastSeenAt'> {
 
 export type RotationOutcome = 'rotated' | 'reused' | 'gone';
 
-const sessionKey = (id: string): string => `auth:session:${id}`;
+const sessionKey = sessionRecordKey;
 const userSessionsKey = (userId: string): string => `auth:user-sessions:${userId}`;
 const refreshKey = (hash: string): string => `auth:refresh:${hash}`;
 

@@ -19,9 +19,11 @@ import { placeFragments, type AttachedStatement } from '../../../infra/database/
 const insertBatchCtes = (gate: string): string => `
     tx AS (
       INSERT INTO ledger_transactions (id, wallet_id, type, currency, amount, idempotency_scope, idempotency_key,
-                                       request_hash, reverses_transaction_id, hold_id, event_id, result, metadata)
+                                       request_hash, reverses_transaction_id, hold_id, event_id, result, metadata,
+                                       created_at)
       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::char(3)[], $5::bigint[], $6::text[], $7::text[],
-                           $8::char(64)[], $9::uuid[], $10::uuid[], $11::uuid[], $12::jsonb[], $13::jsonb[])
+                           $8::char(64)[], $9::uuid[], $10::uuid[], $11::uuid[], $12::jsonb[], $13::jsonb[],
+                           $24::timestamptz[])
       ${gate}
       ON CONFLICT (idempotency_scope, idempotency_key) DO NOTHING
       RETURNING id),
@@ -37,7 +39,7 @@ const insertBatchCtes = (gate: string): string => `
              AS o(id, stream, event_type, aggregate_id, envelope, transaction_id, ord)
        WHERE o.transaction_id = ANY (ARRAY(SELECT id FROM tx))
        ORDER BY o.ord)`;
-const INSERT_BATCH_PARAMETERS = 23;
+const INSERT_BATCH_PARAMETERS = 24;
 
 /**
  * The batch's statement when it runs alone, from balances it did not lock (ADR 0011, fifth pass): `ledger_guard`
@@ -84,7 +86,7 @@ function insertStatement(fragments: AttachedStatement[], alone: boolean): Prepar
     ...placed.outputs.map((output, index) => `${output} AS attached_${index}`),
   ];
   // PostgreSQL cuts names at 63 bytes: a shape is named by its hash.
-  const name = `ledger_insert_batch_v3_${createHash('sha256').update(shape).digest('hex').slice(0, 16)}`;
+  const name = `ledger_insert_batch_v4_${createHash('sha256').update(shape).digest('hex').slice(0, 16)}`;
   const statement = { name, text: `WITH ${ctes.join(',\n')}\nSELECT ${outputs.join(', ')}` };
   statements.set(shape, statement);
   return statement;
@@ -141,6 +143,8 @@ export async function insertBatch(
     events.aggregateIds,
     events.envelopes,
     eventOwners,
+    // created_at: the batch's time, the same instant as its events' occurredAt (reports cut days by the events).
+    sorted.map((w) => w.createdAt.toISOString()),
     ...fragments.flatMap((fragment) => fragment.values),
     ...guardValues,
   ]);

@@ -36,7 +36,7 @@ export function eventsOf(state: LedgerState, write: Omit<TransactionWrite, 'even
     id,
     type,
     version: 1,
-    occurredAt: state.now.toISOString(),
+    occurredAt: write.createdAt.toISOString(),
     aggregateId: write.walletId,
     ...(write.command.correlationId ? { correlationId: write.command.correlationId } : {}),
     causationId: write.id,

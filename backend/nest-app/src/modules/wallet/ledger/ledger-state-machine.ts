@@ -90,6 +90,7 @@ function recordTransaction(
     reversesTransactionId: posting.reversesTransactionId ?? null,
     holdId: posting.holdId ?? null,
     eventId: command.eventId,
+    createdAt: state.now,
     result,
     metadata: command.metadata ?? {},
     entries: posting.entries,

@@ -39,6 +39,8 @@ export interface TransactionWrite {
   reversesTransactionId: string | null;
   holdId: string | null;
   eventId: string;
+  /** The batch's time: the ledger row's created_at and its events' occurredAt are this one instant. */
+  createdAt: Date;
   result: LedgerResult;
   metadata: Record<string, string>;
   entries: LedgerEntryWrite[];

@@ -33,7 +33,10 @@ export class BatchConsumer {
   private readonly decoder = new TextDecoder();
   private running = false;
   private loop?: Promise<void>;
-  /** Messages delivered and not yet acknowledged, when last asked (a gauge per consumer). */
+  /**
+   * Messages not yet loaded, when last asked (a gauge per consumer): waiting to be delivered, or delivered and not
+   * acknowledged (a batch ClickHouse refused waits there for its redelivery).
+   */
   public pending = 0;
 
   public constructor(
@@ -64,7 +67,8 @@ export class BatchConsumer {
           const batch = await consumer.fetch({ max_messages: this.options.maxEvents, expires: this.options.maxWaitMs });
           for await (const message of batch) messages.push(message);
           if (messages.length > 0) await this.deliver(messages);
-          this.pending = (await consumer.info(false)).num_pending;
+          const info = await consumer.info(false);
+          this.pending = info.num_pending + info.num_ack_pending;
           this.options.onPending?.(this.pending);
         }
       } catch (error) {

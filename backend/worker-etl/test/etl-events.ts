@@ -1,7 +1,11 @@
 import type {
+  GameRoundClosedEvent,
+  GameSessionClosedEvent,
+  GameSessionOpenedEvent,
   LedgerEntryV1,
   PaymentIntentEvent,
   UserRegisteredEvent,
+  WalletHoldEvent,
   WalletTransactionCompletedEvent,
   WalletTransactionType,
 } from '@casino/contracts';
@@ -80,6 +84,88 @@ export function paymentSucceeded(userId: string, amount: bigint): PaymentIntentE
       status: 'succeeded',
       previousStatus: 'processing',
       cause: 'webhook:payment_intent.succeeded',
+    },
+  };
+}
+
+export function sessionOpened(sessionId: string, userId: string, at: string): GameSessionOpenedEvent {
+  return {
+    id: randomUUID(),
+    type: 'game.session.opened',
+    version: 1,
+    occurredAt: at,
+    aggregateId: sessionId,
+    payload: {
+      sessionId,
+      userId,
+      gameId: 'game-7',
+      providerCode: 'demo',
+      gameCode: 'lucky-sevens',
+      mode: 'real',
+      platform: 'mobile',
+      currency: 'EUR',
+      openedAt: at,
+    },
+  };
+}
+
+export function sessionClosed(sessionId: string, userId: string, at: string): GameSessionClosedEvent {
+  return {
+    id: randomUUID(),
+    type: 'game.session.closed',
+    version: 1,
+    occurredAt: at,
+    aggregateId: sessionId,
+    payload: { sessionId, userId, gameId: 'game-7', providerCode: 'demo', reason: 'expired', closedAt: at },
+  };
+}
+
+export function roundClosed(userId: string, totalBet: string, totalWin: string): GameRoundClosedEvent {
+  const roundId = randomUUID();
+  return {
+    id: randomUUID(),
+    type: 'game.round.closed',
+    version: 1,
+    occurredAt: '2026-12-01T12:05:00.000Z',
+    aggregateId: roundId,
+    payload: {
+      roundId,
+      providerCode: 'demo',
+      providerRoundId: `p-${roundId}`,
+      userId,
+      gameCode: 'lucky-sevens',
+      currency: 'EUR',
+      totalBet,
+      totalWin,
+      openedAt: '2026-12-01T12:00:00.000Z',
+      closedAt: '2026-12-01T12:05:00.000Z',
+    },
+  };
+}
+
+export function holdEvent(
+  type: WalletHoldEvent['type'],
+  userId: string,
+  holdId: string,
+  amount: string,
+  at: string,
+): WalletHoldEvent {
+  const walletId = `wallet-of-${userId}`;
+  return {
+    id: randomUUID(),
+    type,
+    version: 1,
+    occurredAt: at,
+    aggregateId: walletId,
+    payload: {
+      walletId,
+      userId,
+      holdId,
+      amount,
+      currency: 'EUR',
+      balanceAfter: { cash: '0', bonus: '0', held: '0', available: '0', currency: 'EUR' },
+      transactionId: randomUUID(),
+      provider: 'sandbox',
     },
   };
 }

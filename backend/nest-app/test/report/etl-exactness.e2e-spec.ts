@@ -123,6 +123,20 @@ describe('ClickHouse facts equal the ledger (e2e, etl:verify)', () => {
     expect(check).toEqual({ ok: true, compared: expect.any(Number) });
     // deposit, adjustment, bet, win, rollback, hold, hold_capture, hold_release in each currency, on one day.
     expect(check.compared).toBe(16);
+    // Deposits and a withdrawal's hold steps carry the payment provider whose clearing account moved.
+    const providers = await (
+      await clickhouse.query({
+        query:
+          "SELECT transaction_type AS type, provider, toString(count()) AS n FROM wallet_transactions WHERE transaction_type IN ('deposit', 'hold', 'hold_capture', 'hold_release') GROUP BY type, provider ORDER BY type",
+        format: 'JSONEachRow',
+      })
+    ).json();
+    expect(providers).toEqual([
+      { type: 'deposit', provider: 'testpsp', n: '2' },
+      { type: 'hold', provider: 'sandbox', n: '4' },
+      { type: 'hold_capture', provider: 'sandbox', n: '2' },
+      { type: 'hold_release', provider: 'sandbox', n: '2' },
+    ]);
   }, 90_000);
 
   it('names the first difference when ClickHouse holds a transaction the ledger does not', async () => {

@@ -5,7 +5,7 @@ function metric<T>(name: string, create: () => T): T {
   return (register.getSingleMetric(name) as T | undefined) ?? create();
 }
 
-/** What the loader exposes on the worker's /metrics, per consumer (`wallet`, `payment`, `user`). */
+/** What the loader exposes on the worker's /metrics, per consumer (`wallet`, `wallet-holds`, `payment`, `user`, `game`). */
 @Injectable()
 export class EtlMetrics {
   public readonly lag = metric(

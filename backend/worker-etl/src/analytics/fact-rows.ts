@@ -1,4 +1,9 @@
-import type { PaymentIntentEvent, UserRegisteredEvent, WalletTransactionCompletedEvent } from '@casino/contracts';
+import type {
+  PaymentIntentEvent,
+  UserRegisteredEvent,
+  WalletHoldEvent,
+  WalletTransactionCompletedEvent,
+} from '@casino/contracts';
 
 /** A player's reporting dimensions, looked up once per batch (migration 002's `players`). */
 export interface PlayerDimensions {
@@ -54,7 +59,37 @@ export interface PlayerRow {
   version: number;
 }
 
-const unixSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+/** One row of `wallet_holds` (migration 005) per placed, captured or released event. */
+export interface WalletHoldRow {
+  event_id: string;
+  occurred_at: number;
+  event_kind: string;
+  hold_id: string;
+  wallet_id: string;
+  user_id: string;
+  transaction_id: string;
+  provider: string;
+  currency: string;
+  amount: string;
+  country: string;
+  brand: string;
+}
+
+export const unixSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * An event's decimal minor-unit string as the Int64 ClickHouse stores, kept a string all the way (a JS number loses
+ * exactness past 2^53). Throws on anything that is not an integer in Int64's range rather than load a wrong value.
+ */
+export function minorUnits(decimal: string): string {
+  if (!/^-?\d{1,19}$/.test(decimal)) throw new RangeError(`${decimal} is not an integer amount`);
+  const value = BigInt(decimal);
+  if (value > INT64_MAX || value < INT64_MIN) throw new RangeError(`${decimal} does not fit Int64`);
+  return value.toString();
+}
 
 /** The signed change of each player balance, summed from the ledger entries by account kind. */
 export function playerBalanceChanges(entries: readonly { accountKind: string; amount: string }[]): {
@@ -148,6 +183,25 @@ export function paymentEventRow(event: PaymentIntentEvent, player: PlayerDimensi
     status: payload.status,
     currency: payload.currency,
     amount: payload.amount,
+    country: player.country,
+    brand: player.brand,
+  };
+}
+
+/** `wallet.hold.placed` → `placed`. */
+export function walletHoldRow(event: WalletHoldEvent, player: PlayerDimensions): WalletHoldRow {
+  const { payload } = event;
+  return {
+    event_id: event.id,
+    occurred_at: unixSeconds(event.occurredAt),
+    event_kind: event.type.slice('wallet.hold.'.length),
+    hold_id: payload.holdId,
+    wallet_id: payload.walletId,
+    user_id: payload.userId,
+    transaction_id: payload.transactionId ?? '',
+    provider: payload.provider ?? '',
+    currency: payload.currency,
+    amount: minorUnits(payload.amount),
     country: player.country,
     brand: player.brand,
   };

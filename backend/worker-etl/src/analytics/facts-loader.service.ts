@@ -1,11 +1,16 @@
 import {
   EVENT_STREAMS,
+  GAME_ROUND_CLOSED,
+  GAME_SESSION_CLOSED,
+  GAME_SESSION_OPENED,
   USER_REGISTERED,
   WALLET_TRANSACTION_COMPLETED,
   type DomainEventEnvelope,
   type EventStreamKey,
+  type GameRoundClosedEvent,
   type PaymentIntentEvent,
   type UserRegisteredEvent,
+  type WalletHoldEvent,
   type WalletTransactionCompletedEvent,
 } from '@casino/contracts';
 import {
@@ -27,11 +32,13 @@ import {
   paymentEventRow,
   playerRow,
   UNKNOWN_PLAYER,
+  walletHoldRow,
   walletTransactionFactsOf,
   walletTransactionRow,
 } from './fact-rows';
 import { FactTableLoader, type FactTable } from './fact-table-loader';
-import { PAYMENT_EVENTS, PLAYERS, WALLET_TRANSACTIONS } from './fact-tables';
+import { GAME_ROUNDS, GAME_SESSIONS, PAYMENT_EVENTS, PLAYERS, WALLET_HOLDS, WALLET_TRANSACTIONS } from './fact-tables';
+import { gameRoundRow, gameSessionRow, type GameSessionEvent } from './game-fact-rows';
 import { playerDimensions } from './player-dimensions';
 
 interface ConsumerState {
@@ -42,8 +49,9 @@ interface ConsumerState {
 }
 
 /**
- * worker-etl's loader: one durable batch consumer per stream (wallet transactions, payment intents, registrations)
- * writing the facts of ClickHouse migration 002, each row once (FactTableLoader, ADR 0015).
+ * worker-etl's loader: durable batch consumers (wallet transactions, wallet holds, payment intents, registrations,
+ * game sessions and rounds) writing the facts of ClickHouse migrations 002 and 005, each row once (FactTableLoader,
+ * ADR 0015).
  */
 @Injectable()
 export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -75,6 +83,11 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
     this.consume('user', EVENT_STREAMS.USER, USER_REGISTERED, (events) =>
       this.loadPlayers(events as UserRegisteredEvent[]),
     );
+    this.consume('wallet-holds', EVENT_STREAMS.WALLET, 'wallet.hold.*', (events) =>
+      this.loadWalletHolds(events as WalletHoldEvent[]),
+    );
+    // NATS 2.9 takes one filter subject per consumer: every game event, sorted by type here.
+    this.consume('game', EVENT_STREAMS.GAME, 'game.>', (events) => this.loadGameEvents(events));
   }
 
   public async beforeApplicationShutdown(): Promise<void> {
@@ -110,6 +123,34 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
     );
     const rows = events.map((event) => paymentEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
     return this.loadRows(PAYMENT_EVENTS, rows);
+  }
+
+  public async loadWalletHolds(events: readonly WalletHoldEvent[]): Promise<number> {
+    const players = await playerDimensions(
+      this.clickhouse,
+      events.map((event) => event.payload.userId),
+    );
+    const rows = events.map((event) => walletHoldRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    return this.loadRows(WALLET_HOLDS, rows);
+  }
+
+  /**
+   * Sessions and rounds of one batch, each table under its own lock: when the second load fails the batch comes
+   * back whole, and the first table's look-up finds its rows loaded. Other game events are not facts (yet).
+   */
+  public async loadGameEvents(events: readonly DomainEventEnvelope[]): Promise<number> {
+    const sessions = events.filter(
+      (event): event is GameSessionEvent => event.type === GAME_SESSION_OPENED || event.type === GAME_SESSION_CLOSED,
+    );
+    const rounds = events.filter((event): event is GameRoundClosedEvent => event.type === GAME_ROUND_CLOSED);
+    const players = await playerDimensions(
+      this.clickhouse,
+      rounds.map((event) => event.payload.userId),
+    );
+    const roundRows = rounds.map((event) => gameRoundRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    return (
+      (await this.loadRows(GAME_SESSIONS, sessions.map(gameSessionRow))) + (await this.loadRows(GAME_ROUNDS, roundRows))
+    );
   }
 
   public async loadPlayers(events: readonly UserRegisteredEvent[]): Promise<number> {

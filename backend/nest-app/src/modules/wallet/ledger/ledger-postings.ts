@@ -15,6 +15,8 @@ export interface Posting {
   holdId?: string;
   holdInsert?: HoldState;
   holdResolution?: { id: string; status: 'captured' | 'released' };
+  /** The payment provider whose clearing account a deposit, hold, capture or release moves (or will move). */
+  paymentProvider?: string;
 }
 
 type Of<T extends LedgerCommand['type']> = Extract<LedgerCommand, { type: T }>;
@@ -44,10 +46,11 @@ function deposit(state: LedgerState, command: Of<'deposit'>): Posting {
   requireAmount(command.amount, 'positive');
   const wallet = walletOf(state, command.wallet, command.currency);
   const system = systemAccountId(state, systemAccountFor(command));
-  return posting(wallet, command.amount, [
+  const entries = posting(wallet, command.amount, [
     [wallet.cash, command.amount],
     [system, -command.amount],
   ]);
+  return { ...entries, paymentProvider: command.provider };
 }
 
 function hold(state: LedgerState, command: Of<'hold'>): Posting {
@@ -65,7 +68,7 @@ function hold(state: LedgerState, command: Of<'hold'>): Posting {
     provider: command.provider,
     status: 'pending',
   };
-  return { ...entries, holdId: command.newHoldId, holdInsert };
+  return { ...entries, holdId: command.newHoldId, holdInsert, paymentProvider: command.provider };
 }
 
 function resolveHold(state: LedgerState, command: Of<'hold_capture' | 'hold_release'>): Posting {
@@ -86,7 +89,12 @@ function resolveHold(state: LedgerState, command: Of<'hold_capture' | 'hold_rele
     [wallet.held, -found.amount],
     [counterpart, found.amount],
   ]);
-  return { ...result, holdId: found.id, holdResolution: { id: found.id, status: capture ? 'captured' : 'released' } };
+  return {
+    ...result,
+    holdId: found.id,
+    holdResolution: { id: found.id, status: capture ? 'captured' : 'released' },
+    paymentProvider: found.provider,
+  };
 }
 
 function bet(state: LedgerState, command: Of<'bet'>): Posting {

@@ -92,7 +92,7 @@ function recordTransaction(
     eventId: command.eventId,
     createdAt: state.now,
     result,
-    metadata: command.metadata ?? {},
+    metadata: metadataOf(command, posting),
     entries: posting.entries,
     ...(posting.holdInsert ? { holdInsert: posting.holdInsert } : {}),
     ...(posting.holdResolution ? { holdResolution: posting.holdResolution } : {}),
@@ -111,6 +111,17 @@ function recordTransaction(
   state.byIdempotencyKey.set(idempotencyMapKey(command.idempotency.scope, command.idempotency.key), known);
   state.byTransactionId.set(write.id, known);
   return write;
+}
+
+/**
+ * The caller's metadata, plus the payment provider of a deposit or withdrawal hold step (the one whose clearing
+ * account moved: it wins over a caller's `provider`), so the event's reference and the reports name it. Added after
+ * the request hash is taken, which covers the caller's command only: a retry of a request made before this field
+ * existed hashes the same and replays.
+ */
+function metadataOf(command: LedgerCommand, posting: Posting): Record<string, string> {
+  const metadata = command.metadata ?? {};
+  return posting.paymentProvider ? { ...metadata, provider: posting.paymentProvider } : metadata;
 }
 
 export function walletBalances(state: LedgerState, wallet: WalletAccounts): WalletBalances {

@@ -18,8 +18,9 @@ const { Queue, QueueEvents } = require('bullmq');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const FLOOR_MB = 300;
-// Extra V8 flags for the worker (e.g. `--max-old-space-size=160`), recorded with the figures.
-const WORKER_NODE_OPTIONS = process.env.BENCH_WORKER_NODE_OPTIONS ?? '';
+// The worker's V8 flags, recorded with the figures: by default those worker-etl runs with (scripts/start.sh,
+// docs/operations.md); BENCH_WORKER_NODE_OPTIONS='' measures V8's defaults.
+const WORKER_NODE_OPTIONS = process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-old-space-size=192 --max-semi-space-size=8';
 const FORMATS = (process.env.BENCH_FORMATS ?? 'csv,xlsx,parquet').split(',');
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').toLowerCase();
 const prefix = `bench_exports_${stamp}`;

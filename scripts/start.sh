@@ -53,10 +53,15 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
+# worker-etl's heap (docs/reports.md, "Measured"): without a bound V8 lets an export's garbage pile up past 300 MB.
+WORKER_ETL_NODE_OPTIONS="--max-old-space-size=192 --max-semi-space-size=8"
+
 start_app() {
   local name="$1" entry="$2"
   shift 3
-  env "$@" node "$entry" >"$RUN_DIR/$name.log" 2>&1 &
+  local node_options="${NODE_OPTIONS:-}"
+  [ "$name" = worker-etl ] && node_options="$WORKER_ETL_NODE_OPTIONS"
+  env NODE_OPTIONS="$node_options" "$@" node "$entry" >"$RUN_DIR/$name.log" 2>&1 &
   pids+=($!)
 }
 

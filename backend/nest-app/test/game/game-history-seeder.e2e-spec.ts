@@ -11,7 +11,8 @@ import { UsersService } from '../../src/modules/user/users.service';
 import { WalletService } from '../../src/modules/wallet/wallet.service';
 import { WalletVerifier } from '../../src/modules/wallet/wallet.verifier';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
-import { startTestApp } from '../support/test-app';
+import { startClockedTestApp, startTestApp } from '../support/test-app';
+import type { ManualClock } from '../../src/common/time/clock';
 
 /** The wallet seeder's starting balances, EUR cents. */
 const START_CASH = 10_000n;
@@ -275,4 +276,53 @@ describe('demo history seeder on changed demo players (e2e)', () => {
     expect(view?.balances.available).toBe(charlieRounds.balance);
     expect(await app.get(WalletVerifier).verify()).toMatchObject({ ok: true });
   });
+});
+
+/** `npm start` on a later day: that day's history is played (the dashboard shows today's figures), once. */
+describe('demo history seeder on the next day (e2e)', () => {
+  const keysDir = mkdtempSync(join(tmpdir(), 'demo-history-days-'));
+  let environment: TestEnvironment;
+  let app: NestFastifyApplication;
+  let clock: ManualClock;
+
+  const seedAll = async (): Promise<string[]> => {
+    const lines: string[] = [];
+    for (const seeder of DEMO_SEEDERS) lines.push(`${seeder.name}: ${await seeder.seed(app)}`);
+    return lines;
+  };
+  const betsOfDay = async (day: string): Promise<number> => {
+    const [row] = (await app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM ledger_transactions WHERE type = 'bet' AND created_at::date = $1`, [
+        day,
+      ])) as { n: number }[];
+    return row?.n ?? -1;
+  };
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment('demo-history-days', {
+      DEMO_PROVIDER_KEYS_DIR: keysDir,
+      GAME_CATALOG_SYNC_INTERVAL_SECONDS: '0',
+      OUTBOX_RELAY_ENABLED: 'false',
+    });
+    ({ app, clock } = await startClockedTestApp(environment.config, new Date('2026-12-01T10:00:00Z')));
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await environment?.dispose();
+    rmSync(keysDir, { recursive: true, force: true });
+  });
+
+  it("plays each day's rounds on that day's first seed only", async () => {
+    const rounds = DEMO_PLAYERS.length * historyOf(0).length;
+    await seedAll();
+    clock.set(new Date('2026-12-02T09:00:00Z'));
+    const nextDay = (await seedAll()).find((line) => line.startsWith(gameHistoryDemoSeeder.name)) ?? '';
+    expect(nextDay).toContain(`${rounds} new round(s) played, 0 already played`);
+    const again = (await seedAll()).find((line) => line.startsWith(gameHistoryDemoSeeder.name)) ?? '';
+    expect(again).toContain(`0 new round(s) played, ${rounds} already played`);
+    expect([await betsOfDay('2026-12-01'), await betsOfDay('2026-12-02')]).toEqual([rounds, rounds]);
+    await expect(app.get(WalletVerifier).verify()).resolves.toMatchObject({ ok: true });
+  }, 120_000);
 });

@@ -3,7 +3,10 @@ import type { GameTransactionsRepository } from '../seamless/game-transactions.r
 import type { SeamlessWalletService } from '../seamless/seamless-wallet.service';
 import type { HistoryRound } from './game-history.demo-script';
 
-/** The fixed ids of a demo round and its transactions: the same on every run, so a second run only replays. */
+/**
+ * The fixed ids of a demo round and its transactions for a day (UTC): the same on every run of that day, so a second
+ * run only replays, and the first run of a new day plays that day's history (the dashboard shows today's figures).
+ */
 export interface DemoRoundIds {
   round: string;
   bet: string;
@@ -11,8 +14,8 @@ export interface DemoRoundIds {
   end: string;
 }
 
-export function demoRoundIds(userId: string, round: HistoryRound): DemoRoundIds {
-  const id = `demo-seed-${userId}-r${String(round.number).padStart(2, '0')}`;
+export function demoRoundIds(userId: string, round: HistoryRound, day: string): DemoRoundIds {
+  const id = `demo-seed-${day}-${userId}-r${String(round.number).padStart(2, '0')}`;
   return { round: id, bet: `${id}-bet`, end: `${id}-${round.win === null ? 'rollback' : 'win'}` };
 }
 

@@ -1,6 +1,7 @@
 import { DomainError } from '@casino/contracts';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { DemoSeeder } from '../../../cli/demo-seeder';
+import { Clock } from '../../../common/time/clock';
 import { DEMO_PLAYERS } from '../../user/user.demo-seeder';
 import { UsersService } from '../../user/users.service';
 import { GamesRepository } from '../catalog/games.repository';
@@ -28,7 +29,8 @@ interface PlayerTally {
  * A little play history for the demo players (bets, wins, zero wins, rollbacks on the demo provider's games), so
  * that the dashboard and reports have figures: each round goes through the seamless wallet core exactly as a Hub88
  * call of the demo provider would, in a real-money session opened with every launch check. Idempotent: the round
- * and transaction ids are fixed per player, and a player whose rounds have all ended gets no new session.
+ * and transaction ids are fixed per player and day, and a player whose rounds have all ended gets no new session;
+ * the first seed of a new day plays that day's rounds (while the balance covers them).
  * No deposits: a deposit needs the sandbox PSP (its API and its webhook to nest-app's HTTP endpoint), and neither
  * runs while seeding; a staff adjustment standing in for one would be a false deposit.
  */
@@ -90,9 +92,10 @@ async function playHistory(
     sessions.set(gameCode, session);
     return session;
   };
+  const day = app.get(Clock).now().toISOString().slice(0, 10);
   const rounds = historyOf(playerIndex);
   for (const [index, round] of rounds.entries()) {
-    const ids = demoRoundIds(userId, round);
+    const ids = demoRoundIds(userId, round, day);
     if (await player.isPlayed(ids)) {
       tally.already += 1;
       continue;

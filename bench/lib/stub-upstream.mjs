@@ -11,5 +11,4 @@ createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     response.end(body);
   });
-})
-  .listen(port, '127.0.0.1', () => process.stdout.write(`stub upstream listening on ${port}\n`));
+}).listen(port, '127.0.0.1', () => process.stdout.write(`stub upstream listening on ${port}\n`));

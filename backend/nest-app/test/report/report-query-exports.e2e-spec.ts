@@ -123,7 +123,7 @@ describe('report exports of queries: POST /reports/exports, files equal to the q
   it('writes an XLSX that exceljs reads back as the query rows', async () => {
     const { file } = await exported({ format: 'xlsx', query: QUERY });
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(file);
+    await workbook.xlsx.load(new Uint8Array(file).buffer);
     const read: unknown[][] = [];
     workbook.getWorksheet('Export')?.eachRow({ includeEmpty: false }, (row) => {
       read.push(COLUMNS.map((_name, index) => row.getCell(index + 1).value));
@@ -135,7 +135,7 @@ describe('report exports of queries: POST /reports/exports, files equal to the q
 
   it('writes a Parquet file that hyparquet reads back as the query rows', async () => {
     const { file } = await exported({ format: 'parquet', query: QUERY });
-    const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+    const buffer = new Uint8Array(file).buffer;
     const rows = (await parquetReadObjects({ file: buffer })) as Record<string, unknown>[];
     const text = (value: unknown) =>
       value === null || value === undefined

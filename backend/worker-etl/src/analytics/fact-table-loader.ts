@@ -15,6 +15,12 @@ export interface LoadLockOptions {
   waitMs: number;
 }
 
+/**
+ * Keys per look-up statement: ClickHouse refuses a statement longer than `max_query_size` (256 KiB by default), and a
+ * quoted UUID with its separator is about 42 bytes; a batch of more keys is looked up in several statements.
+ */
+export const KEYS_PER_LOOKUP = 2_000;
+
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const POLL_MS = 25;
 
@@ -59,13 +65,17 @@ export class FactTableLoader {
   private async presentKeys<TRow extends object>(table: FactTable<TRow>, keys: string[]): Promise<Set<string>> {
     const column = identifier(table.key, [table.key]).rendered;
     const name = identifier(table.name, [table.name]).rendered;
-    // 18.16 takes `IN (a, b)`, not an array literal: each key through the one escaping function.
-    const list = keys.map((key) => renderValue(key)).join(', ');
-    const result = await this.clickhouse.query({
-      query: `SELECT DISTINCT ${column} AS k FROM ${name} WHERE ${column} IN (${list})`,
-      format: 'JSONEachRow',
-    });
-    return new Set((await result.json<{ k: string }>()).map((row) => row.k));
+    const present = new Set<string>();
+    for (const part of chunksOf(keys, KEYS_PER_LOOKUP)) {
+      // 18.16 takes `IN (a, b)`, not an array literal: each key through the one escaping function.
+      const list = part.map((key) => renderValue(key)).join(', ');
+      const result = await this.clickhouse.query({
+        query: `SELECT DISTINCT ${column} AS k FROM ${name} WHERE ${column} IN (${list})`,
+        format: 'JSONEachRow',
+      });
+      for (const row of await result.json<{ k: string }>()) present.add(row.k);
+    }
+    return present;
   }
 
   private async withLock<T>(table: string, work: () => Promise<T>): Promise<T> {
@@ -82,4 +92,10 @@ export class FactTableLoader {
       await this.redis.eval(RELEASE, 1, key, token);
     }
   }
+}
+
+export function chunksOf<T>(values: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < values.length; start += size) chunks.push(values.slice(start, start + size));
+  return chunks;
 }

@@ -1,6 +1,7 @@
 import { renderValue } from '@casino/platform';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { PlayerDimensions } from './fact-rows';
+import { chunksOf, KEYS_PER_LOOKUP } from './fact-table-loader';
 
 /**
  * Country and brand of each player, from ClickHouse's players dimension (one query): what a fact row is stamped
@@ -10,14 +11,17 @@ export async function playerDimensions(
   clickhouse: ClickHouseClient,
   userIds: readonly string[],
 ): Promise<Map<string, PlayerDimensions>> {
-  const ids = [...new Set(userIds)];
-  if (ids.length === 0) return new Map();
-  const result = await clickhouse.query({
-    query:
-      'SELECT user_id, argMax(country, version) AS country, argMax(brand, version) AS brand FROM players ' +
-      `WHERE user_id IN (${ids.map((id) => renderValue(id)).join(', ')}) GROUP BY user_id`,
-    format: 'JSONEachRow',
-  });
-  const rows = await result.json<{ user_id: string } & PlayerDimensions>();
-  return new Map(rows.map((row) => [row.user_id, { country: row.country, brand: row.brand }]));
+  const players = new Map<string, PlayerDimensions>();
+  for (const ids of chunksOf([...new Set(userIds)], KEYS_PER_LOOKUP)) {
+    const result = await clickhouse.query({
+      query:
+        'SELECT user_id, argMax(country, version) AS country, argMax(brand, version) AS brand FROM players ' +
+        `WHERE user_id IN (${ids.map((id) => renderValue(id)).join(', ')}) GROUP BY user_id`,
+      format: 'JSONEachRow',
+    });
+    for (const row of await result.json<{ user_id: string } & PlayerDimensions>()) {
+      players.set(row.user_id, { country: row.country, brand: row.brand });
+    }
+  }
+  return players;
 }

@@ -1,0 +1,68 @@
+import { migrateClickHouse } from '@casino/platform';
+import { disposeIsolatedResources, isolatedSettings, uniqueTestId } from '@casino/platform/testing';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { FactsLoader } from '../src/analytics/facts-loader.service';
+import { KEYS_PER_LOOKUP } from '../src/analytics/fact-table-loader';
+import { createWorkerApp } from '../src/bootstrap';
+import { loadWorkerConfig } from '../src/config/load-worker-config';
+import { transaction } from './etl-events';
+
+const CLICKHOUSE_MIGRATIONS = join(__dirname, '../../nest-app/src/infra/clickhouse/migrations');
+
+/**
+ * A batch's keyed look-up used to be one `IN (...)` statement: past about 6,000 keys it outgrew ClickHouse's
+ * max_query_size (256 KiB), the batch was refused and came back forever (bench:reports found it). Looked up in
+ * parts, a batch of any ETL_BATCH_MAX_ROWS loads, once.
+ */
+describe('worker-etl loads a batch larger than one look-up statement holds (e2e)', () => {
+  const id = uniqueTestId('factsbig');
+  const config = loadWorkerConfig({
+    ...isolatedSettings(id),
+    ETL_ENABLED: 'false',
+    MAIL_DELIVERY_ENABLED: 'false',
+    SMS_DELIVERY_ENABLED: 'false',
+    REPORT_EXPORTS_ENABLED: 'false',
+  });
+  let clickhouse: ClickHouseClient;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    await migrateClickHouse(
+      {
+        url: config.CLICKHOUSE_URL,
+        database: id,
+        username: config.CLICKHOUSE_USER,
+        password: config.CLICKHOUSE_PASSWORD,
+      },
+      CLICKHOUSE_MIGRATIONS,
+    );
+    clickhouse = createClient({ url: config.CLICKHOUSE_URL, database: id });
+    app = await createWorkerApp(config);
+    await app.init();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await clickhouse?.close();
+    await disposeIsolatedResources(id, config);
+  });
+
+  it('loads 7,000 bets of distinct players in one batch, and none of them again', async () => {
+    const count = 7_000;
+    expect(count).toBeGreaterThan(3 * KEYS_PER_LOOKUP);
+    const bets = Array.from({ length: count }, () => transaction({ userId: randomUUID(), type: 'bet', cash: -3n }));
+    const loader = app.get(FactsLoader);
+    expect(await loader.loadWalletTransactions(bets)).toBe(count);
+    expect(await loader.loadWalletTransactions(bets)).toBe(0);
+    const [totals] = await (
+      await clickhouse.query({
+        query: 'SELECT toString(sum(bets_count)) AS bets, toString(sum(stake_cash)) AS stake FROM gaming_15m',
+        format: 'JSONEachRow',
+      })
+    ).json<{ bets: string; stake: string }>();
+    expect(totals).toEqual({ bets: String(count), stake: String(3 * count) });
+  }, 60_000);
+});

@@ -4,6 +4,9 @@ import { DataSource } from 'typeorm';
 import { bearer, signIn, signInAsStaff, uniqueEmail, type SignedIn } from '../support/sign-in';
 import { startTestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { validateReportQuery } from '../../src/modules/report/query/report-query';
+import { ReportRunner } from '../../src/modules/report/report-runner';
+import { ReportRepository } from '../../src/modules/report/report.repository';
 import { insertGames, insertTransactions, SEED } from './report-seed';
 
 interface ErrorBody {
@@ -141,6 +144,39 @@ describe('reports: measures over seeded facts, time zones, hostile input, permis
       { currency: 'CHF', ggr: '0', hold_pct: null, arpu: null, deposits_amount: '700' },
       { currency: 'USD', ggr: '-1', hold_pct: '-0.03', arpu: '-1', deposits_amount: '0' },
     ]);
+  });
+
+  it('answers from the coarsest rollup that holds the range (1 day, 1 hour, 15 minutes), each giving the same rows', async () => {
+    const runner = app.get(ReportRunner);
+    const queries = ['UTC', 'Europe/Berlin', 'Asia/Kolkata'].map((timeZone) =>
+      validateReportQuery({
+        measures: ['ggr', 'turnover', 'bets_count', 'gaming_tax'],
+        dimensions: ['day', 'currency', 'game', 'country'],
+        timeZone,
+        dateRange: NOVEMBER,
+      }),
+    );
+    const run = async () => Promise.all(queries.map(async (query) => (await runner.run(query)).rows));
+    const fromCoarse = await run();
+    expect(fromCoarse.every((rows) => rows.length > 0)).toBe(true);
+    // Emptied, the daily rollup answers nothing for UTC: that query was read there (Berlin from gaming_1h, Kolkata
+    // from gaming_15m still answer).
+    await clickhouse.command({ query: 'TRUNCATE TABLE gaming_1d' });
+    await clickhouse.command({ query: 'TRUNCATE TABLE gaming_1h' });
+    const emptied = await run();
+    expect(emptied.map((rows) => rows.length)).toEqual([0, 0, fromCoarse[2]?.length]);
+    // Covering nothing (a rollup made after its history), every query reads gaming_15m: the same rows as before.
+    await clickhouse.insert({
+      table: 'rollup_coverage',
+      format: 'JSONEachRow',
+      values: ['gaming_1h', 'gaming_1d'].map((table) => ({
+        rollup_table: table,
+        complete_from: '2100-01-01 00:00:00',
+        recorded_at: '2099-01-01 00:00:00',
+      })),
+    });
+    await app.get(ReportRepository).rollupCoverage(Date.now() + 3_600_000);
+    expect(await run()).toEqual(fromCoarse);
   });
 
   it('counts a first deposit only in the period it falls in, and totals distinct players over the range', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import type { DimensionName } from './catalogue/report-dimensions';
+import { gamingRollupFor, type GamingRollup } from './query/gaming-rollup';
 import type { ReportQuery } from './query/report-query';
 import { MAX_REPORT_ROWS, renderReportStatement, type ReportStatement } from './query/report-sql';
 import { ReportRepository, type ReportRow } from './report.repository';
@@ -11,7 +12,7 @@ export interface ReportRows {
   totals: ReportRow[];
 }
 
-/** Runs a query's statement for its rows and for its totals. */
+/** Runs a query's statement for its rows and for its totals, on the coarsest rollup that answers it exactly. */
 @Injectable()
 export class ReportRunner {
   public constructor(
@@ -21,19 +22,26 @@ export class ReportRunner {
 
   public async run(query: ReportQuery): Promise<ReportRows> {
     const totalDimensions = query.dimensions.filter((name) => name === 'currency');
+    const rollup = gamingRollupFor(query, await this.repository.rollupCoverage());
     const [rows, totals] = await Promise.all([
-      this.repository.rows(this.statement(query, query.dimensions, MAX_REPORT_ROWS + 1)),
-      this.repository.rows(this.statement(query, totalDimensions, MAX_REPORT_ROWS + 1)),
+      this.repository.rows(this.statement(query, query.dimensions, MAX_REPORT_ROWS + 1, rollup)),
+      this.repository.rows(this.statement(query, totalDimensions, MAX_REPORT_ROWS + 1, rollup)),
     ]);
     return { rows, totals };
   }
 
   /** The query's rows as one statement without a limit, for an export. */
-  public exportStatement(query: ReportQuery): ReportStatement {
-    return this.statement(query, query.dimensions, null);
+  public async exportStatement(query: ReportQuery): Promise<ReportStatement> {
+    const rollup = gamingRollupFor(query, await this.repository.rollupCoverage());
+    return this.statement(query, query.dimensions, null, rollup);
   }
 
-  private statement(query: ReportQuery, dimensions: DimensionName[], limit: number | null): ReportStatement {
-    return renderReportStatement(query, dimensions, { taxRates: this.config.gamingTaxRates, limit });
+  private statement(
+    query: ReportQuery,
+    dimensions: DimensionName[],
+    limit: number | null,
+    gamingRollup: GamingRollup,
+  ): ReportStatement {
+    return renderReportStatement(query, dimensions, { taxRates: this.config.gamingTaxRates, limit, gamingRollup });
   }
 }

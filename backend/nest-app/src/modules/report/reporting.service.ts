@@ -102,9 +102,9 @@ export class ReportingService {
     return validateReportQuery({ ...definition.query, timeZone, dateRange });
   }
 
-  public exportQuery(actor: ReportActor, query: ReportQuery, options: ReportExportOptions): Promise<string> {
+  public async exportQuery(actor: ReportActor, query: ReportQuery, options: ReportExportOptions): Promise<string> {
     return this.exports.request({
-      sql: this.runner.exportStatement(query).sql,
+      sql: (await this.runner.exportStatement(query)).sql,
       columns: exportColumns(query),
       format: options.format,
       requestedBy: actor.user,

@@ -51,6 +51,13 @@ describe('renderReportStatement', () => {
     );
   });
 
+  it('reads the gaming measures from the rollup it is given, the others from theirs', () => {
+    const sql = renderReportStatement(query, query.dimensions, { ...options, gamingRollup: 'gaming_1h' }).sql;
+    expect(sql).toContain(' FROM gaming_1h WHERE ');
+    expect(sql).toContain(' FROM money_15m WHERE ');
+    expect(sql).not.toContain('gaming_15m');
+  });
+
   it('takes no tax and no country grouping without rates, and no limit for an export', () => {
     const sql = renderReportStatement(query, query.dimensions, { taxRates: new Map(), limit: null }).sql;
     expect(sql).toContain('toInt64(0) AS `b_gaming_tax`');

@@ -2,6 +2,7 @@ import { identifier, renderValue, type Identifier } from '@casino/platform';
 import { isTimeDimension, TIME_DIMENSIONS, type DimensionName } from '../catalogue/report-dimensions';
 import { BASE_SOURCE, BONUS_COST_TRANSACTION_TYPES, MEASURES, type BaseName } from '../catalogue/report-measures';
 import { REPORT_SOURCES, type DimensionColumn, type ReportSourceName } from '../catalogue/report-sources';
+import type { GamingRollup } from './gaming-rollup';
 import { sourcesOf, type ReportQuery } from './report-query';
 
 /** The API asks for one more row than this, to tell a complete answer from a cut one. */
@@ -12,6 +13,8 @@ export interface ReportStatementOptions {
   taxRates: ReadonlyMap<string, bigint>;
   /** At most this many rows; null for none (an export). */
   limit: number | null;
+  /** The rollup the gaming measures are read from (`gamingRollupFor`); gaming_15m when not said. */
+  gamingRollup?: GamingRollup;
 }
 
 /** One statement for a whole query: its result has a text column per dimension, then one per measure, by name. */
@@ -146,8 +149,9 @@ function renderSourceBranch(
     ),
   ];
   const groupBy = keys.length === 0 ? '' : ` GROUP BY ${keys.join(', ')}`;
+  const table = source === 'gaming' ? (options.gamingRollup ?? FROM.gaming.table) : FROM[source].table;
   return (
-    `SELECT ${selected.join(', ')} FROM ${FROM[source].table}${usesCategory ? ` ${GAME_CATEGORIES}` : ''}` +
+    `SELECT ${selected.join(', ')} FROM ${table}${usesCategory ? ` ${GAME_CATEGORIES}` : ''}` +
     ` WHERE ${conditions.join(' AND ')}${groupBy}`
   );
 }

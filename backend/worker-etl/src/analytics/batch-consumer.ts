@@ -62,14 +62,27 @@ export class BatchConsumer {
       try {
         await this.ensureConsumer();
         const consumer = await this.connection.jetstream().consumers.get(this.streamName(), this.options.durableName);
-        while (this.running) {
+        const collect = async (): Promise<JsMsg[]> => {
           const messages: JsMsg[] = [];
           const batch = await consumer.fetch({ max_messages: this.options.maxEvents, expires: this.options.maxWaitMs });
           for await (const message of batch) messages.push(message);
-          if (messages.length > 0) await this.deliver(messages);
-          const info = await consumer.info(false);
-          this.pending = info.num_pending + info.num_ack_pending;
-          this.options.onPending?.(this.pending);
+          return messages;
+        };
+        let next = collect();
+        try {
+          while (this.running) {
+            const messages = await next;
+            // The next batch is fetched while this one loads: JetStream's wait for a batch overlaps ClickHouse's
+            // insert. Each row is keyed (ADR 0015), so the order batches load in changes nothing; a batch fetched
+            // when the worker stops is delivered again after the ack wait.
+            next = collect();
+            if (messages.length > 0) await this.deliver(messages);
+            const info = await consumer.info(false);
+            this.pending = info.num_pending + info.num_ack_pending;
+            this.options.onPending?.(this.pending);
+          }
+        } finally {
+          next.catch(() => undefined);
         }
       } catch (error) {
         if (!this.running || this.connection.isClosed()) return;

@@ -21,10 +21,14 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        createLoggerModule({ serviceName: 'gateway', level: config.LOG_LEVEL }),
+        // Requests are logged from a Fastify hook (bootstrap): the proxied routes never enter Nest's middleware chain.
+        createLoggerModule({ serviceName: 'gateway', level: config.LOG_LEVEL, requestLogs: 'fastify-hook' }),
         MetricsModule,
         OpenTelemetryModule.forRoot(),
-        RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }, 'gateway'),
+        RedisModule.forRoot(
+          { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, autoPipelining: true },
+          'gateway',
+        ),
         NatsModule.forRoot({
           servers: config.NATS_URL,
           subjectPrefix: config.NATS_SUBJECT_PREFIX,

@@ -1,5 +1,6 @@
 import { disposeIsolatedResources, eventually, uniqueTestId } from '@casino/platform/testing';
 import { createHash } from 'node:crypto';
+import { PinoLogger } from 'nestjs-pino';
 import { loadGatewayConfig } from '../src/config/load-gateway-config';
 import { GatewayUnderTest } from './support/gateway-under-test';
 import { UpstreamServer } from './support/upstream-server';
@@ -80,6 +81,30 @@ describe('gateway routing to the API instances (e2e)', () => {
     const newId = replaced.headers['x-request-id'];
     expect(newId).toMatch(/^[0-9a-f-]{36}$/);
     expect(seen.find((s) => s.url === '/api/v1/b')?.headers['x-request-id']).toBe(newId);
+  });
+
+  it('logs a proxied request once, from its own hook, with its request id', async () => {
+    const root = PinoLogger.root;
+    const level = root.level;
+    root.level = 'info';
+    const info = jest.spyOn(root, 'info');
+    let calls: unknown[][] = [];
+    const logged = () =>
+      info.mock.calls.filter(([fields]) => (fields as { requestId?: string }).requestId === 'gateway-log-1');
+    try {
+      await gateway.send('GET', '/api/v1/logged', { headers: { 'x-request-id': 'gateway-log-1' } });
+      // The line is written once the answer has left, which may be after the client has read it.
+      await eventually(() => Promise.resolve(logged().length > 0), 2000, 10);
+      calls = logged();
+    } finally {
+      info.mockRestore();
+      root.level = level;
+    }
+    expect(calls).toHaveLength(1);
+    const [fields, message] = calls[0] as [{ req: { url: string }; res: { statusCode: number } }, string];
+    expect(message).toBe('request completed');
+    expect(fields.req.url).toBe('/api/v1/logged');
+    expect(fields.res.statusCode).toBe(200);
   });
 
   it('passes a webhook body byte for byte, with its content type, without parsing it', async () => {

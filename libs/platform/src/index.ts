@@ -13,6 +13,7 @@ export * from './http/edge-errors';
 export * from './logging/redaction';
 export * from './logging/mask-url-credentials';
 export * from './logging/logger.module';
+export * from './logging/request-log.hook';
 export * from './metrics/http-metrics';
 export * from './metrics/metrics.module';
 export * from './health/readiness-probe';

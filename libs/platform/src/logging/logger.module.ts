@@ -11,6 +11,11 @@ export interface LoggingOptions {
   level: string;
   /** Where the JSON lines go; stdout when unset (tests capture them here). */
   destination?: DestinationStream;
+  /**
+   * `middleware` (default): pino-http in Nest's middleware chain logs each request. `fastify-hook`: no middleware;
+   * the app logs requests with `logRequestsFromFastify` (the gateway's proxied routes never enter Nest).
+   */
+  requestLogs?: 'middleware' | 'fastify-hook';
 }
 
 const SENSITIVE_QUERY_PARAMS = /^(token|access_token|refresh_token|code|otp|password|secret|signature|hash|initData)$/i;
@@ -26,9 +31,9 @@ export function loggableUrl(url: string): string {
   return `${url.slice(0, queryStart)}?${params.toString()}`;
 }
 
-/** JSON logs with a request id on every line and secrets redacted. */
-export function createLoggerModule(options: LoggingOptions): DynamicModule {
-  const pinoHttp: PinoHttpOptions = {
+/** pino-http's options: the request id as `requestId`, redaction, the URL as logged. */
+export function httpLoggerOptions(options: Pick<LoggingOptions, 'serviceName' | 'level'>): PinoHttpOptions {
+  return {
     level: options.level,
     base: { service: options.serviceName },
     genReqId: (req: IncomingMessage) => requestIdOf(req),
@@ -43,6 +48,15 @@ export function createLoggerModule(options: LoggingOptions): DynamicModule {
       }),
     },
   };
+}
+
+/** JSON logs with a request id on every line and secrets redacted. */
+export function createLoggerModule(options: LoggingOptions): DynamicModule {
+  const pinoHttp = httpLoggerOptions(options);
+  const destination = options.destination;
+  if (options.requestLogs === 'fastify-hook') {
+    return LoggerModule.forRoot({ forRoutes: [], pinoHttp: destination ? [pinoHttp, destination] : pinoHttp });
+  }
   return LoggerModule.forRoot({
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     // Probes are polled every few seconds; logging each would drown the log.
@@ -50,6 +64,6 @@ export function createLoggerModule(options: LoggingOptions): DynamicModule {
       { path: 'health/{*path}', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
     ],
-    pinoHttp: options.destination ? [pinoHttp, options.destination] : pinoHttp,
+    pinoHttp: destination ? [pinoHttp, destination] : pinoHttp,
   });
 }

@@ -40,10 +40,12 @@ export class EdgeRateLimiter {
 
   public async decide(buckets: Bucket[]): Promise<LimitDecision> {
     if (this.redis.status !== 'ready') return this.unavailable(new Error(`redis connection is ${this.redis.status}`));
-    const args = buckets.flatMap((bucket) => [bucket.policy.burst, bucket.policy.windowSeconds * 1000]);
+    const keysAndArgs: (string | number)[] = [];
+    for (const bucket of buckets) keysAndArgs.push(bucket.key);
+    for (const bucket of buckets) keysAndArgs.push(bucket.policy.burst, bucket.policy.windowSeconds * 1000);
     let reply: number[];
     try {
-      reply = await withTimeout(this.take(buckets.length, ...buckets.map((bucket) => bucket.key), ...args));
+      reply = await withTimeout(this.take(buckets.length, ...keysAndArgs));
     } catch (error) {
       return this.unavailable(error);
     }

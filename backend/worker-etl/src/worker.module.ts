@@ -1,4 +1,5 @@
 import {
+  BullConnectionWatchModule,
   ClickHouseModule,
   ClickHouseProbe,
   createLoggerModule,
@@ -51,6 +52,7 @@ export class WorkerModule {
           connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
           prefix: config.QUEUE_PREFIX,
         }),
+        BullConnectionWatchModule.forRoot({ redisUrl: config.REDIS_URL, clientName: 'worker-etl-bullmq' }),
         HealthModule.forProbes([RedisProbe, NatsProbe, ClickHouseProbe, EtlLagProbe]),
         ...(config.MAIL_DELIVERY_ENABLED
           ? [MailDeliveryModule.forRoot({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM })]

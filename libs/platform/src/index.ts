@@ -18,6 +18,8 @@ export * from './metrics/metrics.module';
 export * from './health/readiness-probe';
 export * from './health/health.module';
 export * from './redis/redis.module';
+export * from './redis/redis-connection-log';
+export * from './redis/bull-connection-watch';
 export * from './nats/event-bus';
 export * from './nats/nats.tokens';
 export * from './nats/nats.module';

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { ReadinessProbe } from '../health/readiness-probe';
+import { RedisConnectionLog, redisEndpoint, watchRedisConnection } from './redis-connection-log';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
@@ -9,14 +10,18 @@ export interface RedisOptions {
   keyPrefix: string;
 }
 
-/** Builds a client that reconnects forever, so a Redis restart heals without restarting the app. */
+/**
+ * Builds a client that reconnects forever, so a Redis restart heals without restarting the app; an outage is logged
+ * once (`RedisConnectionLog`), not once per reconnect attempt.
+ */
 export function createRedisClient(options: RedisOptions, name: string): Redis {
-  return new Redis(options.url, {
+  const client = new Redis(options.url, {
     keyPrefix: options.keyPrefix,
     connectionName: name,
     maxRetriesPerRequest: 2,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
+  return watchRedisConnection(client, new RedisConnectionLog(name, redisEndpoint(options.url)));
 }
 
 const BOOT_CONNECT_WAIT_MS = 5000;

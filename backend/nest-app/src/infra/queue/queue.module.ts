@@ -1,4 +1,5 @@
 import { QUEUE_NAMES, QUEUES, type QueueName } from '@casino/contracts';
+import { BullConnectionWatchModule } from '@casino/platform';
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { DefaultJobOptions } from 'bullmq';
@@ -41,6 +42,7 @@ export class QueueModule {
           prefix: config.QUEUE_PREFIX,
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
         }),
+        BullConnectionWatchModule.forRoot({ redisUrl: config.REDIS_URL, clientName: 'nest-app-bullmq' }),
         queues,
       ],
       exports: [queues],

@@ -10,6 +10,7 @@ import {
   NatsProbe,
   RedisModule,
   RedisProbe,
+  redisRetryStrategy,
   SmsDeliveryModule,
 } from '@casino/platform';
 import { BullModule } from '@nestjs/bullmq';
@@ -49,7 +50,7 @@ export class WorkerModule {
         }),
         BullModule.forRoot({
           // Workers block on Redis; they must retry forever rather than fail a command.
-          connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+          connection: { url: config.REDIS_URL, maxRetriesPerRequest: null, retryStrategy: redisRetryStrategy },
           prefix: config.QUEUE_PREFIX,
         }),
         BullConnectionWatchModule.forRoot({ redisUrl: config.REDIS_URL, clientName: 'worker-etl-bullmq' }),

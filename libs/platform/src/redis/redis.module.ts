@@ -11,6 +11,14 @@ export interface RedisOptions {
 }
 
 /**
+ * Reconnects forever, at most 2 s apart. Also for BullMQ's connections, whose own default waits up to 20 s between
+ * attempts once an outage passed ~10 s: its workers then came back that much later, and a shutdown waited for them.
+ */
+export function redisRetryStrategy(attempt: number): number {
+  return Math.min(attempt * 200, 2000);
+}
+
+/**
  * Builds a client that reconnects forever, so a Redis restart heals without restarting the app; an outage is logged
  * once (`RedisConnectionLog`), not once per reconnect attempt.
  */
@@ -19,7 +27,7 @@ export function createRedisClient(options: RedisOptions, name: string): Redis {
     keyPrefix: options.keyPrefix,
     connectionName: name,
     maxRetriesPerRequest: 2,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    retryStrategy: redisRetryStrategy,
   });
   return watchRedisConnection(client, new RedisConnectionLog(name, redisEndpoint(options.url)));
 }

@@ -1,5 +1,5 @@
 import { QUEUE_NAMES, QUEUES, type QueueName } from '@casino/contracts';
-import { BullConnectionWatchModule } from '@casino/platform';
+import { BullConnectionWatchModule, redisRetryStrategy } from '@casino/platform';
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { DefaultJobOptions } from 'bullmq';
@@ -38,7 +38,7 @@ export class QueueModule {
       imports: [
         BullModule.forRoot({
           // Workers block on Redis; they must retry forever rather than fail a command.
-          connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+          connection: { url: config.REDIS_URL, maxRetriesPerRequest: null, retryStrategy: redisRetryStrategy },
           prefix: config.QUEUE_PREFIX,
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
         }),

@@ -106,8 +106,13 @@ describe('payment money moves exactly once (integration: injected failures betwe
         throw new Error('Connection terminated unexpectedly');
       });
 
-      const response = await create(app, player, 'withdrawals', EUR('3000'));
-      expect(response.statusCode).toBe(500);
+      const key = randomUUID();
+      const response = await create(app, player, 'withdrawals', EUR('3000'), key);
+      // A lost database connection is a 503 (ADR 0009 `unavailable`), not a bug's 500; its replay answers the same.
+      expect(response.statusCode).toBe(503);
+      const replay = await create(app, player, 'withdrawals', EUR('3000'), key);
+      expect(replay.statusCode).toBe(503);
+      expect(replay.json().error).toEqual(response.json().error);
       const [intent] = await withdrawalsOf(player.userId);
       expect(intent).toMatchObject({ status: 'failed' });
       expect(await balances(app, player.userId)).toMatchObject({ cash: 5000n, held: 0n });

@@ -1,4 +1,5 @@
 import {
+  BullConnectionWatchModule,
   ClickHouseModule,
   ClickHouseProbe,
   createLoggerModule,
@@ -9,6 +10,7 @@ import {
   NatsProbe,
   RedisModule,
   RedisProbe,
+  redisRetryStrategy,
   SmsDeliveryModule,
 } from '@casino/platform';
 import { BullModule } from '@nestjs/bullmq';
@@ -48,9 +50,10 @@ export class WorkerModule {
         }),
         BullModule.forRoot({
           // Workers block on Redis; they must retry forever rather than fail a command.
-          connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+          connection: { url: config.REDIS_URL, maxRetriesPerRequest: null, retryStrategy: redisRetryStrategy },
           prefix: config.QUEUE_PREFIX,
         }),
+        BullConnectionWatchModule.forRoot({ redisUrl: config.REDIS_URL, clientName: 'worker-etl-bullmq' }),
         HealthModule.forProbes([RedisProbe, NatsProbe, ClickHouseProbe, EtlLagProbe]),
         ...(config.MAIL_DELIVERY_ENABLED
           ? [MailDeliveryModule.forRoot({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM })]

@@ -1,14 +1,17 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DependencyFailureLog } from './dependency-failure-log';
 import { toErrorResponse } from './error-response';
 
 /**
  * Every error leaves as `{ error: { code, message, details? }, requestId }`. Unexpected errors
- * are logged with their stack and shown only as a generic message.
+ * are logged with their stack and shown only as a generic message; a dependency that is unreachable
+ * is a 503 `SERVICE_UNAVAILABLE`, logged a line at a time per dependency (`DependencyFailureLog`).
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
+  private readonly dependencies = new DependencyFailureLog(this.logger);
 
   public catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -18,6 +21,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (response.unexpected) {
       this.logger.error({ err: exception, requestId: request.id }, 'Unexpected error');
     }
+    if (response.dependency) this.dependencies.failed(response.dependency, exception, request.id);
     if (response.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(Math.max(1, Math.ceil(response.retryAfterSeconds))));
     }

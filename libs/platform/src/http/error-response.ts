@@ -1,5 +1,6 @@
 import { DomainError, type ErrorCategory } from '@casino/contracts';
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { unavailableDependency, type UnavailableDependency } from '../errors/dependency-failure';
 
 /** The one mapping from error category to HTTP status. */
 export const STATUS_OF_CATEGORY: Record<ErrorCategory, number> = {
@@ -32,6 +33,9 @@ const CODE_OF_STATUS: Record<number, string> = {
 };
 
 export const GENERIC_INTERNAL_MESSAGE = 'An unexpected error occurred';
+export const DEPENDENCY_UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; try again shortly';
+/** A PostgreSQL restart or a Redis failover takes seconds; the client's retry should not come sooner. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
 
 export interface ErrorResponse {
   status: number;
@@ -41,6 +45,8 @@ export interface ErrorResponse {
   retryAfterSeconds?: number;
   /** True when nothing of the cause may be shown and the error must be logged in full. */
   unexpected: boolean;
+  /** Set when the request failed because a dependency is unreachable (a 503): logged as such, not as a bug. */
+  dependency?: UnavailableDependency;
 }
 
 /** Translates anything thrown into the status, code and message a client may see. */
@@ -67,6 +73,17 @@ export function toErrorResponse(exception: unknown, routeMatched: boolean): Erro
       code: status === 400 ? 'MALFORMED_REQUEST' : (CODE_OF_STATUS[status] ?? 'MALFORMED_REQUEST'),
       message: status === 400 ? 'The request body could not be parsed' : messageOf(exception),
       unexpected: false,
+    };
+  }
+  const dependency = unavailableDependency(exception);
+  if (dependency) {
+    return {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: DEPENDENCY_UNAVAILABLE_MESSAGE,
+      retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS,
+      unexpected: false,
+      dependency,
     };
   }
   return { status: 500, code: 'INTERNAL_ERROR', message: GENERIC_INTERNAL_MESSAGE, unexpected: true };

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { ReadinessProbe } from '../health/readiness-probe';
+import { RedisConnectionLog, redisEndpoint, watchRedisConnection } from './redis-connection-log';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
@@ -11,15 +12,27 @@ export interface RedisOptions {
   autoPipelining?: boolean;
 }
 
-/** Builds a client that reconnects forever, so a Redis restart heals without restarting the app. */
+/**
+ * Reconnects forever, at most 2 s apart. Also for BullMQ's connections, whose own default waits up to 20 s between
+ * attempts once an outage passed ~10 s: its workers then came back that much later, and a shutdown waited for them.
+ */
+export function redisRetryStrategy(attempt: number): number {
+  return Math.min(attempt * 200, 2000);
+}
+
+/**
+ * Builds a client that reconnects forever, so a Redis restart heals without restarting the app; an outage is logged
+ * once (`RedisConnectionLog`), not once per reconnect attempt.
+ */
 export function createRedisClient(options: RedisOptions, name: string): Redis {
-  return new Redis(options.url, {
+  const client = new Redis(options.url, {
     keyPrefix: options.keyPrefix,
     connectionName: name,
     enableAutoPipelining: options.autoPipelining ?? false,
     maxRetriesPerRequest: 2,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    retryStrategy: redisRetryStrategy,
   });
+  return watchRedisConnection(client, new RedisConnectionLog(name, redisEndpoint(options.url)));
 }
 
 const BOOT_CONNECT_WAIT_MS = 5000;

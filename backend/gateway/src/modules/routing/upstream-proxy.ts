@@ -54,7 +54,9 @@ export async function registerUpstreamProxy(fastify: FastifyInstance, options: U
     for (const check of options.edgeChecks) scope.addHook('onRequest', check);
     scope.setErrorHandler((error, request, reply) => {
       const response = toErrorResponse(error, true);
-      if (response.unexpected) logger.error({ err: error, requestId: request.id }, 'Unexpected error at the edge');
+      if (response.unexpected || response.dependency) {
+        logger.error({ err: error, requestId: request.id }, 'Unexpected error at the edge');
+      }
       const body = { error: { code: response.code, message: response.message }, requestId: request.id };
       return reply.status(response.status).send(body);
     });

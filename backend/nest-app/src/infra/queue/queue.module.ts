@@ -1,4 +1,5 @@
 import { QUEUE_NAMES, QUEUES, type QueueName } from '@casino/contracts';
+import { BullConnectionWatchModule, redisRetryStrategy } from '@casino/platform';
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { DefaultJobOptions } from 'bullmq';
@@ -37,10 +38,11 @@ export class QueueModule {
       imports: [
         BullModule.forRoot({
           // Workers block on Redis; they must retry forever rather than fail a command.
-          connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+          connection: { url: config.REDIS_URL, maxRetriesPerRequest: null, retryStrategy: redisRetryStrategy },
           prefix: config.QUEUE_PREFIX,
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
         }),
+        BullConnectionWatchModule.forRoot({ redisUrl: config.REDIS_URL, clientName: 'nest-app-bullmq' }),
         queues,
       ],
       exports: [queues],

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { RedisConnectionLog, redisEndpoint, watchRedisConnection } from '@casino/platform';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import type { ReportQuery } from './query/report-query';
@@ -14,7 +15,8 @@ export class ReportCache implements OnApplicationShutdown {
   private readonly redis: Redis;
 
   public constructor(config: AppConfig) {
-    this.redis = new Redis(config.REPORT_CACHE_REDIS_URL ?? config.REDIS_URL, {
+    const url = config.REPORT_CACHE_REDIS_URL ?? config.REDIS_URL;
+    this.redis = new Redis(url, {
       keyPrefix: `${config.REDIS_KEY_PREFIX}report:v1:`,
       connectionName: 'nest-app-report-cache',
       enableOfflineQueue: false,
@@ -22,8 +24,7 @@ export class ReportCache implements OnApplicationShutdown {
       commandTimeout: config.REPORT_CACHE_TIMEOUT_MS,
       retryStrategy: (attempt) => Math.min(attempt * 500, 5000),
     });
-    // Without a listener ioredis reports every failed reconnect as an unhandled error.
-    this.redis.on('error', () => undefined);
+    watchRedisConnection(this.redis, new RedisConnectionLog('nest-app-report-cache', redisEndpoint(url)));
   }
 
   /** The key of a normalized query (and whatever else its figures depend on, such as the tax rates). */

@@ -24,11 +24,15 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return super.canActivate(context);
   }
 
+  /**
+   * `error` is only what the strategy's `validate` threw (passport-jwt reports a bad or expired token as no user): its
+   * refusals, or a failure to read the session (Redis down: a 503, not a 401 that would sign the client out).
+   */
   public override handleRequest<TUser = AuthenticatedUser>(error: unknown, user: TUser | false): TUser {
-    if (error instanceof DomainError) {
+    if (error) {
       throw error;
     }
-    if (error || !user) {
+    if (!user) {
       throw new DomainError('UNAUTHENTICATED', 'A valid access token is required');
     }
     return user;

@@ -1,10 +1,11 @@
-import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@casino/contracts';
 import { Public } from '../../../common/auth/auth.decorators';
 import { ProviderWalletRoute } from '../seamless/provider-body';
+import { ProviderWalletErrorFilter } from '../seamless/provider-wallet-error.filter';
 import { SeamlessGateway } from '../seamless/seamless-gateway';
 import type { Hub88Operation } from './hub88.adapter';
 
@@ -16,13 +17,14 @@ import type { Hub88Operation } from './hub88.adapter';
  */
 @ApiExcludeController()
 @Public()
+@UseFilters(ProviderWalletErrorFilter)
 @Controller('providers/:code')
 export class Hub88WalletController {
   public constructor(private readonly gateway: SeamlessGateway) {}
 
   @Post('user/info')
   @HttpCode(200)
-  @ProviderWalletRoute()
+  @ProviderWalletRoute('hub88')
   public userInfo(
     @Param('code') code: string,
     @Req() request: RawBodyRequest<FastifyRequest>,
@@ -33,7 +35,7 @@ export class Hub88WalletController {
 
   @Post('user/balance')
   @HttpCode(200)
-  @ProviderWalletRoute()
+  @ProviderWalletRoute('hub88')
   public balance(
     @Param('code') code: string,
     @Req() request: RawBodyRequest<FastifyRequest>,
@@ -44,7 +46,7 @@ export class Hub88WalletController {
 
   @Post('transaction/bet')
   @HttpCode(200)
-  @ProviderWalletRoute()
+  @ProviderWalletRoute('hub88')
   public bet(
     @Param('code') code: string,
     @Req() request: RawBodyRequest<FastifyRequest>,
@@ -55,7 +57,7 @@ export class Hub88WalletController {
 
   @Post('transaction/win')
   @HttpCode(200)
-  @ProviderWalletRoute()
+  @ProviderWalletRoute('hub88')
   public win(
     @Param('code') code: string,
     @Req() request: RawBodyRequest<FastifyRequest>,
@@ -66,7 +68,7 @@ export class Hub88WalletController {
 
   @Post('transaction/rollback')
   @HttpCode(200)
-  @ProviderWalletRoute()
+  @ProviderWalletRoute('hub88')
   public rollback(
     @Param('code') code: string,
     @Req() request: RawBodyRequest<FastifyRequest>,

@@ -12,7 +12,7 @@ describe('provider body parser', () => {
       body: request.body === UNPARSABLE_BODY ? null : request.body,
       raw: (request as FastifyRequest & { rawBody?: Buffer }).rawBody?.toString('utf8') ?? null,
     });
-    fastify.post('/provider', { config: { providerWalletRoute: true } }, async (request) => echo(request));
+    fastify.post('/provider', { config: { providerWalletRoute: 'hub88' } }, async (request) => echo(request));
     fastify.post('/api', async (request) => echo(request));
     await fastify.ready();
   });

@@ -4,11 +4,12 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { hostileInputProblem } from '@casino/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../../config/app-config';
+import type { ProviderProtocol } from '../providers/provider.types';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Set by `ProviderWalletRoute` on the routes game providers call. */
-    providerWalletRoute?: boolean;
+    /** Set by `ProviderWalletRoute` on the routes game providers call: the protocol they answer in. */
+    providerWalletRoute?: ProviderProtocol;
   }
 }
 
@@ -21,11 +22,17 @@ export const UNPARSABLE_BODY: unique symbol = Symbol('unparsable provider body')
  * adapter can check the signature over the raw bytes first and then answer in its own protocol
  * (Hub88: HTTP 200 `RS_ERROR_WRONG_SYNTAX`, reference §0 "HTTP status") instead of the API's 400.
  */
-export const ProviderWalletRoute = (): MethodDecorator => RouteConfig({ providerWalletRoute: true });
+export const ProviderWalletRoute = (protocol: ProviderProtocol): MethodDecorator =>
+  RouteConfig({ providerWalletRoute: protocol });
 
 /** Whether the request is to a route marked `ProviderWalletRoute` (its body answers in the provider's protocol). */
 export function isProviderWalletRoute(request: FastifyRequest): boolean {
-  return request.routeOptions?.config?.providerWalletRoute === true;
+  return providerProtocolOf(request) !== undefined;
+}
+
+/** The protocol a `ProviderWalletRoute` answers in; undefined on every other route. */
+export function providerProtocolOf(request: FastifyRequest): ProviderProtocol | undefined {
+  return request.routeOptions?.config?.providerWalletRoute;
 }
 
 type Done = (error: Error | null, body?: unknown) => void;

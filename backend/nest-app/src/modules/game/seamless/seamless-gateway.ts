@@ -13,6 +13,7 @@ import {
 } from './seamless-adapter';
 import { SeamlessWalletService } from './seamless-wallet.service';
 import { UNPARSABLE_BODY } from './provider-body';
+import { walletCallFailureLine } from './wallet-call-failure';
 
 /**
  * Every provider's wallet calls: find the provider, verify, parse, run the commands, answer in its protocol.
@@ -37,8 +38,36 @@ export class SeamlessGateway {
     call: WalletCall,
   ): Promise<AdapterResponse | null> {
     const adapter = this.adapters.find((candidate) => candidate.protocol === protocol);
+    if (!adapter) return null;
+    try {
+      return await this.answer(adapter, providerCode, call);
+    } catch (error) {
+      return this.failed(adapter, providerCode, call, error);
+    }
+  }
+
+  /**
+   * The protocol's answer to a call that failed for no business reason (the database unreachable, a timeout, a bug),
+   * logged once: Hub88's HTTP 200 `RS_ERROR_UNKNOWN`, which the provider retries or rolls back. Null for a protocol
+   * without an adapter.
+   */
+  public unexpectedFailure(
+    protocol: ProviderProtocol,
+    providerCode: string,
+    call: WalletCall,
+    error: unknown,
+  ): AdapterResponse | null {
+    const adapter = this.adapters.find((candidate) => candidate.protocol === protocol);
+    return adapter ? this.failed(adapter, providerCode, call, error) : null;
+  }
+
+  private async answer(
+    adapter: SeamlessAdapter,
+    providerCode: string,
+    call: WalletCall,
+  ): Promise<AdapterResponse | null> {
     const provider = await this.providers.runtime(providerCode);
-    if (!adapter || !provider || provider.protocol !== protocol) return null;
+    if (!provider || provider.protocol !== adapter.protocol) return null;
     if (!adapter.verify(call, provider)) return adapter.reject(call, 'INVALID_SIGNATURE', null);
     if (provider.status !== 'active') return adapter.reject(call, 'PROVIDER_DISABLED', null);
     if (call.body === UNPARSABLE_BODY) return adapter.reject(call, 'INVALID_REQUEST', null);
@@ -52,14 +81,22 @@ export class SeamlessGateway {
     const results: GatewayResult[] = [];
     for (const command of parsed.commands) {
       const result = await this.run(command).catch((error: unknown): GatewayResult => {
-        // Not a business outcome (database down...): an error status, so that the provider retries.
-        this.logger.error({ err: error, provider: providerCode, kind: command.kind }, 'wallet call failed');
+        this.logFailure(providerCode, call, error);
         return { command, outcome: { ok: false, failure: 'UNKNOWN' } };
       });
       results.push(result);
       if (!result.outcome.ok) break;
     }
     return adapter.render(parsed.context, results);
+  }
+
+  private failed(adapter: SeamlessAdapter, providerCode: string, call: WalletCall, error: unknown): AdapterResponse {
+    this.logFailure(providerCode, call, error);
+    return adapter.reject(call, 'UNKNOWN', null);
+  }
+
+  private logFailure(providerCode: string, call: WalletCall, error: unknown): void {
+    this.logger.error(walletCallFailureLine(providerCode, call.operation, error), 'provider wallet call failed');
   }
 
   private async run(command: GatewayCommand): Promise<GatewayResult> {

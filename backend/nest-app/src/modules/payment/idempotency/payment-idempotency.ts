@@ -1,4 +1,5 @@
 import { DomainError } from '@casino/contracts';
+import { toErrorResponse } from '@casino/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -10,6 +11,12 @@ const LEASE_MS = 60_000;
 type StoredOutcome =
   | { kind: 'ok'; status: number; body: unknown }
   | { kind: 'error'; code: string; message: string; details?: Record<string, unknown> };
+
+/** What the API answered to an error that is not a domain error (a 500, or a 503 for a dependency down): the replay says the same. */
+function answeredAs(error: unknown): StoredOutcome {
+  const { code, message } = toErrorResponse(error, true);
+  return { kind: 'error', code, message };
+}
 
 export function requestHash(parameters: Record<string, string>): string {
   const canonical = JSON.stringify(
@@ -52,7 +59,7 @@ export class PaymentIdempotency {
       outcome =
         error instanceof DomainError
           ? { kind: 'error', code: error.code, message: error.message, details: error.details }
-          : { kind: 'error', code: 'INTERNAL_ERROR', message: 'An unexpected error occurred' };
+          : answeredAs(error);
       await this.store(userId, key, outcome);
       throw error;
     }

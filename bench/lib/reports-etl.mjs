@@ -158,7 +158,7 @@ function serverCpu() {
 const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Self time of a --cpu-prof profile by category and by function: where the worker's CPU went. */
-function profileSummary(directory) {
+export function profileSummary(directory) {
   const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'));
   if (!file) return null;
   const profile = JSON.parse(readFileSync(join(directory, file), 'utf8'));

@@ -1,4 +1,4 @@
-/* global process, performance, fetch, Intl, setTimeout */
+/* global process, performance, fetch, setTimeout */
 // The query half of `npm run bench:reports`: GGR by day × game over 30 days on generated bets, through
 // POST /api/v1/reports/query of a compiled nest-app process, uncached and cached, beside the statements' own time.
 import { createRequire } from 'node:module';
@@ -35,8 +35,7 @@ export function factsInsert(type, count, start, salt) {
   const h = (expression) => `intHash64(${expression} + ${salt})`;
   const player = `(${h('number')} % ${PLAYERS})`;
   const game = `toUInt32(${GAMES} * pow((${h('number * 3')} % 1000000) / 1000000, 2))`;
-  const amount =
-    type === 'bet' ? `-toInt64(100 + ${h('number * 5')} % 5000)` : `toInt64(${h('number * 5')} % 12000)`;
+  const amount = type === 'bet' ? `-toInt64(100 + ${h('number * 5')} % 5000)` : `toInt64(${h('number * 5')} % 12000)`;
   return `INSERT INTO wallet_transactions
     SELECT concat('ev-${type}-', toString(number)) AS event_id,
       toDateTime(${start} + ${h('number * 7')} % ${30 * DAY}) AS occurred_at,
@@ -61,16 +60,29 @@ async function financeToken(app, base) {
   const users = app.get(UserDirectory);
   const { account } = await users.findOrRegisterByEmail('bench-finance@example.test', { ip: null, userAgent: 'bench' });
   const staff = await users.grantRole(account.id, 'finance');
-  const { accessToken } = await app.get(SessionService).start(staff, 'email', { ip: '127.0.0.1', userAgent: 'bench' }, false);
+  const { accessToken } = await app
+    .get(SessionService)
+    .start(staff, 'email', { ip: '127.0.0.1', userAgent: 'bench' }, false);
   const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
   const post = async (path, body) => {
-    const response = await fetch(`${base}/api/v1/auth/2fa/${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const response = await fetch(`${base}/api/v1/auth/2fa/${path}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+    });
     if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
     return response.json().catch(() => ({}));
   };
   const { secret } = await post('totp/setup', {});
   const code = (offset) =>
-    generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30, digits: 6, period: 30, crypto: nodeCrypto, base32 });
+    generateSync({
+      secret,
+      epoch: Math.floor(Date.now() / 1000) + offset * 30,
+      digits: 6,
+      period: 30,
+      crypto: nodeCrypto,
+      base32,
+    });
   await post('totp/enable', { code: code(-1) });
   await post('step-up', { code: code(0) });
   return accessToken;
@@ -128,7 +140,8 @@ function apiCaller(base, token) {
     if (response.status !== 200) throw new Error(`reports/query answered ${response.status}: ${text.slice(0, 300)}`);
     // Read without parsing the whole answer (hundreds of kB): the client's own cost stays out of the figures.
     const cached = text.includes('"cached":true');
-    if (expectCached !== null && cached !== expectCached) throw new Error(`expected cached=${expectCached}, got ${cached}`);
+    if (expectCached !== null && cached !== expectCached)
+      throw new Error(`expected cached=${expectCached}, got ${cached}`);
     return { bytes: text.length, text };
   };
 }
@@ -140,17 +153,21 @@ function apiCaller(base, token) {
 async function rawStatements(database, queries, tag, concurrency) {
   const { validateReportQuery } = require(join(DIST, 'modules/report/query/report-query.js'));
   const { renderSourceStatement } = require(join(DIST, 'modules/report/query/report-sql.js'));
-  const times = await timed(queries.length, async (index) => {
-    const query = validateReportQuery(queries[index]);
-    await Promise.all(
-      [query.dimensions, []].map((dimensions, part) =>
-        clickhouse(`${renderSourceStatement('gaming', query, dimensions).sql} FORMAT JSONEachRow`, {
-          database,
-          settings: { readonly: 2, max_execution_time: 30, log_queries: 1, query_id: `${tag}-${index}-${part}` },
-        }),
-      ),
-    );
-  }, concurrency);
+  const times = await timed(
+    queries.length,
+    async (index) => {
+      const query = validateReportQuery(queries[index]);
+      await Promise.all(
+        [query.dimensions, []].map((dimensions, part) =>
+          clickhouse(`${renderSourceStatement('gaming', query, dimensions).sql} FORMAT JSONEachRow`, {
+            database,
+            settings: { readonly: 2, max_execution_time: 30, log_queries: 1, query_id: `${tag}-${index}-${part}` },
+          }),
+        ),
+      );
+    },
+    concurrency,
+  );
   await clickhouse('SYSTEM FLUSH LOGS');
   const logged = await clickhouseRows(
     `SELECT query_id, query_duration_ms AS ms, read_rows FROM system.query_log WHERE type = 2 AND query_id LIKE '${tag}-%'`,
@@ -230,7 +247,9 @@ export async function runQueries({ name, bets, wins, requests, log }) {
     await clickhouse('OPTIMIZE TABLE gaming_15m FINAL', { database });
     const optimizeSeconds = (performance.now() - started) / 1000;
     const gamingRows = Number(await clickhouse('SELECT count() FROM gaming_15m', { database }));
-    log(`inserted in ${insertSeconds.toFixed(1)} s; gaming_15m ${gamingRowsBefore} rows, ${gamingRows} after OPTIMIZE FINAL`);
+    log(
+      `inserted in ${insertSeconds.toFixed(1)} s; gaming_15m ${gamingRowsBefore} rows, ${gamingRows} after OPTIMIZE FINAL`,
+    );
 
     let base;
     ({ api, base } = await startApi(overrides, ''));
@@ -239,7 +258,9 @@ export async function runQueries({ name, bets, wins, requests, log }) {
     const distinct = zones.flatMap((zone) => CURRENCIES.map((currency) => ggrQuery(zone, currency, dateRange)));
     const warmUp = 20;
     const uncachedCount = Math.min(requests, distinct.length - warmUp);
-    log(`${distinct.length} distinct queries (zones × currencies); ${uncachedCount} uncached requests, concurrency ${CONCURRENCY}`);
+    log(
+      `${distinct.length} distinct queries (zones × currencies); ${uncachedCount} uncached requests, concurrency ${CONCURRENCY}`,
+    );
     let sample = null;
     await timed(warmUp, async (index) => {
       sample = await call(distinct[index], false);
@@ -247,7 +268,11 @@ export async function runQueries({ name, bets, wins, requests, log }) {
     const uncached = await timed(uncachedCount, (index) => call(distinct[warmUp + index], false));
     const sequentialCount = Math.min(100, distinct.length - warmUp - uncachedCount - 100);
     const sequentialOffset = warmUp + uncachedCount;
-    const uncachedSequential = await timed(sequentialCount, (index) => call(distinct[sequentialOffset + index], false), 1);
+    const uncachedSequential = await timed(
+      sequentialCount,
+      (index) => call(distinct[sequentialOffset + index], false),
+      1,
+    );
     const repeated = ggrQuery('Europe/London', 'EUR', dateRange);
     await call(repeated, null);
     const cachedCount = Math.max(requests, 500);
@@ -257,7 +282,10 @@ export async function runQueries({ name, bets, wins, requests, log }) {
     await call(small, null);
     const cachedSmall = await timed(cachedCount, () => call(small, true));
     const smallBytes = (await call(small, true)).bytes;
-    const met = { uncached: summary(uncached).p99 < FLOORS.uncachedP99Ms, cached: summary(cached).p99 < FLOORS.cachedP99Ms };
+    const met = {
+      uncached: summary(uncached).p99 < FLOORS.uncachedP99Ms,
+      cached: summary(cached).p99 < FLOORS.cachedP99Ms,
+    };
     let apiProfile = null;
     if (!met.uncached || !met.cached) {
       log('a query floor missed: the API again under --cpu-prof (100 uncached, then 300 cached requests)');
@@ -293,7 +321,11 @@ export async function runQueries({ name, bets, wins, requests, log }) {
       uncachedSequentialMs: summary(uncachedSequential),
       cachedMs: summary(cached),
       cachedSequentialMs: summary(cachedSequential),
-      cachedSmallAnswer: { query: 'GGR by day (30 rows), same filter', responseBytes: smallBytes, ms: summary(cachedSmall) },
+      cachedSmallAnswer: {
+        query: 'GGR by day (30 rows), same filter',
+        responseBytes: smallBytes,
+        ms: summary(cachedSmall),
+      },
       clickhouseDirect: raw,
       clickhouseDirectSequential: rawSequential,
       floors: FLOORS,

@@ -75,7 +75,18 @@ export async function startWorker(env, port, nodeArgs = []) {
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'backend/worker-etl/dist/main.js')], {
     cwd: ROOT,
     env: { ...env, WORKER_PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // Its warnings and errors (pino lines, LOG_LEVEL=warn), the last few: why a batch was not loaded.
+  const warnings = [];
+  let partial = '';
+  child.stdout.on('data', (chunk) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop();
+    for (const line of lines.filter((text) => text.trim() !== '')) {
+      warnings.push(line);
+      if (warnings.length > 5) warnings.shift();
+    }
   });
   let exited = false;
   const finished = new Promise((resolve) => child.once('exit', () => resolve((exited = true))));
@@ -88,6 +99,7 @@ export async function startWorker(env, port, nodeArgs = []) {
     if (live) {
       return {
         pid: child.pid,
+        warnings: () => [...warnings],
         metrics: () => fetch(`http://127.0.0.1:${port}/metrics`).then((response) => response.text()),
         stop: async () => {
           if (!exited) child.kill('SIGTERM');

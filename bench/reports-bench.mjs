@@ -15,7 +15,8 @@
 //      POST /api/v1/reports/query of a nest-app process with a finance session (floors: uncached p99 under 200 ms,
 //      cached p99 under 5 ms), beside the same statements sent straight to ClickHouse.
 // Settings (environment): REPORTS_BENCH_SCALE (1: the recorded sizes; 0.05 for a quick run), REPORTS_BENCH_BATCHES
-// (ETL_BATCH_MAX_ROWS values, "5000,20000"), REPORTS_BENCH_PARTS (etl,queries), BENCH_NO_WRITE (1: print only).
+// (ETL_BATCH_MAX_ROWS values, "2000,5000,20000"), REPORTS_BENCH_LAG_BATCHES (those of the lag runs,
+// "5000,500"), REPORTS_BENCH_STALL_SECONDS (45: a load gaining no row that long is reported stalled), REPORTS_BENCH_PARTS (etl,queries), BENCH_NO_WRITE (1: print only).
 // Figures go to bench/results/reports-<time>.json; every database, stream and key the run made is removed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -25,7 +26,9 @@ import { runEtl } from './lib/reports-etl.mjs';
 import { runQueries } from './lib/reports-queries.mjs';
 
 const SCALE = Number(process.env.REPORTS_BENCH_SCALE ?? 1);
-const BATCHES = (process.env.REPORTS_BENCH_BATCHES ?? '5000,20000').split(',').map(Number);
+const BATCHES = (process.env.REPORTS_BENCH_BATCHES ?? '2000,5000,20000').split(',').map(Number);
+// The first is the default (ETL_BATCH_MAX_ROWS=5000); a smaller batch ends JetStream's fetch before its 1 s expiry.
+const LAG_BATCHES = (process.env.REPORTS_BENCH_LAG_BATCHES ?? '5000,500').split(',').map(Number);
 const PARTS = (process.env.REPORTS_BENCH_PARTS ?? 'etl,queries').split(',');
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').toLowerCase();
 const sizes = {
@@ -58,10 +61,11 @@ if (PARTS.includes('etl')) {
     batchSizes: BATCHES,
     lagRate: sizes.lagRate,
     lagSeconds: sizes.lagSeconds,
+    lagBatchSizes: LAG_BATCHES,
     log,
   });
   results.etlThroughput = etl.throughput;
-  results.etlLag = etl.lag;
+  results.etlLag = { runs: etl.lag };
 }
 if (PARTS.includes('queries')) {
   results.reportQueries = await runQueries({
@@ -79,7 +83,11 @@ results.floors = {
     measured: Object.fromEntries(results.etlThroughput.runs.map((run) => [run.batchMaxRows, run.eventsPerSecond])),
     met: results.etlThroughput.runs.some((run) => run.met),
   },
-  etlLagP99Seconds: results.etlLag && { floor: 2, measured: results.etlLag.lagSeconds.p99, met: results.etlLag.met },
+  etlLagP99Seconds: results.etlLag && {
+    floor: 2,
+    measured: Object.fromEntries(results.etlLag.runs.map((run) => [run.batchMaxRows, run.lagSeconds.p99])),
+    metWithDefaultSettings: results.etlLag.runs[0]?.met ?? false,
+  },
   reportUncachedP99Ms: results.reportQueries && {
     floor: 200,
     measured: results.reportQueries.uncachedMs.p99,

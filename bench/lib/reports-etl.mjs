@@ -391,15 +391,15 @@ async function batchCosts(database, players, batchRows) {
 }
 
 /** Lag at a steady rate: each row's first sighting in ClickHouse (polled) minus its event's occurredAt. */
-async function lagRun({ connection, prefix, players, rate, seconds }) {
-  const database = `${prefix}_lag`;
+async function lagRun({ connection, prefix, players, rate, seconds, batchRows }) {
+  const database = `${prefix}_lag_${batchRows}`;
   await freshDatabase(database, players);
   const manager = await connection.jetstreamManager();
   const stream = streamNameFor(prefix, EVENT_STREAMS.WALLET);
   await manager.consumers.delete(stream, DURABLE).catch(() => false);
   await manager.streams.purge(stream);
   const worker = await startWorker(
-    workerEnvironment(prefix, database, {}),
+    workerEnvironment(prefix, database, { ETL_BATCH_MAX_ROWS: String(batchRows) }),
     20_000 + Math.floor(Math.random() * 20_000),
   );
   const publish = publisher(connection, prefix);
@@ -446,6 +446,7 @@ async function lagRun({ connection, prefix, players, rate, seconds }) {
     const lagSeconds = summary(lags);
     const histogram = parseHistogram(await worker.metrics(), 'worker_etl_lag_seconds', 'wallet');
     return {
+      batchMaxRows: batchRows,
       rateEventsPerSecond: rate,
       seconds,
       events: total,
@@ -488,7 +489,7 @@ function parseHistogram(text, name, consumer) {
 }
 
 /** Both ETL measurements on one NATS prefix of their own; removes the prefix's streams at the end. */
-export async function runEtl({ prefix, count, batchSizes, lagRate, lagSeconds, log }) {
+export async function runEtl({ prefix, count, batchSizes, lagRate, lagSeconds, lagBatchSizes, log }) {
   const connection = await connect({
     servers: (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').split(','),
     noAsyncTraces: true,
@@ -517,9 +518,13 @@ export async function runEtl({ prefix, count, batchSizes, lagRate, lagSeconds, l
       await throughputRun({ connection, prefix, players, count, batchRows: fastest.batchMaxRows, profile: true });
       profile = { batchMaxRows: fastest.batchMaxRows, ...throughputRun.lastProfile };
     }
-    log(`lag at ${lagRate} events/s for ${lagSeconds} s`);
-    const lag = await lagRun({ connection, prefix, players, rate: lagRate, seconds: lagSeconds });
-    log(JSON.stringify(lag));
+    const lag = [];
+    for (const batchRows of lagBatchSizes) {
+      log(`lag at ${lagRate} events/s for ${lagSeconds} s, ETL_BATCH_MAX_ROWS=${batchRows}`);
+      const run = await lagRun({ connection, prefix, players, rate: lagRate, seconds: lagSeconds, batchRows });
+      log(JSON.stringify(run));
+      lag.push(run);
+    }
     return {
       throughput: {
         events: count,

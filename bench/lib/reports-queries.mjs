@@ -152,17 +152,34 @@ function apiCaller(base, token) {
  */
 async function rawStatements(database, queries, tag, concurrency) {
   const { validateReportQuery } = require(join(DIST, 'modules/report/query/report-query.js'));
-  const { renderSourceStatement } = require(join(DIST, 'modules/report/query/report-sql.js'));
+  const { renderReportStatement } = require(join(DIST, 'modules/report/query/report-sql.js'));
+  const { gamingRollupFor } = require(join(DIST, 'modules/report/query/gaming-rollup.js'));
+  // The rollup each query reads, as ReportRunner picks it (ClickHouse's rollup_coverage, migration 006).
+  const coverage = new Map(
+    (
+      await clickhouseRows(
+        'SELECT rollup_table, toString(toUnixTimestamp(argMax(complete_from, recorded_at))) AS since ' +
+          'FROM rollup_coverage GROUP BY rollup_table',
+        { database },
+      )
+    ).map((row) => [row.rollup_table, Number(row.since)]),
+  );
+  const rollups = {};
   const times = await timed(
     queries.length,
     async (index) => {
       const query = validateReportQuery(queries[index]);
+      const gamingRollup = gamingRollupFor(query, coverage);
+      rollups[gamingRollup] = (rollups[gamingRollup] ?? 0) + 1;
       await Promise.all(
         [query.dimensions, []].map((dimensions, part) =>
-          clickhouse(`${renderSourceStatement('gaming', query, dimensions).sql} FORMAT JSONEachRow`, {
-            database,
-            settings: { readonly: 2, max_execution_time: 30, log_queries: 1, query_id: `${tag}-${index}-${part}` },
-          }),
+          clickhouse(
+            `${renderReportStatement(query, dimensions, { taxRates: new Map(), limit: 10_001, gamingRollup }).sql} FORMAT JSONEachRow`,
+            {
+              database,
+              settings: { readonly: 2, max_execution_time: 30, log_queries: 1, query_id: `${tag}-${index}-${part}` },
+            },
+          ),
         ),
       );
     },
@@ -176,6 +193,7 @@ async function rawStatements(database, queries, tag, concurrency) {
   return {
     concurrency,
     statementsPerQuery: 2,
+    gamingRollups: rollups,
     clientMs: summary(times),
     serverMsRowsStatement: summary(rowsStatement.map((row) => Number(row.ms))),
     serverMsTotalsStatement: summary(logged.filter((row) => row.query_id.endsWith('-1')).map((row) => Number(row.ms))),

@@ -1,5 +1,4 @@
 import { subjectFor, type DomainEventEnvelope, type EventStreamKey } from '@casino/contracts';
-import { migrateClickHouse } from '@casino/platform';
 import { disposeIsolatedResources, eventually, isolatedSettings, uniqueTestId } from '@casino/platform/testing';
 import { createClient } from '@clickhouse/client';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,10 +7,9 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { loadWorkerConfig } from '../src/config/load-worker-config';
 import { roundClosed, transaction } from './etl-events';
+import { factsDatabase } from './support/facts-database';
 
 const ROOT = join(__dirname, '../../..');
-const CLICKHOUSE_MIGRATIONS = join(ROOT, 'backend/nest-app/src/infra/clickhouse/migrations');
-
 /**
  * Issue 16: the compiled worker SIGKILLed while it loads (batches in flight, some inserted and not acknowledged),
  * started again, and fed events it had loaded republished under new ids: the rollups hold each bet once, and
@@ -89,15 +87,7 @@ describe('worker-etl killed while loading (compiled worker, e2e)', () => {
   };
 
   beforeAll(async () => {
-    await migrateClickHouse(
-      {
-        url: config.CLICKHOUSE_URL,
-        database: id,
-        username: config.CLICKHOUSE_USER,
-        password: config.CLICKHOUSE_PASSWORD,
-      },
-      CLICKHOUSE_MIGRATIONS,
-    );
+    await (await factsDatabase(config, id)).close();
     nats = await connect({ servers: config.NATS_URL });
   });
 

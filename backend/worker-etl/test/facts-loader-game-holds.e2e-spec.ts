@@ -1,17 +1,15 @@
 import { subjectFor, type DomainEventEnvelope, type EventStreamKey } from '@casino/contracts';
-import { migrateClickHouse } from '@casino/platform';
 import { disposeIsolatedResources, eventually, isolatedSettings, uniqueTestId } from '@casino/platform/testing';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { FactsLoader } from '../src/analytics/facts-loader.service';
 import { createWorkerApp } from '../src/bootstrap';
 import { loadWorkerConfig } from '../src/config/load-worker-config';
 import { holdEvent, registered, roundClosed, sessionClosed, sessionOpened } from './etl-events';
+import { factsDatabase } from './support/facts-database';
 
-const CLICKHOUSE_MIGRATIONS = join(__dirname, '../../nest-app/src/infra/clickhouse/migrations');
 /** 2^53 + 1: a JS number would load 9007199254740992. */
 const BEYOND_DOUBLE = '9007199254740993';
 
@@ -54,16 +52,7 @@ describe('worker-etl game and wallet hold facts (e2e)', () => {
   };
 
   beforeAll(async () => {
-    await migrateClickHouse(
-      {
-        url: config.CLICKHOUSE_URL,
-        database: id,
-        username: config.CLICKHOUSE_USER,
-        password: config.CLICKHOUSE_PASSWORD,
-      },
-      CLICKHOUSE_MIGRATIONS,
-    );
-    clickhouse = createClient({ url: config.CLICKHOUSE_URL, database: id });
+    clickhouse = await factsDatabase(config, id);
     nats = await connect({ servers: config.NATS_URL });
     app = await startWorker();
   }, 60_000);

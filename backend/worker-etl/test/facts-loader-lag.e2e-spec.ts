@@ -1,15 +1,13 @@
 import { EVENT_STREAMS } from '@casino/contracts';
-import { EVENT_BUS, migrateClickHouse, type EventBus } from '@casino/platform';
+import { EVENT_BUS, type EventBus } from '@casino/platform';
 import { disposeIsolatedResources, eventually, isolatedSettings, uniqueTestId } from '@casino/platform/testing';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { createWorkerApp } from '../src/bootstrap';
 import { loadWorkerConfig } from '../src/config/load-worker-config';
 import { transaction } from './etl-events';
-
-const CLICKHOUSE_MIGRATIONS = join(__dirname, '../../nest-app/src/infra/clickhouse/migrations');
+import { factsDatabase } from './support/facts-database';
 
 /**
  * Issue 16: `/health/ready` degrades, naming `etl_lag` and the consumer, while events wait longer than
@@ -29,16 +27,7 @@ describe('worker-etl readiness follows the loading lag (e2e)', () => {
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    await migrateClickHouse(
-      {
-        url: config.CLICKHOUSE_URL,
-        database: id,
-        username: config.CLICKHOUSE_USER,
-        password: config.CLICKHOUSE_PASSWORD,
-      },
-      CLICKHOUSE_MIGRATIONS,
-    );
-    clickhouse = createClient({ url: config.CLICKHOUSE_URL, database: id });
+    clickhouse = await factsDatabase(config, id);
     app = await createWorkerApp(config);
     await app.init();
   }, 60_000);

@@ -1,16 +1,13 @@
-import { migrateClickHouse } from '@casino/platform';
 import { disposeIsolatedResources, isolatedSettings, uniqueTestId } from '@casino/platform/testing';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { FactsLoader } from '../src/analytics/facts-loader.service';
 import { KEYS_PER_LOOKUP } from '../src/analytics/fact-table-loader';
 import { createWorkerApp } from '../src/bootstrap';
 import { loadWorkerConfig } from '../src/config/load-worker-config';
 import { transaction } from './etl-events';
-
-const CLICKHOUSE_MIGRATIONS = join(__dirname, '../../nest-app/src/infra/clickhouse/migrations');
+import { factsDatabase } from './support/facts-database';
 
 /**
  * A batch's keyed look-up used to be one `IN (...)` statement: past about 6,000 keys it outgrew ClickHouse's
@@ -30,16 +27,7 @@ describe('worker-etl loads a batch larger than one look-up statement holds (e2e)
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
-    await migrateClickHouse(
-      {
-        url: config.CLICKHOUSE_URL,
-        database: id,
-        username: config.CLICKHOUSE_USER,
-        password: config.CLICKHOUSE_PASSWORD,
-      },
-      CLICKHOUSE_MIGRATIONS,
-    );
-    clickhouse = createClient({ url: config.CLICKHOUSE_URL, database: id });
+    clickhouse = await factsDatabase(config, id);
     app = await createWorkerApp(config);
     await app.init();
   }, 60_000);

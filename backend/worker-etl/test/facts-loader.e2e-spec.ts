@@ -1,17 +1,15 @@
 import { EVENT_STREAMS, type DomainEventEnvelope, type EventStreamKey } from '@casino/contracts';
-import { EVENT_BUS, migrateClickHouse, type EventBus } from '@casino/platform';
+import { EVENT_BUS, type EventBus } from '@casino/platform';
 import { disposeIsolatedResources, eventually, isolatedSettings, uniqueTestId } from '@casino/platform/testing';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { createWorkerApp } from '../src/bootstrap';
 import { loadWorkerConfig } from '../src/config/load-worker-config';
 import type { WorkerConfig } from '../src/config/worker-config';
 import { FactsLoader } from '../src/analytics/facts-loader.service';
 import { paymentSucceeded, registered, transaction, type Movement } from './etl-events';
-
-const CLICKHOUSE_MIGRATIONS = join(__dirname, '../../nest-app/src/infra/clickhouse/migrations');
+import { factsDatabase } from './support/facts-database';
 
 interface GamingTotals {
   bets: string;
@@ -62,16 +60,7 @@ describe('worker-etl facts loader (e2e)', () => {
   };
 
   beforeAll(async () => {
-    await migrateClickHouse(
-      {
-        url: config.CLICKHOUSE_URL,
-        database: id,
-        username: config.CLICKHOUSE_USER,
-        password: config.CLICKHOUSE_PASSWORD,
-      },
-      CLICKHOUSE_MIGRATIONS,
-    );
-    clickhouse = createClient({ url: config.CLICKHOUSE_URL, database: id });
+    clickhouse = await factsDatabase(config, id);
     app = await startWorker(config);
     bus = app.get<EventBus>(EVENT_BUS);
   }, 60_000);

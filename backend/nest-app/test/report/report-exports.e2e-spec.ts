@@ -6,11 +6,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-// The worker's own consumer, mounted beside the app: the test drives both sides of the `reports` queue.
-import { ReportExportsModule as WorkerReportExportsModule } from '../../../worker-etl/src/exports/report-exports.module';
 import { ReportExportsService } from '../../src/modules/report/exports';
 
 import { bearer, signInAsStaff, uniqueEmail, type SignedIn } from '../support/sign-in';
+import { exportWorker } from './export-worker';
 import { startTestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
@@ -55,17 +54,7 @@ describe('report exports: status and signed downloads (e2e)', () => {
     const clickhouse = createClient({ url: config.CLICKHOUSE_URL });
     await clickhouse.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.CLICKHOUSE_DATABASE}` });
     await clickhouse.close();
-    const worker = WorkerReportExportsModule.forRoot({
-      directory,
-      maxExecutionSeconds: 30,
-      mailedLinks: { secret: config.REPORT_EXPORT_LINK_SECRET, publicUrl: 'http://gateway.test', ttlSeconds: 3600 },
-      clickhouse: {
-        url: config.CLICKHOUSE_URL,
-        database: config.CLICKHOUSE_DATABASE,
-        username: config.CLICKHOUSE_USER,
-        password: config.CLICKHOUSE_PASSWORD,
-      },
-    });
+    const worker = exportWorker(config, directory);
     app = await startTestApp(config, [worker]);
     finance = await signInAsStaff(app, adminEmail, 'finance');
     otherFinance = await signInAsStaff(app, adminEmail, 'finance');

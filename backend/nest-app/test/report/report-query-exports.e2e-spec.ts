@@ -7,10 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-// The worker's own consumer, mounted beside the app: the test drives both sides of the `reports` queue.
-import { ReportExportsModule as WorkerReportExportsModule } from '../../../worker-etl/src/exports/report-exports.module';
 import { readCsv } from '../../../worker-etl/test/support/csv-reader';
 import { bearer, signInAsStaff, uniqueEmail, type SignedIn } from '../support/sign-in';
+import { exportWorker } from './export-worker';
 import { startTestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { insertGames, insertTransactions, SEED } from './report-seed';
@@ -51,17 +50,7 @@ describe('report exports of queries: POST /reports/exports, files equal to the q
       REPORT_EXPORT_DIR: directory,
     });
     const { config } = environment;
-    const worker = WorkerReportExportsModule.forRoot({
-      directory,
-      maxExecutionSeconds: 30,
-      mailedLinks: { secret: config.REPORT_EXPORT_LINK_SECRET, publicUrl: 'http://gateway.test', ttlSeconds: 3600 },
-      clickhouse: {
-        url: config.CLICKHOUSE_URL,
-        database: config.CLICKHOUSE_DATABASE,
-        username: config.CLICKHOUSE_USER,
-        password: config.CLICKHOUSE_PASSWORD,
-      },
-    });
+    const worker = exportWorker(config, directory);
     app = await startTestApp(config, [worker]);
     clickhouse = createClient({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE });
     await insertGames(clickhouse);

@@ -7,8 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-// The worker's own consumer, mounted beside the app: the test drives both sides of the `reports` queue.
-import { ReportExportsModule as WorkerReportExportsModule } from '../../../worker-etl/src/exports/report-exports.module';
 import { readCsv } from '../../../worker-etl/test/support/csv-reader';
 import { UsersService } from '../../src/modules/user';
 import {
@@ -18,6 +16,7 @@ import {
 } from '../../src/modules/report/schedules/report-schedule.queue';
 import { ReportSchedulesService, type ScheduleRun } from '../../src/modules/report/schedules/report-schedules.service';
 import { bearer, signInAsStaff, uniqueEmail, type SignedIn } from '../support/sign-in';
+import { exportWorker } from './export-worker';
 import { startTestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { mailsTo } from '../support/user-test-queues';
@@ -52,17 +51,7 @@ describe('scheduled reports: schedules, firings, mailed links (e2e)', () => {
       REPORT_SCHEDULE_RECIPIENT_DOMAINS: 'example.test',
     });
     const { config } = environment;
-    const worker = WorkerReportExportsModule.forRoot({
-      directory,
-      maxExecutionSeconds: 30,
-      mailedLinks: { secret: config.REPORT_EXPORT_LINK_SECRET, publicUrl: 'http://gateway.test/', ttlSeconds: 3600 },
-      clickhouse: {
-        url: config.CLICKHOUSE_URL,
-        database: config.CLICKHOUSE_DATABASE,
-        username: config.CLICKHOUSE_USER,
-        password: config.CLICKHOUSE_PASSWORD,
-      },
-    });
+    const worker = exportWorker(config, directory);
     app = await startTestApp(config, [worker]);
     queue = app.get<Queue>(getQueueToken(REPORT_SCHEDULES_QUEUE));
     clickhouse = createClient({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE });

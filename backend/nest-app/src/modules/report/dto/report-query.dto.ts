@@ -46,7 +46,8 @@ export class ReportFilterDto {
   public values!: string[];
 }
 
-export class ReportQueryDto {
+/** What to report, without dates or zone: a scheduled report's query (its period and zone give them). */
+export class ReportMeasuresDto {
   @ApiProperty({ type: [String], example: ['ggr', 'turnover'] })
   @IsArray()
   @ArrayMinSize(1)
@@ -70,7 +71,9 @@ export class ReportQueryDto {
   @ValidateNested({ each: true })
   @Type(() => ReportFilterDto)
   public filters?: ReportFilterDto[];
+}
 
+export class ReportQueryDto extends ReportMeasuresDto {
   @ApiProperty({ example: 'Europe/London', description: 'IANA time zone of the dates and time dimensions' })
   @IsString()
   @MaxLength(64)

@@ -70,7 +70,7 @@ export class ReportSchedulesService {
     };
     return this.dataSource.transaction(async (manager) => {
       const created = await this.repository.insert(schedule, manager);
-      await this.audit(actor, 'report.schedule.create', created.id, { after: describe(created) }, manager);
+      await this.audit(actor, 'report.schedule.create', created.id, { after: scheduleDetails(created) }, manager);
       // Inside the transaction: a scheduler left by a failed commit fires a run that finds no schedule.
       await this.startScheduler(created);
       return created;
@@ -104,7 +104,7 @@ export class ReportSchedulesService {
       const schedule = await this.repository.lockById(id, manager);
       if (!schedule) throw new DomainError('REPORT_SCHEDULE_NOT_FOUND', 'No such schedule', { id });
       await this.repository.delete(id, manager);
-      await this.audit(actor, 'report.schedule.delete', id, { before: describe(schedule) }, manager);
+      await this.audit(actor, 'report.schedule.delete', id, { before: scheduleDetails(schedule) }, manager);
     });
     await this.queue.removeJobScheduler(schedulerIdOf(id));
   }
@@ -193,7 +193,7 @@ export class ReportSchedulesService {
   }
 }
 
-function describe(schedule: ReportSchedule): Record<string, unknown> {
+function scheduleDetails(schedule: ReportSchedule): Record<string, unknown> {
   return {
     name: schedule.name,
     cron: schedule.cron,

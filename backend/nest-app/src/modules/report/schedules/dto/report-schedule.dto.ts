@@ -12,35 +12,8 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ReportFilterDto } from '../../dto/report-query.dto';
+import { ReportMeasuresDto } from '../../dto/report-query.dto';
 import { SCHEDULE_PERIODS, type SchedulePeriod } from '../report-schedule-period';
-
-/** A query without dates or zone: the schedule's period and zone give them at each run. */
-export class ScheduledQueryDto {
-  @ApiProperty({ type: [String], example: ['ggr', 'turnover'] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(30)
-  @IsString({ each: true })
-  @MaxLength(64, { each: true })
-  public measures!: string[];
-
-  @ApiPropertyOptional({ type: [String], example: ['day', 'currency'] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(12)
-  @IsString({ each: true })
-  @MaxLength(64, { each: true })
-  public dimensions?: string[];
-
-  @ApiPropertyOptional({ type: [ReportFilterDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(12)
-  @ValidateNested({ each: true })
-  @Type(() => ReportFilterDto)
-  public filters?: ReportFilterDto[];
-}
 
 export class CreateReportScheduleDto {
   @ApiProperty({ example: 'Daily GGR by game' })
@@ -63,11 +36,11 @@ export class CreateReportScheduleDto {
   @IsIn(SCHEDULE_PERIODS)
   public period!: SchedulePeriod;
 
-  @ApiPropertyOptional({ type: ScheduledQueryDto, description: 'An ad-hoc query (or `report`)' })
+  @ApiPropertyOptional({ type: ReportMeasuresDto, description: 'An ad-hoc query (or `report`)' })
   @IsOptional()
   @ValidateNested()
-  @Type(() => ScheduledQueryDto)
-  public query?: ScheduledQueryDto;
+  @Type(() => ReportMeasuresDto)
+  public query?: ReportMeasuresDto;
 
   @ApiPropertyOptional({ example: 'ukgc_quarterly_return', description: 'A named report (or `query`)' })
   @IsOptional()
@@ -99,7 +72,7 @@ export class ReportScheduleDto {
   @ApiProperty() public cron!: string;
   @ApiProperty() public timeZone!: string;
   @ApiProperty({ enum: SCHEDULE_PERIODS }) public period!: string;
-  @ApiPropertyOptional({ type: ScheduledQueryDto }) public query?: ScheduledQueryDto;
+  @ApiPropertyOptional({ type: ReportMeasuresDto }) public query?: ReportMeasuresDto;
   @ApiPropertyOptional() public report?: string;
   @ApiProperty({ enum: REPORT_EXPORT_FORMATS }) public format!: string;
   @ApiProperty({ type: [String] }) public recipients!: string[];

@@ -113,8 +113,10 @@ export class ReportExportsService {
     if (!record || record.requestedBy !== requester.userId) {
       throw new DomainError('REPORT_EXPORT_NOT_FOUND', 'No such export', { id: exportId });
     }
-    const job = await this.queue.getJob(exportId);
-    const progress = job ? await this.progressOf(job) : await this.progressWithoutJob(record);
+    // The state first, then the job: a snapshot read before the state could predate the outcome the state names.
+    const jobState = await this.queue.getJobState(exportId);
+    const job = jobState === 'unknown' ? undefined : await this.queue.getJob(exportId);
+    const progress = job ? this.progressOf(jobState, job) : await this.progressWithoutJob(record);
     const download = progress.state === 'succeeded' ? this.downloadLink(exportId) : null;
     return {
       id: record.id,
@@ -158,8 +160,8 @@ export class ReportExportsService {
     };
   }
 
-  private async progressOf(job: Job<ExportReportJobV1, ExportReportResultV1>) {
-    const state = JOB_STATES[await job.getState()] ?? 'queued';
+  private progressOf(jobState: string, job: Job<ExportReportJobV1, ExportReportResultV1>) {
+    const state = JOB_STATES[jobState] ?? 'queued';
     const result = state === 'succeeded' ? (job.returnvalue as ExportReportResultV1 | null) : null;
     return {
       state,

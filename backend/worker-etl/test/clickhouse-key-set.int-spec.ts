@@ -16,7 +16,7 @@ describe('ClickHouseKeySet (integration, ClickHouse 18.16)', () => {
 
   it('escapes exactly the characters TabSeparated reads as separators or escapes', () => {
     expect(tabSeparatedField('a\tb\nc\\d\re')).toBe('a\\tb\\nc\\\\d\\re');
-    expect(tabSeparatedField("quote ' and \" stay")).toBe("quote ' and \" stay");
+    expect(tabSeparatedField('quote \' and " stay')).toBe('quote \' and " stay');
   });
 
   it('hands every key to the query unchanged, hostile ones included', async () => {
@@ -47,6 +47,18 @@ describe('ClickHouseKeySet (integration, ClickHouse 18.16)', () => {
   it('fails with ClickHouse’s message on a bad query rather than answering nothing', async () => {
     await expect(keySet.rows(`SELECT k FROM no_such_table WHERE k IN ${KEY_SET}`, ['a'])).rejects.toThrow(
       /ClickHouse 404|ClickHouse 500|doesn't exist/,
+    );
+  });
+
+  it('names why ClickHouse could not be reached', async () => {
+    const unreachable = new ClickHouseKeySet({
+      url: 'http://127.0.0.1:59998',
+      database: 'system',
+      username: 'u',
+      password: 'p',
+    });
+    await expect(unreachable.rows(`SELECT k FROM ${KEY_SET}`, ['a'])).rejects.toThrow(
+      /^ClickHouse request failed: .*ECONNREFUSED/,
     );
   });
 });

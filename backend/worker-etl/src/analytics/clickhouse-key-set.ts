@@ -1,5 +1,21 @@
 import type { ClickHouseOptions } from '@casino/platform';
 
+interface ErrorLike {
+  code?: string;
+  message?: string;
+  cause?: unknown;
+  errors?: unknown[];
+}
+
+/** The innermost reason of a failed fetch (duck-typed: its errors may come from another realm). */
+function reasonOf(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { code, message, cause, errors } = error as ErrorLike;
+  if (cause !== undefined) return reasonOf(cause);
+  if (Array.isArray(errors) && errors.length > 0) return errors.map(reasonOf).join(', ');
+  return [code, message].filter(Boolean).join(' ');
+}
+
 /** The name a query reads the keys by: `... WHERE column IN keys`. */
 export const KEY_SET = 'keys';
 
@@ -51,6 +67,9 @@ export class ClickHouseKeySet {
       headers: { authorization: this.authorization },
       body: form,
       signal: AbortSignal.timeout(this.timeoutMs),
+    }).catch((error: unknown) => {
+      // fetch says only "fetch failed"; the reason (ECONNREFUSED, a timeout) is its cause.
+      throw new Error(`ClickHouse request failed: ${reasonOf(error)}`, { cause: error });
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`ClickHouse ${response.status}: ${text.slice(0, 300)}`);

@@ -30,12 +30,7 @@ export async function backfillFacts(config: EtlBackfillConfig, range: BackfillRa
       ttlMs: config.ETL_LOAD_LOCK_TTL_MS,
       waitMs: config.ETL_LOAD_LOCK_WAIT_MS,
     });
-    const backfill = new LedgerFactsBackfill(
-      new LedgerFactsReader(pool),
-      loader,
-      keySet,
-      config.ETL_BATCH_MAX_ROWS,
-    );
+    const backfill = new LedgerFactsBackfill(new LedgerFactsReader(pool), loader, keySet, config.ETL_BATCH_MAX_ROWS);
     return await backfill.run(range);
   } finally {
     await Promise.allSettled([pool.end(), clickhouse.close(), redis.quit()]);

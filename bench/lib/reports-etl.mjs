@@ -1,4 +1,4 @@
-/* global process, performance, TextEncoder */
+/* global process, performance, TextEncoder, URL, fetch, FormData, Blob */
 // The ETL half of `npm run bench:reports`: wallet-transaction events in JetStream, loaded into ClickHouse by the
 // compiled worker-etl. Throughput (events published in advance, then the worker started) and lag (a steady rate
 // published while the worker runs).
@@ -290,6 +290,10 @@ async function throughputRun({ connection, prefix, players, count, batchRows, pr
       clickhouseServerCpuSeconds:
         serversAtDone.clickhouse === null ? null : round(serversAtDone.clickhouse - serversAtLive.clickhouse),
       natsServerCpuSeconds: serversAtDone.nats === null ? null : round(serversAtDone.nats - serversAtLive.nats),
+      clickhouseServerCpuSecondsPer1000Events:
+        serversAtDone.clickhouse === null
+          ? null
+          : round(((serversAtDone.clickhouse - serversAtLive.clickhouse) / count) * 1000, 4),
       factRowsPerEvent: round(loaded / count, 4),
       distinctTransactionsPerEvent: round(distinct / count, 4),
       rowsWrittenPerEvent: round(Object.values(written).reduce((a, b) => a + b, 0) / count - PLAYERS / count, 3),
@@ -339,6 +343,23 @@ async function batchCosts(database, players, batchRows) {
       { database },
     ),
   );
+  // As worker-etl sends them (ClickHouseKeySet): the same keys as an external table, never SQL text.
+  const keyData = ids.replaceAll("'", '').split(', ');
+  const keyedLookUpAsData = await median(() =>
+    clickhouseWithKeys(
+      'SELECT DISTINCT transaction_id AS k FROM wallet_transactions WHERE transaction_id IN keys',
+      keyData,
+      database,
+    ),
+  );
+  const playersLookUpAsData = await median(() =>
+    clickhouseWithKeys(
+      'SELECT user_id, argMax(country, version) AS country, argMax(brand, version) AS brand FROM players ' +
+        'WHERE user_id IN keys GROUP BY user_id',
+      users.replaceAll("'", '').split(', '),
+      database,
+    ),
+  );
   const playersLookUp = await median(() =>
     clickhouse(
       'SELECT user_id, argMax(country, version) AS country, argMax(brand, version) AS brand FROM players ' +
@@ -383,11 +404,27 @@ async function batchCosts(database, players, batchRows) {
     batchRows,
     keyedLookUp,
     playersLookUp,
+    keyedLookUpAsData,
+    playersLookUpAsData,
     inListAlone,
     insertWithViews: insert,
     insertWithoutViews,
     budgetAtFloor: round((batchRows / 50_000) * 1000, 1),
   };
+}
+
+/** A query reading `keys` (one String column k) sent as external data, as worker-etl's ClickHouseKeySet does. */
+async function clickhouseWithKeys(sql, keys, database) {
+  const url = new URL(CLICKHOUSE_URL);
+  url.searchParams.set('database', database);
+  url.searchParams.set('query', `${sql} FORMAT JSONEachRow`);
+  url.searchParams.set('keys_structure', 'k String');
+  const form = new FormData();
+  form.append('keys', new Blob([`${keys.join('\n')}\n`]), 'keys');
+  const response = await fetch(url, { method: 'POST', body: form });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`ClickHouse ${response.status}: ${text.slice(0, 300)}`);
+  return text;
 }
 
 /** Lag at a steady rate: each row's first sighting in ClickHouse (polled) minus its event's occurredAt. */

@@ -1,7 +1,8 @@
-import { identifier, renderValue } from '@casino/platform';
+import { identifier } from '@casino/platform';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { KEY_SET, type ClickHouseKeySet } from './clickhouse-key-set';
 
 export interface FactTable<TRow> {
   /** `wallet_transactions`, `payment_events`... (migration 002). */
@@ -14,12 +15,6 @@ export interface LoadLockOptions {
   ttlMs: number;
   waitMs: number;
 }
-
-/**
- * Keys per look-up statement: ClickHouse refuses a statement longer than `max_query_size` (256 KiB by default), and a
- * quoted UUID with its separator is about 42 bytes; a batch of more keys is looked up in several statements.
- */
-export const KEYS_PER_LOOKUP = 2_000;
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const POLL_MS = 25;
@@ -41,6 +36,7 @@ export class LoadLockBusyError extends Error {
 export class FactTableLoader {
   public constructor(
     private readonly clickhouse: ClickHouseClient,
+    private readonly keySet: ClickHouseKeySet,
     private readonly redis: Redis,
     private readonly lock: LoadLockOptions,
   ) {}
@@ -65,17 +61,12 @@ export class FactTableLoader {
   private async presentKeys<TRow extends object>(table: FactTable<TRow>, keys: string[]): Promise<Set<string>> {
     const column = identifier(table.key, [table.key]).rendered;
     const name = identifier(table.name, [table.name]).rendered;
-    const present = new Set<string>();
-    for (const part of chunksOf(keys, KEYS_PER_LOOKUP)) {
-      // 18.16 takes `IN (a, b)`, not an array literal: each key through the one escaping function.
-      const list = part.map((key) => renderValue(key)).join(', ');
-      const result = await this.clickhouse.query({
-        query: `SELECT DISTINCT ${column} AS k FROM ${name} WHERE ${column} IN (${list})`,
-        format: 'JSONEachRow',
-      });
-      for (const row of await result.json<{ k: string }>()) present.add(row.k);
-    }
-    return present;
+    // The batch's keys travel as data (ClickHouseKeySet), one statement whatever the batch's size.
+    const rows = await this.keySet.rows<{ k: string }>(
+      `SELECT DISTINCT ${column} AS k FROM ${name} WHERE ${column} IN ${KEY_SET}`,
+      keys,
+    );
+    return new Set(rows.map((row) => row.k));
   }
 
   private async withLock<T>(table: string, work: () => Promise<T>): Promise<T> {
@@ -92,10 +83,4 @@ export class FactTableLoader {
       await this.redis.eval(RELEASE, 1, key, token);
     }
   }
-}
-
-export function chunksOf<T>(values: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < values.length; start += size) chunks.push(values.slice(start, start + size));
-  return chunks;
 }

@@ -27,6 +27,7 @@ import type { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { WorkerConfig } from '../config/worker-config';
 import { BatchConsumer } from './batch-consumer';
+import { ClickHouseKeySet } from './clickhouse-key-set';
 import { EtlMetrics } from './etl-metrics';
 import {
   paymentEventRow,
@@ -56,17 +57,24 @@ interface ConsumerState {
 @Injectable()
 export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loader: FactTableLoader;
+  private readonly keySet: ClickHouseKeySet;
   private readonly consumers = new Map<string, ConsumerState>();
 
   public constructor(
     @Inject(NATS_CONNECTION) private readonly connection: NatsConnection,
     @Inject(NATS_OPTIONS) private readonly natsOptions: NatsOptions,
-    @Inject(CLICKHOUSE_CLIENT) private readonly clickhouse: ClickHouseClient,
+    @Inject(CLICKHOUSE_CLIENT) clickhouse: ClickHouseClient,
     @Inject(REDIS_CLIENT) redis: Redis,
     private readonly config: WorkerConfig,
     private readonly metrics: EtlMetrics,
   ) {
-    this.loader = new FactTableLoader(clickhouse, redis, {
+    this.keySet = new ClickHouseKeySet({
+      url: config.CLICKHOUSE_URL,
+      database: config.CLICKHOUSE_DATABASE,
+      username: config.CLICKHOUSE_USER,
+      password: config.CLICKHOUSE_PASSWORD,
+    });
+    this.loader = new FactTableLoader(clickhouse, this.keySet, redis, {
       ttlMs: config.ETL_LOAD_LOCK_TTL_MS,
       waitMs: config.ETL_LOAD_LOCK_WAIT_MS,
     });
@@ -107,7 +115,7 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
 
   public async loadWalletTransactions(events: readonly WalletTransactionCompletedEvent[]): Promise<number> {
     const players = await playerDimensions(
-      this.clickhouse,
+      this.keySet,
       events.map((event) => event.payload.userId),
     );
     const rows = events.map((event) =>
@@ -118,7 +126,7 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
 
   public async loadPaymentEvents(events: readonly PaymentIntentEvent[]): Promise<number> {
     const players = await playerDimensions(
-      this.clickhouse,
+      this.keySet,
       events.map((event) => event.payload.userId),
     );
     const rows = events.map((event) => paymentEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
@@ -127,7 +135,7 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
 
   public async loadWalletHolds(events: readonly WalletHoldEvent[]): Promise<number> {
     const players = await playerDimensions(
-      this.clickhouse,
+      this.keySet,
       events.map((event) => event.payload.userId),
     );
     const rows = events.map((event) => walletHoldRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
@@ -144,7 +152,7 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
     );
     const rounds = events.filter((event): event is GameRoundClosedEvent => event.type === GAME_ROUND_CLOSED);
     const players = await playerDimensions(
-      this.clickhouse,
+      this.keySet,
       rounds.map((event) => event.payload.userId),
     );
     const roundRows = rounds.map((event) => gameRoundRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));

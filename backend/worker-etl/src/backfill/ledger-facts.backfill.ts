@@ -1,6 +1,6 @@
 import { EVENT_STREAMS, USER_REGISTERED, type PaymentIntentEvent, type UserRegisteredEvent } from '@casino/contracts';
-import type { ClickHouseClient } from '@clickhouse/client';
 import { paymentEventRow, playerRow, UNKNOWN_PLAYER, walletTransactionRow } from '../analytics/fact-rows';
+import type { ClickHouseKeySet } from '../analytics/clickhouse-key-set';
 import type { FactTable, FactTableLoader } from '../analytics/fact-table-loader';
 import { PAYMENT_EVENTS, PLAYERS, WALLET_TRANSACTIONS } from '../analytics/fact-tables';
 import { playerDimensions } from '../analytics/player-dimensions';
@@ -33,7 +33,7 @@ export class LedgerFactsBackfill {
   public constructor(
     private readonly reader: LedgerFactsReader,
     private readonly loader: FactTableLoader,
-    private readonly clickhouse: ClickHouseClient,
+    private readonly keySet: ClickHouseKeySet,
     private readonly pageSize: number,
   ) {}
 
@@ -69,7 +69,7 @@ export class LedgerFactsBackfill {
       const page = await this.reader.committedTransactionsPage(window, after, this.pageSize);
       if (page.last === null) return;
       const players = await playerDimensions(
-        this.clickhouse,
+        this.keySet,
         page.facts.map((facts) => facts.userId),
       );
       yield page.facts.map((facts) => walletTransactionRow(facts, players.get(facts.userId) ?? UNKNOWN_PLAYER));
@@ -86,7 +86,7 @@ export class LedgerFactsBackfill {
       'payment.intent.*',
     )) {
       const players = await playerDimensions(
-        this.clickhouse,
+        this.keySet,
         events.map((event) => event.payload.userId),
       );
       yield events.map((event) => paymentEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));

@@ -164,6 +164,7 @@ export const ERROR_CODES = {
   // bonus module (docs/bonuses.md)
   BONUS_TERMS_INVALID: 'business_rule',
   BONUS_TEMPLATE_NOT_FOUND: 'not_found',
+  BONUS_TRANSITION_NOT_ALLOWED: 'conflict',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

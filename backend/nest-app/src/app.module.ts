@@ -5,6 +5,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { InfraModule } from './infra/infra.module';
 import { AdminModule } from './modules/admin';
+import { BonusModule } from './modules/bonus';
 import { AuthModule } from './modules/auth/auth.module';
 import { GameModule } from './modules/game/game.module';
 import { PaymentModule } from './modules/payment/payment.module';
@@ -34,6 +35,7 @@ export class AppModule {
         GameModule,
         AdminModule,
         ReportModule,
+        BonusModule,
         ...extraModules,
       ],
     };

@@ -161,6 +161,10 @@ export const ERROR_CODES = {
   REPORT_EXPORT_NOT_READY: 'conflict',
   REPORT_EXPORT_LINK_EXPIRED: 'forbidden',
   REPORT_EXPORT_LINK_INVALID: 'forbidden',
+  // bonus module (docs/bonuses.md)
+  BONUS_TERMS_INVALID: 'business_rule',
+  BONUS_TEMPLATE_NOT_FOUND: 'not_found',
+  BONUS_TRANSITION_NOT_ALLOWED: 'conflict',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,5 @@
+/** The bonus module's public face: what other modules may import. */
+export { BonusModule } from './bonus.module';
+export { BonusTemplatesService } from './templates/bonus-templates.service';
+export type { BonusTemplate, BonusKind, ProductType } from './templates/bonus-template.types';
+export { GB_MAX_WAGERING_MULTIPLIER } from './templates/bonus-terms.rules';

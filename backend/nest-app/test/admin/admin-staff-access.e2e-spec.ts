@@ -78,6 +78,10 @@ const EXPECTED_ROUTES: Record<string, string> = {
   'POST /api/v1/reports/schedules/:id/pause': 'reports.export',
   'POST /api/v1/reports/schedules/:id/resume': 'reports.export',
   'DELETE /api/v1/reports/schedules/:id': 'reports.export',
+  'POST /api/v1/bonus/templates': 'bonuses.manage',
+  'GET /api/v1/bonus/templates': 'bonuses.manage',
+  'GET /api/v1/bonus/templates/:id': 'bonuses.manage',
+  'POST /api/v1/bonus/templates/:id/retire': 'bonuses.manage',
 };
 
 /**
@@ -113,6 +117,8 @@ const WRITE_AUDITS: Record<string, string> = {
   // report-query-exports and report-schedules e2e specs.
   'POST /api/v1/reports/exports': 'report.export.request',
   'POST /api/v1/reports/schedules': 'report.schedule.create',
+  'POST /api/v1/bonus/templates': 'bonus.template.create',
+  'POST /api/v1/bonus/templates/:id/retire': 'bonus.template.retire',
   'POST /api/v1/reports/schedules/:id/pause': 'report.schedule.pause',
   'POST /api/v1/reports/schedules/:id/resume': 'report.schedule.resume',
   'DELETE /api/v1/reports/schedules/:id': 'report.schedule.delete',

@@ -33,6 +33,7 @@ export const STAFF_PERMISSIONS = {
   'dashboard.read': ['admin', 'finance', 'risk', 'compliance', 'support'],
   'reports.read': ['admin', 'finance', 'compliance'],
   'reports.export': ['admin', 'finance', 'compliance'],
+  'bonuses.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type StaffPermission = keyof typeof STAFF_PERMISSIONS;

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../../../common/auth/auth.decorators';
+import { CurrentUser } from '../../../common/auth/auth.decorators';
+import { RequirePermission } from '../../../common/auth/staff-permissions';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { Origin, type RequestOrigin } from '../../../common/http/request-origin';
 import { templateToDto, termsFromDto } from './bonus-template.mapper';
@@ -10,7 +11,7 @@ import { BonusTemplateDto, BonusTemplateListDto, CreateBonusTemplateDto } from '
 /** Staff (admin) bonus templates (docs/bonuses.md): create, list, read, retire; every change audited. */
 @ApiTags('bonus: templates')
 @ApiBearerAuth()
-@Roles('admin')
+@RequirePermission('bonuses.manage')
 @Controller('bonus/templates')
 export class BonusTemplatesController {
   public constructor(private readonly templates: BonusTemplatesService) {}

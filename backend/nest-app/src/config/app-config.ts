@@ -311,12 +311,23 @@ export class AppConfig extends PlatformSettings {
   @IsBoolean()
   public OUTBOX_RELAY_ENABLED = true;
 
-  /** Pause between relay passes when the outbox is empty or NATS failed, in milliseconds. */
+  /**
+   * Pause between relay passes when the outbox is empty or NATS failed, in milliseconds. With
+   * OUTBOX_RELAY_WAKE_ON_NOTIFY the relay wakes at once on committed events; this poll is then only the fallback.
+   */
   @IntegerSetting()
   @IsInt()
   @Min(10)
   @Max(60000)
   public OUTBOX_RELAY_INTERVAL_MS = 200;
+
+  /**
+   * Wake the relay as soon as events are committed (PostgreSQL LISTEN on `outbox_events`, one notification per
+   * transaction), instead of waiting for OUTBOX_RELAY_INTERVAL_MS. The poll stays as the fallback.
+   */
+  @BooleanSetting()
+  @IsBoolean()
+  public OUTBOX_RELAY_WAKE_ON_NOTIFY = true;
 
   /** Most outbox rows one relay pass claims. */
   @IntegerSetting()

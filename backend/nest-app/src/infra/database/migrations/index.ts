@@ -22,6 +22,7 @@ import { PaymentRefunds1764230710000 } from './1764230710000-payment-refunds';
 import { ReportExports1764230730000 } from './1764230730000-report-exports';
 import { ReportSchedules1764230740000 } from './1764230740000-report-schedules';
 import { BackfillCreatedAtIndexes1764230750000 } from './1764230750000-backfill-created-at-indexes';
+import { OutboxNotify1764230760000 } from './1764230760000-outbox-notify';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   ReportExports1764230730000,
   ReportSchedules1764230740000,
   BackfillCreatedAtIndexes1764230750000,
+  OutboxNotify1764230760000,
 ];

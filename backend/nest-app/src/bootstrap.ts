@@ -10,16 +10,18 @@ import type { AppConfig } from './config/app-config';
 
 /**
  * Builds nest-app with all its conventions, ready to listen (or to be injected by tests, which may
- * add probe modules and replace the clock).
+ * add probe modules and replace the clock). With `drainMs`, SIGTERM drains first (see `FastifyAppOptions`).
  */
 export async function createNestApp(
   config: AppConfig,
   extraModules: (Type<unknown> | DynamicModule)[] = [],
   clock?: Clock,
+  drainMs?: number,
 ): Promise<NestFastifyApplication> {
   const app = await createFastifyApp(AppModule.forRoot(config, extraModules, clock), {
     rawBody: true,
     trustedProxies: config.trustedProxies,
+    drainMs,
     edge: {
       maxInputDepth: config.API_MAX_JSON_DEPTH,
       ownsBodyProtocol: isProviderWalletRoute,
@@ -32,7 +34,8 @@ export async function createNestApp(
 }
 
 export async function startNestApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await createNestApp(config);
+  // Only the real process drains on SIGTERM; apps built inside tests are closed by the tests.
+  const app = await createNestApp(config, [], undefined, config.API_SHUTDOWN_DRAIN_MS);
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   return app;
 }

@@ -59,9 +59,10 @@ describe('wallet outbox relay (integration)', () => {
     await environment?.dispose();
   });
 
-  function startRelays(count: number): void {
+  function startRelays(count: number, settings: Partial<AppConfig> = {}): void {
+    const config = Object.assign(Object.create(AppConfig.prototype) as AppConfig, app.get(AppConfig), settings);
     for (let index = 0; index < count; index += 1) {
-      const relay = new OutboxRelay(kit.dataSource, bus, app.get(AppConfig));
+      const relay = new OutboxRelay(kit.dataSource, bus, config);
       relay.start();
       relays.push(relay);
     }
@@ -119,6 +120,22 @@ describe('wallet outbox relay (integration)', () => {
     expect(stream.length - before).toBe(44);
     const ids = stream.map((event) => event.id);
     expect(new Set(ids).size).toBe(ids.length);
+    await expectInvariants(kit);
+  }, 60_000);
+
+  it('wakes on committed events (LISTEN/NOTIFY) instead of waiting for its poll', async () => {
+    // A poll of 60 s: only a wake-up can publish these events within the 20 s allowed below.
+    startRelays(1, { OUTBOX_RELAY_INTERVAL_MS: 60_000, OUTBOX_RELAY_WAKE_ON_NOTIFY: true });
+    await eventually(async () => (await pendingOutboxRows(kit.dataSource)) === 0, 20_000);
+    const listening = async (): Promise<boolean> => {
+      const rows = (await kit.dataSource.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'casino-outbox-wake' AND datname = current_database()`,
+      )) as { n: number }[];
+      return (rows[0]?.n ?? 0) > 0;
+    };
+    await eventually(listening, 20_000);
+    await load(3, 4);
+    await eventually(async () => (await pendingOutboxRows(kit.dataSource)) === 0, 20_000);
     await expectInvariants(kit);
   }, 60_000);
 });

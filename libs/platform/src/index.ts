@@ -19,6 +19,7 @@ export * from './metrics/http-metrics';
 export * from './metrics/metrics.module';
 export * from './health/readiness-probe';
 export * from './health/health.module';
+export * from './health/draining';
 export * from './redis/redis.module';
 export * from './redis/redis-connection-log';
 export * from './redis/bull-connection-watch';

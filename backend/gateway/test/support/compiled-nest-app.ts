@@ -30,16 +30,33 @@ export class CompiledNestApp {
     private readonly child: ChildProcess,
     public readonly origin: string,
     private readonly database: string,
+    private readonly ownsDatabase = true,
   ) {}
 
-  public static async start(id: string, settings: Record<string, string>): Promise<CompiledNestApp> {
-    await CompiledNestApp.admin(`CREATE DATABASE ${id}`);
+  /** Sends the process a signal and resolves with its exit code once it has exited. */
+  public async signal(signal: NodeJS.Signals): Promise<number | null> {
+    const exited = new Promise<number | null>((done) => this.child.once('exit', (code) => done(code)));
+    this.child.kill(signal);
+    return exited;
+  }
+
+  /**
+   * With `sharing`, a second instance of the same deployment: the same database, Redis and NATS names as that one
+   * (which owns the database and drops it on stop).
+   */
+  public static async start(
+    id: string,
+    settings: Record<string, string>,
+    sharing?: CompiledNestApp,
+  ): Promise<CompiledNestApp> {
+    if (!sharing) await CompiledNestApp.admin(`CREATE DATABASE ${id}`);
+    const database = sharing?.database ?? id;
     const port = await freePort();
     const child = spawn(process.execPath, [ENTRY], {
       env: {
         PATH: process.env['PATH'],
-        ...isolatedSettings(id),
-        DATABASE_URL: databaseUrl(id),
+        ...isolatedSettings(database),
+        DATABASE_URL: databaseUrl(database),
         MIGRATIONS_RUN_ON_START: 'true',
         API_PORT: String(port),
         BACKOFFICE_ENABLED: 'false',
@@ -47,7 +64,7 @@ export class CompiledNestApp {
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const app = new CompiledNestApp(child, `http://127.0.0.1:${port}`, id);
+    const app = new CompiledNestApp(child, `http://127.0.0.1:${port}`, database, !sharing);
     await app.waitUntilReady();
     return app;
   }
@@ -62,13 +79,14 @@ export class CompiledNestApp {
     }
   }
 
+  /** Kills the process (a test's teardown needs no drain) and drops the database it owns. */
   public async stop(): Promise<void> {
-    if (this.child.exitCode === null) {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((done) => this.child.once('exit', done));
-      this.child.kill('SIGTERM');
+      this.child.kill('SIGKILL');
       await exited;
     }
-    await CompiledNestApp.admin(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+    if (this.ownsDatabase) await CompiledNestApp.admin(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
   }
 
   private async waitUntilReady(): Promise<void> {

@@ -42,6 +42,18 @@ export class AppConfig extends PlatformSettings {
   public API_PORT = 3000;
 
   /**
+   * On SIGTERM, how long `/health/ready` answers 503 while requests are still served, before the server closes
+   * (requests in flight then finish) and the process exits. Longer than the gateway's health-check interval plus
+   * its timeout (GATEWAY_HEALTH_CHECK_INTERVAL_MS + GATEWAY_HEALTH_CHECK_TIMEOUT_MS), so that no new request
+   * reaches a closed server. 0: close at once.
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  public API_SHUTDOWN_DRAIN_MS = 5000;
+
+  /**
    * The proxies in front (the gateway, a load balancer) whose `X-Forwarded-For` is believed, as IP
    * addresses or CIDRs (`127.0.0.1,::1`, `10.0.0.0/8`); the client IP (rate limits, security events,
    * consents, the audit log) is then the right-most forwarded entry not from one of them. Empty trusts
@@ -299,12 +311,23 @@ export class AppConfig extends PlatformSettings {
   @IsBoolean()
   public OUTBOX_RELAY_ENABLED = true;
 
-  /** Pause between relay passes when the outbox is empty or NATS failed, in milliseconds. */
+  /**
+   * Pause between relay passes when the outbox is empty or NATS failed, in milliseconds. With
+   * OUTBOX_RELAY_WAKE_ON_NOTIFY the relay wakes at once on committed events; this poll is then only the fallback.
+   */
   @IntegerSetting()
   @IsInt()
   @Min(10)
   @Max(60000)
   public OUTBOX_RELAY_INTERVAL_MS = 200;
+
+  /**
+   * Wake the relay as soon as events are committed (PostgreSQL LISTEN on `outbox_events`, one notification per
+   * transaction), instead of waiting for OUTBOX_RELAY_INTERVAL_MS. The poll stays as the fallback.
+   */
+  @BooleanSetting()
+  @IsBoolean()
+  public OUTBOX_RELAY_WAKE_ON_NOTIFY = true;
 
   /** Most outbox rows one relay pass claims. */
   @IntegerSetting()

@@ -7,6 +7,7 @@ import {
   type HealthCheckResult,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
+import { Draining } from './draining';
 import { maskUrlCredentials } from '../logging/mask-url-credentials';
 import { PROBE_TIMEOUT_MS, READINESS_PROBES, withTimeout, type ReadinessProbe } from './readiness-probe';
 
@@ -16,6 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(READINESS_PROBES) private readonly probes: ReadinessProbe[],
+    private readonly draining: Draining,
   ) {}
 
   /** The process is up and its event loop turns; says nothing about dependencies. */
@@ -25,9 +27,12 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Every dependency answers; 503 naming each one that does not. */
+  /** Every dependency answers; 503 naming each one that does not, or at once while the process drains. */
   @Get('ready')
   public async ready(): Promise<HealthCheckResult> {
+    if (this.draining.active) {
+      throw new DomainError('SERVICE_UNAVAILABLE', 'Not ready: draining before shutdown', { draining: true });
+    }
     try {
       return await this.health.check(this.probes.map((probe) => () => this.run(probe)));
     } catch (error) {

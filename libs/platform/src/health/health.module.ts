@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { Draining } from './draining';
 import { HealthController } from './health.controller';
 import { READINESS_PROBES, type ReadinessProbe } from './readiness-probe';
 
@@ -12,6 +13,7 @@ export class HealthModule {
       imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), ...imports],
       controllers: [HealthController],
       providers: [
+        Draining,
         ...probes,
         {
           provide: READINESS_PROBES,
@@ -19,6 +21,7 @@ export class HealthModule {
           inject: probes,
         },
       ],
+      exports: [Draining],
     };
   }
 }

@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { Draining } from '../health/draining';
 import { HttpMetrics } from '../metrics/http-metrics';
 import type { IncomingMessage } from 'node:http';
 import { clientErrorHandler, frameworkErrorHandler } from './edge-errors';
@@ -20,6 +21,12 @@ export interface FastifyAppOptions {
   rawBody?: boolean;
   /** Security headers, hostile-input refusal, metrics token: see `hardenEdge`. */
   edge?: Partial<EdgeHardeningOptions>;
+  /**
+   * On SIGTERM, answer `/health/ready` with 503 at once (see `Draining`) and go on serving for this long, so that
+   * the gateway's health checks take the instance out of rotation, then close: the server stops accepting
+   * connections, requests in flight finish, and the process exits. Unset: close at once on SIGTERM.
+   */
+  drainMs?: number;
 }
 
 /** A Nest app on Fastify with the platform's request ids, pino logger, HTTP metrics and hardened edge. */
@@ -40,7 +47,8 @@ export async function createFastifyApp(
     rawBody: options.rawBody ?? false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  if (options.drainMs === undefined) app.enableShutdownHooks();
+  else drainOnSigterm(app, options.drainMs);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -49,6 +57,20 @@ export async function createFastifyApp(
   app.get(HttpMetrics).attach(fastify);
   await hardenEdge(app, { maxInputDepth: DEFAULT_MAX_INPUT_DEPTH, ...options.edge });
   return app;
+}
+
+function drainOnSigterm(app: NestFastifyApplication, drainMs: number): void {
+  app.enableShutdownHooks(['SIGINT']);
+  process.once('SIGTERM', () => {
+    app.get(Draining, { strict: false }).start();
+    app.get(Logger).log({ drainMs }, 'SIGTERM: draining, then closing');
+    setTimeout(() => {
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    }, drainMs);
+  });
 }
 
 export type { INestApplication };

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { OutboxWake } from './outbox-wake';
 import { claimPending, markFailed, markPublished, type ClaimedEvent } from './outbox.store';
 
 const MAX_BACKOFF_MS = 5000;
@@ -31,6 +32,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** Set by a notification; a sleep that starts after one returns at once. */
+  private notified = false;
+  private wakeOnNotify?: OutboxWake;
 
   public constructor(
     private readonly dataSource: DataSource,
@@ -49,13 +53,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   public start(): void {
     if (this.running) return;
     this.running = true;
+    if (this.config.OUTBOX_RELAY_WAKE_ON_NOTIFY) {
+      this.wakeOnNotify = new OutboxWake(this.config.DATABASE_URL, MAX_BACKOFF_MS, () => this.notify());
+      void this.wakeOnNotify.start();
+    }
     this.loop = this.run();
   }
 
   public async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
+    await this.wakeOnNotify?.stop();
     await this.loop;
+  }
+
+  private notify(): void {
+    this.notified = true;
+    this.wake?.();
   }
 
   /** One claim-publish-mark pass; returns what it did. */
@@ -82,6 +96,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     let failures = 0;
     while (this.running) {
       let pass: RelayPass = { claimed: 0, published: 0, failed: 0 };
+      // A notification from here on means events this pass may not see: the next sleep returns at once.
+      this.notified = false;
       try {
         pass = await this.runOnce();
         if (pass.failed > 0) throw new Error(`${pass.failed} events could not be published`);
@@ -92,7 +108,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           this.logger.warn({ err: error, failures }, 'outbox relay pass failed');
       }
       const idle = pass.claimed < this.config.OUTBOX_RELAY_BATCH_SIZE;
-      if (failures > 0 || idle) await this.sleep(this.backoff(failures));
+      // After a failure the backoff holds even when woken: NATS or PostgreSQL is not helped by a faster retry.
+      if (failures > 0) await this.sleep(this.backoff(failures), false);
+      else if (idle) await this.sleep(this.backoff(0), true);
     }
   }
 
@@ -129,12 +147,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return { published, failed, error: lastError };
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (wakeable && this.notified) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
       this.wake = () => {
-        clearTimeout(timer);
-        resolve();
+        if (wakeable || !this.running) {
+          clearTimeout(timer);
+          resolve();
+        }
       };
     });
   }

@@ -23,6 +23,7 @@ import { ReportExports1764230730000 } from './1764230730000-report-exports';
 import { ReportSchedules1764230740000 } from './1764230740000-report-schedules';
 import { BackfillCreatedAtIndexes1764230750000 } from './1764230750000-backfill-created-at-indexes';
 import { BonusTemplates1764230760000 } from './1764230760000-bonus-templates';
+import { OutboxNotify1764230770000 } from './1764230770000-outbox-notify';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ReportSchedules1764230740000,
   BackfillCreatedAtIndexes1764230750000,
   BonusTemplates1764230760000,
+  OutboxNotify1764230770000,
 ];

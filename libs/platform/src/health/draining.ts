@@ -6,13 +6,13 @@ import { Injectable } from '@nestjs/common';
  */
 @Injectable()
 export class Draining {
-  private startedAt?: number;
+  private draining = false;
 
   public start(): void {
-    this.startedAt ??= Date.now();
+    this.draining = true;
   }
 
   public get active(): boolean {
-    return this.startedAt !== undefined;
+    return this.draining;
   }
 }

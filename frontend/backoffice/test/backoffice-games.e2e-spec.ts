@@ -71,8 +71,9 @@ describe('back office: games and providers (Chromium, e2e)', () => {
     await row.getByRole('cell', { name: 'Lucky Sevens (demo)' }).click();
     const title = admin.page.locator('input[name="title"]');
     await eventually(async () => (await title.inputValue()) === 'Lucky Sevens (demo)', 20_000);
-    await title.fill('Lucky Sevens');
-    await admin.page.getByRole('button', { name: 'Save' }).click();
+    const save = admin.page.getByRole('button', { name: 'Save' });
+    await admin.editField(title, 'Lucky Sevens', save);
+    await save.click();
     await admin.page.getByRole('row').filter({ hasText: 'Lucky Sevens' }).filter({ hasText: 'title' }).waitFor();
     expect(await game('demo_lucky_sevens')).toMatchObject({
       title: 'Lucky Sevens',

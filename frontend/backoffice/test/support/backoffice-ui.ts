@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { emailedCode } from './maildev';
 import { authenticatorFor, type StaffMember } from './staff';
 
@@ -66,6 +66,25 @@ export class BackofficeUi {
     await this.page.locator('.RaNotification-root').waitFor({ state: 'detached' });
   }
 
+  /**
+   * Types `value` into a react-admin form field and waits until the form keeps it and `save` is enabled. A record
+   * refetched in the background (after a refresh, or the list's answer landing in the record cache) resets a form
+   * whose fields were untouched when it arrived, so a fill can be undone once: it is typed again until it holds.
+   */
+  public async editField(field: Locator, value: string, save: Locator): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      await field.fill(value);
+      const kept = await eventuallyTrue(
+        async () => (await field.inputValue()) === value && (await save.isEnabled()),
+        1_500,
+      );
+      if (kept) return;
+      if (Date.now() > deadline)
+        throw new Error(`the form did not keep "${value}" in ${await field.getAttribute('name')}`);
+    }
+  }
+
   /** Fills the reason of the open decision dialog and confirms it with `button`. */
   public async confirmWithReason(reason: string, button: string): Promise<void> {
     const dialog = this.page.getByRole('dialog');
@@ -87,4 +106,13 @@ export class BackofficeUi {
   public async waitForText(text: string | RegExp): Promise<void> {
     await this.page.getByText(text).first().waitFor();
   }
+}
+
+async function eventuallyTrue(check: () => Promise<boolean>, withinMs: number): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return check();
 }

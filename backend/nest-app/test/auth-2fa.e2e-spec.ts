@@ -236,6 +236,64 @@ describe('auth: two-factor authentication (e2e)', () => {
     expect(sixth.json<ErrorBody>().error.code).toBe('MFA_CHALLENGE_INVALID');
   });
 
+  /** Security events of the second factor's checks (one per code checked), by kind. */
+  async function checkedCodes(userId: string, during: 'sign-in' | 'step-up'): Promise<Record<string, number>> {
+    const rows = await app.get(DataSource).query<{ kind: string; count: string }[]>(
+      `SELECT kind, count(*) AS count FROM security_events
+       WHERE user_id = $1 AND kind IN ('mfa.failed', 'mfa.locked') AND details->>'during' = $2 GROUP BY kind`,
+      [userId, during],
+    );
+    return Object.fromEntries(rows.map((row) => [row.kind, Number(row.count)]));
+  }
+
+  /** 20 wrong codes at once, each from its own address (as a botnet sends them, past any per-IP limit). */
+  const parallelGuesses = (url: string, payload: object, accessToken?: string) =>
+    Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        app.inject({
+          method: 'POST',
+          url,
+          payload,
+          headers: accessToken ? bearer(accessToken) : {},
+          remoteAddress: `203.0.113.${index + 1}`,
+        }),
+      ),
+    );
+
+  it('20 parallel wrong codes on one challenge get 5 codes checked, no more', async () => {
+    const email = uniqueEmail('parallel');
+    const player = await signIn(app, email);
+    const { secret } = (await post('/api/v1/auth/2fa/totp/setup', {}, player.accessToken)).json<{ secret: string }>();
+    await post('/api/v1/auth/2fa/totp/enable', { code: totpCode(secret) }, player.accessToken);
+    await clearCooldown(email);
+    const mfaToken = await startSignIn(email);
+
+    const answers = await parallelGuesses('/api/v1/auth/2fa/verify', { mfaToken, code: 'aaaaa-aaaaa' });
+
+    const codes = answers.map((answer) => answer.json<ErrorBody>().error.code).sort();
+    expect(codes.filter((code) => code === 'MFA_CODE_INVALID')).toHaveLength(4);
+    expect(codes.filter((code) => code === 'MFA_CHALLENGE_INVALID')).toHaveLength(16);
+    expect(await checkedCodes(player.userId, 'sign-in')).toEqual({ 'mfa.failed': 4, 'mfa.locked': 1 });
+  });
+
+  it('20 parallel wrong step-up codes get 5 checked and lock the step-up, even for a right code', async () => {
+    await waitForFreshStep();
+    const player = await signIn(app, uniqueEmail('parallel-step-up'));
+    const { secret } = (await post('/api/v1/auth/2fa/totp/setup', {}, player.accessToken)).json<{ secret: string }>();
+    await post('/api/v1/auth/2fa/totp/enable', { code: totpCode(secret) }, player.accessToken);
+
+    const answers = await parallelGuesses('/api/v1/auth/2fa/step-up', { code: 'aaaaa-aaaaa' }, player.accessToken);
+
+    const codes = answers.map((answer) => answer.json<ErrorBody>().error.code);
+    expect(codes.filter((code) => code === 'MFA_CODE_INVALID')).toHaveLength(5);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(15);
+    expect(await checkedCodes(player.userId, 'step-up')).toEqual({ 'mfa.failed': 4, 'mfa.locked': 1 });
+    await waitForFreshStep();
+    const right = await post('/api/v1/auth/2fa/step-up', { code: totpCode(secret) }, player.accessToken);
+    expect(right.statusCode).toBe(429);
+    expect(right.json<ErrorBody>().error.code).toBe('RATE_LIMITED');
+  });
+
   it('SMS: verifies the phone through the dev sink and finishes a sign-in with an SMS code', async () => {
     const email = uniqueEmail('sms');
     const phone = `+49151${Math.floor(Math.random() * 1e8)

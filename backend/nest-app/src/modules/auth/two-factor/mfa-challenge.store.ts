@@ -15,11 +15,14 @@ export interface MfaChallenge {
 
 const challengeKey = (tokenHash: string): string => `auth:mfa-challenge:${tokenHash}`;
 
-/** Counts a wrong code; the challenge dies at the MAX-th. */
-const FAIL = `
+/**
+ * Takes one attempt before the code is checked, so parallel guesses cannot check more than MAX codes: -1 when the
+ * challenge is gone or its attempts are spent (it dies then), otherwise the attempts left if this one is wrong.
+ */
+const CLAIM = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-if attempts >= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) return 0 end
+if attempts > tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) return -1 end
 return tonumber(ARGV[1]) - attempts`;
 
 /** Pending second-factor challenges of a sign-in (`mfaToken`), stored by hash, 5 minutes, 5 wrong codes. */
@@ -47,10 +50,10 @@ export class MfaChallengeStore {
     return { userId: fields['userId'], method: (fields['method'] ?? 'email') as SignInMethod };
   }
 
-  /** Attempts left after this wrong code; 0 when the challenge just died, -1 when it was already gone. */
-  public async registerFailure(token: string): Promise<number> {
+  /** Claims an attempt (see CLAIM): the attempts left if its code is wrong, or -1 when none may be made. */
+  public async claimAttempt(token: string): Promise<number> {
     return (await this.redis.eval(
-      FAIL,
+      CLAIM,
       1,
       challengeKey(this.hasher.hash('mfa-token', token)),
       MAX_MFA_ATTEMPTS,

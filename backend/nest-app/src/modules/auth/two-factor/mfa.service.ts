@@ -36,13 +36,14 @@ export class MfaService {
   /** Finishes a sign-in with a TOTP, SMS or recovery code; the challenge dies after 5 wrong codes. */
   public async verifyChallenge(mfaToken: string, code: string, origin: RequestOrigin): Promise<TokenPair> {
     const challenge = await this.challenges.find(mfaToken);
-    if (!challenge) {
+    const attemptsLeft = challenge ? await this.challenges.claimAttempt(mfaToken) : -1;
+    if (!challenge || attemptsLeft < 0) {
       throw new DomainError('MFA_CHALLENGE_INVALID', 'The sign-in challenge has expired; sign in again');
     }
     const factor = await this.check(challenge.userId, code, origin, 'sign-in');
     if (!factor) {
-      const attemptsLeft = await this.challenges.registerFailure(mfaToken);
-      const locked = attemptsLeft <= 0;
+      const locked = attemptsLeft === 0;
+      if (locked) await this.challenges.consume(mfaToken);
       await this.events.record({
         kind: locked ? 'mfa.locked' : 'mfa.failed',
         userId: challenge.userId,
@@ -73,27 +74,25 @@ export class MfaService {
     code: string,
     origin: RequestOrigin,
   ): Promise<{ verifiedUntil: string }> {
-    const lockedFor = await this.failures.lockedFor('step-up', user.userId, STEP_UP_MAX_FAILURES);
-    if (lockedFor > 0) {
-      throw new DomainError('RATE_LIMITED', 'Too many wrong codes; try again later', { retryAfterSeconds: lockedFor });
-    }
     if (!(await this.twoFactor.isEnabled(user.userId))) {
       throw new DomainError('MFA_NOT_ENABLED', 'Set up two-factor authentication first');
     }
+    const attempt = await this.failures.claim('step-up', user.userId, STEP_UP_MAX_FAILURES, STEP_UP_LOCK_SECONDS);
+    if (!attempt.allowed) {
+      throw new DomainError('RATE_LIMITED', 'Too many wrong codes; try again later', {
+        retryAfterSeconds: attempt.retryAfterSeconds,
+      });
+    }
     const factor = await this.check(user.userId, code, origin, 'step-up');
     if (!factor) {
-      const failures = await this.failures.add('step-up', user.userId, STEP_UP_LOCK_SECONDS);
-      const locked = failures >= STEP_UP_MAX_FAILURES;
       await this.events.record({
-        kind: locked ? 'mfa.locked' : 'mfa.failed',
+        kind: attempt.attemptsLeft === 0 ? 'mfa.locked' : 'mfa.failed',
         userId: user.userId,
         sessionId: user.sessionId,
         origin,
         details: { during: 'step-up' },
       });
-      throw new DomainError('MFA_CODE_INVALID', 'The code is not valid', {
-        attemptsLeft: Math.max(0, STEP_UP_MAX_FAILURES - failures),
-      });
+      throw new DomainError('MFA_CODE_INVALID', 'The code is not valid', { attemptsLeft: attempt.attemptsLeft });
     }
     await this.failures.reset('step-up', user.userId);
     await this.sessions.markMfa(user.sessionId, factor);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure every local service the platform needs is installed and running on loopback:
 # PostgreSQL, Redis, NATS with JetStream, ClickHouse and MailDev. Idempotent: what runs is left alone.
+# `--cluster` also starts a 3-node NATS JetStream cluster on 4231-4233 (docs/scaling.md); the default stays one node.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PG_ROLE=casino
@@ -57,6 +58,32 @@ ensure_nats() {
   ok "started NATS with JetStream on 127.0.0.1:4222"
 }
 
+NATS_CLUSTER_PORTS=(4231 4232 4233)
+NATS_CLUSTER_ROUTES=(6231 6232 6233)
+
+# Three nodes named n1..n3, each with its own store; the apps get NATS_URL as the seed list and
+# NATS_STREAM_REPLICAS=3.
+ensure_nats_cluster() {
+  local routes="" index
+  for index in 0 1 2; do routes+="${routes:+,}nats://127.0.0.1:${NATS_CLUSTER_ROUTES[$index]}"; done
+  for index in 0 1 2; do
+    local port=${NATS_CLUSTER_PORTS[$index]} name="n$((index + 1))"
+    if tcp_open 127.0.0.1 "$port"; then
+      ok "NATS cluster node $name already running on 127.0.0.1:$port"
+      continue
+    fi
+    as_root mkdir -p "/var/lib/nats-cluster/$name"
+    as_root start-stop-daemon --start --background --make-pidfile --pidfile "/run/nats-cluster-$name.pid" \
+      --exec /usr/sbin/nats-server -- \
+      -a 127.0.0.1 -p "$port" -n "$name" -js -sd "/var/lib/nats-cluster/$name" \
+      --cluster_name casino --cluster "nats://127.0.0.1:${NATS_CLUSTER_ROUTES[$index]}" --routes "$routes" \
+      -l "/var/log/nats-cluster-$name.log"
+    wait_for 15 tcp_open 127.0.0.1 "$port" || fail "NATS cluster node $name did not start"
+    ok "started NATS cluster node $name on 127.0.0.1:$port"
+  done
+  ok "NATS cluster: NATS_URL=nats://127.0.0.1:4231,nats://127.0.0.1:4232,nats://127.0.0.1:4233 NATS_STREAM_REPLICAS=3"
+}
+
 clickhouse_up() { curl -fsS http://127.0.0.1:8123/ping 2>/dev/null | grep -q Ok; }
 
 ensure_clickhouse() {
@@ -104,6 +131,7 @@ command -v curl >/dev/null 2>&1 || apt_install curl
 ensure_postgres
 ensure_redis
 ensure_nats
+if [[ " $* " == *" --cluster "* ]]; then ensure_nats_cluster; fi
 ensure_clickhouse
 ensure_maildev
 ensure_chromium

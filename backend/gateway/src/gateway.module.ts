@@ -34,6 +34,7 @@ export class GatewayModule {
           subjectPrefix: config.NATS_SUBJECT_PREFIX,
           clientName: 'gateway',
           duplicateWindowSeconds: config.NATS_DUPLICATE_WINDOW_SECONDS,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
         }),
         HealthModule.forProbes([RedisProbe, NatsProbe]),
         RoutingModule,

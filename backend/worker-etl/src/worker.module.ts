@@ -41,6 +41,7 @@ export class WorkerModule {
           subjectPrefix: config.NATS_SUBJECT_PREFIX,
           clientName: 'worker-etl',
           duplicateWindowSeconds: config.NATS_DUPLICATE_WINDOW_SECONDS,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
         }),
         ClickHouseModule.forRoot({
           url: config.CLICKHOUSE_URL,

@@ -10,7 +10,13 @@ import { uniqueTestId } from '../src/testing/test-resources';
 describe('NATS JetStream (integration, real server)', () => {
   const settings = loadConfig(PlatformSettings, readEnvironment());
   const prefix = uniqueTestId('natsplatform');
-  const options = { servers: settings.NATS_URL, subjectPrefix: prefix, clientName: 'test', duplicateWindowSeconds: 60 };
+  const options = {
+    servers: settings.NATS_URL,
+    subjectPrefix: prefix,
+    clientName: 'test',
+    duplicateWindowSeconds: 60,
+    streamReplicas: 1,
+  };
   let connection: NatsConnection;
 
   beforeAll(async () => {

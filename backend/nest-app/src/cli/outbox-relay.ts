@@ -37,6 +37,7 @@ class OutboxRelayProcessModule {
           subjectPrefix: config.NATS_SUBJECT_PREFIX,
           clientName: 'outbox-relay',
           duplicateWindowSeconds: config.NATS_DUPLICATE_WINDOW_SECONDS,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
         }),
         OutboxModule,
       ],

@@ -36,6 +36,7 @@ export class InfraModule {
           subjectPrefix: config.NATS_SUBJECT_PREFIX,
           clientName: 'nest-app',
           duplicateWindowSeconds: config.NATS_DUPLICATE_WINDOW_SECONDS,
+          streamReplicas: config.NATS_STREAM_REPLICAS,
         }),
         ClickHouseModule.forRoot(clickHouseOptions(config)),
         QueueModule.forRoot(config),

@@ -36,6 +36,13 @@ export class PlatformSettings {
   @Max(86400)
   public NATS_DUPLICATE_WINDOW_SECONDS = 120;
 
+  /** Copies JetStream keeps of each event stream: 1 on a single node, 3 on the cluster of docs/scaling.md. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  public NATS_STREAM_REPLICAS = 1;
+
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   public CLICKHOUSE_URL = 'http://127.0.0.1:8123';
 

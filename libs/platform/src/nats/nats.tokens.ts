@@ -8,4 +8,6 @@ export interface NatsOptions {
   clientName: string;
   /** How long JetStream remembers a message id to drop duplicates. */
   duplicateWindowSeconds: number;
+  /** Copies of each stream (NATS_STREAM_REPLICAS); more than 1 needs a JetStream cluster of at least that size. */
+  streamReplicas: number;
 }

@@ -7,6 +7,7 @@ const RETENTION_DAYS = 7;
 export interface StreamSettings {
   subjectPrefix: string;
   duplicateWindowSeconds: number;
+  streamReplicas: number;
 }
 
 /** Creates each event stream, or updates it to the wanted settings; safe to run from every instance. */
@@ -23,6 +24,7 @@ export async function ensureStreams(connection: NatsConnection, settings: Stream
       discard: DiscardPolicy.Old,
       max_age: RETENTION_DAYS * 24 * 3600 * NANOS_PER_SECOND,
       duplicate_window: settings.duplicateWindowSeconds * NANOS_PER_SECOND,
+      num_replicas: settings.streamReplicas,
     };
     const exists = await manager.streams.info(name).then(
       () => true,

@@ -71,6 +71,7 @@ async function deleteStreams(servers: string, prefix: string): Promise<void> {
 
 export { DisposableRedis } from './disposable-redis';
 export { DisposableNats } from './disposable-nats';
+export { DisposableNatsCluster, type DisposableNatsNode } from './disposable-nats-cluster';
 
 /** Polls until `probe` resolves true, or fails after `timeoutMs`. */
 export async function eventually(probe: () => Promise<boolean>, timeoutMs = 10_000, intervalMs = 100): Promise<void> {

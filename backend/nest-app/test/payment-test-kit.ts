@@ -1,3 +1,4 @@
+import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -86,9 +87,15 @@ export function paymentSettings(
   };
 }
 
-/** nest-app listening on a free port (the sandbox PSP delivers its webhooks over HTTP). */
-export async function startListeningApp(config: AppConfig): Promise<{ app: NestFastifyApplication; url: string }> {
-  const app = await createNestApp(config, [testMailDelivery(), testSmsDelivery()]);
+/**
+ * nest-app listening on a free port (the sandbox PSP delivers its webhooks over HTTP), with `extraModules` mounted
+ * beside it (worker-etl's export consumer for the report screens).
+ */
+export async function startListeningApp(
+  config: AppConfig,
+  extraModules: (Type<unknown> | DynamicModule)[] = [],
+): Promise<{ app: NestFastifyApplication; url: string }> {
+  const app = await createNestApp(config, [...extraModules, testMailDelivery(), testSmsDelivery()]);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.getHttpServer().address() as { port: number };
   return { app, url: `http://127.0.0.1:${address.port}` };

@@ -3,6 +3,7 @@ import FactCheckIcon from '@mui/icons-material/FactCheck';
 import HistoryIcon from '@mui/icons-material/History';
 import PaymentsIcon from '@mui/icons-material/Payments';
 import PeopleIcon from '@mui/icons-material/People';
+import AssessmentIcon from '@mui/icons-material/Assessment';
 import SecurityIcon from '@mui/icons-material/Security';
 import SportsEsportsIcon from '@mui/icons-material/SportsEsports';
 import StorefrontIcon from '@mui/icons-material/Storefront';
@@ -23,6 +24,7 @@ import { PaymentList } from './payments/PaymentList';
 import { WithdrawalQueue } from './payments/WithdrawalQueue';
 import { PlayerList } from './players/PlayerList';
 import { PlayerShow } from './players/PlayerShow';
+import { ReportRunner } from './reports/ReportRunner';
 import { SecurityEventList } from './security/SecurityEventList';
 
 const dataProvider = createDataProvider();
@@ -49,6 +51,7 @@ export function App(): ReactNode {
       <Resource name="payments" list={PaymentList} icon={PaymentsIcon} />
       <Resource name="games" list={GameList} edit={GameEdit} icon={SportsEsportsIcon} recordRepresentation="title" />
       <Resource name="providers" list={ProviderList} icon={StorefrontIcon} options={{ label: 'Game providers' }} />
+      <Resource name="reports" list={ReportRunner} icon={AssessmentIcon} options={{ label: 'Reports' }} />
       <Resource name="audit-log" list={AuditLogList} icon={HistoryIcon} options={{ label: 'Audit log' }} />
       <Resource
         name="security-events"

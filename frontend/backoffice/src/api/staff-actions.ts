@@ -1,5 +1,17 @@
 import { apiRequest } from './http-client';
-import type { AdjustmentRequest, Dashboard, KycDecision, PlayerSummary, StaffMe, StaffNote } from './types';
+import type {
+  AdjustmentRequest,
+  Dashboard,
+  KycDecision,
+  PlayerSummary,
+  ReportCatalogue,
+  ReportDateRange,
+  ReportExportStatus,
+  ReportQuery,
+  ReportResult,
+  StaffMe,
+  StaffNote,
+} from './types';
 
 export interface AdjustmentDraft {
   walletId: string;
@@ -8,6 +20,10 @@ export interface AdjustmentDraft {
   balance: 'cash' | 'bonus';
   reason: string;
 }
+
+/** An export of an ad-hoc query, or of a saved (named) report over dates. */
+export type ReportExportDraft =
+  { format: string; query: ReportQuery } | { format: string; report: string; dateRange: ReportDateRange };
 
 /** What staff do beyond lists and edits: each is one API call, named after the action. */
 export const staffActions = {
@@ -46,6 +62,20 @@ export const staffActions = {
 
   addNote: (userId: string, text: string): Promise<StaffNote> =>
     apiRequest<StaffNote>(`/admin/players/${encodeURIComponent(userId)}/notes`, { method: 'POST', body: { text } }),
+
+  reportCatalogue: (): Promise<ReportCatalogue> => apiRequest<ReportCatalogue>('/reports/catalogue'),
+
+  runReportQuery: (query: ReportQuery): Promise<ReportResult> =>
+    apiRequest<ReportResult>('/reports/query', { method: 'POST', body: query }),
+
+  runNamedReport: (name: string, dateRange: ReportDateRange): Promise<ReportResult> =>
+    apiRequest<ReportResult>(`/reports/named/${encodeURIComponent(name)}`, { method: 'POST', body: { dateRange } }),
+
+  requestReportExport: (draft: ReportExportDraft): Promise<{ id: string }> =>
+    apiRequest<{ id: string }>('/reports/exports', { method: 'POST', body: draft }),
+
+  reportExportStatus: (id: string): Promise<ReportExportStatus> =>
+    apiRequest<ReportExportStatus>(`/reports/exports/${encodeURIComponent(id)}`),
 
   setGameEnabled: (gameId: string, enabled: boolean): Promise<unknown> =>
     apiRequest(`/admin/games/${encodeURIComponent(gameId)}/${enabled ? 'enable' : 'disable'}`, { method: 'POST' }),

@@ -92,3 +92,64 @@ export interface KycDecision {
   level: 'basic' | 'enhanced';
   reason: string;
 }
+
+/** GET /reports/catalogue: what a report query may ask for (docs/reports.md). */
+export interface ReportCatalogue {
+  measures: { name: string; title: string; kind: 'money' | 'count' | 'percent'; description: string }[];
+  dimensions: { name: string; title: string; time: boolean }[];
+  reports: { name: string; title: string; description: string; query: Partial<ReportQuery> }[];
+}
+
+export interface ReportFilter {
+  dimension: string;
+  operator: 'equals' | 'in';
+  values: string[];
+}
+
+export interface ReportDateRange {
+  /** Inclusive local dates (YYYY-MM-DD) in the query's time zone. */
+  from: string;
+  to: string;
+}
+
+/** POST /reports/query's body. */
+export interface ReportQuery {
+  measures: string[];
+  dimensions: string[];
+  filters: ReportFilter[];
+  timeZone: string;
+  dateRange: ReportDateRange;
+}
+
+/** A report cell: money and counts as integer strings (minor units), a percent as a decimal string, null for x/0. */
+export type ReportRow = Record<string, string | null>;
+
+export interface ReportResult {
+  /** The query as the API normalized and ran it (names sorted; filters without their operator). */
+  query: { measures: string[]; dimensions: string[]; filters: { dimension: string; values: string[] }[] } & Omit<
+    ReportQuery,
+    'measures' | 'dimensions' | 'filters'
+  >;
+  report: string | null;
+  rows: ReportRow[];
+  /** Over the whole range, one per currency when currency is a dimension. */
+  totals: ReportRow[];
+  provisional: boolean;
+  cached: boolean;
+  generatedAt: string;
+}
+
+export type ReportExportState = 'queued' | 'running' | 'succeeded' | 'failed' | 'expired';
+
+export interface ReportExportStatus {
+  id: string;
+  format: string;
+  description: string;
+  createdAt: string;
+  state: ReportExportState;
+  rows: string | null;
+  bytes: string | null;
+  failureCode: string | null;
+  /** A relative, signed link that needs no token, until `expiresAt`. */
+  download: { url: string; expiresAt: string } | null;
+}

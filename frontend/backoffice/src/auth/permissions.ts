@@ -14,6 +14,7 @@ export const SCREEN_PERMISSIONS: Record<string, Record<string, string>> = {
   providers: { list: 'providers.read', show: 'providers.read', edit: 'providers.manage' },
   'audit-log': { list: 'audit.read' },
   'security-events': { list: 'security.read' },
+  reports: { list: 'reports.read', export: 'reports.export' },
 };
 
 /** Deny unless the table names a permission the staff member holds. */

@@ -93,13 +93,27 @@ export class BackofficeUi {
   }
 
   /** The API answer to a request made from this page with its own session (as the app makes them). */
-  public async apiStatus(path: string): Promise<{ status: number; code?: string }> {
-    return this.page.evaluate(async (target) => {
-      const session = JSON.parse(sessionStorage.getItem('backoffice.session') ?? '{}') as { accessToken?: string };
-      const response = await fetch(`/api/v1${target}`, { headers: { authorization: `Bearer ${session.accessToken}` } });
-      const body = (await response.json().catch(() => ({}))) as { error?: { code?: string } };
-      return { status: response.status, code: body.error?.code };
-    }, path);
+  public async apiStatus(path: string, payload?: object): Promise<{ status: number; code?: string }> {
+    const { status, body } = await this.apiCall(path, payload);
+    return { status, code: (body as { error?: { code?: string } }).error?.code };
+  }
+
+  /** A GET, or a POST of `payload`, from this page with its own session; the status and the JSON body. */
+  public async apiCall(path: string, payload?: object): Promise<{ status: number; body: unknown }> {
+    return this.page.evaluate(
+      async ({ target, json }) => {
+        const session = JSON.parse(sessionStorage.getItem('backoffice.session') ?? '{}') as { accessToken?: string };
+        const headers: Record<string, string> = { authorization: `Bearer ${session.accessToken}` };
+        if (json !== undefined) headers['content-type'] = 'application/json';
+        const response = await fetch(`/api/v1${target}`, {
+          method: json === undefined ? 'GET' : 'POST',
+          headers,
+          body: json,
+        });
+        return { status: response.status, body: (await response.json().catch(() => ({}))) as unknown };
+      },
+      { target: path, json: payload === undefined ? undefined : JSON.stringify(payload) },
+    );
   }
 
   /** Waits until the text is on screen (fails the test after the page's timeout). */

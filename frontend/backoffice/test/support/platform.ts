@@ -1,7 +1,9 @@
+import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AppConfig } from '../../../../backend/nest-app/src/config/app-config';
 import { demoProviderSeeder } from '../../../../backend/nest-app/src/modules/game/demo/demo-provider.seeder';
 import { userDemoSeeder } from '../../../../backend/nest-app/src/modules/user/user.demo-seeder';
 import { walletDemoSeeder } from '../../../../backend/nest-app/src/modules/wallet/wallet.demo-seeder';
@@ -29,8 +31,13 @@ export interface RunningPlatform {
  * The real nest-app, listening on a free port with the suite's own environment (database, Redis prefix, NATS
  * streams, ClickHouse database), serving this commit's build of the back office, with the demo players alice, bob
  * and charlie, their starting balances and the demo provider's games seeded the way `npm start` seeds them.
+ * `extraModules` are mounted beside it, made from the suite's config (worker-etl's export consumer).
  */
-export async function startPlatform(suite: string, settings: Record<string, string> = {}): Promise<RunningPlatform> {
+export async function startPlatform(
+  suite: string,
+  settings: Record<string, string> = {},
+  extraModules: (config: AppConfig) => DynamicModule[] = () => [],
+): Promise<RunningPlatform> {
   const dist = buildBackoffice();
   // The demo provider's key pairs, made by its seeder, in a folder of the suite's own.
   const keys = mkdtempSync(join(tmpdir(), 'backoffice-demo-keys-'));
@@ -50,7 +57,7 @@ export async function startPlatform(suite: string, settings: Record<string, stri
       PAYMENT_RECONCILIATION_INTERVAL_SECONDS: '0',
       ...settings,
     });
-    const started = await startListeningApp(environment.config);
+    const started = await startListeningApp(environment.config, extraModules(environment.config));
     app = started.app;
     for (const seeder of [userDemoSeeder, walletDemoSeeder, demoProviderSeeder]) await seeder.seed(app);
     const running = { app, environment };

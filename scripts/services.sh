@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure every local service the platform needs is installed and running on loopback:
 # PostgreSQL, Redis, NATS with JetStream, ClickHouse and MailDev. Idempotent: what runs is left alone.
-# `--cluster` also starts a 3-node NATS JetStream cluster on 4231-4233 (docs/scaling.md); the default stays one node.
+# `--cluster` also starts a 3-node NATS JetStream cluster on 4231-4233, `--ha` the high-availability PostgreSQL of
+# scripts/pg-ha.sh on 5440 (docs/scaling.md); the default stays single nodes.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PG_ROLE=casino
@@ -132,6 +133,7 @@ ensure_postgres
 ensure_redis
 ensure_nats
 if [[ " $* " == *" --cluster "* ]]; then ensure_nats_cluster; fi
+if [[ " $* " == *" --ha "* ]]; then bash "$ROOT_DIR/scripts/pg-ha.sh" start; fi
 ensure_clickhouse
 ensure_maildev
 ensure_chromium

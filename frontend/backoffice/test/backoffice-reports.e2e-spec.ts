@@ -28,9 +28,8 @@ const GGR_BY_DAY = {
 
 /** What a table row shows: its cells' text, in the screen's column order. */
 async function tableRows(page: Page, testId: string): Promise<string[][]> {
-  return page
-    .getByTestId(testId)
-    .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? '')));
+  const rows = await page.getByTestId(testId).all();
+  return Promise.all(rows.map((row) => row.locator('td').allTextContents()));
 }
 
 /** The API's rows as the screen must show them: currency, day (the API's sorted order), GGR in major units. */

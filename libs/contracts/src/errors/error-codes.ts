@@ -103,6 +103,9 @@ export const ERROR_CODES = {
   MFA_STEP_UP_REQUIRED: 'forbidden',
   MFA_PHONE_NOT_VERIFIED: 'conflict',
   ROLE_CHANGE_NOT_ALLOWED: 'business_rule',
+  /** A staff account locked after too many wrong sign-in codes (429 with Retry-After, whatever the code). */
+  STAFF_SIGN_IN_LOCKED: 'rate_limited',
+  STAFF_SIGN_IN_NOT_LOCKED: 'conflict',
   /** Too many mails or texts went out platform-wide in this window: no code is sent until it ends. */
   CODE_DELIVERY_PAUSED: 'unavailable',
   // game module

@@ -14,6 +14,7 @@ export const STAFF_PERMISSIONS = {
   'players.tags': ['admin', 'risk', 'compliance', 'support'],
   'roles.manage': ['admin'],
   'sessions.revoke': ['admin', 'risk'],
+  'staff.unlock': ['admin'],
   'kyc.read': ['admin', 'compliance'],
   'kyc.decide': ['admin', 'compliance'],
   'wallets.read': ['admin', 'finance', 'risk', 'compliance', 'support'],

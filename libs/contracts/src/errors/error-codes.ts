@@ -141,6 +141,8 @@ export const ERROR_CODES = {
   ADJUSTMENT_SELF_APPROVAL: 'forbidden',
   ADMIN_CURSOR_INVALID: 'invalid_input',
   PLAYER_STATUS_UNCHANGED: 'conflict',
+  /** A staff member without `players.pii` searched players by a prefix or a name fragment. */
+  PLAYER_SEARCH_EXACT_ONLY: 'forbidden',
   GAME_EXISTS: 'conflict',
   // report module (docs/reports.md)
   REPORT_MEASURE_UNKNOWN: 'invalid_input',

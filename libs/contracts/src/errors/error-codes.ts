@@ -127,6 +127,8 @@ export const ERROR_CODES = {
   PAYMENT_PROVIDER_REFUSED: 'business_rule',
   PAYMENT_PROVIDER_RECORD_MISSING: 'not_found',
   PAYMENT_TRANSITION_NOT_ALLOWED: 'conflict',
+  /** A staff refund of more than the deposit has left (captured minus refunded and pending refunds). */
+  PAYMENT_REFUND_EXCEEDS_REMAINING: 'business_rule',
   PAYMENT_NOT_RESOLVABLE: 'conflict',
   PAYMENT_RESOLUTION_PROVIDER_SUCCEEDED: 'conflict',
   PAYMENT_RESOLUTION_PROVIDER_PENDING: 'conflict',

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../../src/common/audit/audit-log';
 import { SecurityEventRepository } from '../../src/modules/auth/security-events/security-event.repository';
 import { PaymentSecurityEvents } from '../../src/modules/payment/payment-security-events';
 import { UserDirectory } from '../../src/modules/user/user-directory';
@@ -69,7 +70,8 @@ describe('admin: players, audit log and security feed (e2e, ADR 0018)', () => {
        VALUES ($1, 'self_exclusion', '6m', now() - interval '1 day', now() + interval '180 days', $2, now())`,
       [players[1], players[1]],
     );
-  });
+    // Two staff accounts enrol TOTP through MailDev: longer than Jest's 30 s on a loaded 2-core machine.
+  }, 120_000);
 
   afterAll(async () => {
     await app?.close();
@@ -205,6 +207,19 @@ describe('admin: players, audit log and security feed (e2e, ADR 0018)', () => {
   it('masks personal data for roles without players.pii, and lets them search by whole values only', async () => {
     const playerId = players[0] as string;
     await db.query(`UPDATE users SET telegram_id = '5550001234', birth_date = '1990-04-02' WHERE id = $1`, [playerId]);
+    // As a Telegram link records it: the id in the security event, the id and username in the audit record.
+    const origin = { ip: '198.51.100.9', userAgent: 'jest' };
+    await app
+      .get(SecurityEventRepository)
+      .record({ kind: 'telegram.linked', userId: playerId, origin, details: { telegramId: '5550001234' } });
+    await app.get(AuditLog).record({
+      actorId: playerId,
+      actorRoles: ['player'],
+      action: 'user.telegram.link',
+      targetType: 'user',
+      targetId: playerId,
+      details: { telegramId: '5550001234', username: 'anna_k_telegram' },
+    });
     const [stored] = (await db.query(`SELECT email, phone FROM users WHERE id = $1`, [playerId])) as {
       email: string;
       phone: string;
@@ -252,6 +267,12 @@ describe('admin: players, audit log and security feed (e2e, ADR 0018)', () => {
         lastName: row?.['lastName'],
       });
       expect(pick(byEmail.items[0])).toEqual(pick(view.profile));
+      const whole = JSON.stringify(view);
+      const found = [stored.email, stored.phone, '5550001234', 'anna_k_telegram', `Kowalski${label}`, '1990-04-02'];
+      expect([role, found.filter((value) => whole.includes(value))]).toEqual([
+        role,
+        ['finance', 'support'].includes(role) ? [] : found,
+      ]);
       seen[role] = { ...pick(view.profile), birthDate: view.profile['birthDate'] };
     }
     const unmasked = { ...raw, birthDate: '1990-04-02' };

@@ -116,8 +116,16 @@ export class Player360Service {
         lastSeenAt: new Date(session.lastSeenAt).toISOString(),
         secondFactor: session.mfaAt !== null,
       })),
-      securityEvents: events.map((event) => ({ ...event, id: `auth:${event.id}`, source: 'auth' })),
-      auditTrail: audit,
+      securityEvents: events.map((event) => ({
+        ...event,
+        id: `auth:${event.id}`,
+        source: 'auth',
+        details: serializePlayerPii(event.details, actor.user.roles),
+      })),
+      auditTrail: audit.map((row) => ({
+        ...row,
+        details: serializePlayerPii((row['details'] ?? {}) as Record<string, unknown>, actor.user.roles),
+      })),
       notes,
       tags: summary.tags,
     };

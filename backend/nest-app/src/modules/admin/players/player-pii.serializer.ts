@@ -5,12 +5,14 @@ import { hasPermission } from '../../../common/auth/staff-permissions';
  * The one place that decides what of a player's personal data a staff member sees (docs/roles.md, "Personal data"):
  * roles with `players.pii` see it as stored, the others masked. Every player search row and player 360 profile
  * leaves the admin module through here. No postal address is stored (the KYC provider keeps it); a field added to
- * the player's profile that identifies them belongs in MASKS.
+ * the player's profile that identifies them belongs in MASKS. The `details` of the 360's security events and audit
+ * trail go through it too (a Telegram link names the Telegram id and username; a contact change is masked already).
  */
 const MASKS = {
   email: maskEmail,
   phone: maskPhone,
   telegramId: maskDigits,
+  username: maskName,
   displayName: maskName,
   firstName: maskName,
   lastName: maskName,
@@ -25,10 +27,7 @@ export function seesPlayerPii(roles: readonly Role[]): boolean {
 }
 
 /** `record` as `roles` may see it: its personal fields masked unless they hold `players.pii`. */
-export function serializePlayerPii<T extends Partial<Record<PiiField, string | null>>>(
-  record: T,
-  roles: readonly Role[],
-): T {
+export function serializePlayerPii<T extends Partial<Record<PiiField, unknown>>>(record: T, roles: readonly Role[]): T {
   if (seesPlayerPii(roles)) return record;
   const masked: Record<string, unknown> = { ...record };
   for (const field of Object.keys(MASKS) as PiiField[]) {

@@ -138,7 +138,7 @@ describe('back office: adjustments under four eyes (Chromium, e2e)', () => {
     await support.waitForText(/not authorized|unauthorized|access denied/i);
 
     expect(await support.apiStatus('/admin/adjustments')).toEqual({ status: 403, code: 'FORBIDDEN' });
-    expect(await support.apiStatus('/admin/players?q=alice')).toMatchObject({ status: 200 });
+    expect(await support.apiStatus('/admin/players?q=alice%40example.test')).toMatchObject({ status: 200 });
   });
 });
 

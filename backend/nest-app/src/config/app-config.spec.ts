@@ -36,6 +36,10 @@ describe('AppConfig', () => {
     ['REPORT_CACHE_OPEN_TTL_SECONDS', '-1'],
     ['REPORT_CACHE_TIMEOUT_MS', '0'],
     ['REPORT_QUERY_TIMEOUT_SECONDS', '0'],
+    ['STAFF_SIGNIN_MAX_FAILURES', '0'],
+    ['STAFF_SIGNIN_MAX_FAILURES', 'five'],
+    ['STAFF_SIGNIN_LOCKOUT_SECONDS', '10'],
+    ['STAFF_SIGNIN_FAILURE_WINDOW_SECONDS', '86401'],
   ])('refuses a malformed %s (%s) by name', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`- ${name}: `));
@@ -147,5 +151,11 @@ describe('AppConfig', () => {
   it('bounds the nesting depth of request values', () => {
     expect(loadAppConfig({}).API_MAX_JSON_DEPTH).toBe(32);
     expect(() => loadAppConfig({ API_MAX_JSON_DEPTH: '100000' })).toThrow(/- API_MAX_JSON_DEPTH: /);
+  });
+
+  it('locks a staff account after 5 wrong sign-in codes for 15 minutes by default', () => {
+    const config = loadAppConfig({});
+    expect([config.STAFF_SIGNIN_MAX_FAILURES, config.STAFF_SIGNIN_LOCKOUT_SECONDS]).toEqual([5, 900]);
+    expect(config.STAFF_SIGNIN_FAILURE_WINDOW_SECONDS).toBe(900);
   });
 });

@@ -195,6 +195,29 @@ export class AppConfig extends PlatformSettings {
   @Max(3600)
   public MFA_STEP_UP_TTL_SECONDS = 300;
 
+  /**
+   * Staff sign-in lockout: this many wrong email codes or second-factor codes of one staff account within
+   * STAFF_SIGNIN_FAILURE_WINDOW_SECONDS lock it for STAFF_SIGNIN_LOCKOUT_SECONDS (429 STAFF_SIGN_IN_LOCKED, even with
+   * the right code), until it ends or `staff.unlock` releases it (docs/security.md).
+   */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  public STAFF_SIGNIN_MAX_FAILURES = 5;
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  public STAFF_SIGNIN_FAILURE_WINDOW_SECONDS = 900;
+
+  @IntegerSetting()
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  public STAFF_SIGNIN_LOCKOUT_SECONDS = 900;
+
   /** Rate limits of every auth endpoint: requests per window per client IP and per account. */
   @IntegerSetting()
   @IsInt()

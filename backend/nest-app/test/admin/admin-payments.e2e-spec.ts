@@ -46,7 +46,8 @@ describe('admin: payments and refunds (e2e, ADR 0018)', () => {
     app = suite.app;
     finance = await signInAsStaff(app, suite.environment.config.ADMIN_EMAIL, 'finance');
     support = await signInAsStaff(app, suite.environment.config.ADMIN_EMAIL, 'support');
-  });
+    // Two staff accounts enrol TOTP through MailDev: longer than Jest's 30 s on a loaded 2-core machine.
+  }, 120_000);
 
   afterAll(() => suite?.close());
 
@@ -75,6 +76,33 @@ describe('admin: payments and refunds (e2e, ADR 0018)', () => {
       headers: bearer(who.accessToken),
       payload: { reason },
     });
+  }
+
+  function partialRefund(id: string, amount: string | undefined, key: string | undefined, who: SignedIn = finance) {
+    return app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/payments/${id}/refund`,
+      headers: { ...bearer(who.accessToken), ...(key === undefined ? {} : { 'idempotency-key': key }) },
+      payload: { reason: 'part of the deposit, player asked', ...(amount === undefined ? {} : { amount }) },
+    });
+  }
+
+  /** The PSP's refunds of a payment, in minor units. */
+  function pspRefundAmountsOf(reference: string): number[] {
+    return [...suite.sandbox.psp.store.refunds.values()]
+      .filter((item) => item.payment_intent === reference)
+      .map((item) => item.amount)
+      .sort((a, b) => a - b);
+  }
+
+  async function refundCapturesOf(intentId: string): Promise<number> {
+    const rows = (await app.get(DataSource).query(
+      `SELECT count(*)::int AS count FROM ledger_transactions t JOIN payment_refunds r
+          ON t.idempotency_key = r.id::text || ':capture'
+        WHERE t.idempotency_scope = 'payment-refund' AND r.intent_id = $1`,
+      [intentId],
+    )) as { count: number }[];
+    return rows[0]?.count ?? -1;
   }
 
   function pspRefundsOf(reference: string): number {
@@ -110,6 +138,109 @@ describe('admin: payments and refunds (e2e, ADR 0018)', () => {
         details: expect.objectContaining({ reason: 'player asked within the cooling-off period' }),
       }),
     ]);
+    expect(await app.get(WalletVerifier).verify()).toMatchObject({ ok: true });
+  });
+
+  it('refunds a deposit in parts, each once per Idempotency-Key, never more than was captured', async () => {
+    const player = await newPlayer(app);
+    const id = await paidDeposit(player, '4000');
+    const reference = pspPaymentOf(suite.sandbox, id).id;
+    const first = await partialRefund(id, '1500', 'part-1');
+    expect([first.statusCode, first.json<RefundBody>()]).toEqual([
+      200,
+      expect.objectContaining({ status: 'succeeded', amount: '1500' }),
+    ]);
+    expect((await partialRefund(id, '1500', 'part-1')).json<RefundBody>()).toEqual(first.json<RefundBody>());
+    expect((await partialRefund(id, '1400', 'part-1')).json<ErrorBody>().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await balances(app, player.userId)).toMatchObject({ cash: 2500n, held: 0n });
+
+    const tooMuch = await partialRefund(id, '2501', 'part-2');
+    expect([tooMuch.statusCode, tooMuch.json<{ error: { code: string; details: unknown } }>().error]).toEqual([
+      422,
+      {
+        code: 'PAYMENT_REFUND_EXCEEDS_REMAINING',
+        message: expect.any(String),
+        details: { captured: '4000', refunded: '1500', remaining: '2500', requested: '2501' },
+      },
+    ]);
+    // The whole deposit is no longer there to refund; the rest is.
+    expect((await refund(id)).json<ErrorBody>().error.code).toBe('PAYMENT_REFUND_EXCEEDS_REMAINING');
+    const rest = await partialRefund(id, undefined, 'the-rest');
+    expect(rest.json<RefundBody>()).toMatchObject({ status: 'succeeded', amount: '2500' });
+    expect((await partialRefund(id, '1', 'part-3')).statusCode).toBe(422);
+
+    expect(pspRefundAmountsOf(reference)).toEqual([1500, 2500]);
+    expect(await balances(app, player.userId)).toMatchObject({ cash: 0n, held: 0n });
+    expect(await refundCapturesOf(id)).toBe(2);
+    const audits = (await app
+      .get(DataSource)
+      .query(
+        `SELECT details FROM audit_log WHERE target_id = $1 AND action = 'payment.refund' ORDER BY occurred_at, id`,
+        [id],
+      )) as { details: { before: unknown; after: Record<string, unknown> } }[];
+    expect(
+      audits.map((audit) => [audit.details.before, audit.details.after['amount'], audit.details.after['remaining']]),
+    ).toEqual([
+      [{ refunded: '0', remaining: '4000' }, '1500', '2500'],
+      [{ refunded: '1500', remaining: '2500' }, '2500', '0'],
+    ]);
+    expect(await app.get(WalletVerifier).verify()).toMatchObject({ ok: true });
+  });
+
+  it('refuses a partial refund without an Idempotency-Key, or with an amount that is not positive minor units', async () => {
+    const player = await newPlayer(app);
+    const id = await paidDeposit(player, '1000');
+    for (const [amount, key] of [
+      ['500', undefined],
+      ['0', 'k-zero'],
+      ['-5', 'k-negative'],
+      ['1.5', 'k-fraction'],
+      ['5e2', 'k-exponent'],
+    ] as const) {
+      const answer = await partialRefund(id, amount, key);
+      expect([amount, answer.statusCode, answer.json<ErrorBody>().error.code]).toEqual([
+        amount,
+        400,
+        'VALIDATION_FAILED',
+      ]);
+    }
+    expect(pspRefundsOf(pspPaymentOf(suite.sandbox, id).id)).toBe(0);
+    expect(await balances(app, player.userId)).toMatchObject({ cash: 1000n, held: 0n });
+  });
+
+  it('lets parallel partial refunds take no more than the captured amount, the wallet debited once per refund', async () => {
+    const player = await newPlayer(app);
+    const id = await paidDeposit(player, '3000');
+    const reference = pspPaymentOf(suite.sandbox, id).id;
+    // Winnings on top, so that the wallet could pay every refund: only the deposit's own limit may stop them.
+    await app.get(WalletService).adjust({
+      idempotency: { scope: 'test', key: `winnings-${player.userId}` },
+      wallet: { userId: player.userId },
+      currency: 'EUR',
+      amount: 10_000n,
+      balance: 'cash',
+      reason: 'winnings',
+      actor: { userId: finance.userId, roles: ['finance'] },
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_unused, index) => partialRefund(id, '1000', `parallel-${index}`)),
+    );
+    const outcomes = answers.map((answer) =>
+      answer.statusCode === 200 ? answer.json<RefundBody>().status : answer.json<ErrorBody>().error.code,
+    );
+    expect(outcomes.filter((outcome) => outcome === 'succeeded')).toHaveLength(3);
+    expect(outcomes.filter((outcome) => outcome === 'PAYMENT_REFUND_EXCEEDS_REMAINING')).toHaveLength(7);
+    // The same request sent five times at once is one refund.
+    const other = await newPlayer(app);
+    const second = await paidDeposit(other, '2000');
+    const repeats = await Promise.all(Array.from({ length: 5 }, () => partialRefund(second, '700', 'same-key')));
+    expect(new Set(repeats.map((answer) => answer.json<RefundBody>().id)).size).toBe(1);
+
+    expect(pspRefundAmountsOf(reference)).toEqual([1000, 1000, 1000]);
+    expect(pspRefundAmountsOf(pspPaymentOf(suite.sandbox, second).id)).toEqual([700]);
+    expect(await balances(app, player.userId)).toMatchObject({ cash: 10_000n, held: 0n });
+    expect(await balances(app, other.userId)).toMatchObject({ cash: 1300n, held: 0n });
+    expect([await refundCapturesOf(id), await refundCapturesOf(second)]).toEqual([3, 1]);
     expect(await app.get(WalletVerifier).verify()).toMatchObject({ ok: true });
   });
 

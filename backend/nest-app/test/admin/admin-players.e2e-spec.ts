@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../../src/common/audit/audit-log';
 import { SecurityEventRepository } from '../../src/modules/auth/security-events/security-event.repository';
 import { PaymentSecurityEvents } from '../../src/modules/payment/payment-security-events';
 import { UserDirectory } from '../../src/modules/user/user-directory';
@@ -69,14 +70,15 @@ describe('admin: players, audit log and security feed (e2e, ADR 0018)', () => {
        VALUES ($1, 'self_exclusion', '6m', now() - interval '1 day', now() + interval '180 days', $2, now())`,
       [players[1], players[1]],
     );
-  });
+    // Two staff accounts enrol TOTP through MailDev: longer than Jest's 30 s on a loaded 2-core machine.
+  }, 120_000);
 
   afterAll(async () => {
     await app?.close();
     await environment?.dispose();
   });
 
-  const get = <T>(url: string, who: SignedIn = support) =>
+  const get = <T>(url: string, who: SignedIn = compliance) =>
     app.inject({ method: 'GET', url, headers: bearer(who.accessToken) }).then((response) => {
       if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}: ${response.body}`);
       return response.json<T>();
@@ -193,7 +195,7 @@ describe('admin: players, audit log and security feed (e2e, ADR 0018)', () => {
     const views = (await db.query(`SELECT actor_id FROM audit_log WHERE action = 'player.view' AND target_id = $1`, [
       playerId,
     ])) as { actor_id: string }[];
-    expect(views).toEqual([{ actor_id: support.userId }]);
+    expect(views).toEqual([{ actor_id: compliance.userId }]);
     const missing = await app.inject({
       method: 'GET',
       url: `/api/v1/admin/players/${randomUUID()}`,
@@ -201,6 +203,115 @@ describe('admin: players, audit log and security feed (e2e, ADR 0018)', () => {
     });
     expect(missing.json<ErrorBody>().error.code).toBe('USER_NOT_FOUND');
   });
+
+  it('masks personal data for roles without players.pii, and lets them search by whole values only', async () => {
+    const playerId = players[0] as string;
+    await db.query(`UPDATE users SET telegram_id = '5550001234', birth_date = '1990-04-02' WHERE id = $1`, [playerId]);
+    // As a Telegram link records it: the id in the security event, the id and username in the audit record.
+    const origin = { ip: '198.51.100.9', userAgent: 'jest' };
+    await app
+      .get(SecurityEventRepository)
+      .record({ kind: 'telegram.linked', userId: playerId, origin, details: { telegramId: '5550001234' } });
+    await app.get(AuditLog).record({
+      actorId: playerId,
+      actorRoles: ['player'],
+      action: 'user.telegram.link',
+      targetType: 'user',
+      targetId: playerId,
+      details: { telegramId: '5550001234', username: 'anna_k_telegram' },
+    });
+    const [stored] = (await db.query(`SELECT email, phone FROM users WHERE id = $1`, [playerId])) as {
+      email: string;
+      phone: string;
+    }[];
+    if (!stored) throw new Error('no player');
+    const raw = {
+      email: stored.email,
+      phone: stored.phone,
+      telegramId: '5550001234',
+      firstName: 'Anna',
+      lastName: `Kowalski${label}`,
+    };
+    const masked = {
+      email: `${label[0]}***@example.test`,
+      phone: `${stored.phone.slice(0, 3)}${'*'.repeat(stored.phone.length - 5)}${stored.phone.slice(-2)}`,
+      telegramId: '********34',
+      firstName: 'A***',
+      lastName: 'K***',
+    };
+    const roles: Record<string, SignedIn> = {
+      admin: await signInAsStaff(app, adminEmail),
+      risk: await signInAsStaff(app, adminEmail, 'risk'),
+      compliance,
+      finance: await signInAsStaff(app, adminEmail, 'finance'),
+      support,
+    };
+    const seen: Record<string, unknown> = {};
+    for (const [role, who] of Object.entries(roles)) {
+      // Exact email and exact phone work for every role (support types what the player says); the answer is masked.
+      const byEmail = await get<Page<Record<string, unknown>>>(
+        `/api/v1/admin/players?q=${encodeURIComponent(stored.email.toUpperCase())}`,
+        who,
+      );
+      const byPhone = await get<Page<Record<string, unknown>>>(
+        `/api/v1/admin/players?q=${encodeURIComponent(stored.phone)}`,
+        who,
+      );
+      expect(byPhone.items).toEqual(byEmail.items);
+      const view = await get<{ profile: Record<string, unknown> }>(`/api/v1/admin/players/${playerId}`, who);
+      const pick = (row: Record<string, unknown> | undefined) => ({
+        email: row?.['email'],
+        phone: row?.['phone'],
+        telegramId: row?.['telegramId'],
+        firstName: row?.['firstName'],
+        lastName: row?.['lastName'],
+      });
+      expect(pick(byEmail.items[0])).toEqual(pick(view.profile));
+      const whole = JSON.stringify(view);
+      const found = [stored.email, stored.phone, '5550001234', 'anna_k_telegram', `Kowalski${label}`, '1990-04-02'];
+      expect([role, found.filter((value) => whole.includes(value))]).toEqual([
+        role,
+        ['finance', 'support'].includes(role) ? [] : found,
+      ]);
+      seen[role] = { ...pick(view.profile), birthDate: view.profile['birthDate'] };
+    }
+    const unmasked = { ...raw, birthDate: '1990-04-02' };
+    const hidden = { ...masked, birthDate: '****-**-**' };
+    expect(seen).toEqual({ admin: unmasked, risk: unmasked, compliance: unmasked, finance: hidden, support: hidden });
+
+    // A prefix or a name fragment would let masked answers spell the data out: refused to the masked roles only.
+    for (const q of [`${label}-0@`, 'Anna']) {
+      const refused = await app.inject({
+        method: 'GET',
+        url: `/api/v1/admin/players?q=${encodeURIComponent(q)}`,
+        headers: bearer(support.accessToken),
+      });
+      expect([q, refused.statusCode, refused.json<ErrorBody>().error.code]).toEqual([
+        q,
+        403,
+        'PLAYER_SEARCH_EXACT_ONLY',
+      ]);
+      expect((await get<Page<PlayerSummary>>(`/api/v1/admin/players?q=${encodeURIComponent(q)}`)).items.length).toBe(
+        q === 'Anna' ? 4 : 1,
+      );
+    }
+    // A shorter number is taken whole: it finds no one for support, and every player it starts for compliance.
+    const prefix = encodeURIComponent(stored.phone.slice(0, -1));
+    expect((await get<Page<PlayerSummary>>(`/api/v1/admin/players?q=${prefix}`, support)).items).toEqual([]);
+    expect((await get<Page<PlayerSummary>>(`/api/v1/admin/players?q=${prefix}`)).items).toHaveLength(7);
+    // The read of a 360 says whether it showed the data masked.
+    const views = (await db.query(
+      `SELECT actor_id, details->>'masked' AS masked FROM audit_log WHERE action = 'player.view' AND target_id = $1`,
+      [playerId],
+    )) as { actor_id: string; masked: string }[];
+    expect(Object.fromEntries(views.map((row) => [row.actor_id, row.masked]))).toEqual({
+      [roles['admin']?.userId as string]: 'false',
+      [roles['risk']?.userId as string]: 'false',
+      [compliance.userId]: 'false',
+      [roles['finance']?.userId as string]: 'true',
+      [support.userId]: 'true',
+    });
+  }, 120_000);
 
   it('reads the audit log with filters and cursor pages', async () => {
     const playerId = players[3] as string;

@@ -103,6 +103,9 @@ export const ERROR_CODES = {
   MFA_STEP_UP_REQUIRED: 'forbidden',
   MFA_PHONE_NOT_VERIFIED: 'conflict',
   ROLE_CHANGE_NOT_ALLOWED: 'business_rule',
+  /** A staff account locked after too many wrong sign-in codes (429 with Retry-After, whatever the code). */
+  STAFF_SIGN_IN_LOCKED: 'rate_limited',
+  STAFF_SIGN_IN_NOT_LOCKED: 'conflict',
   /** Too many mails or texts went out platform-wide in this window: no code is sent until it ends. */
   CODE_DELIVERY_PAUSED: 'unavailable',
   // game module
@@ -124,6 +127,8 @@ export const ERROR_CODES = {
   PAYMENT_PROVIDER_REFUSED: 'business_rule',
   PAYMENT_PROVIDER_RECORD_MISSING: 'not_found',
   PAYMENT_TRANSITION_NOT_ALLOWED: 'conflict',
+  /** A staff refund of more than the deposit has left (captured minus refunded and pending refunds). */
+  PAYMENT_REFUND_EXCEEDS_REMAINING: 'business_rule',
   PAYMENT_NOT_RESOLVABLE: 'conflict',
   PAYMENT_RESOLUTION_PROVIDER_SUCCEEDED: 'conflict',
   PAYMENT_RESOLUTION_PROVIDER_PENDING: 'conflict',
@@ -138,6 +143,8 @@ export const ERROR_CODES = {
   ADJUSTMENT_SELF_APPROVAL: 'forbidden',
   ADMIN_CURSOR_INVALID: 'invalid_input',
   PLAYER_STATUS_UNCHANGED: 'conflict',
+  /** A staff member without `players.pii` searched players by a prefix or a name fragment. */
+  PLAYER_SEARCH_EXACT_ONLY: 'forbidden',
   GAME_EXISTS: 'conflict',
   // report module (docs/reports.md)
   REPORT_MEASURE_UNKNOWN: 'invalid_input',

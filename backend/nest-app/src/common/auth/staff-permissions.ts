@@ -4,16 +4,19 @@ import type { Role } from './roles';
 
 /**
  * The one place that says which staff roles may do what (docs/roles.md shows this table; a test keeps the two
- * equal). Every staff route names exactly one permission with `@RequirePermission`.
+ * equal). Every staff route names exactly one permission with `@RequirePermission`; `players.pii` names no route but
+ * what the player routes show unmasked (the admin module's player PII serializer).
  */
 export const STAFF_PERMISSIONS = {
   'staff.me': ['admin', 'finance', 'risk', 'compliance', 'support'],
   'players.read': ['admin', 'finance', 'risk', 'compliance', 'support'],
+  'players.pii': ['admin', 'risk', 'compliance'],
   'players.block': ['admin', 'risk', 'compliance'],
   'players.notes': ['admin', 'finance', 'risk', 'compliance', 'support'],
   'players.tags': ['admin', 'risk', 'compliance', 'support'],
   'roles.manage': ['admin'],
   'sessions.revoke': ['admin', 'risk'],
+  'staff.unlock': ['admin'],
   'kyc.read': ['admin', 'compliance'],
   'kyc.decide': ['admin', 'compliance'],
   'wallets.read': ['admin', 'finance', 'risk', 'compliance', 'support'],
@@ -45,7 +48,9 @@ export const RequirePermission = (permission: StaffPermission): MethodDecorator 
   applyDecorators(SetMetadata(PERMISSION_KEY, permission), SetMetadata(ROLES_KEY, [...STAFF_PERMISSIONS[permission]]));
 
 export function permissionsOf(roles: readonly Role[]): StaffPermission[] {
-  return (Object.keys(STAFF_PERMISSIONS) as StaffPermission[]).filter((permission) =>
-    (STAFF_PERMISSIONS[permission] as readonly Role[]).some((role) => roles.includes(role)),
-  );
+  return (Object.keys(STAFF_PERMISSIONS) as StaffPermission[]).filter((permission) => hasPermission(roles, permission));
+}
+
+export function hasPermission(roles: readonly Role[], permission: StaffPermission): boolean {
+  return (STAFF_PERMISSIONS[permission] as readonly Role[]).some((role) => roles.includes(role));
 }

@@ -24,7 +24,11 @@ export class StaffMeDto {
 }
 
 export class PlayerSearchQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'id, email (prefix), phone (prefix), Telegram id or name fragment' })
+  @ApiPropertyOptional({
+    description:
+      'id, email (prefix), phone (prefix), Telegram id or name fragment; without `players.pii` only id, whole email, ' +
+      'whole phone or Telegram id (403 PLAYER_SEARCH_EXACT_ONLY)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)

@@ -35,8 +35,11 @@ export class AdminReadsController {
   @Get('players')
   @RequirePermission('players.read')
   @ApiOkResponse({ type: PlayerPageDto })
-  public async searchPlayers(@Query() query: PlayerSearchQueryDto): Promise<PlayerPageDto> {
-    const page = await this.players.search(query);
+  public async searchPlayers(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() query: PlayerSearchQueryDto,
+  ): Promise<PlayerPageDto> {
+    const page = await this.players.search(user.roles, query);
     return { items: page.rows.map(({ cursorAt: _cursor, ...row }) => row), nextCursor: page.nextCursor };
   }
 

@@ -22,6 +22,9 @@ import { JwtStrategy } from './guards/jwt.strategy';
 import { RolesGuard } from './guards/roles.guard';
 import { SecuritySettingsGuard } from './guards/security-settings.guard';
 import { StepUpGuard } from './guards/step-up.guard';
+import { SignInLockAdminController } from './lockout/sign-in-lock-admin.controller';
+import { StaffSignInLockStore } from './lockout/staff-sign-in-lock.store';
+import { StaffSignInLockout } from './lockout/staff-sign-in-lockout';
 import { AdminRolesController } from './roles/admin-roles.controller';
 import { SecurityEventsAdminController } from './security-events/security-events-admin.controller';
 import { RoleAdminService } from './roles/role-admin.service';
@@ -83,6 +86,7 @@ export class AuthModule {
         AdminRolesController,
         SecurityEventsAdminController,
         SessionAdminController,
+        SignInLockAdminController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: JwtAuthGuard },
@@ -101,6 +105,8 @@ export class AuthModule {
         SessionStore,
         SessionService,
         SessionRevocationAudit,
+        StaffSignInLockStore,
+        StaffSignInLockout,
         SignInService,
         EmailSignInService,
         TelegramSignInService,

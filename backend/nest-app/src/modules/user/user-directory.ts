@@ -49,6 +49,9 @@ export abstract class UserDirectory {
 
   public abstract findById(userId: string): Promise<UserAccount | null>;
 
+  /** The account with this (normalised, lower-case) email, or null; registers nobody. */
+  public abstract findByEmail(email: string): Promise<UserAccount | null>;
+
   /**
    * Grants a role (staff action, audited by the caller's module); idempotent. Pass the caller's transaction
    * manager to commit the change with its audit record.

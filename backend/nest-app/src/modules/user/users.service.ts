@@ -99,6 +99,11 @@ export class UsersService extends UserDirectory {
     return user ? toUserAccount(user) : null;
   }
 
+  public async findByEmail(email: string): Promise<UserAccount | null> {
+    const user = await this.users.findByEmail(normaliseEmail(email));
+    return user ? toUserAccount(user) : null;
+  }
+
   /** The full record, for the user module's own services. */
   public async getRecord(userId: string, manager?: EntityManager): Promise<UserRecord> {
     const user = await this.users.findById(userId, manager);

@@ -57,6 +57,25 @@ export class StaffPaymentPageDto {
   @ApiProperty({ nullable: true, type: String }) public nextCursor!: string | null;
 }
 
+/** `POST /admin/payments/:id/refund`: the whole deposit, or `amount` of it (then with an Idempotency-Key). */
+export class RefundRequestDto {
+  @ApiProperty({ example: 'Chargeback fraud, ticket 4711' })
+  @IsString()
+  @Length(3, 500)
+  public reason!: string;
+
+  @ApiPropertyOptional({
+    example: '1500',
+    description:
+      'Integer minor units as a string, at most what is left to refund (captured minus refunded and pending refunds); ' +
+      'without it the whole deposit (no Idempotency-Key) or all that is left (with one)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[1-9]\d{0,17}$/, { message: 'amount must be a string of positive integer minor units' })
+  public amount?: string;
+}
+
 export class StaffRefundDto {
   @ApiProperty({ format: 'uuid' }) public id!: string;
   @ApiProperty({ format: 'uuid' }) public intentId!: string;

@@ -1,14 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { RequirePermission } from '../../../common/auth/staff-permissions';
 import { Origin, type RequestOrigin } from '../../../common/http/request-origin';
-import { PaymentRefunds } from '../../payment';
-import { ReasonDto } from '../players/dto/player-action.dto';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, PaymentRefunds } from '../../payment';
 import { decodeCursor, pageOf } from '../shared/keyset-cursor';
 import { PageQueryDto } from '../shared/page-query.dto';
-import { StaffPaymentPageDto, StaffPaymentQueryDto, StaffRefundDto } from './staff-payment.dto';
+import { RefundRequestDto, StaffPaymentPageDto, StaffPaymentQueryDto, StaffRefundDto } from './staff-payment.dto';
 import { StaffPaymentsRepository, type StaffPaymentRow } from './staff-payments.repository';
 
 /** Payments for staff: the filtered list and the withdrawal approval queue (decisions stay in the payment module). */
@@ -44,19 +43,34 @@ export class StaffPaymentsController {
     return toPage(await this.payments.approvalQueue(decodeCursor(query.cursor), limit), limit);
   }
 
-  /** Refunds a captured deposit, whole, through its PSP; the wallet is debited once (idempotent per deposit). */
+  /**
+   * Refunds a captured deposit through its PSP, whole or `amount` of it; the wallet is debited once per refund
+   * (idempotent per Idempotency-Key, or per deposit for the whole refund asked without one).
+   */
   @Post(':id/refund')
   @RequirePermission('payments.refund')
   @HttpCode(200)
+  @ApiHeader({ ...IDEMPOTENCY_KEY_HEADER, required: false, description: 'Required with `amount`; a retry reuses it' })
   @ApiOkResponse({ type: StaffRefundDto })
   public async refund(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: ReasonDto,
+    @Body() body: RefundRequestDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Origin() origin: RequestOrigin,
   ): Promise<StaffRefundDto> {
-    const refund = await this.refunds.refund(user, id, body.reason, origin);
-    return { ...refund, amount: refund.amount.toString(), createdAt: refund.createdAt.toISOString() };
+    const refund = await this.refunds.refund(
+      user,
+      id,
+      {
+        reason: body.reason,
+        amount: body.amount === undefined ? undefined : BigInt(body.amount),
+        idempotencyKey: idempotencyKey === undefined ? undefined : idempotencyKeyOf(idempotencyKey),
+      },
+      origin,
+    );
+    const { idempotencyKey: _key, providerIdempotencyKey: _providerKey, ...shown } = refund;
+    return { ...shown, amount: refund.amount.toString(), createdAt: refund.createdAt.toISOString() };
   }
 }
 

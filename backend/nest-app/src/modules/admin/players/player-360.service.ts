@@ -6,7 +6,9 @@ import { WalletService } from '../../wallet';
 import { decodeCursor, pageOf } from '../shared/keyset-cursor';
 import type { StaffActor } from '../shared/staff-actor';
 import { StaffAudit } from '../shared/staff-audit';
-import { PlayersRepository, type PlayerSearch, type PlayerSummaryRow } from './players.repository';
+import type { Role } from '../../../common/auth/roles';
+import { seesPlayerPii, serializePlayerPii } from './player-pii.serializer';
+import { isExactPlayerQuery, PlayersRepository, type PlayerSearch, type PlayerSummaryRow } from './players.repository';
 
 const LAST_TRANSACTIONS = 10;
 
@@ -24,15 +26,28 @@ export class Player360Service {
     private readonly audit: StaffAudit,
   ) {}
 
+  /**
+   * The search as `roles` may see it: masked rows, and only whole-value searches (PLAYER_SEARCH_EXACT_ONLY),
+   * for a role without `players.pii`.
+   */
   public async search(
-    query: Omit<PlayerSearch, 'after' | 'limit'> & { cursor?: string; limit?: number },
+    roles: readonly Role[],
+    query: Omit<PlayerSearch, 'after' | 'limit' | 'exactOnly'> & { cursor?: string; limit?: number },
   ): Promise<{ rows: PlayerSummaryRow[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
-    const rows = await this.players.search({ ...query, after: decodeCursor(query.cursor), limit });
-    return pageOf(rows, limit, (row) => row.id);
+    const exactOnly = !seesPlayerPii(roles);
+    if (exactOnly && query.q !== undefined && !isExactPlayerQuery(query.q)) {
+      throw new DomainError(
+        'PLAYER_SEARCH_EXACT_ONLY',
+        'Search by id, whole email, whole phone number or Telegram id: your role sees personal data masked',
+      );
+    }
+    const rows = await this.players.search({ ...query, exactOnly, after: decodeCursor(query.cursor), limit });
+    const page = pageOf(rows, limit, (row) => row.id);
+    return { rows: page.rows.map((row) => serializePlayerPii(row, roles)), nextCursor: page.nextCursor };
   }
 
-  /** The player 360; reading a player's personal data is itself audited (`player.view`). */
+  /** The player 360, masked as the actor may see it; the read is itself audited (`player.view`, with `masked`). */
   public async view(actor: StaffActor, userId: string): Promise<Record<string, unknown>> {
     const summary = await this.players.summary(userId);
     if (!summary) throw new DomainError('USER_NOT_FOUND', 'No such user', { userId });
@@ -43,6 +58,7 @@ export class Player360Service {
       reason: null,
       before: null,
       after: null,
+      details: { masked: !seesPlayerPii(actor.user.roles) },
     });
     const record = await this.users.getRecord(userId);
     const wallets = await this.wallets.walletsOfUser(userId);
@@ -62,14 +78,17 @@ export class Player360Service {
     ]);
     const { cursorAt: _cursor, ...profile } = summary;
     return {
-      profile: {
-        ...profile,
-        birthDate: record.birthDate,
-        language: record.language,
-        emailVerifiedAt: record.emailVerifiedAt,
-        phoneVerifiedAt: record.phoneVerifiedAt,
-        roles: record.roles,
-      },
+      profile: serializePlayerPii(
+        {
+          ...profile,
+          birthDate: record.birthDate,
+          language: record.language,
+          emailVerifiedAt: record.emailVerifiedAt,
+          phoneVerifiedAt: record.phoneVerifiedAt,
+          roles: record.roles,
+        },
+        actor.user.roles,
+      ),
       kyc,
       responsibleGaming: rg,
       wallets: wallets.map((wallet) => ({
@@ -97,8 +116,16 @@ export class Player360Service {
         lastSeenAt: new Date(session.lastSeenAt).toISOString(),
         secondFactor: session.mfaAt !== null,
       })),
-      securityEvents: events.map((event) => ({ ...event, id: `auth:${event.id}`, source: 'auth' })),
-      auditTrail: audit,
+      securityEvents: events.map((event) => ({
+        ...event,
+        id: `auth:${event.id}`,
+        source: 'auth',
+        details: serializePlayerPii(event.details, actor.user.roles),
+      })),
+      auditTrail: audit.map((row) => ({
+        ...row,
+        details: serializePlayerPii((row['details'] ?? {}) as Record<string, unknown>, actor.user.roles),
+      })),
       notes,
       tags: summary.tags,
     };

@@ -6,6 +6,7 @@ import { SessionService } from '../../auth';
 import { UsersService } from '../../user';
 import type { StaffActor } from '../shared/staff-actor';
 import { StaffAudit } from '../shared/staff-audit';
+import { serializePlayerPii } from './player-pii.serializer';
 import { PlayersRepository, type PlayerSummaryRow, type StaffNoteRow } from './players.repository';
 
 /**
@@ -31,13 +32,13 @@ export class PlayerActionsService {
     await this.changeStatus(actor, userId, 'blocked', reason);
     // After the commit, so that a session started meanwhile finds the account blocked (sign-in checks the status).
     await this.sessions.endAllByStaff(actor.user, userId, `blocked: ${reason}`, actor.origin);
-    return this.summary(userId);
+    return serializePlayerPii(await this.summary(userId), actor.user.roles);
   }
 
   public async unblock(actor: StaffActor, userId: string, reason: string): Promise<PlayerSummaryRow> {
     await this.assertMayChange(actor, userId);
     await this.changeStatus(actor, userId, 'active', reason);
-    return this.summary(userId);
+    return serializePlayerPii(await this.summary(userId), actor.user.roles);
   }
 
   public async addNote(actor: StaffActor, userId: string, text: string): Promise<StaffNoteRow> {

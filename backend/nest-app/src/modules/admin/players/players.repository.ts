@@ -10,6 +10,8 @@ export interface PlayerSearch {
   registeredTo?: string;
   blocked?: boolean;
   selfExcluded?: boolean;
+  /** `q` matches only an id, a whole email, a whole phone number or a Telegram id (a staff member who sees PII masked). */
+  exactOnly?: boolean;
   after: KeysetPosition | null;
   limit: number;
 }
@@ -57,7 +59,7 @@ export class PlayersRepository {
     const values: unknown[] = [];
     const bind = (value: unknown): string => `$${values.push(value)}`;
     const conditions: string[] = [];
-    if (search.q) conditions.push(matchOf(search.q.trim(), bind));
+    if (search.q) conditions.push((search.exactOnly ? exactMatchOf : matchOf)(search.q.trim(), bind));
     if (search.kycStatus) conditions.push(`coalesce(k.status, 'not_started') = ${bind(search.kycStatus)}`);
     if (search.country) conditions.push(`u.country = ${bind(search.country)}`);
     if (search.registeredFrom) conditions.push(`u.created_at >= ${bind(search.registeredFrom)}::timestamptz`);
@@ -164,6 +166,28 @@ function matchOf(q: string, bind: (value: unknown) => string): string {
   if (/^\+\d+$/.test(q)) return `u.phone LIKE ${bind(`${escapeLike(q)}%`)}`;
   if (/^\d+$/.test(q)) return `(u.telegram_id = ${bind(q)} OR u.phone LIKE ${bind(`+${q}%`)})`;
   return `(u.email LIKE ${bind(prefix)} OR ${NAME_EXPRESSION} LIKE ${bind(`%${escapeLike(lower)}%`)})`;
+}
+
+const WHOLE_EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const WHOLE_PHONE = /^\+\d{6,}$/;
+const DIGITS = /^\d{6,}$/;
+
+/**
+ * Whether `q` names one player whole (an id, an email, a phone number with or without `+`, a Telegram id), the only
+ * searches of a staff member who sees personal data masked: a prefix or a name fragment would let masked answers
+ * spell the data out.
+ */
+export function isExactPlayerQuery(q: string): boolean {
+  const trimmed = q.trim();
+  return [UUID, WHOLE_EMAIL, WHOLE_PHONE, DIGITS].some((pattern) => pattern.test(trimmed));
+}
+
+function exactMatchOf(q: string, bind: (value: unknown) => string): string {
+  if (UUID.test(q)) return `u.id = ${bind(q)}::uuid`;
+  if (WHOLE_EMAIL.test(q)) return `u.email = ${bind(q.toLowerCase())}`;
+  if (WHOLE_PHONE.test(q)) return `u.phone = ${bind(q)}`;
+  if (DIGITS.test(q)) return `(u.telegram_id = ${bind(q)} OR u.phone = ${bind(`+${q}`)})`;
+  return 'FALSE';
 }
 
 function escapeLike(text: string): string {

@@ -6,6 +6,7 @@ import type { ConsentDecisionDto } from '../../user/consents/dto/consents.dto';
 import { UserDirectory, type RequestOrigin } from '../../user/user-directory';
 import { AuthHasher } from '../auth-hasher';
 import { newSixDigitCode, OneTimeCodeStore } from '../codes/one-time-code.store';
+import { StaffSignInLockout, type StaffSignInAttempt } from '../lockout/staff-sign-in-lockout';
 import { SecurityEventRepository } from '../security-events/security-event.repository';
 import { SignInService, type SignInResult } from '../sign-in/sign-in.service';
 
@@ -23,6 +24,7 @@ export class EmailSignInService {
     private readonly signIn: SignInService,
     private readonly events: SecurityEventRepository,
     private readonly consents: ConsentsService,
+    private readonly lockout: StaffSignInLockout,
   ) {}
 
   /** Sends a code to any address, known or not (the answer is the same); one per address per minute. */
@@ -63,7 +65,24 @@ export class EmailSignInService {
     this.consents.assertValidDecisions(consents);
     const email = normaliseEmail(rawEmail);
     const subject = this.hasher.hash('address', email);
+    const attempt = await this.lockout.begin(await this.users.findByEmail(email), origin);
+    try {
+      return await this.checkAndSignIn(email, subject, code, origin, consents, attempt);
+    } finally {
+      await attempt.end();
+    }
+  }
+
+  private async checkAndSignIn(
+    email: string,
+    subject: string,
+    code: string,
+    origin: RequestOrigin,
+    consents: ConsentDecisionDto[],
+    attempt: StaffSignInAttempt,
+  ): Promise<SignInResult> {
     const check = await this.codes.check('email', subject, this.codeHash(email, code));
+    if (check.outcome !== 'ok') await attempt.fail();
     if (check.outcome === 'locked') {
       await this.events.record({ kind: 'code.locked', subject: `email:${subject}`, origin });
       throw new DomainError('AUTH_CODE_ATTEMPTS_EXCEEDED', 'Too many wrong codes; request a new one');

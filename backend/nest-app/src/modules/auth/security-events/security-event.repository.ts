@@ -7,6 +7,8 @@ export const SECURITY_EVENT_KINDS = [
   'sign_in.mfa_required',
   'sign_in.failed',
   'sign_in.refused',
+  'sign_in.locked',
+  'sign_in.lock_released',
   'code.locked',
   'code.rate_limited',
   'mfa.enabled',

@@ -1,6 +1,7 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import type { RequestOrigin, UserAccount } from '../../user/user-directory';
+import { StaffSignInLockout } from '../lockout/staff-sign-in-lockout';
 import { SecurityEventRepository } from '../security-events/security-event.repository';
 import { SessionService, type SignInMethod, type TokenPair } from '../sessions/session.service';
 import { MfaChallengeStore } from '../two-factor/mfa-challenge.store';
@@ -21,6 +22,7 @@ export class SignInService {
     private readonly twoFactor: TwoFactorService,
     private readonly challenges: MfaChallengeStore,
     private readonly events: SecurityEventRepository,
+    private readonly lockout: StaffSignInLockout,
   ) {}
 
   public async complete(account: UserAccount, method: SignInMethod, origin: RequestOrigin): Promise<SignInResult> {
@@ -48,6 +50,7 @@ export class SignInService {
       mfaFactor !== null,
       mfaFactor ?? undefined,
     );
+    await this.lockout.forgive(account);
     await this.events.record({
       kind: 'sign_in.succeeded',
       userId: account.id,

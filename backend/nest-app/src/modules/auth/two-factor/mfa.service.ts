@@ -5,10 +5,11 @@ import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { UserDirectory, type RequestOrigin } from '../../user/user-directory';
 import { FailureCounter } from '../codes/failure-counter';
+import { StaffSignInLockout, type StaffSignInAttempt } from '../lockout/staff-sign-in-lockout';
 import { SecurityEventRepository } from '../security-events/security-event.repository';
 import { SessionService, type TokenPair } from '../sessions/session.service';
 import { SignInService } from '../sign-in/sign-in.service';
-import { MfaChallengeStore } from './mfa-challenge.store';
+import { MfaChallengeStore, type MfaChallenge } from './mfa-challenge.store';
 import { SmsFactorService } from './sms-factor.service';
 import { TwoFactorService } from './two-factor.service';
 
@@ -31,17 +32,38 @@ export class MfaService {
     private readonly events: SecurityEventRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly lockout: StaffSignInLockout,
   ) {}
 
   /** Finishes a sign-in with a TOTP, SMS or recovery code; the challenge dies after 5 wrong codes. */
   public async verifyChallenge(mfaToken: string, code: string, origin: RequestOrigin): Promise<TokenPair> {
     const challenge = await this.challenges.find(mfaToken);
-    const attemptsLeft = challenge ? await this.challenges.claimAttempt(mfaToken) : -1;
-    if (!challenge || attemptsLeft < 0) {
+    if (!challenge) {
+      throw new DomainError('MFA_CHALLENGE_INVALID', 'The sign-in challenge has expired; sign in again');
+    }
+    const attempt = await this.lockout.begin(await this.users.findById(challenge.userId), origin);
+    try {
+      return await this.answerChallenge(mfaToken, challenge, code, origin, attempt);
+    } finally {
+      await attempt.end();
+    }
+  }
+
+  private async answerChallenge(
+    mfaToken: string,
+    challenge: MfaChallenge,
+    code: string,
+    origin: RequestOrigin,
+    attempt: StaffSignInAttempt,
+  ): Promise<TokenPair> {
+    // The challenge's attempt is taken before the code is checked: parallel guesses check at most 5 codes.
+    const attemptsLeft = await this.challenges.claimAttempt(mfaToken);
+    if (attemptsLeft < 0) {
       throw new DomainError('MFA_CHALLENGE_INVALID', 'The sign-in challenge has expired; sign in again');
     }
     const factor = await this.check(challenge.userId, code, origin, 'sign-in');
     if (!factor) {
+      await attempt.fail();
       const locked = attemptsLeft === 0;
       if (locked) await this.challenges.consume(mfaToken);
       await this.events.record({

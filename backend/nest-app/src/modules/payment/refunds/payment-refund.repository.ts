@@ -16,6 +16,10 @@ export interface PaymentRefund {
   failureCode: string | null;
   staffId: string;
   reason: string;
+  /** The staff request's Idempotency-Key (`whole` for a refund of the whole deposit asked without one). */
+  idempotencyKey: string;
+  /** The key the PSP is asked with: the same on every retry of this refund. */
+  providerIdempotencyKey: string;
   createdAt: Date;
 }
 
@@ -32,35 +36,73 @@ interface Row {
   failure_code: string | null;
   staff_id: string;
   reason: string;
+  idempotency_key: string;
+  provider_idempotency_key: string;
   created_at: Date;
 }
 
 const COLUMNS = `id, intent_id, user_id, amount::text AS amount, currency, status, hold_id, wallet_transaction_id,
-  provider_reference, failure_code, staff_id, reason, created_at`;
+  provider_reference, failure_code, staff_id, reason, idempotency_key, provider_idempotency_key, created_at`;
 
-/** The payment_refunds table: one row per refunded deposit. */
+/** The payment_refunds table: the refunds of each deposit, one per staff request (Idempotency-Key). */
 @Injectable()
 export class PaymentRefundRepository {
   public constructor(private readonly dataSource: DataSource) {}
 
-  /** Null when the deposit has a refund already (the caller reads it). */
-  public async insertIfAbsent(
+  /** A new pending refund; the caller holds the deposit's row lock and has checked the key is unused. */
+  public async insert(
     manager: EntityManager,
-    refund: Pick<PaymentRefund, 'intentId' | 'userId' | 'amount' | 'currency' | 'staffId' | 'reason'>,
+    refund: Pick<
+      PaymentRefund,
+      | 'id'
+      | 'intentId'
+      | 'userId'
+      | 'amount'
+      | 'currency'
+      | 'staffId'
+      | 'reason'
+      | 'idempotencyKey'
+      | 'providerIdempotencyKey'
+    >,
+  ): Promise<PaymentRefund> {
+    const rows = (await manager.query(
+      `INSERT INTO payment_refunds (id, intent_id, user_id, amount, currency, status, staff_id, reason, idempotency_key,
+         provider_idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+      [
+        refund.id,
+        refund.intentId,
+        refund.userId,
+        refund.amount.toString(),
+        refund.currency,
+        refund.staffId,
+        refund.reason,
+        refund.idempotencyKey,
+        refund.providerIdempotencyKey,
+      ],
+    )) as Row[];
+    return toRefund(rows[0] as Row);
+  }
+
+  public async findByIdempotencyKey(
+    intentId: string,
+    idempotencyKey: string,
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<PaymentRefund | null> {
     const rows = (await manager.query(
-      `INSERT INTO payment_refunds (intent_id, user_id, amount, currency, status, staff_id, reason)
-       VALUES ($1, $2, $3, $4, 'pending', $5, $6) ON CONFLICT (intent_id) DO NOTHING RETURNING ${COLUMNS}`,
-      [refund.intentId, refund.userId, refund.amount.toString(), refund.currency, refund.staffId, refund.reason],
+      `SELECT ${COLUMNS} FROM payment_refunds WHERE intent_id = $1 AND idempotency_key = $2`,
+      [intentId, idempotencyKey],
     )) as Row[];
     return rows[0] ? toRefund(rows[0]) : null;
   }
 
-  public async findByIntent(intentId: string): Promise<PaymentRefund | null> {
-    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM payment_refunds WHERE intent_id = $1`, [
-      intentId,
-    ])) as Row[];
-    return rows[0] ? toRefund(rows[0]) : null;
+  /** What the deposit's refunds take of its captured amount: succeeded and pending ones (a failed one gave it back). */
+  public async committedAmount(manager: EntityManager, intentId: string): Promise<bigint> {
+    const rows = (await manager.query(
+      `SELECT coalesce(sum(amount), 0)::text AS total FROM payment_refunds WHERE intent_id = $1 AND status <> 'failed'`,
+      [intentId],
+    )) as { total: string }[];
+    return BigInt(rows[0]?.total ?? '0');
   }
 
   /** Sets fields of a refund still pending; answers it as it is after. */
@@ -103,6 +145,8 @@ function toRefund(row: Row): PaymentRefund {
     failureCode: row.failure_code,
     staffId: row.staff_id,
     reason: row.reason,
+    idempotencyKey: row.idempotency_key,
+    providerIdempotencyKey: row.provider_idempotency_key,
     createdAt: row.created_at,
   };
 }

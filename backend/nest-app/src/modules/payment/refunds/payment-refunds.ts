@@ -1,5 +1,6 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditLog } from '../../../common/audit/audit-log';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
@@ -11,12 +12,24 @@ import { PaymentProviders } from '../psp/payment-providers';
 import { PaymentRefundRepository, type PaymentRefund } from './payment-refund.repository';
 
 const WALLET_SCOPE = 'payment-refund';
+/** The key of a refund of the whole deposit asked without an Idempotency-Key (no header can be it: it has a space). */
+const WHOLE_DEPOSIT = 'whole deposit';
+
+export interface RefundRequest {
+  reason: string;
+  /** Minor units; absent: the whole deposit (without a key) or all that is left (with one). */
+  amount?: bigint;
+  /** The staff request's Idempotency-Key header; required with `amount`. */
+  idempotencyKey?: string;
+}
 
 /**
- * Staff refund a captured deposit, whole, through its PSP (ADR 0018). The player's cash is held first (a player who
+ * Staff refund a captured deposit, whole or in parts, through its PSP (ADR 0018). Each refund is opened under the
+ * deposit's row lock, so concurrent ones together never exceed the captured amount (pending ones count; a failed one
+ * gives its amount back): more is PAYMENT_REFUND_EXCEEDS_REMAINING. The player's cash is held first (a player who
  * spent it cannot be refunded: INSUFFICIENT_FUNDS, nothing asked of the PSP), then the PSP refunds, then the hold is
- * captured: the wallet is debited once. A PSP refusal releases the hold; a PSP that does not answer leaves the refund
- * pending with its hold, and the same request later resumes it with the same idempotency keys.
+ * captured: the wallet is debited once per refund. A PSP refusal releases the hold; a PSP that does not answer leaves
+ * the refund pending with its hold, and the same request (same Idempotency-Key) later resumes it with the same keys.
  */
 @Injectable()
 export class PaymentRefunds {
@@ -32,24 +45,26 @@ export class PaymentRefunds {
   public async refund(
     staff: AuthenticatedUser,
     intentId: string,
-    reason: string,
+    request: RefundRequest,
     origin: RequestOrigin,
   ): Promise<PaymentRefund> {
-    const { intent, refund } = await this.open(staff, intentId, reason, origin);
+    if (request.amount !== undefined && request.idempotencyKey === undefined) {
+      throw new DomainError('VALIDATION_FAILED', 'A partial refund needs an Idempotency-Key header', {
+        fields: [{ field: 'Idempotency-Key', problems: ['required with amount'] }],
+      });
+    }
+    const { intent, refund } = await this.open(staff, intentId, request, origin);
     return this.complete(intent, refund, staff, origin);
-  }
-
-  public findByIntent(intentId: string): Promise<PaymentRefund | null> {
-    return this.refunds.findByIntent(intentId);
   }
 
   private async open(
     staff: AuthenticatedUser,
     intentId: string,
-    reason: string,
+    request: RefundRequest,
     origin: RequestOrigin,
   ): Promise<{ intent: PaymentIntent; refund: PaymentRefund }> {
-    const opened = await this.dataSource.transaction(async (manager) => {
+    const key = request.idempotencyKey ?? WHOLE_DEPOSIT;
+    return this.dataSource.transaction(async (manager) => {
       const intent = await this.intents.lockById(manager, intentId);
       if (!intent) throw new DomainError('PAYMENT_NOT_FOUND', 'No such payment', { intentId });
       if (intent.kind !== 'deposit' || intent.status !== 'succeeded' || !intent.walletTransactionId) {
@@ -59,33 +74,57 @@ export class PaymentRefunds {
         });
       }
       if (intent.userId === staff.userId) throw new DomainError('FORBIDDEN', 'Staff cannot refund their own deposit');
-      const refund = await this.refunds.insertIfAbsent(manager, {
+      const existing = await this.refunds.findByIdempotencyKey(intentId, key, manager);
+      if (existing) {
+        if (request.amount !== undefined && request.amount !== existing.amount) {
+          throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another refund amount');
+        }
+        return { intent, refund: existing };
+      }
+      const refunded = await this.refunds.committedAmount(manager, intentId);
+      const remaining = intent.amount - refunded;
+      const amount = request.amount ?? (key === WHOLE_DEPOSIT ? intent.amount : remaining);
+      if (amount <= 0n || amount > remaining) {
+        throw new DomainError('PAYMENT_REFUND_EXCEEDS_REMAINING', 'The refund is more than is left to refund', {
+          captured: intent.amount.toString(),
+          refunded: refunded.toString(),
+          remaining: remaining.toString(),
+          requested: amount.toString(),
+        });
+      }
+      const id = randomUUID();
+      const refund = await this.refunds.insert(manager, {
+        id,
         intentId,
         userId: intent.userId,
-        amount: intent.amount,
+        amount,
         currency: intent.currency,
         staffId: staff.userId,
-        reason,
+        reason: request.reason,
+        idempotencyKey: key,
+        // The whole-deposit refund keeps the PSP key it always had; each partial one gets its own.
+        providerIdempotencyKey: key === WHOLE_DEPOSIT ? `intent:${intentId}:refund` : `refund:${id}`,
       });
-      if (refund) {
-        await this.audit(
-          staff,
-          origin,
-          'payment.refund',
-          intent.id,
-          {
-            reason,
-            before: { refunded: false },
-            after: { refundId: refund.id, amount: refund.amount.toString(), currency: refund.currency },
+      await this.audit(
+        staff,
+        origin,
+        'payment.refund',
+        intent.id,
+        {
+          reason: request.reason,
+          before: { refunded: refunded.toString(), remaining: remaining.toString() },
+          after: {
+            refundId: refund.id,
+            amount: amount.toString(),
+            currency: refund.currency,
+            refunded: (refunded + amount).toString(),
+            remaining: (remaining - amount).toString(),
           },
-          manager,
-        );
-      }
+        },
+        manager,
+      );
       return { intent, refund };
     });
-    const refund = opened.refund ?? (await this.refunds.findByIntent(intentId));
-    if (!refund) throw new Error(`refund of ${intentId} neither inserted nor found`);
-    return { intent: opened.intent, refund };
   }
 
   private async complete(
@@ -101,7 +140,7 @@ export class PaymentRefunds {
     try {
       const answer = await this.providers
         .get(intent.provider)
-        .refundPayment(intent.providerReference ?? '', refund.amount, `intent:${intent.id}:refund`);
+        .refundPayment(intent.providerReference ?? '', refund.amount, refund.providerIdempotencyKey);
       providerReference = answer.reference;
     } catch (error) {
       if (error instanceof DomainError && error.code === 'PAYMENT_PROVIDER_REFUSED') {
@@ -120,7 +159,7 @@ export class PaymentRefunds {
       walletTransactionId: captured.transactionId,
       providerReference,
     });
-    return done ?? (await this.refunds.findByIntent(intent.id)) ?? refund;
+    return done ?? (await this.refunds.findByIdempotencyKey(intent.id, refund.idempotencyKey)) ?? refund;
   }
 
   private async hold(

@@ -4,10 +4,14 @@
 // It starts a stand-in upstream (bench/lib/stub-upstream.mjs: answers at once, so nothing upstream is measured) and
 // the compiled gateway in front of it (its own Redis prefix and NATS subjects; edge token check and Redis rate
 // limit on every request, as in service), then sends GET /api/v1/games at a fixed rate (open loop: requests leave
-// on schedule, not after the previous answer) in alternating slices, direct to the upstream and through the
-// gateway, so that both paths see the same machine. Figures per path: p50/p95/p99, and the gateway's CPU per
-// request (utime + stime of /proc/<pid>/stat). The issue's floor: p99 through the gateway less than 2 ms above
-// direct.
+// on schedule, not after the previous answer; latency counted from the scheduled time when the generator is late)
+// in alternating slices, direct to the upstream and through the gateway, so that both paths see the same machine.
+// Half the requests carry a player's access token (BENCH_GATEWAY_TOKEN=none: none do). Figures per path:
+// p50/p95/p99/p99.9, CPU µs per request of the load generator, the upstream and the gateway (utime + stime from
+// /proc), and the machine's busy share over the slices (1.0: no core was ever idle, other work included).
+// BENCH_GATEWAY_PINNING=split pins the gateway to CPU 1 and the rest of the bench to CPU 0. The issue's floor: p99
+// through the gateway less than 2 ms above direct.
+import { execFileSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -53,6 +57,18 @@ function machineSeconds() {
   const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
   const busy = user + nice + system + irq + softirq + steal;
   return { busy: busy / CLOCK_TICKS, total: (busy + idle + iowait) / CLOCK_TICKS };
+}
+
+/**
+ * BENCH_GATEWAY_PINNING=split: the gateway alone on CPU 1, the load generator and the stand-in upstream on CPU 0
+ * (taskset), so that the gateway never waits for a core behind the processes that measure it. Other processes of
+ * the machine still run on both.
+ */
+function pin(cpuOfPid) {
+  if (process.env.BENCH_GATEWAY_PINNING !== 'split') return;
+  for (const [pid, cpu] of Object.entries(cpuOfPid)) {
+    execFileSync('taskset', ['-a', '-pc', String(cpu), String(pid)], { stdio: 'ignore' });
+  }
 }
 
 /** A player's access token as nest-app signs it (HS256, its issuer and audience), valid for the bench's length. */
@@ -159,6 +175,7 @@ async function main() {
   const gateway = spawnNode(join(ROOT, 'backend/gateway/dist/main.js'), [], gatewayEnv);
   try {
     await upstream.waitFor(/listening/);
+    pin({ [process.pid]: 0, [upstream.pid]: 0, [gateway.pid]: 1 });
     await waitReady(`http://127.0.0.1:${gatewayPort}/health/ready`);
     const pools = {
       direct: new Pool(`http://127.0.0.1:${upstreamPort}`, { connections: 64 }),

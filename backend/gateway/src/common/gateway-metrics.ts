@@ -27,7 +27,7 @@ export const upstreamEjections = counter(
 
 export const upstreamRetries = counter(
   'gateway_upstream_retries_total',
-  'Idempotent reads sent again to another instance after a connection failure',
+  'Requests sent again to another instance after a connection failure (reads after any, writes only when never sent)',
   ['upstream'],
 );
 

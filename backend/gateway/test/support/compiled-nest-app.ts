@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 
-const ENTRY = resolve(__dirname, '..', '..', '..', 'nest-app', 'dist', 'main.js');
+const DIST = resolve(__dirname, '..', '..', '..', 'nest-app', 'dist');
+const ENTRY = resolve(DIST, 'main.js');
 const DEVELOPMENT_DATABASE = 'postgres://casino:casino@127.0.0.1:5432/casino';
 
 async function freePort(): Promise<number> {
@@ -30,8 +31,29 @@ export class CompiledNestApp {
     private readonly child: ChildProcess,
     public readonly origin: string,
     private readonly database: string,
+    private readonly env: NodeJS.ProcessEnv,
     private readonly ownsDatabase = true,
   ) {}
+
+  /** The database's URL (the verifier of a test connects to it). */
+  public get databaseUrl(): string {
+    return databaseUrl(this.database);
+  }
+
+  /** Runs one of nest-app's command-line tools (`dist/cli/<name>.js`) with this instance's settings; its stdout. */
+  public async runCli(name: string, args: string[] = []): Promise<string> {
+    const child = spawn(process.execPath, [resolve(DIST, 'cli', `${name}.js`), ...args], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
+    if (code !== 0) throw new Error(`${name} exited ${code}: ${stderr.slice(-2000)}`);
+    return stdout;
+  }
 
   /** Sends the process a signal and resolves with its exit code once it has exited. */
   public async signal(signal: NodeJS.Signals): Promise<number | null> {
@@ -52,19 +74,17 @@ export class CompiledNestApp {
     if (!sharing) await CompiledNestApp.admin(`CREATE DATABASE ${id}`);
     const database = sharing?.database ?? id;
     const port = await freePort();
-    const child = spawn(process.execPath, [ENTRY], {
-      env: {
-        PATH: process.env['PATH'],
-        ...isolatedSettings(database),
-        DATABASE_URL: databaseUrl(database),
-        MIGRATIONS_RUN_ON_START: 'true',
-        API_PORT: String(port),
-        BACKOFFICE_ENABLED: 'false',
-        ...settings,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const app = new CompiledNestApp(child, `http://127.0.0.1:${port}`, database, !sharing);
+    const env = {
+      PATH: process.env['PATH'],
+      ...isolatedSettings(database),
+      DATABASE_URL: databaseUrl(database),
+      MIGRATIONS_RUN_ON_START: 'true',
+      API_PORT: String(port),
+      BACKOFFICE_ENABLED: 'false',
+      ...settings,
+    };
+    const child = spawn(process.execPath, [ENTRY], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const app = new CompiledNestApp(child, `http://127.0.0.1:${port}`, database, env, !sharing);
     await app.waitUntilReady();
     return app;
   }

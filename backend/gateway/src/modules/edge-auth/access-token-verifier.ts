@@ -5,6 +5,7 @@ import {
   ACCESS_TOKEN_ISSUER,
 } from '@casino/contracts';
 import { verify, type JwtPayload } from 'jsonwebtoken';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 export type TokenRefusal = 'malformed' | 'signature' | 'expired' | 'claims';
 
@@ -18,19 +19,32 @@ export interface VerifiedToken {
 
 export type TokenCheck = VerifiedToken | { valid: false; reason: TokenRefusal };
 
+/** Distinct valid tokens kept verified: a token is ~300 bytes, so at most a few MB (one entry per signed-in client). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 /**
  * The edge's check of an access token, the same as nest-app's guard without the session lookup: HS256 only (so
  * `alg: none` and other algorithms fail), nest-app's secret, issuer and audience, not expired, with `sub`, `sid`,
  * `iat` and `exp`, issued no later than now and for no longer than ACCESS_TOKEN_TTL_SECONDS. Whether the session is
- * still alive stays nest-app's question.
+ * still alive stays nest-app's question. A valid token's verdict is kept until it expires (VerifiedTokenCache).
  */
 export class AccessTokenVerifier {
+  private readonly verified = new VerifiedTokenCache(VERIFIED_TOKENS_KEPT);
+
   public constructor(
     private readonly secret: string,
     private readonly ttlSeconds: number,
   ) {}
 
   public check(token: string): TokenCheck {
+    const cached = this.verified.get(token, Math.floor(Date.now() / 1000));
+    if (cached !== undefined) return cached;
+    const result = this.verify(token);
+    if (result.valid) this.verified.set(token, result);
+    return result;
+  }
+
+  private verify(token: string): TokenCheck {
     let payload: string | JwtPayload;
     try {
       payload = verify(token, this.secret, {

@@ -12,6 +12,7 @@ const CONNECTION_FAILURES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+const NEVER_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
 const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT']);
 
 export type UpstreamFailure = 'connection' | 'timeout' | 'other';
@@ -29,6 +30,16 @@ export function classifyUpstreamFailure(error: unknown): UpstreamFailure {
   if (codes.some((code) => code !== undefined && TIMEOUTS.has(code))) return 'timeout';
   if (codes.some((code) => code !== undefined && CONNECTION_FAILURES.has(code))) return 'connection';
   return 'other';
+}
+
+/**
+ * The connection to the instance never opened (refused, or not established in time): the request was not sent, so
+ * any request, a POST included, may go to another instance (an instance killed a moment ago refuses until its
+ * ejection, while the requests it had in flight fail with a reset socket, which is never retried).
+ */
+export function wasNeverSent(error: unknown): boolean {
+  const cause = typeof error === 'object' && error !== null ? (error as { cause?: unknown }).cause : undefined;
+  return [codeOf(cause), codeOf(error)].some((code) => code !== undefined && NEVER_SENT.has(code));
 }
 
 export function isIdempotentRead(method: string): boolean {

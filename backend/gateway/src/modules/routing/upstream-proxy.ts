@@ -8,7 +8,7 @@ import { sendApiError } from '../../common/api-error';
 import { upstreamRetries } from '../../common/gateway-metrics';
 import type { GatewayConfig } from '../../config/gateway-config';
 import { forwardedHeaders } from './forwarded-headers';
-import { classifyUpstreamFailure, isIdempotentRead } from './upstream-errors';
+import { classifyUpstreamFailure, isIdempotentRead, wasNeverSent } from './upstream-errors';
 import type { Upstream, UpstreamPool } from './upstream-pool';
 
 /** What the gateway passes on: the API, its documentation and the back office. */
@@ -61,8 +61,15 @@ export async function registerUpstreamProxy(fastify: FastifyInstance, options: U
       return reply.status(response.status).send(body);
     });
 
-    const forward = (request: FastifyRequest, reply: FastifyReply, upstream: Upstream, retried: boolean): void => {
-      if (Buffer.isBuffer(request.body)) request.body = Readable.from([request.body]);
+    const forward = (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      upstream: Upstream,
+      retried: boolean,
+      bytes: unknown,
+    ): void => {
+      // The body as read, kept as bytes: a stream is used up by one attempt, and a retry sends the same bytes again.
+      if (Buffer.isBuffer(bytes)) request.body = Readable.from([bytes]);
       reply.from(request.url, {
         getUpstream: () => upstream.origin,
         rewriteRequestHeaders: (_original, headers) => forwardedHeaders(request, headers),
@@ -70,10 +77,11 @@ export async function registerUpstreamProxy(fastify: FastifyInstance, options: U
           const failure = classifyUpstreamFailure(error);
           if (failure === 'connection') {
             pool.eject(upstream, classifyReason(error));
-            const other = !retried && isIdempotentRead(request.method) ? pool.pick(upstream) : undefined;
+            const retryable = isIdempotentRead(request.method) || wasNeverSent(error);
+            const other = !retried && retryable ? pool.pick(upstream) : undefined;
             if (other) {
               upstreamRetries.inc({ upstream: other.origin });
-              forward(request, reply, other, true);
+              forward(request, reply, other, true, bytes);
               return;
             }
           }
@@ -89,7 +97,7 @@ export async function registerUpstreamProxy(fastify: FastifyInstance, options: U
     const handler = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
       const upstream = pool.pick();
       if (!upstream) return sendApiError(request, reply, 'UPSTREAM_UNAVAILABLE', 'No API instance is available');
-      forward(request, reply, upstream, false);
+      forward(request, reply, upstream, false, request.body);
       return reply;
     };
     for (const url of PROXIED_ROUTES) scope.all(url, handler);

@@ -1,7 +1,10 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent, request } from 'undici';
 import { GatewayConfig } from '../../config/gateway-config';
-import { UpstreamPool, type Upstream } from './upstream-pool';
+import { UpstreamPool, type Readiness, type Upstream } from './upstream-pool';
+
+/** undici's codes for a check that got no answer in time (not a refused or reset connection). */
+const SLOW = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * Asks every instance's `/health/ready` each GATEWAY_HEALTH_CHECK_INTERVAL_MS: only a 200 keeps it in rotation
@@ -44,7 +47,7 @@ export class UpstreamHealthChecker implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  private async isReady(upstream: Upstream): Promise<boolean> {
+  private async isReady(upstream: Upstream): Promise<Readiness> {
     try {
       const response = await request(`${upstream.origin}/health/ready`, {
         dispatcher: this.agent,
@@ -54,9 +57,9 @@ export class UpstreamHealthChecker implements OnApplicationBootstrap, OnApplicat
         bodyTimeout: this.config.GATEWAY_HEALTH_CHECK_TIMEOUT_MS,
       });
       await response.body.dump();
-      return response.statusCode === 200;
-    } catch {
-      return false;
+      return response.statusCode === 200 ? 'ready' : 'not_ready';
+    } catch (error) {
+      return SLOW.has((error as { code?: string }).code ?? '') ? 'slow' : 'down';
     }
   }
 }

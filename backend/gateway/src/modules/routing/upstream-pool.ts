@@ -1,17 +1,27 @@
 import { Logger } from '@nestjs/common';
 import { upstreamAvailable, upstreamEjections } from '../../common/gateway-metrics';
 
+/**
+ * The last readiness check's outcome: `ready` (200), `not_ready` (any other answer: draining, a dependency down),
+ * `down` (the connection refused or reset), `slow` (no answer within GATEWAY_HEALTH_CHECK_TIMEOUT_MS).
+ */
+export type Readiness = 'ready' | 'not_ready' | 'down' | 'slow';
+
 /** One nest-app instance and what the gateway knows of it. */
 export class Upstream {
-  /** Its last readiness answer was 200 (down or draining instances answer otherwise, or not at all). */
-  public ready = true;
+  public readiness: Readiness = 'ready';
   /** A request to it failed at the connection level since its last good readiness answer. */
   public ejected = false;
 
   public constructor(public readonly origin: string) {}
 
   public get available(): boolean {
-    return this.ready && !this.ejected;
+    return this.readiness === 'ready' && !this.ejected;
+  }
+
+  /** Too busy to answer its check in time, but neither refusing connections nor saying it is not ready. */
+  public get onlySlow(): boolean {
+    return this.readiness === 'slow' && !this.ejected;
   }
 }
 
@@ -30,12 +40,20 @@ export class UpstreamPool {
     for (const upstream of this.upstreams) this.publish(upstream);
   }
 
-  /** The next instance in rotation, skipping `exclude` (the one a retried read just failed on); none: undefined. */
+  /**
+   * The next instance in rotation, skipping `exclude` (the one a retried read just failed on). When none is in
+   * rotation but some only answered their check too slowly (a load peak makes every instance slow at once), one of
+   * those: refusing everything would turn a slow platform into a down one. None: undefined.
+   */
   public pick(exclude?: Upstream): Upstream | undefined {
+    return this.pickWhere((upstream) => upstream.available, exclude) ?? this.pickWhere((u) => u.onlySlow, exclude);
+  }
+
+  private pickWhere(usable: (upstream: Upstream) => boolean, exclude?: Upstream): Upstream | undefined {
     const count = this.upstreams.length;
     for (let step = 0; step < count; step++) {
       const upstream = this.upstreams[(this.next + step) % count]!;
-      if (upstream.available && upstream !== exclude) {
+      if (usable(upstream) && upstream !== exclude) {
         this.next = (this.next + step + 1) % count;
         return upstream;
       }
@@ -51,13 +69,13 @@ export class UpstreamPool {
     this.publish(upstream);
   }
 
-  public recordReadiness(upstream: Upstream, ready: boolean): void {
+  public recordReadiness(upstream: Upstream, readiness: Readiness): void {
     const wasAvailable = upstream.available;
-    upstream.ready = ready;
-    if (ready) upstream.ejected = false;
+    upstream.readiness = readiness;
+    if (readiness === 'ready') upstream.ejected = false;
     if (wasAvailable && !upstream.available) {
       upstreamEjections.inc({ upstream: upstream.origin, cause: 'health_check' });
-      this.logger.warn({ upstream: upstream.origin }, 'API instance out of rotation: not ready');
+      this.logger.warn({ upstream: upstream.origin, readiness }, 'API instance out of rotation: not ready');
     } else if (!wasAvailable && upstream.available) {
       this.logger.log({ upstream: upstream.origin }, 'API instance back in rotation');
     }

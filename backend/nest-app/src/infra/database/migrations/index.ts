@@ -24,6 +24,7 @@ import { ReportSchedules1764230740000 } from './1764230740000-report-schedules';
 import { BackfillCreatedAtIndexes1764230750000 } from './1764230750000-backfill-created-at-indexes';
 import { BonusTemplates1764230760000 } from './1764230760000-bonus-templates';
 import { OutboxNotify1764230770000 } from './1764230770000-outbox-notify';
+import { BonusLedger1764230800600 } from './1764230800600-bonus-ledger';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   BackfillCreatedAtIndexes1764230750000,
   BonusTemplates1764230760000,
   OutboxNotify1764230770000,
+  BonusLedger1764230800600,
 ];

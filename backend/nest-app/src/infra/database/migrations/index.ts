@@ -25,6 +25,7 @@ import { BackfillCreatedAtIndexes1764230750000 } from './1764230750000-backfill-
 import { BonusTemplates1764230760000 } from './1764230760000-bonus-templates';
 import { OutboxNotify1764230770000 } from './1764230770000-outbox-notify';
 import { BonusLedger1764230800600 } from './1764230800600-bonus-ledger';
+import { PlayerBonuses1764230800601 } from './1764230800601-player-bonuses';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   BonusTemplates1764230760000,
   OutboxNotify1764230770000,
   BonusLedger1764230800600,
+  PlayerBonuses1764230800601,
 ];

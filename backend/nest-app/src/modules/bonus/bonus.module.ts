@@ -10,6 +10,7 @@ import { PlayerBonusesService } from './player-bonuses/player-bonuses.service';
 import { BonusTemplatesController } from './templates/bonus-templates.controller';
 import { BonusTemplatesRepository } from './templates/bonus-templates.repository';
 import { BonusTemplatesService } from './templates/bonus-templates.service';
+import { BonusWagering } from './wagering/bonus-wagering';
 
 /** Bonus engine (docs/bonuses.md): templates, player bonuses (grant, opt-in, forfeit, conversion), wagering. */
 @Module({
@@ -22,7 +23,8 @@ import { BonusTemplatesService } from './templates/bonus-templates.service';
     PlayerBonusGrants,
     PlayerBonusEndings,
     PlayerBonusesService,
+    BonusWagering,
   ],
-  exports: [BonusTemplatesService],
+  exports: [BonusTemplatesService, BonusWagering],
 })
 export class BonusModule {}

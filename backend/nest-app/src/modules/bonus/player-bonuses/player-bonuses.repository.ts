@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Coalescer } from '../../../common/batching/coalescer';
+import { HotPathDatabase } from '../../../infra/database/hot-path-database';
+import type { PreparedStatement } from '../../../infra/database/prepared-statement';
 import type { PlayerBonusStatus } from './player-bonus.state-machine';
 import type { ActiveBonusTerms, BonusTransition, NewPlayerBonus, PlayerBonus } from './player-bonus.types';
 
@@ -33,10 +36,34 @@ const SELECT = `SELECT b.id, b.user_id, b.template_id, t.name AS template_name, 
     b.end_transaction_id, b.created_at, b.updated_at
   FROM player_bonuses b JOIN bonus_templates t ON t.id = b.template_id`;
 
+/** The bet path's look-up, one statement for the bets arriving together (partial unique index: user_id, active). */
+const ACTIVE_TERMS: PreparedStatement = {
+  name: 'bonus_active_terms_v1',
+  text: `SELECT u.ord::int AS ord, b.id, b.max_bet::text AS max_bet, b.game_weights, b.default_weight
+           FROM unnest($1::uuid[]) WITH ORDINALITY AS u(user_id, ord)
+           JOIN player_bonuses b ON b.user_id = u.user_id AND b.status = 'active'`,
+};
+
+interface ActiveTermsRow {
+  ord: number;
+  id: string;
+  max_bet: string;
+  game_weights: Record<string, number>;
+  default_weight: number;
+}
+
 /** Player bonuses and their transitions log; the status only moves through `transition`. */
 @Injectable()
 export class PlayerBonusesRepository {
-  public constructor(private readonly dataSource: DataSource) {}
+  private readonly activeReads = new Coalescer<string, ActiveBonusTerms | null>(
+    (userIds) => this.activeTermsBatch(userIds),
+    { name: 'bonus_active_lookup', maxBatchSize: 64, maxInFlight: 1 },
+  );
+
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly hotPath: HotPathDatabase,
+  ) {}
 
   /** Inserts the bonus as offered (with its log row) unless its grant key exists; false: it did. */
   public async insertOffered(manager: EntityManager, bonus: NewPlayerBonus, cause: string): Promise<boolean> {
@@ -107,20 +134,22 @@ export class PlayerBonusesRepository {
     return row?.id ?? null;
   }
 
-  /** The hot path's look-up (partial unique index on user_id where active). */
-  public async activeTermsOf(userId: string): Promise<ActiveBonusTerms | null> {
-    const [row] = (await this.dataSource.query(
-      `SELECT id, max_bet::text, game_weights, default_weight FROM player_bonuses
-        WHERE user_id = $1 AND status = 'active'`,
-      [userId],
-    )) as Pick<PlayerBonusRow, 'id' | 'max_bet' | 'game_weights' | 'default_weight'>[];
-    if (!row) return null;
-    return {
-      id: row.id,
-      maxBet: BigInt(row.max_bet),
-      gameWeights: row.game_weights,
-      defaultWeight: row.default_weight,
-    };
+  /** The hot path's look-up: coalesced with the other bets arriving at once (ADR 0011), one indexed probe each. */
+  public activeTermsOf(userId: string): Promise<ActiveBonusTerms | null> {
+    return this.activeReads.submit(userId);
+  }
+
+  private async activeTermsBatch(userIds: string[]): Promise<(ActiveBonusTerms | null)[]> {
+    const answers: (ActiveBonusTerms | null)[] = userIds.map(() => null);
+    for (const row of await this.hotPath.query<ActiveTermsRow>(ACTIVE_TERMS, [userIds])) {
+      answers[row.ord - 1] = {
+        id: row.id,
+        maxBet: BigInt(row.max_bet),
+        gameWeights: row.game_weights,
+        defaultWeight: row.default_weight,
+      };
+    }
+    return answers;
   }
 
   /** Moves the status from `from` to `to` (with its log row); false when the row was not in `from`. */

@@ -192,6 +192,20 @@ describe('bonus wagering on the Hub88 bet path (e2e)', () => {
     expect(wagers).toEqual({ n: 24, total: '1200' });
   });
 
+  it('converts a bonus left wagering_complete (its conversion lost in a crash) when the player lists their bonuses', async () => {
+    const player = await playing('recover', 0n, small);
+    // The state a crash between the completing bet's commit and its conversion leaves behind.
+    await db.query(
+      `UPDATE player_bonuses SET status = 'wagering_complete', wagering_done = wagering_required WHERE id = $1`,
+      [player.bonusId],
+    );
+    const [listed] = await kit.mine(player.headers);
+    expect(listed?.status).toBe('converted');
+    expect(await kit.balances(player.userId)).toEqual({ cash: 600n, bonus: 0n });
+    await kit.mine(player.headers);
+    expect(await kit.balances(player.userId)).toEqual({ cash: 600n, bonus: 0n });
+  });
+
   it('counts nothing more once the player forfeited the bonus', async () => {
     const player = await playing('forfeited', 5000n, long);
     await client.call('transaction/bet', bet(player, 500));

@@ -43,7 +43,8 @@ export class PlayerBonusEndings {
 
   /**
    * Converts the bonus if its wagering is complete (after a bet that may have completed it); does nothing
-   * otherwise. A failure is logged, not thrown: the bet's answer stands, and the next call converts it.
+   * otherwise. A failure is logged, not thrown: the bet's answer stands and the bonus stays wagering_complete
+   * (converted when its player next lists their bonuses).
    */
   public async convertIfComplete(bonusId: string): Promise<void> {
     try {

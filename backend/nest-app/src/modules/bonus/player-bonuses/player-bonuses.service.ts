@@ -14,7 +14,12 @@ export class PlayerBonusesService {
     private readonly endings: PlayerBonusEndings,
   ) {}
 
-  public listMine(userId: string): Promise<PlayerBonus[]> {
+  /** A bonus whose conversion did not happen after its last bet (a failure, a crash) is converted first. */
+  public async listMine(userId: string): Promise<PlayerBonus[]> {
+    const listed = await this.bonuses.listOfPlayer(userId);
+    const pending = listed.filter((bonus) => bonus.status === 'wagering_complete');
+    if (pending.length === 0) return listed;
+    for (const bonus of pending) await this.endings.convertIfComplete(bonus.id);
     return this.bonuses.listOfPlayer(userId);
   }
 

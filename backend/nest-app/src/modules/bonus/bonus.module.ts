@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { UserModule } from '../user/user.module';
 import { WalletModule } from '../wallet/wallet.module';
+import { DepositMatchConsumer } from './deposit-match/deposit-match.consumer';
 import { PlayerBonusEndings } from './player-bonuses/player-bonus-endings.service';
 import { PlayerBonusGrantsController } from './player-bonuses/player-bonus-grants.controller';
 import { PlayerBonusGrants } from './player-bonuses/player-bonus-grants.service';
@@ -24,6 +25,7 @@ import { BonusWagering } from './wagering/bonus-wagering';
     PlayerBonusEndings,
     PlayerBonusesService,
     BonusWagering,
+    DepositMatchConsumer,
   ],
   exports: [BonusTemplatesService, BonusWagering],
 })

@@ -16,6 +16,13 @@ import { PlayerBonusesRepository } from './player-bonuses.repository';
 
 const DAY_MS = 86_400_000;
 
+export interface CapturedDeposit {
+  intentId: string;
+  userId: string;
+  amount: bigint;
+  currency: string;
+}
+
 export interface StaffGrantRequest {
   templateId: string;
   userId: string;
@@ -49,7 +56,8 @@ export class PlayerBonusGrants {
     if (known) return sameRequest(known, request);
     const template = await this.templates.get(request.templateId);
     await this.assertGrantable(template, request.userId);
-    const bonus = this.newBonus(template, request, grantKey, actor.user.userId);
+    const amount = template.amount ?? 0n;
+    const bonus = this.newBonus(template, request.userId, amount, grantKey, actor.user.userId, request.reason);
     const audit = (manager: EntityManager, transactionId: string | null): Promise<void> =>
       this.audit(manager, actor, bonus, request.reason, transactionId);
     if (template.optIn) {
@@ -110,7 +118,7 @@ export class PlayerBonusGrants {
     bonus: PlayerBonus,
     result: LedgerResult,
     cause: PlayerBonusCause,
-    actorId: string,
+    actorId: string | null,
   ): Promise<void> {
     await this.bonuses.lockPlayer(manager, bonus.userId);
     if (await this.bonuses.activeIdOf(manager, bonus.userId)) throw alreadyActive(bonus.userId);
@@ -129,6 +137,53 @@ export class PlayerBonusGrants {
     await this.outbox.append(manager, 'bonus', [
       bonusEvent(BONUS_ACTIVATED, bonus, 'active', at, { ledgerTransactionId: result.transactionId }),
     ]);
+  }
+
+  /**
+   * The deposit-match bonus of a captured deposit (docs/bonuses.md "Deposit match"): the newest active deposit-match
+   * template without opt-in for the deposit's currency, country and amount; once per payment (grant key
+   * `deposit:<intent>`, unique; the ledger key derives from it) and once per player (welcome bonus). Null when none
+   * applies; never throws for a refusal, so a redelivered event is acknowledged.
+   */
+  public async grantDepositMatch(deposit: CapturedDeposit): Promise<PlayerBonus | null> {
+    const grantKey = `deposit:${deposit.intentId}`;
+    const known = await this.bonuses.findByGrantKey(grantKey);
+    if (known) return known;
+    const user = await this.users.getRecord(deposit.userId);
+    const template = (await this.templates.list()).find(
+      (candidate) =>
+        candidate.kind === 'deposit_match' &&
+        !candidate.optIn &&
+        candidate.currency === deposit.currency &&
+        (candidate.minDeposit ?? 0n) <= deposit.amount &&
+        (candidate.eligibleCountries.length === 0 || candidate.eligibleCountries.includes(user.country ?? '')),
+    );
+    if (!template) return null;
+    const matched = (deposit.amount * BigInt(template.matchPercent ?? 0)) / 100n;
+    const amount = template.maxBonus !== undefined && template.maxBonus < matched ? template.maxBonus : matched;
+    if (amount <= 0n) return null;
+    const bonus = this.newBonus(template, deposit.userId, amount, grantKey, null, 'deposit_match');
+    try {
+      await this.assertNotExcluded(deposit.userId);
+      if (await this.bonuses.hasDepositMatch(this.dataSource.manager, deposit.userId)) return null;
+      await this.credit(bonus, async (manager, result) => {
+        await this.bonuses.lockPlayer(manager, deposit.userId);
+        if (await this.bonuses.hasDepositMatch(manager, deposit.userId)) {
+          throw new DomainError('BONUS_NOT_GRANTABLE', 'The player had a welcome bonus', {
+            reason: 'welcome_bonus_taken',
+          });
+        }
+        if (!(await this.bonuses.insertOffered(manager, bonus, 'deposit_match'))) {
+          throw new Error(`bonus grant ${grantKey} was inserted by another request`);
+        }
+        await this.activateIn(manager, asBonus(bonus), result, 'deposit_match', null);
+      });
+    } catch (error) {
+      const refused = ['BONUS_ALREADY_ACTIVE', 'BONUS_NOT_GRANTABLE', 'BONUS_PLAYER_EXCLUDED'];
+      if (error instanceof DomainError && refused.includes(error.code)) return null;
+      throw error;
+    }
+    return this.bonuses.findByGrantKey(grantKey);
   }
 
   private async assertGrantable(template: BonusTemplate, userId: string): Promise<void> {
@@ -164,15 +219,16 @@ export class PlayerBonusGrants {
 
   private newBonus(
     template: BonusTemplate,
-    request: StaffGrantRequest,
+    userId: string,
+    amount: bigint,
     grantKey: string,
-    staffId: string,
+    grantedBy: string | null,
+    reason: string,
   ): NewPlayerBonus {
-    const amount = template.amount ?? 0n;
     const now = this.clock.now();
     return {
       id: randomUUID(),
-      userId: request.userId,
+      userId,
       templateId: template.id,
       grantKey,
       currency: template.currency,
@@ -183,8 +239,8 @@ export class PlayerBonusGrants {
       maxBet: template.maxBet,
       maxConversion: template.maxConversion ?? null,
       expiresAt: new Date(now.getTime() + template.validityDays * DAY_MS),
-      grantedBy: staffId,
-      reason: request.reason,
+      grantedBy,
+      reason,
       createdAt: now,
     };
   }

@@ -152,6 +152,15 @@ export class PlayerBonusesRepository {
     return answers;
   }
 
+  /** Whether the player ever had a bonus from a deposit match (one welcome bonus per person). */
+  public async hasDepositMatch(manager: EntityManager, userId: string): Promise<boolean> {
+    const rows = (await manager.query(
+      `SELECT 1 FROM player_bonuses WHERE user_id = $1 AND grant_key LIKE 'deposit:%' LIMIT 1`,
+      [userId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   /** Moves the status from `from` to `to` (with its log row); false when the row was not in `from`. */
   public async transition(manager: EntityManager, change: BonusTransition): Promise<boolean> {
     const rows = (await manager.query(

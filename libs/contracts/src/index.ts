@@ -7,5 +7,6 @@ export * from './events/user-events';
 export * from './events/wallet-events';
 export * from './events/payment-events';
 export * from './events/game-events';
+export * from './events/bonus-events';
 export * from './jobs/queues';
 export * from './auth/access-token';

@@ -329,6 +329,11 @@ export class AppConfig extends PlatformSettings {
   @IsBoolean()
   public WALLET_USER_CONSUMER_ENABLED = true;
 
+  /** Grant deposit-match bonuses from `payment.intent.succeeded` events (a durable JetStream consumer). */
+  @BooleanSetting()
+  @IsBoolean()
+  public BONUS_DEPOSIT_MATCH_CONSUMER_ENABLED = true;
+
   /** Run the outbox relay in this process (several processes may; they never publish one row at once). */
   @BooleanSetting()
   @IsBoolean()

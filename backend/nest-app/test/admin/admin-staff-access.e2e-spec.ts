@@ -83,6 +83,7 @@ const EXPECTED_ROUTES: Record<string, string> = {
   'GET /api/v1/bonus/templates': 'bonuses.manage',
   'GET /api/v1/bonus/templates/:id': 'bonuses.manage',
   'POST /api/v1/bonus/templates/:id/retire': 'bonuses.manage',
+  'POST /api/v1/bonus/grants': 'bonuses.manage',
 };
 
 /**
@@ -121,6 +122,7 @@ const WRITE_AUDITS: Record<string, string> = {
   'POST /api/v1/reports/schedules': 'report.schedule.create',
   'POST /api/v1/bonus/templates': 'bonus.template.create',
   'POST /api/v1/bonus/templates/:id/retire': 'bonus.template.retire',
+  'POST /api/v1/bonus/grants': 'bonus.grant',
   'POST /api/v1/reports/schedules/:id/pause': 'report.schedule.pause',
   'POST /api/v1/reports/schedules/:id/resume': 'report.schedule.resume',
   'DELETE /api/v1/reports/schedules/:id': 'report.schedule.delete',

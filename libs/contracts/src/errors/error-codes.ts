@@ -172,6 +172,11 @@ export const ERROR_CODES = {
   BONUS_TERMS_INVALID: 'business_rule',
   BONUS_TEMPLATE_NOT_FOUND: 'not_found',
   BONUS_TRANSITION_NOT_ALLOWED: 'conflict',
+  BONUS_NOT_FOUND: 'not_found',
+  BONUS_ALREADY_ACTIVE: 'conflict',
+  BONUS_NOT_GRANTABLE: 'business_rule',
+  BONUS_PLAYER_EXCLUDED: 'business_rule',
+  BONUS_MAX_BET_EXCEEDED: 'business_rule',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -19,6 +19,7 @@ export const EVENT_STREAMS = {
   WALLET: 'wallet',
   GAME: 'game',
   PAYMENT: 'payment',
+  BONUS: 'bonus',
 } as const;
 export type EventStreamKey = (typeof EVENT_STREAMS)[keyof typeof EVENT_STREAMS];
 

@@ -15,6 +15,11 @@ export const WALLET_TRANSACTION_TYPES = [
   'hold',
   'hold_capture',
   'hold_release',
+  // Bonus money (docs/bonuses.md, "Bonus cost"): against the operator's bonus cost account.
+  'bonus_grant',
+  'bonus_convert',
+  'bonus_forfeit',
+  'bonus_expire',
 ] as const;
 export type WalletTransactionType = (typeof WALLET_TRANSACTION_TYPES)[number];
 

@@ -1,12 +1,32 @@
 import { Module } from '@nestjs/common';
+import { UserModule } from '../user/user.module';
+import { WalletModule } from '../wallet/wallet.module';
+import { DepositMatchConsumer } from './deposit-match/deposit-match.consumer';
+import { PlayerBonusEndings } from './player-bonuses/player-bonus-endings.service';
+import { PlayerBonusGrantsController } from './player-bonuses/player-bonus-grants.controller';
+import { PlayerBonusGrants } from './player-bonuses/player-bonus-grants.service';
+import { PlayerBonusesController } from './player-bonuses/player-bonuses.controller';
+import { PlayerBonusesRepository } from './player-bonuses/player-bonuses.repository';
+import { PlayerBonusesService } from './player-bonuses/player-bonuses.service';
 import { BonusTemplatesController } from './templates/bonus-templates.controller';
 import { BonusTemplatesRepository } from './templates/bonus-templates.repository';
 import { BonusTemplatesService } from './templates/bonus-templates.service';
+import { BonusWagering } from './wagering/bonus-wagering';
 
-/** Bonus engine (docs/bonuses.md): so far the templates and their jurisdiction rules. */
+/** Bonus engine (docs/bonuses.md): templates, player bonuses (grant, opt-in, forfeit, conversion), wagering. */
 @Module({
-  controllers: [BonusTemplatesController],
-  providers: [BonusTemplatesRepository, BonusTemplatesService],
-  exports: [BonusTemplatesService],
+  imports: [UserModule, WalletModule],
+  controllers: [BonusTemplatesController, PlayerBonusGrantsController, PlayerBonusesController],
+  providers: [
+    BonusTemplatesRepository,
+    BonusTemplatesService,
+    PlayerBonusesRepository,
+    PlayerBonusGrants,
+    PlayerBonusEndings,
+    PlayerBonusesService,
+    BonusWagering,
+    DepositMatchConsumer,
+  ],
+  exports: [BonusTemplatesService, BonusWagering],
 })
 export class BonusModule {}

@@ -3,3 +3,5 @@ export { BonusModule } from './bonus.module';
 export { BonusTemplatesService } from './templates/bonus-templates.service';
 export type { BonusTemplate, BonusKind, ProductType } from './templates/bonus-template.types';
 export { GB_MAX_WAGERING_MULTIPLIER } from './templates/bonus-terms.rules';
+export { BonusWagering, type BonusWager, type PlacedWager } from './wagering/bonus-wagering';
+export type { ActiveBonusTerms } from './player-bonuses/player-bonus.types';

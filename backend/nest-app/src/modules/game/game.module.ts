@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { BonusModule } from '../bonus';
 import { UserModule } from '../user/user.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { ActionsGamesApiClient } from './actions/actions-games-api.client';
@@ -38,7 +39,7 @@ import { GameSessionSweeper } from './sessions/game-session-sweeper';
  * that providers call. Money moves only through the wallet module's WalletService.
  */
 @Module({
-  imports: [UserModule, WalletModule, BullModule.registerQueue({ name: GAME_CATALOG_QUEUE })],
+  imports: [UserModule, WalletModule, BonusModule, BullModule.registerQueue({ name: GAME_CATALOG_QUEUE })],
   controllers: [
     GamesController,
     GamesAdminController,

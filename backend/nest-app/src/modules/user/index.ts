@@ -3,4 +3,5 @@ export { UserModule } from './user.module';
 export { UsersService } from './users.service';
 export { KycService } from './kyc/kyc.service';
 export { RgSettingsService } from './responsible-gaming/rg-settings.service';
+export { ResponsibleGamingService } from './responsible-gaming/responsible-gaming.service';
 export type { UserRecord, UserStatus } from './user.types';

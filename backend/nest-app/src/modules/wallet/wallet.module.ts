@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AdjustHandler } from './commands/adjust.command';
+import { BonusMoneyHandler } from './commands/bonus-money.command';
 import { CaptureHoldHandler } from './commands/capture-hold.command';
 import { DepositHandler } from './commands/deposit.command';
 import { HoldFundsHandler } from './commands/hold-funds.command';
@@ -28,6 +29,7 @@ const COMMAND_HANDLERS = [
   SettleWinHandler,
   RollbackHandler,
   AdjustHandler,
+  BonusMoneyHandler,
 ];
 
 /** The double-entry ledger, its commands, its API and the wallet creation on `user.registered`. */

@@ -2,6 +2,7 @@ import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { AdjustCommand } from './commands/adjust.command';
+import { BonusMoneyCommand } from './commands/bonus-money.command';
 import { CaptureHoldCommand } from './commands/capture-hold.command';
 import { DepositCommand } from './commands/deposit.command';
 import { HoldFundsCommand } from './commands/hold-funds.command';
@@ -12,6 +13,8 @@ import { SettleWinCommand } from './commands/settle-win.command';
 import type {
   AdjustCommandInput,
   BetCommandInput,
+  BonusGrantCommandInput,
+  BonusReleaseCommandInput,
   DepositCommandInput,
   HoldCommandInput,
   Idempotency,
@@ -21,7 +24,7 @@ import type {
   WalletBalances,
   WinCommandInput,
 } from './ledger/ledger.types';
-import type { Attachment } from './ledger/ledger-engine';
+import type { Attachment, WithinTransaction } from './ledger/ledger-engine';
 import { isUuid } from './wallet.directory';
 import {
   WalletRepository,
@@ -106,6 +109,28 @@ export class WalletService {
 
   public adjust(input: AdjustCommandInput): Promise<LedgerResult> {
     return this.commandBus.execute(new AdjustCommand(input));
+  }
+
+  /**
+   * Bonus money (docs/bonuses.md): `withinTransaction` is the caller's state change, written in the money's own
+   * transaction when it moves money (a throw there refuses the command, nothing is written).
+   */
+  public grantBonus(input: BonusGrantCommandInput, withinTransaction?: WithinTransaction): Promise<LedgerResult> {
+    return this.commandBus.execute(new BonusMoneyCommand({ type: 'bonus_grant', input }, withinTransaction));
+  }
+
+  /** Moves min(bonus balance, `maxConversion`) to cash and gives the rest back to the bonus cost account. */
+  public convertBonus(input: BonusReleaseCommandInput, withinTransaction?: WithinTransaction): Promise<LedgerResult> {
+    return this.commandBus.execute(new BonusMoneyCommand({ type: 'bonus_convert', input }, withinTransaction));
+  }
+
+  /** Gives the whole bonus balance back to the bonus cost account: a forfeit (player, staff) or an expiry. */
+  public removeBonus(
+    reason: 'bonus_forfeit' | 'bonus_expire',
+    input: Omit<BonusReleaseCommandInput, 'maxConversion'>,
+    withinTransaction?: WithinTransaction,
+  ): Promise<LedgerResult> {
+    return this.commandBus.execute(new BonusMoneyCommand({ type: reason, input }, withinTransaction));
   }
 
   public async walletsOfUser(userId: string): Promise<WalletView[]> {

@@ -2,6 +2,9 @@ import { CURRENCY_CODE_PATTERN, DomainError } from '@casino/contracts';
 import type {
   AdjustCommandInput,
   BetCommandInput,
+  BonusGrantCommandInput,
+  BonusMoneyCommandType,
+  BonusReleaseCommandInput,
   DepositCommandInput,
   HoldCommandInput,
   Idempotency,
@@ -148,4 +151,19 @@ export function validateAdjust(input: AdjustCommandInput): void {
     )
     .check(typeof input.actor?.userId === 'string', 'actor', 'must name the staff member')
     .done();
+}
+
+export function validateBonusMoney(
+  type: BonusMoneyCommandType,
+  input: BonusGrantCommandInput | BonusReleaseCommandInput,
+): void {
+  const check = new InputCheck()
+    .idempotency(input.idempotency)
+    .walletRef(input.wallet, input.currency)
+    .metadata(input.metadata);
+  if (type === 'bonus_grant') check.amount((input as BonusGrantCommandInput).amount);
+  const cap = (input as BonusReleaseCommandInput).maxConversion;
+  if (cap !== undefined)
+    check.amount(cap, 'maxConversion').check(type === 'bonus_convert', 'maxConversion', 'only for a conversion');
+  check.done();
 }

@@ -25,6 +25,8 @@ import { BackfillCreatedAtIndexes1764230750000 } from './1764230750000-backfill-
 import { BonusTemplates1764230760000 } from './1764230760000-bonus-templates';
 import { OutboxNotify1764230770000 } from './1764230770000-outbox-notify';
 import { PartialRefunds1764230800400 } from './1764230800400-partial-refunds';
+import { BonusLedger1764230800600 } from './1764230800600-bonus-ledger';
+import { PlayerBonuses1764230800601 } from './1764230800601-player-bonuses';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -55,4 +57,6 @@ export const MIGRATIONS = [
   BonusTemplates1764230760000,
   OutboxNotify1764230770000,
   PartialRefunds1764230800400,
+  BonusLedger1764230800600,
+  PlayerBonuses1764230800601,
 ];

@@ -7,6 +7,7 @@ import { combineAttached, type AttachedStatement } from '../../../infra/database
 import { isTransientConflict } from '../../../infra/database/prepared-statement';
 import { domainEvent } from '../../../infra/outbox/domain-event.factory';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
+import { BonusWagering, type BonusWager, type PlacedWager } from '../../bonus';
 import type { PlayRecord } from '../../user/responsible-gaming/rg-activity.repository';
 import { ResponsibleGamingService } from '../../user/responsible-gaming/responsible-gaming.service';
 import type { AttachedItem, AttachedWriter } from '../../wallet/ledger/ledger-engine';
@@ -25,6 +26,10 @@ export interface EndInLedger {
   row: GameTransactionRow;
   providerCode: string;
   play?: PlayRecord;
+  /** A bet's contribution to the player's active bonus (docs/bonuses.md "Wagering"). */
+  wager?: BonusWager;
+  /** A rollback's: the ledger transaction of the bet whose contribution it takes back. */
+  reversesWagerOf?: string;
 }
 
 /** The row was recorded as ended (refused) by another driver while this one was moving its money. */
@@ -38,6 +43,13 @@ interface AppliedEnd {
   row: GameTransactionRow;
   walletTransactionId: string | null;
   providerCode: string;
+}
+
+/** The bets' bonus contributions, each with its ledger transaction. */
+function placedWagers(all: AttachedItem<EndInLedger>[]): PlacedWager[] {
+  return all.flatMap(({ payload, result }) =>
+    payload.wager ? [{ wager: payload.wager, betTransactionId: result.transactionId }] : [],
+  );
 }
 
 const closesRound = (row: Pick<GameTransactionRow, 'roundId' | 'roundClosed'>): boolean =>
@@ -69,6 +81,7 @@ export class GameRowEnds {
     private readonly transactions: GameTransactionsRepository,
     private readonly outbox: OutboxWriter,
     private readonly responsibleGaming: ResponsibleGamingService,
+    private readonly bonusWagering: BonusWagering,
     private readonly clock: Clock,
   ) {}
 
@@ -108,6 +121,11 @@ export class GameRowEnds {
     if (lost) throw new RowNoLongerPending(lost.payload.row.id);
     const plays = all.flatMap(({ payload }) => (payload.play ? [payload.play] : []));
     await this.responsibleGaming.recordPlaysIn(manager, plays);
+    await this.bonusWagering.recordIn(manager, placedWagers(all));
+    await this.bonusWagering.reverseIn(
+      manager,
+      all.flatMap(({ payload }) => (payload.reversesWagerOf ? [payload.reversesWagerOf] : [])),
+    );
   }
 
   /**
@@ -121,7 +139,13 @@ export class GameRowEnds {
     const recorded = plays.length > 0 ? this.responsibleGaming.playsStatement(plays) : null;
     if (plays.length > 0 && recorded === null) return null;
     const applied = this.transactions.applyAndCloseStatement(this.appliedInputsOf(all), this.clock.now());
-    return combineAttached('game_row_ends', recorded ? [applied, recorded] : [applied]);
+    const wagers = placedWagers(all);
+    const parts = [
+      applied,
+      ...(recorded ? [recorded] : []),
+      ...(wagers.length > 0 ? [this.bonusWagering.statement(wagers)] : []),
+    ];
+    return combineAttached('game_row_ends', parts);
   }
 
   /**

@@ -153,7 +153,7 @@ const rowKey = (row: Pick<NewGameTransaction, 'providerId' | 'externalId'>): str
 @Injectable()
 export class GameTransactionsRepository {
   /** Enabled games by provider and code, with when they were seen enabled. */
-  private readonly enabledGames = new Map<string, number>();
+  private readonly enabledGames = new Map<string, { at: number; category: string }>();
   private readonly claims = new Coalescer<NewGameTransaction, GameTransactionRow | null>(
     (rows) => this.claimRows(rows),
     { ...BATCH, name: 'game_claim', keyOf: rowKey, isRetryable: isTransientConflict },
@@ -299,20 +299,25 @@ export class GameTransactionsRepository {
    * or by the catalog sync is refused by wallet calls within that time, ADR 0011); a no is never kept.
    */
   public async gameExists(providerId: string, gameCode: string, now: number): Promise<boolean> {
+    return (await this.gameCategory(providerId, gameCode, now)) !== null;
+  }
+
+  /** The enabled game's category (bonus wagering weights, docs/bonuses.md), or null when it is not enabled; cached as above. */
+  public async gameCategory(providerId: string, gameCode: string, now: number): Promise<string | null> {
     const key = `${providerId}:${gameCode}`;
-    const seenAt = this.enabledGames.get(key);
-    if (seenAt !== undefined && now >= seenAt && now - seenAt < GAME_CACHE_MS) return true;
-    const rows = (await this.dataSource.query(
-      `SELECT 1 FROM games WHERE provider_id = $1 AND game_code = $2 AND enabled`,
+    const seen = this.enabledGames.get(key);
+    if (seen !== undefined && now >= seen.at && now - seen.at < GAME_CACHE_MS) return seen.category;
+    const [row] = (await this.dataSource.query(
+      `SELECT category FROM games WHERE provider_id = $1 AND game_code = $2 AND enabled`,
       [providerId, gameCode],
-    )) as unknown[];
-    if (rows.length === 0) {
+    )) as { category: string }[];
+    if (!row) {
       this.enabledGames.delete(key);
-      return false;
+      return null;
     }
     if (this.enabledGames.size >= 10_000) this.enabledGames.clear();
-    this.enabledGames.set(key, now);
-    return true;
+    this.enabledGames.set(key, { at: now, category: row.category });
+    return row.category;
   }
 }
 

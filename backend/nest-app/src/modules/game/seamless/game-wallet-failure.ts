@@ -25,6 +25,8 @@ const FAILURE_OF_CODE: Readonly<Record<string, GameWalletFailure>> = {
   RG_WAGER_LIMIT_REACHED: 'LIMIT_REACHED',
   RG_SESSION_LIMIT_REACHED: 'LIMIT_REACHED',
   RG_LIMIT_CURRENCY_MISMATCH: 'LIMIT_REACHED',
+  // Hub88 §5: a limit refusal, which the supplier does not roll back (docs/bonuses.md "Max bet").
+  BONUS_MAX_BET_EXCEEDED: 'LIMIT_REACHED',
 };
 
 /** The outcome of an expected refusal; anything else is not a business outcome and is rethrown. */

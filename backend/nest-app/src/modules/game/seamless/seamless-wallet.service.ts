@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
+import { BonusWagering, type ActiveBonusTerms, type BonusWager } from '../../bonus';
 import type { PlayRecord } from '../../user/responsible-gaming/rg-activity.repository';
 import { ResponsibleGamingService, type BetClearance } from '../../user/responsible-gaming/responsible-gaming.service';
 import { PlayEligibilityService } from '../../user/eligibility/play-eligibility.service';
@@ -71,6 +72,7 @@ export class SeamlessWalletService {
     private readonly users: UsersService,
     private readonly responsibleGaming: ResponsibleGamingService,
     private readonly eligibility: PlayEligibilityService,
+    private readonly bonusWagering: BonusWagering,
     private readonly clock: Clock,
   ) {}
 
@@ -109,8 +111,8 @@ export class SeamlessWalletService {
     if ('outcome' in opened) return opened.outcome;
     const { userId, currency, sessionId, refuse } = opened;
     const now = this.clock.now().getTime();
-    if (!(await this.transactions.gameExists(command.provider.id, command.gameCode, now)))
-      return refuse('INVALID_GAME');
+    const category = await this.transactions.gameCategory(command.provider.id, command.gameCode, now);
+    if (category === null) return refuse('INVALID_GAME');
     const fingerprint = fingerprintOf(command, userId);
     const walletCommand: StoredWalletCommand = {
       type: 'bet',
@@ -121,8 +123,8 @@ export class SeamlessWalletService {
       funding: command.isFree ? 'bonus_only' : 'cash_first',
       metadata: this.metadataOf(command),
     };
-    // The RG read writes nothing, so it runs beside the claim (one round trip less per bet, ADR 0011).
-    const [claimed, gate] = await Promise.all([
+    // The RG read and the active bonus's read write nothing, so they run beside the claim (ADR 0011).
+    const [claimed, gate, bonus] = await Promise.all([
       this.transactions.claim({
         ...this.rowBase(command, userId, sessionId, currency, fingerprint),
         kind: 'bet',
@@ -132,18 +134,24 @@ export class SeamlessWalletService {
         walletCommand,
       }),
       this.responsibleGamingGate(command, userId, currency),
+      this.activeBonusFor(command, userId),
     ]);
     if (!claimed) return this.replay(command, fingerprint, userId, currency);
-    if (gate.failure) {
-      await this.driver.finishRefused(claimed, gate.failure, command.provider.code);
-      return refuse(gate.failure);
+    const failure = gate.failure ?? (bonus ? this.maxBetFailure(bonus, command.amount) : null);
+    if (failure) {
+      await this.driver.finishRefused(claimed, failure, command.provider.code);
+      if (gate.clearance) await this.touchSession(gate.clearance);
+      return refuse(failure);
     }
+    const wager = bonus ? this.bonusWagering.wagerOf(bonus, category, command.amount) : null;
     const clearance = gate.clearance;
     // The wager and the play session are written with the money, in the ledger's transaction (ADR 0011).
     const play = clearance ? this.responsibleGaming.clearedBetRecord(clearance, this.clock.now()) : undefined;
     let outcome: GameWalletOutcome | null = null;
     try {
-      outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency, play);
+      outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency, play, { wager });
+      // The bet may have completed the wagering: convert now (the bet's answer keeps the balance before).
+      if (wager && outcome.ok && !outcome.replayed) await this.bonusWagering.afterBet(wager.bonusId);
       return outcome;
     } finally {
       const moved = outcome?.ok === true && !outcome.replayed;
@@ -264,7 +272,10 @@ export class SeamlessWalletService {
     if (result.kind === 'refused')
       return { ok: false, failure: result.failure, balance: await this.currentBalance(userId, currency) };
     if (result.kind === 'done') return { ok: true, replayed: false, ...(await this.currentBalance(userId, currency)) };
-    return this.outcomeOfDrive(result.row, command.provider, userId, currency, this.reversedPlay(result.target));
+    const reversesWagerOf = result.target.kind === 'bet' ? (result.target.walletTransactionId ?? undefined) : undefined;
+    return this.outcomeOfDrive(result.row, command.provider, userId, currency, this.reversedPlay(result.target), {
+      reversesWagerOf,
+    });
   }
 
   /**
@@ -336,8 +347,12 @@ export class SeamlessWalletService {
     userId: string,
     currency: string,
     play?: PlayRecord,
+    bonus: { wager?: BonusWager | null; reversesWagerOf?: string } = {},
   ): Promise<GameWalletOutcome> {
-    const driven = await this.driver.drive(row, provider.code, play);
+    const driven = await this.driver.drive(row, provider.code, play, {
+      ...(bonus.wager ? { wager: bonus.wager } : {}),
+      ...(bonus.reversesWagerOf ? { reversesWagerOf: bonus.reversesWagerOf } : {}),
+    });
     if (!driven.ok) return { ok: false, failure: driven.failure, balance: await this.currentBalance(userId, currency) };
     if (driven.result === null) return { ok: true, replayed: false, ...(await this.currentBalance(userId, currency)) };
     return { ok: true, replayed: driven.result.replayed, userId, currency, balance: driven.result.balances.available };
@@ -371,6 +386,21 @@ export class SeamlessWalletService {
       return { failure, clearance: null };
     }
     return { failure: null, clearance: null };
+  }
+
+  /** The player's active bonus for a real-money stake (free and zero stakes neither count nor are capped). */
+  private activeBonusFor(command: BetCommand, userId: string): Promise<ActiveBonusTerms | null> {
+    if (command.isFree || command.amount <= 0n) return Promise.resolve(null);
+    return this.bonusWagering.activeTermsOf(userId);
+  }
+
+  private maxBetFailure(bonus: ActiveBonusTerms, stake: bigint): GameWalletFailure | null {
+    try {
+      this.bonusWagering.assertWithinMaxBet(bonus, stake);
+      return null;
+    } catch (error) {
+      return failureOf(error) ?? 'LIMIT_REACHED';
+    }
   }
 
   /** The row's common fields; its round is created by the claim statement itself (`round`). */

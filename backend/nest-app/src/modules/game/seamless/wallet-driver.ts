@@ -35,12 +35,17 @@ export class WalletDriver {
    * transaction when it moves money (ADR 0011); a replay by the wallet finishes the row on its own. A rollback's
    * `play` (taking its target off the RG counters) rides in the ledger's transaction the same way.
    */
-  public async drive(row: GameTransactionRow, providerCode: string, play?: PlayRecord): Promise<DriveResult> {
+  public async drive(
+    row: GameTransactionRow,
+    providerCode: string,
+    play?: PlayRecord,
+    bonus: Pick<EndInLedger, 'wager' | 'reversesWagerOf'> = {},
+  ): Promise<DriveResult> {
     const command = row.walletCommand;
     if (!command) throw new Error(`game transaction ${row.id} has no wallet command`);
     const attachment: Attachment<EndInLedger> | undefined =
-      row.kind !== 'rollback' || play
-        ? { writer: this.ends.inLedger, payload: { row, providerCode, play } }
+      row.kind !== 'rollback' || play || bonus.reversesWagerOf
+        ? { writer: this.ends.inLedger, payload: { row, providerCode, play, ...bonus } }
         : undefined;
     let result: LedgerResult;
     try {

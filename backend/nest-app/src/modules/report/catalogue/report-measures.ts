@@ -188,7 +188,7 @@ export function isMeasure(name: string): name is MeasureName {
 }
 
 /**
- * Ledger transaction types that are bonus cost (bonus converted to cash, free-bet winnings paid). The bonus engine
- * does not exist yet: none, so bonus cost is 0 until it adds its types here.
+ * Ledger transaction types whose cash is bonus cost (docs/bonuses.md "Bonus cost"): the cash a conversion credits.
+ * GGR counts cash only, so bonus money staked and lost was never revenue and is no cost either.
  */
-export const BONUS_COST_TRANSACTION_TYPES: readonly string[] = [];
+export const BONUS_COST_TRANSACTION_TYPES: readonly string[] = ['bonus_convert'];

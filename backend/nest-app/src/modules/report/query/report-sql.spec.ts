@@ -26,7 +26,7 @@ describe('renderReportStatement', () => {
       'GROUP BY `d_currency`, `d_day`, toString(`country`)';
     const money =
       "SELECT toString(`currency`) AS `d_currency`, toString(toDate(bucket, 'Europe/Berlin')) AS `d_day`, " +
-      'toInt64(0) AS `b_bonus_cost`, ' +
+      "toInt64(sumIf(cash_amount, transaction_type IN ('bonus_convert'))) AS `b_bonus_cost`, " +
       "toInt64(sumIf(cash_amount, transaction_type = 'deposit')) AS `b_deposits_amount`, " +
       'toInt64(0) AS `b_gaming_tax`, toInt64(0) AS `b_net_stake_bonus`, toInt64(0) AS `b_net_stake_cash`, ' +
       'toInt64(0) AS `b_net_win_cash` FROM money_15m ' +

@@ -203,6 +203,11 @@ export class ResponsibleGamingService {
     await this.activity.recordBetActivity(userId, currency, utcDay(session.lastActivityAt), null, session);
   }
 
+  /** Throws RG_SELF_EXCLUDED or RG_TIMED_OUT while an exclusion runs (no bonus offers to excluded players). */
+  public async assertNotExcludedNow(userId: string): Promise<void> {
+    await this.assertNotExcluded(userId, this.clock.now());
+  }
+
   /** Starts or continues the play session; answers when it started and how often to remind the player. */
   public async assertCanLaunchGame(userId: string): Promise<PlaySessionInfo> {
     const now = this.clock.now();

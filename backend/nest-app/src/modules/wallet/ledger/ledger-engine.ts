@@ -14,8 +14,11 @@ import { countSingleStatement } from './ledger-metrics';
 import { isConnectionLost, sqlStateOf } from '../../../infra/database/prepared-statement';
 import type { AttachedStatement } from '../../../infra/database/attached-statement';
 
-/** Work a command adds to its transaction once accepted (the staff audit record of an adjustment). */
-export type WithinTransaction = (manager: EntityManager, result: LedgerResult) => Promise<void>;
+/**
+ * Work a command adds to its transaction once accepted (the staff audit record of an adjustment, a bonus's status);
+ * `amount` is the transaction's (for a bonus release: what the ledger read under lock).
+ */
+export type WithinTransaction = (manager: EntityManager, result: LedgerResult, amount: bigint) => Promise<void>;
 
 /**
  * Set-based work another module adds to the batch transaction (ADR 0011): called once per batch, after the
@@ -256,7 +259,9 @@ export class LedgerEngine implements BeforeApplicationShutdown {
     await this.repository.resolveHolds(runner, writes);
     for (const [index, item] of batch.entries()) {
       const outcome = outcomes[index];
-      if (item.withinTransaction && outcome?.ok && outcome.write) await item.withinTransaction(manager, outcome.result);
+      if (item.withinTransaction && outcome?.ok && outcome.write) {
+        await item.withinTransaction(manager, outcome.result, outcome.write.amount);
+      }
     }
     let fragment = 0;
     for (const { writer, items, statement } of groups) {

@@ -39,6 +39,12 @@ export function postingOf(state: LedgerState, command: LedgerCommand): Posting {
       return rollback(state, command);
     case 'adjustment':
       return adjust(state, command);
+    case 'bonus_grant':
+      return bonusGrant(state, command);
+    case 'bonus_convert':
+    case 'bonus_forfeit':
+    case 'bonus_expire':
+      return bonusRelease(state, command);
   }
 }
 
@@ -148,6 +154,31 @@ function adjust(state: LedgerState, command: Of<'adjustment'>): Posting {
   return posting(wallet, command.amount, [
     [account, command.amount],
     [systemAccountId(state, systemAccountFor(command)), -command.amount],
+  ]);
+}
+
+function bonusGrant(state: LedgerState, command: Of<'bonus_grant'>): Posting {
+  requireAmount(command.amount, 'positive');
+  const wallet = walletOf(state, command.wallet, command.currency);
+  return posting(wallet, command.amount, [
+    [wallet.bonus, command.amount],
+    [systemAccountId(state, systemAccountFor(command)), -command.amount],
+  ]);
+}
+
+/**
+ * The whole bonus balance leaves it, read under lock: to cash up to the cap for a conversion (the transaction's
+ * amount), the rest back to the bonus cost account. A zero balance gives a transaction without entries.
+ */
+function bonusRelease(state: LedgerState, command: Of<'bonus_convert' | 'bonus_forfeit' | 'bonus_expire'>): Posting {
+  const wallet = walletOf(state, command.wallet, command.currency);
+  const bonus = balanceOf(state, wallet.bonus);
+  const cap = command.maxConversion;
+  const converted = command.type !== 'bonus_convert' ? 0n : cap !== undefined && cap < bonus ? cap : bonus;
+  return posting(wallet, command.type === 'bonus_convert' ? converted : bonus, [
+    [wallet.bonus, -bonus],
+    [wallet.cash, converted],
+    [systemAccountId(state, systemAccountFor(command)), bonus - converted],
   ]);
 }
 

@@ -11,7 +11,14 @@ export interface Idempotency {
 export type WalletRef = { walletId: string } | { userId: string };
 
 export type AccountKind =
-  'player_cash' | 'player_bonus' | 'player_held' | 'game_settlement' | 'psp_clearing' | 'house_revenue' | 'adjustment';
+  | 'player_cash'
+  | 'player_bonus'
+  | 'player_held'
+  | 'game_settlement'
+  | 'psp_clearing'
+  | 'house_revenue'
+  | 'adjustment'
+  | 'bonus_cost';
 
 interface CommandBase {
   idempotency: Idempotency;
@@ -73,6 +80,23 @@ export interface AdjustCommandInput extends WalletCommandBase {
   actor: { userId: string; roles: string[]; requestId?: string; ip?: string | null };
 }
 
+/** Bonus money granted to a player: the operator's bonus cost account pays it into the player's bonus balance. */
+export interface BonusGrantCommandInput extends WalletCommandBase {
+  amount: bigint;
+}
+
+/**
+ * Bonus money leaving the bonus balance, the amount read under the account's lock: a conversion moves
+ * min(bonus balance, `maxConversion`) to cash and gives the rest back to the bonus cost account; a forfeit or an
+ * expiry gives all of it back. The wallet's bonus balance is the one live bonus's (docs/bonuses.md).
+ */
+export interface BonusReleaseCommandInput extends WalletCommandBase {
+  /** Conversions only; absent: no cap. */
+  maxConversion?: bigint;
+}
+
+export type BonusMoneyCommandType = 'bonus_grant' | 'bonus_convert' | 'bonus_forfeit' | 'bonus_expire';
+
 /** One command as the ledger engine applies it; ids are fixed when the command is submitted. */
 export type LedgerCommand = (
   | ({ type: 'deposit' } & DepositCommandInput)
@@ -83,6 +107,8 @@ export type LedgerCommand = (
   | ({ type: 'win' } & WinCommandInput)
   | ({ type: 'rollback' } & RollbackCommandInput)
   | ({ type: 'adjustment' } & AdjustCommandInput)
+  | ({ type: 'bonus_grant' } & BonusGrantCommandInput)
+  | ({ type: 'bonus_convert' | 'bonus_forfeit' | 'bonus_expire' } & BonusReleaseCommandInput)
 ) & { transactionId: string; eventId: string };
 
 export interface WalletBalances {

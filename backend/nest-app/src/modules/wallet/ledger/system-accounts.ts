@@ -25,6 +25,11 @@ export function houseRevenueAccount(currency: string): SystemAccountSpec {
   return { code: `system:house:${currency}`, kind: 'house_revenue', currency };
 }
 
+/** The operator's bonus cost: pays every grant, takes back what is forfeited, expired or over a conversion cap. */
+export function bonusCostAccount(currency: string): SystemAccountSpec {
+  return { code: `system:bonus:${currency}`, kind: 'bonus_cost', currency };
+}
+
 /**
  * The system account a command posts against, or null when it needs none or it is only known from
  * data (a rollback reverses its original's entries; a capture pays out to its hold's provider).
@@ -38,6 +43,11 @@ export function systemAccountFor(command: LedgerCommand): SystemAccountSpec | nu
       return gameSettlementAccount(command.provider, command.currency);
     case 'adjustment':
       return adjustmentAccount(command.currency);
+    case 'bonus_grant':
+    case 'bonus_convert':
+    case 'bonus_forfeit':
+    case 'bonus_expire':
+      return bonusCostAccount(command.currency);
     case 'hold':
     case 'hold_capture':
     case 'hold_release':

@@ -1,7 +1,10 @@
 import { highCardinalityLabels } from '@casino/platform';
 import { disposeIsolatedResources, uniqueTestId } from '@casino/platform/testing';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadGatewayConfig } from '../src/config/load-gateway-config';
+import { alertMetricNames } from './support/alert-metric-names';
 import { CompiledNestApp } from './support/compiled-nest-app';
 import { CompiledWorker } from './support/compiled-worker';
 import { GatewayUnderTest } from './support/gateway-under-test';
@@ -21,6 +24,7 @@ describe('metrics of nest-app, worker-etl and the gateway carry no high-cardinal
   let nestApp: CompiledNestApp;
   let worker: CompiledWorker;
   let gateway: GatewayUnderTest;
+  let scraped: Record<'nest-app' | 'worker-etl' | 'gateway', string>;
 
   beforeAll(async () => {
     nestApp = await CompiledNestApp.start(id, { API_TRUSTED_PROXIES: '127.0.0.1' });
@@ -56,7 +60,7 @@ describe('metrics of nest-app, worker-etl and the gateway carry no high-cardinal
       });
     }
 
-    const scraped = {
+    scraped = {
       'nest-app': await metricsOf(nestApp.origin),
       'worker-etl': await metricsOf(worker.origin),
       gateway: await metricsOf(gateway.url),
@@ -75,4 +79,12 @@ describe('metrics of nest-app, worker-etl and the gateway carry no high-cardinal
     expect(scraped['worker-etl']).toMatch(/^readiness_probe_up\{probe="etl_lag"\} 1/m);
     expect(scraped.gateway).toMatch(/^gateway_rate_limit_decisions_total\{/m);
   }, 60_000);
+
+  it('exposes every metric the alert rules read (ops/prometheus/alerts.yml)', () => {
+    const rules = readFileSync(resolve(__dirname, '..', '..', '..', 'ops', 'prometheus', 'alerts.yml'), 'utf8');
+    const names = alertMetricNames(rules).filter((name) => name !== 'up'); // `up` is Prometheus's own
+    expect(names.length).toBeGreaterThanOrEqual(6);
+    const exposed = Object.values(scraped).join('\n');
+    expect(names.filter((name) => !exposed.includes(`# TYPE ${name} `))).toEqual([]);
+  });
 });

@@ -36,13 +36,20 @@ export function countSingleStatement(outcome: SingleStatementOutcome): void {
   batches.inc({ outcome });
 }
 
-/** Called once a batch committed, with the commands it held in order. */
+/**
+ * Called once a batch committed, with the commands it held in order. Never throws: the batch is committed, and a
+ * throw here would send it through the engine's one-by-one rerun.
+ */
 export function countCommitted(types: string[], outcomes: CommandOutcome[]): void {
-  outcomes.forEach((outcome, index) => {
-    if (outcome.ok) {
-      if (outcome.write) countTransaction(outcome.write);
-    } else refusals.inc({ type: types[index] ?? 'unknown', code: outcome.error.code });
-  });
+  try {
+    outcomes.forEach((outcome, index) => {
+      if (outcome.ok) {
+        if (outcome.write) countTransaction(outcome.write);
+      } else refusals.inc({ type: types[index] ?? 'unknown', code: outcome.error.code });
+    });
+  } catch {
+    // A metric is never worth a money path's error.
+  }
 }
 
 function countTransaction(write: TransactionWrite): void {

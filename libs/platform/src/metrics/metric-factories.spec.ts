@@ -8,10 +8,12 @@ describe('metric factories', () => {
   });
 
   it('reads a scraped gauge on every scrape, keeps its last values when a read fails or hangs, and is removed by its owner', async () => {
+    let answerSlowRead: (value: number) => void = () => undefined;
+    const slow = new Promise<number>((resolve) => (answerSlowRead = resolve));
     const reads: (() => Promise<number>)[] = [
       () => Promise.resolve(7),
       () => Promise.reject(new Error('database down')),
-      () => new Promise<number>(() => undefined), // never answers
+      () => slow, // a dependency that does not answer yet
       () => Promise.resolve(3),
     ];
     const errors: string[] = [];
@@ -26,10 +28,18 @@ describe('metric factories', () => {
     const scrape = async (): Promise<string> => register.getSingleMetricAsString('spec_factories_backlog');
 
     expect(await scrape()).toContain('spec_factories_backlog 7');
-    expect(await scrape()).toContain('spec_factories_backlog 7');
-    expect(await scrape()).toContain('spec_factories_backlog 7');
-    expect(await scrape()).toContain('spec_factories_backlog 3');
-    expect(errors).toEqual(['database down', 'spec_factories_backlog: read took over 50 ms']);
+    expect(await scrape()).toContain('spec_factories_backlog 7'); // failed
+    expect(await scrape()).toContain('spec_factories_backlog 7'); // the slow read is left running
+    expect(await scrape()).toContain('spec_factories_backlog 7'); // and waited on, not started again
+    expect(reads).toHaveLength(1);
+    answerSlowRead(5);
+    expect(await scrape()).toContain('spec_factories_backlog 5'); // the slow read answered
+    expect(await scrape()).toContain('spec_factories_backlog 3'); // and the next scrape read again
+    expect(errors).toEqual([
+      'database down',
+      'spec_factories_backlog: read took over 50 ms',
+      'spec_factories_backlog: read took over 50 ms',
+    ]);
 
     dispose();
     expect(register.getSingleMetric('spec_factories_backlog')).toBeUndefined();

@@ -36,7 +36,10 @@ export interface ScrapedGaugeOptions<T extends string> {
   labelNames: readonly T[];
   /** Sets the gauge's values from a bounded read; runs on every scrape. */
   read: (gauge: Gauge<T>) => Promise<void>;
-  /** A read slower than this is abandoned and the gauge keeps its last values (the scrape itself must not hang). */
+  /**
+   * A read slower than this is left running and the scrape answers with the last values (the scrape itself must not
+   * hang); later scrapes wait on that read instead of starting another, so reads never pile up behind a dependency.
+   */
   timeoutMs?: number;
   /** Told of a failed or abandoned read (the gauge keeps its last values). */
   onError?: (error: unknown) => void;
@@ -50,6 +53,7 @@ export interface ScrapedGaugeOptions<T extends string> {
 export function scrapedGauge<T extends string>(options: ScrapedGaugeOptions<T>): { dispose: () => void } {
   register.removeSingleMetric(options.name);
   const timeoutMs = options.timeoutMs ?? 1000;
+  let inFlight: Promise<void> | undefined;
   const gauge: Gauge<T> = new Gauge({
     name: options.name,
     help: options.help,
@@ -59,8 +63,9 @@ export function scrapedGauge<T extends string>(options: ScrapedGaugeOptions<T>):
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`${options.name}: read took over ${timeoutMs} ms`)), timeoutMs);
       });
+      inFlight ??= options.read(gauge).finally(() => (inFlight = undefined));
       try {
-        await Promise.race([options.read(gauge), timeout]);
+        await Promise.race([inFlight, timeout]);
       } catch (error) {
         options.onError?.(error);
       } finally {

@@ -3,7 +3,23 @@
 # PostgreSQL, Redis, NATS with JetStream, ClickHouse and MailDev. Idempotent: what runs is left alone.
 # `--cluster` also starts a 3-node NATS JetStream cluster on 4231-4233, `--ha` the high-availability PostgreSQL of
 # scripts/pg-ha.sh on 5440 (docs/scaling.md); the default stays single nodes.
+# --prometheus (or PROMETHEUS_ENABLED=1): also Debian's Prometheus on 127.0.0.1:9090, scraping the apps with
+# ops/prometheus/prometheus.yml and its alert rules. --promtool: only install the package for its promtool (npm test).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PROMETHEUS_ENABLED="${PROMETHEUS_ENABLED:-0}"
+PROMTOOL_REQUIRED=0
+NATS_CLUSTER=0
+PG_HA=0
+for arg in "$@"; do
+  case "$arg" in
+    --prometheus) PROMETHEUS_ENABLED=1 ;;
+    --promtool) PROMTOOL_REQUIRED=1 ;;
+    --cluster) NATS_CLUSTER=1 ;;
+    --ha) PG_HA=1 ;;
+    *) fail "unknown option $arg (known: --prometheus, --promtool, --cluster, --ha)" ;;
+  esac
+done
 
 PG_ROLE=casino
 PG_PASSWORD=casino
@@ -127,13 +143,42 @@ ensure_chromium() {
   apt_install chromium
 }
 
+# Debian's Prometheus package (2.42) brings promtool; node-exporter, only recommended, is left out.
+ensure_promtool() {
+  if command -v promtool >/dev/null 2>&1; then
+    ok "promtool present ($(promtool --version 2>&1 | head -n1))"
+    return
+  fi
+  apt_install --no-install-recommends prometheus
+}
+
+prometheus_up() { curl -fsS http://127.0.0.1:9090/-/ready >/dev/null 2>&1; }
+
+ensure_prometheus() {
+  ensure_promtool
+  if prometheus_up; then
+    # Picks up edited rules and targets (started with --web.enable-lifecycle).
+    curl -fsS -X POST http://127.0.0.1:9090/-/reload >/dev/null 2>&1 || warn "Prometheus did not reload its config"
+    ok "Prometheus already running on http://127.0.0.1:9090 (config reloaded)"
+    return
+  fi
+  mkdir -p "$RUN_DIR/prometheus-data"
+  nohup /usr/bin/prometheus --config.file="$ROOT_DIR/ops/prometheus/prometheus.yml" \
+    --storage.tsdb.path="$RUN_DIR/prometheus-data" --storage.tsdb.retention.time=2d \
+    --web.listen-address=127.0.0.1:9090 --web.enable-lifecycle >"$RUN_DIR/prometheus.log" 2>&1 &
+  echo $! >"$RUN_DIR/prometheus.pid"
+  wait_for 30 prometheus_up || fail "Prometheus did not start (see $RUN_DIR/prometheus.log)"
+  ok "started Prometheus on http://127.0.0.1:9090 (scrapes the apps; alert rules ops/prometheus/alerts.yml)"
+}
+
 say "local services"
 command -v curl >/dev/null 2>&1 || apt_install curl
 ensure_postgres
 ensure_redis
 ensure_nats
-if [[ " $* " == *" --cluster "* ]]; then ensure_nats_cluster; fi
-if [[ " $* " == *" --ha "* ]]; then bash "$ROOT_DIR/scripts/pg-ha.sh" start; fi
+if [ "$NATS_CLUSTER" = 1 ]; then ensure_nats_cluster; fi
+if [ "$PG_HA" = 1 ]; then bash "$ROOT_DIR/scripts/pg-ha.sh" start; fi
 ensure_clickhouse
 ensure_maildev
 ensure_chromium
+if [ "$PROMETHEUS_ENABLED" = 1 ]; then ensure_prometheus; elif [ "$PROMTOOL_REQUIRED" = 1 ]; then ensure_promtool; fi

@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # npm start: installs what is missing, starts the services, migrates, seeds demo data and runs
 # API_INSTANCES nest-app instances (default 1: :3000; more: :3002, :3003, ...), worker-etl (:3001) and the
-# gateway (:8080) in front of the instances, until Ctrl-C.
+# gateway (:8080) in front of the instances, until Ctrl-C. `npm start -- --prometheus` (or PROMETHEUS_ENABLED=1)
+# also runs Prometheus (:9090) scraping them, with the alert rules of ops/prometheus/.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PROMETHEUS_ENABLED="${PROMETHEUS_ENABLED:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --prometheus) PROMETHEUS_ENABLED=1 ;;
+    *) fail "unknown option $arg (known: --prometheus)" ;;
+  esac
+done
+export PROMETHEUS_ENABLED
 
 ensure_node_modules
 bash "$ROOT_DIR/scripts/services.sh"
@@ -81,6 +91,12 @@ for app in "${APPS[@]}"; do
   fi
 done
 
+PROMETHEUS_LINE=""
+if [ "$PROMETHEUS_ENABLED" = 1 ]; then
+  PROMETHEUS_LINE="    Prometheus      http://127.0.0.1:9090   (targets: /targets, alerts: /alerts; rules ops/prometheus/alerts.yml)
+"
+fi
+
 cat <<MSG
 
   The platform is up. Players and staff use the gateway: http://127.0.0.1:8080
@@ -96,7 +112,7 @@ cat <<MSG
     Demo provider   http://127.0.0.1:4100   (demo games)
     Demo players    alice@example.test, bob@example.test, charlie@example.test (sign in with an emailed code)
     Logs            $RUN_DIR/<app>.log
-
+$PROMETHEUS_LINE
   Ctrl-C stops the apps (the services keep running).
 MSG
 

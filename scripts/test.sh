@@ -4,7 +4,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_node_modules
-bash "$ROOT_DIR/scripts/services.sh"
+# promtool: the alert rules are checked and unit-tested (libs/platform/test/prometheus-rules.int-spec.ts).
+bash "$ROOT_DIR/scripts/services.sh" --promtool
 build_all
 
 cd "$ROOT_DIR"

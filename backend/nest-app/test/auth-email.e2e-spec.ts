@@ -114,9 +114,25 @@ describe('auth: email codes, guards and roles (e2e)', () => {
     expect(byKind['marketing']).toMatchObject({ granted: false });
   });
 
+  /** One sample of `GET /metrics` (0 when absent). */
+  async function sample(series: string): Promise<number> {
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  }
+
+  async function eventCount(kind: string): Promise<number> {
+    const rows = (await app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM security_events WHERE kind = $1`, [kind])) as { n: number }[];
+    return rows[0]?.n ?? 0;
+  }
+
   it('answers 202 for any address and 429 with Retry-After for a second code within a minute', async () => {
     const email = uniqueEmail('unknown');
     await requestEmailCode(app, email);
+    const limited = 'api_error_responses_total{code="RATE_LIMITED",status_code="429"}';
+    const limitedBefore = await sample(limited);
     const again = await app.inject({ method: 'POST', url: '/api/v1/auth/email/start', payload: { email } });
     expect(again.statusCode).toBe(429);
     expect(Number(again.headers['retry-after'])).toBeGreaterThanOrEqual(1);
@@ -124,6 +140,7 @@ describe('auth: email codes, guards and roles (e2e)', () => {
     const body = again.json<ErrorBody>();
     expect(body.error.code).toBe('RATE_LIMITED');
     expect(body.error.details?.['retryAfterSeconds']).toEqual(expect.any(Number));
+    expect(await sample(limited)).toBe(limitedBefore + 1);
     await readEmailCode(email);
   });
 
@@ -132,6 +149,8 @@ describe('auth: email codes, guards and roles (e2e)', () => {
     await requestEmailCode(app, email);
     const code = await readEmailCode(email);
     const wrong = code === '000000' ? '111111' : '000000';
+    const failed = 'auth_security_events_total{kind="sign_in.failed"}';
+    const before = { metric: await sample(failed), rows: await eventCount('sign_in.failed') };
     const codes: string[] = [];
     for (let attempt = 1; attempt <= 5; attempt++) {
       const response = await verify(email, wrong);
@@ -150,6 +169,11 @@ describe('auth: email codes, guards and roles (e2e)', () => {
     expect(sixth.json<ErrorBody>().error.code).toBe('AUTH_CODE_INVALID');
     const events = await app.get(DataSource).query(`SELECT kind FROM security_events WHERE kind = 'code.locked'`);
     expect(events.length).toBeGreaterThanOrEqual(1);
+    // The counter follows the security events written: every failed try of this test is one of each.
+    const written = (await eventCount('sign_in.failed')) - before.rows;
+    expect(written).toBeGreaterThanOrEqual(5);
+    expect((await sample(failed)) - before.metric).toBe(written);
+    expect(await sample('auth_security_events_total{kind="code.locked"}')).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses requests without a valid access token with 401 UNAUTHENTICATED', async () => {

@@ -109,9 +109,21 @@ describe('payment webhooks (e2e, Stripe scheme signed by the official SDK)', () 
     return (metric?.values ?? []).reduce((sum, value) => sum + value.value, 0);
   }
 
+  /** The sum of a metric's samples whose labels include `labels`, as `GET /metrics` shows them. */
+  async function scraped(name: string, labels: string): Promise<number> {
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith(`${name}{`) && line.includes(labels))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  }
+
   it('accepts an SDK-signed event, credits the wallet once, and acknowledges a replay without acting', async () => {
     const player = await newPlayer(app);
+    const openBefore = await scraped('payment_intents_open', 'provider="stripe",kind="deposit"');
+    const succeededBefore = await scraped('payment_intent_statuses_total', 'kind="deposit",status="succeeded"');
     const { id, pi } = await stripeDeposit(player);
+    expect(await scraped('payment_intents_open', 'provider="stripe",kind="deposit"')).toBe(openBefore + 1);
     const payload = event('payment_intent.succeeded', id, pi);
     const header = sign(payload);
 
@@ -135,6 +147,10 @@ describe('payment webhooks (e2e, Stripe scheme signed by the official SDK)', () 
       [id],
     )) as { event_type: string }[];
     expect(events.map((row) => row.event_type)).toEqual(['payment.intent.created', 'payment.intent.succeeded']);
+    expect(await scraped('payment_intents_open', 'provider="stripe",kind="deposit"')).toBe(openBefore);
+    expect(await scraped('payment_intent_statuses_total', 'kind="deposit",status="succeeded"')).toBe(
+      succeededBefore + 1,
+    );
   });
 
   it('refuses a body changed by one byte, a wrong secret, a timestamp 310 s old or ahead, and no header: 400, counted, recorded', async () => {

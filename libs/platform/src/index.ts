@@ -17,6 +17,8 @@ export * from './logging/logger.module';
 export * from './logging/request-log.hook';
 export * from './metrics/http-metrics';
 export * from './metrics/metrics.module';
+export * from './metrics/metric-factories';
+export * from './metrics/label-cardinality';
 export * from './health/readiness-probe';
 export * from './health/health.module';
 export * from './health/draining';

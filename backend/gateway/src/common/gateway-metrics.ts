@@ -1,18 +1,4 @@
-import { Counter, Gauge, Histogram, register } from 'prom-client';
-
-function counter<T extends string>(name: string, help: string, labelNames: T[]): Counter<T> {
-  return (register.getSingleMetric(name) as Counter<T> | undefined) ?? new Counter({ name, help, labelNames });
-}
-
-function gauge<T extends string>(name: string, help: string, labelNames: T[]): Gauge<T> {
-  return (register.getSingleMetric(name) as Gauge<T> | undefined) ?? new Gauge({ name, help, labelNames });
-}
-
-function histogram<T extends string>(name: string, help: string, labelNames: T[], buckets: number[]): Histogram<T> {
-  return (
-    (register.getSingleMetric(name) as Histogram<T> | undefined) ?? new Histogram({ name, help, labelNames, buckets })
-  );
-}
+import { counterOf as counter, gaugeOf as gauge, histogramOf as histogram } from '@casino/platform';
 
 /** 1 while an instance gets new requests, 0 while it is down, draining or ejected. */
 export const upstreamAvailable = gauge('gateway_upstream_available', 'Whether an API instance is in rotation', [

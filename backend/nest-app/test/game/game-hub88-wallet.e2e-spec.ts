@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { register, type Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { ManualClock } from '../../src/common/time/clock';
 import { CatalogSyncService } from '../../src/modules/game/catalog/catalog-sync.service';
@@ -85,6 +86,14 @@ describe('Hub88 seamless wallet (e2e, reference §7)', () => {
     };
   }
 
+  /** `game_wallet_call_refusals_total` of Hub88 bets refused with this neutral status. */
+  async function refusedBets(status: string): Promise<number> {
+    const metric = register.getSingleMetric('game_wallet_call_refusals_total') as Counter | undefined;
+    const values = (await metric?.get())?.values ?? [];
+    const labels = { protocol: 'hub88', operation: 'transaction/bet', status };
+    return values.find((value) => JSON.stringify(value.labels) === JSON.stringify(labels))?.value ?? 0;
+  }
+
   describe('§7.1 signatures', () => {
     it.each([
       ['missing', null],
@@ -95,6 +104,7 @@ describe('Hub88 seamless wallet (e2e, reference §7)', () => {
       'answers RS_ERROR_INVALID_SIGNATURE with request_uuid when the signature is %s, and moves no money',
       async (_label, kind) => {
         const player = await playing('sig');
+        const refusedBefore = await refusedBets('INVALID_SIGNATURE');
         const body: Record<string, unknown> = { ...bet(player), request_uuid: randomUUID() };
         const raw = JSON.stringify(body);
         const options =
@@ -107,6 +117,7 @@ describe('Hub88 seamless wallet (e2e, reference §7)', () => {
         expect(answer.httpStatus).toBe(200);
         expect(answer.body).toMatchObject({ status: 'RS_ERROR_INVALID_SIGNATURE', request_uuid: body.request_uuid });
         expect(await availableOf(app, player.userId)).toBe(10_000n);
+        expect(await refusedBets('INVALID_SIGNATURE')).toBe(refusedBefore + 1);
       },
     );
   });

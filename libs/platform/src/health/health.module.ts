@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { Draining } from './draining';
 import { HealthController } from './health.controller';
+import { ReadinessMetrics } from './readiness-metrics';
 import { READINESS_PROBES, type ReadinessProbe } from './readiness-probe';
 
 /** `GET /health/live` and `GET /health/ready` over the probes an app names. */
@@ -14,6 +15,7 @@ export class HealthModule {
       controllers: [HealthController],
       providers: [
         Draining,
+        ReadinessMetrics,
         ...probes,
         {
           provide: READINESS_PROBES,

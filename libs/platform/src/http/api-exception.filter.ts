@@ -1,7 +1,15 @@
+import { ERROR_CODES } from '@casino/contracts';
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DependencyFailureLog } from './dependency-failure-log';
 import { toErrorResponse } from './error-response';
+import { counterOf } from '../metrics/metric-factories';
+
+const errorResponses = counterOf(
+  'api_error_responses_total',
+  'Error answers by stable error code (RATE_LIMITED, UNAUTHENTICATED, ...) and HTTP status; OTHER for a code outside the registry',
+  ['code', 'status_code'],
+);
 
 /**
  * Every error leaves as `{ error: { code, message, details? }, requestId }`. Unexpected errors
@@ -18,6 +26,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const response = toErrorResponse(exception, request.routeOptions?.url !== undefined);
+    errorResponses.inc({
+      code: Object.hasOwn(ERROR_CODES, response.code) ? response.code : 'OTHER',
+      status_code: String(response.status),
+    });
     if (response.unexpected) {
       this.logger.error({ err: exception, requestId: request.id }, 'Unexpected error');
     }

@@ -1,14 +1,11 @@
-import { Histogram, register } from 'prom-client';
+import { histogramOf } from '@casino/platform';
+import type { Histogram } from 'prom-client';
 
 const SIZE = 'casino_batch_size';
 const DURATION = 'casino_batch_duration_seconds';
 
-/** A histogram on the default registry, reused when it exists (several apps in one test process). */
 function histogram(name: string, help: string, buckets: number[]): Histogram<'batch'> {
-  return (
-    (register.getSingleMetric(name) as Histogram<'batch'> | undefined) ??
-    new Histogram({ name, help, labelNames: ['batch'], buckets })
-  );
+  return histogramOf(name, help, ['batch'], buckets);
 }
 
 const sizes = histogram(SIZE, 'Inputs per group-committed batch, by batch kind', [1, 2, 4, 8, 16, 32, 64, 128]);

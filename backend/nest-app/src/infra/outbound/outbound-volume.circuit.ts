@@ -1,8 +1,8 @@
 import { DomainError } from '@casino/contracts';
-import { REDIS_CLIENT } from '@casino/platform';
+import { counterOf, REDIS_CLIENT } from '@casino/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { Counter, register } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { AppConfig } from '../../config/app-config';
 
 export type OutboundChannel = 'mail' | 'sms';
@@ -36,13 +36,10 @@ return {1, count, left, 0}`;
 type AdmitMode = OutboundKind | 'check';
 
 function messagesCounter(): Counter<'channel' | 'kind' | 'outcome'> {
-  return (
-    (register.getSingleMetric(METRIC) as Counter<'channel' | 'kind' | 'outcome'> | undefined) ??
-    new Counter({
-      name: METRIC,
-      help: 'Mails and texts handed to the queues (outcome queued) or refused by the platform-wide circuit (outcome refused)',
-      labelNames: ['channel', 'kind', 'outcome'],
-    })
+  return counterOf(
+    METRIC,
+    'Mails and texts handed to the queues (outcome queued) or refused by the platform-wide circuit (outcome refused)',
+    ['channel', 'kind', 'outcome'],
   );
 }
 

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { outboxPublished, outboxPublishFailures } from './outbox-metrics';
 import { OutboxWake } from './outbox-wake';
 import { claimPending, markFailed, markPublished, type ClaimedEvent } from './outbox.store';
 
@@ -83,6 +84,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       await markPublished(runner, published);
       await markFailed(runner, failed, error ?? '');
       await runner.commitTransaction();
+      outboxPublished.inc(published.length);
+      outboxPublishFailures.inc(failed.length);
       return { claimed: claimed.length, published: published.length, failed: failed.length };
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

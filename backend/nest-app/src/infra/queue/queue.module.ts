@@ -4,6 +4,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { DefaultJobOptions } from 'bullmq';
 import type { AppConfig } from '../../config/app-config';
+import { QueueMetrics } from './queue-metrics';
 
 /**
  * Mail and SMS jobs carry one-time codes in clear text, which must not outlive the code (10 minutes)
@@ -45,6 +46,7 @@ export class QueueModule {
         BullConnectionWatchModule.forRoot({ redisUrl: config.REDIS_URL, clientName: 'nest-app-bullmq' }),
         queues,
       ],
+      providers: [QueueMetrics],
       exports: [queues],
     };
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, register } from 'prom-client';
+import { counterOf as counter } from '@casino/platform';
 
 const SIGNATURE_FAILURES = 'payment_webhook_signature_failures_total';
 const WEBHOOK_EVENTS = 'payment_webhook_events_total';
@@ -7,11 +7,6 @@ const RECONCILIATION_MISMATCHES = 'payment_reconciliation_mismatches_total';
 const RECORD_MISSING_HALTS = 'payment_provider_record_missing_halts_total';
 const RECONCILIATION_FOLLOWS = 'payment_reconciliation_follows_total';
 const RECONCILIATION_OUTAGE_SKIPS = 'payment_reconciliation_outage_skips_total';
-
-/** A counter on the default registry, reused when it exists (several apps in one test process). */
-function counter<T extends string>(name: string, help: string, labelNames: T[]): Counter<T> {
-  return (register.getSingleMetric(name) as Counter<T> | undefined) ?? new Counter({ name, help, labelNames });
-}
 
 @Injectable()
 export class PaymentMetrics {

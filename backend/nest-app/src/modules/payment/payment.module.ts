@@ -17,6 +17,7 @@ import { PaymentResolution } from './intents/payment-resolution';
 import { PaymentSettlement } from './intents/payment-settlement';
 import { PaymentAdminController } from './payment-admin.controller';
 import { PaymentMetrics } from './payment-metrics';
+import { PaymentIntentGauges } from './intents/payment-intent-metrics';
 import { PaymentSecurityEvents } from './payment-security-events';
 import { PaymentWebhookController } from './payment-webhook.controller';
 import { PaymentController } from './payment.controller';
@@ -55,6 +56,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
     PaymentWebhookService,
     PaymentSecurityEvents,
     PaymentMetrics,
+    PaymentIntentGauges,
     PaymentReconciliation,
     PaymentDepositExpiry,
     PaymentWithdrawalExpiry,

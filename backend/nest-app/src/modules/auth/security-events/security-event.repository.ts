@@ -1,3 +1,4 @@
+import { counterOf } from '@casino/platform';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestOrigin } from '../../user/user-directory';
@@ -64,6 +65,13 @@ interface SecurityEventRow {
   details: Record<string, unknown>;
 }
 
+/** Sign-in failures, lockouts and the like: `auth_security_events_total{kind="sign_in.failed"}`. */
+const recorded = counterOf(
+  'auth_security_events_total',
+  'Security events written (sign_in.failed, mfa.failed, code.locked, refresh_token.reused, ...), by kind',
+  ['kind'],
+);
+
 const COLUMNS = 'id, occurred_at, kind, user_id, session_id, subject, host(ip) AS ip, user_agent, request_id, details';
 
 /**
@@ -91,6 +99,7 @@ export class SecurityEventRepository {
         JSON.stringify(event.details ?? {}),
       ],
     );
+    recorded.inc({ kind: event.kind });
   }
 
   /** A user's events, newest first. */

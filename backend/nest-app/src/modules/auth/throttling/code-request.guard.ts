@@ -1,11 +1,11 @@
 import { DomainError } from '@casino/contracts';
-import { REDIS_CLIENT } from '@casino/platform';
+import { counterOf, REDIS_CLIENT } from '@casino/platform';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
-import { Counter, register } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { requestOriginOf } from '../../../common/http/request-origin';
 import { AppConfig } from '../../../config/app-config';
 import { OutboundVolumeCircuit } from '../../../infra/outbound/outbound-volume.circuit';
@@ -16,14 +16,9 @@ import { RedisThrottlerStorage } from './redis-throttler.storage';
 const METRIC = 'auth_code_requests_limited_total';
 
 function limitedCounter(): Counter<'channel'> {
-  return (
-    (register.getSingleMetric(METRIC) as Counter<'channel'> | undefined) ??
-    new Counter({
-      name: METRIC,
-      help: 'Code requests refused by the per-IP code limit (AUTH_CODE_RATE_LIMIT_PER_IP), by channel',
-      labelNames: ['channel'],
-    })
-  );
+  return counterOf(METRIC, 'Code requests refused by the per-IP code limit (AUTH_CODE_RATE_LIMIT_PER_IP), by channel', [
+    'channel',
+  ]);
 }
 
 /**

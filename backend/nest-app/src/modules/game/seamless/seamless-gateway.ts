@@ -14,6 +14,8 @@ import {
 import { SeamlessWalletService } from './seamless-wallet.service';
 import { UNPARSABLE_BODY } from './provider-body';
 import { walletCallFailureLine } from './wallet-call-failure';
+import { countRefusedCall } from './wallet-call-metrics';
+import type { GameWalletFailure } from './game-wallet.types';
 
 /**
  * Every provider's wallet calls: find the provider, verify, parse, run the commands, answer in its protocol.
@@ -68,14 +70,14 @@ export class SeamlessGateway {
   ): Promise<AdapterResponse | null> {
     const provider = await this.providers.runtime(providerCode);
     if (!provider || provider.protocol !== adapter.protocol) return null;
-    if (!adapter.verify(call, provider)) return adapter.reject(call, 'INVALID_SIGNATURE', null);
-    if (provider.status !== 'active') return adapter.reject(call, 'PROVIDER_DISABLED', null);
-    if (call.body === UNPARSABLE_BODY) return adapter.reject(call, 'INVALID_REQUEST', null);
+    if (!adapter.verify(call, provider)) return this.reject(adapter, call, 'INVALID_SIGNATURE');
+    if (provider.status !== 'active') return this.reject(adapter, call, 'PROVIDER_DISABLED');
+    if (call.body === UNPARSABLE_BODY) return this.reject(adapter, call, 'INVALID_REQUEST');
     let parsed;
     try {
       parsed = adapter.parse(call, provider);
     } catch (error) {
-      if (error instanceof WalletCallRejected) return adapter.reject(call, error.failure, error.context);
+      if (error instanceof WalletCallRejected) return this.reject(adapter, call, error.failure, error.context);
       throw error;
     }
     const results: GatewayResult[] = [];
@@ -85,14 +87,27 @@ export class SeamlessGateway {
         return { command, outcome: { ok: false, failure: 'UNKNOWN' } };
       });
       results.push(result);
-      if (!result.outcome.ok) break;
+      if (!result.outcome.ok) {
+        countRefusedCall(adapter.protocol, call.operation, result.outcome.failure);
+        break;
+      }
     }
     return adapter.render(parsed.context, results);
   }
 
+  private reject<TContext>(
+    adapter: SeamlessAdapter<TContext>,
+    call: WalletCall,
+    failure: GameWalletFailure,
+    context: TContext | null = null,
+  ): AdapterResponse {
+    countRefusedCall(adapter.protocol, call.operation, failure);
+    return adapter.reject(call, failure, context);
+  }
+
   private failed(adapter: SeamlessAdapter, providerCode: string, call: WalletCall, error: unknown): AdapterResponse {
     this.logFailure(providerCode, call, error);
-    return adapter.reject(call, 'UNKNOWN', null);
+    return this.reject(adapter, call, 'UNKNOWN');
   }
 
   private logFailure(providerCode: string, call: WalletCall, error: unknown): void {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ProviderName } from '../psp/payment-provider';
-import type { IntentStatus } from './payment-intent.state-machine';
+import { PAYMENT_INTENT_STATUSES } from '@casino/contracts';
+import { TERMINAL_STATUSES, type IntentStatus } from './payment-intent.state-machine';
 import type { IntentPatch, IntentTransition, PaymentIntent, TransitionCause } from './payment-intent.types';
 
 interface IntentRow {
@@ -30,6 +31,8 @@ interface IntentRow {
 const COLUMNS = `id, user_id, kind, provider, amount::text AS amount, currency, status, provider_reference, next_action,
   failure_code, failure_message, approval_required, approved_by, approved_at, wallet_hold_id, wallet_transaction_id,
   settled_at, last_provider_event_at, created_at, updated_at`;
+
+const OPEN_STATUSES = PAYMENT_INTENT_STATUSES.filter((status) => !TERMINAL_STATUSES.has(status));
 
 /** Advisory-lock namespace of the deposit gate (`lockDepositGate`): the second key is the hash of the player's id. */
 const DEPOSIT_GATE_LOCK_NAMESPACE = 0x0d05;
@@ -318,6 +321,15 @@ export class PaymentIntentRepository {
       [since],
     )) as IntentRow[];
     return rows.map(toIntent);
+  }
+
+  /** Intents not in a final status, counted by provider, kind and status (the status index's open ranges). */
+  public async countOpen(): Promise<{ provider: string; kind: string; status: string; count: number }[]> {
+    return (await this.dataSource.query(
+      `SELECT provider, kind, status, count(*)::int AS count FROM payment_intents
+        WHERE status = ANY($1::text[]) GROUP BY provider, kind, status`,
+      [OPEN_STATUSES],
+    )) as { provider: string; kind: string; status: string; count: number }[];
   }
 
   private async insertTransition(

@@ -12,6 +12,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { domainEvent } from '../../../infra/outbox/domain-event.factory';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
+import { countIntentStatus } from './payment-intent-metrics';
 import { PaymentIntentRepository } from './payment-intent.repository';
 import { assertStaffResolution, assertTransition, type IntentStatus } from './payment-intent.state-machine';
 import type { IntentPatch, PaymentIntent, TransitionCause } from './payment-intent.types';
@@ -88,6 +89,7 @@ export class PaymentIntentWriter {
     cause: TransitionCause,
     previousStatus?: IntentStatus,
   ): Promise<void> {
+    countIntentStatus(intent);
     const payload: PaymentIntentEventV1 = {
       intentId: intent.id,
       userId: intent.userId,

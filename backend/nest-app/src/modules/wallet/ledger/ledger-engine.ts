@@ -10,7 +10,7 @@ import type { LedgerState, TransactionWrite } from './ledger-state';
 import type { LedgerCommand, LedgerResult } from './ledger.types';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerBalanceCache } from './ledger-balance-cache';
-import { countSingleStatement } from './ledger-metrics';
+import { countCommitted, countSingleStatement } from './ledger-metrics';
 import { isConnectionLost, sqlStateOf } from '../../../infra/database/prepared-statement';
 import type { AttachedStatement } from '../../../infra/database/attached-statement';
 
@@ -131,6 +131,10 @@ export class LedgerEngine implements BeforeApplicationShutdown {
     try {
       const outcomes = await this.executeWithRetries(batch);
       observeBatch('ledger', batch.length, startedAt);
+      countCommitted(
+        batch.map((item) => item.command.type),
+        outcomes,
+      );
       outcomes.forEach((outcome, index) => {
         const item = batch[index];
         if (outcome.ok) item?.resolve(outcome.result);

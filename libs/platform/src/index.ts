@@ -25,6 +25,7 @@ export * from './health/draining';
 export * from './redis/redis.module';
 export * from './redis/redis-connection-log';
 export * from './redis/bull-connection-watch';
+export * from './redis/etl-load-lock';
 export * from './nats/event-bus';
 export * from './nats/nats.tokens';
 export * from './nats/nats.module';

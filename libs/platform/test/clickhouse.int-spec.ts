@@ -63,4 +63,29 @@ describe('ClickHouse (integration, real server)', () => {
     const rows = await client.query({ query: `SELECT count() AS n FROM ${database}.things`, format: 'JSONEachRow' });
     expect(await rows.json()).toEqual([{ n: '2' }]);
   });
+
+  it('applies a migration naming load locks only while holding them, and refuses it without a way to', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ch-migrations-'));
+    writeFileSync(
+      join(directory, '001_create_facts.sql'),
+      '-- etl-load-lock: facts, more_facts\n-- why\nCREATE TABLE facts (id UInt32) ENGINE = MergeTree() ORDER BY id;\n',
+    );
+    const locked = { ...options, database: `${database}_locked` };
+    try {
+      await expect(migrateClickHouse(locked, directory)).rejects.toThrow(
+        '001_create_facts.sql must be applied holding the ETL load lock of facts, more_facts',
+      );
+      const held: string[][] = [];
+      const applied = await migrateClickHouse(locked, directory, async (tables, apply) => {
+        held.push([...tables]);
+        await apply();
+      });
+      expect(applied).toEqual(['001_create_facts.sql']);
+      expect(held).toEqual([['facts', 'more_facts']]);
+      const rows = await client.query({ query: `EXISTS TABLE ${locked.database}.facts`, format: 'JSONEachRow' });
+      expect(await rows.json()).toEqual([{ result: 1 }]);
+    } finally {
+      await client.command({ query: `DROP DATABASE IF EXISTS ${locked.database}` });
+    }
+  });
 });

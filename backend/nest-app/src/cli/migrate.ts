@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { migrateClickHouse } from '@casino/platform';
+import { createRedisClient, migrateClickHouse } from '@casino/platform';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../config/load-app-config';
+import { holdingEtlLoadLocks } from '../infra/clickhouse/clickhouse-load-locks';
 import { CLICKHOUSE_MIGRATIONS_DIR } from '../infra/clickhouse/clickhouse-migrations';
 import { clickHouseOptions } from '../infra/clickhouse/clickhouse-options';
 import { typeOrmOptions } from '../infra/database/typeorm-options';
@@ -17,7 +18,14 @@ async function main(command: string | undefined): Promise<void> {
         'PostgreSQL',
         applied.map((migration) => migration.name),
       );
-      report('ClickHouse', await migrateClickHouse(clickHouseOptions(config), CLICKHOUSE_MIGRATIONS_DIR));
+      // A migration that changes what an insert into a fact table feeds waits for worker-etl's load lock.
+      const redis = createRedisClient({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }, 'migrate');
+      try {
+        const locks = holdingEtlLoadLocks(redis);
+        report('ClickHouse', await migrateClickHouse(clickHouseOptions(config), CLICKHOUSE_MIGRATIONS_DIR, locks));
+      } finally {
+        await redis.quit();
+      }
     } else if (command === 'revert') {
       await dataSource.undoLastMigration({ transaction: 'each' });
       process.stdout.write('PostgreSQL: reverted the last migration\n');

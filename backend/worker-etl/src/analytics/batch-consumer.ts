@@ -1,7 +1,7 @@
 import { streamNameFor, subjectFor, type DomainEventEnvelope, type EventStreamKey } from '@casino/contracts';
 import { ensureDurableConsumer } from '@casino/platform';
 import { Logger } from '@nestjs/common';
-import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos, type Consumer, type JsMsg, type NatsConnection } from 'nats';
 
 export interface BatchConsumerOptions {
   stream: EventStreamKey;
@@ -22,6 +22,10 @@ export interface BatchConsumerOptions {
 }
 
 const RETRY_DELAY_MS = 1000;
+/** Batches handed to `handle` at once; with the fetch of the next one, at most three batches are unacknowledged. */
+const LOADS_IN_FLIGHT = 2;
+/** The consumer's pending count is asked for at most this often (a JetStream API request each). */
+const PENDING_EVERY_MS = 1000;
 
 /**
  * A durable JetStream pull consumer that hands over events in batches and acknowledges a batch only after its
@@ -38,6 +42,7 @@ export class BatchConsumer {
    * acknowledged (a batch ClickHouse refused waits there for its redelivery).
    */
   public pending = 0;
+  private pendingAt = 0;
 
   public constructor(
     private readonly connection: NatsConnection,
@@ -69,20 +74,26 @@ export class BatchConsumer {
           return messages;
         };
         let next = collect();
+        const loading = new Set<Promise<void>>();
         try {
           while (this.running) {
             const messages = await next;
-            // The next batch is fetched while this one loads: JetStream's wait for a batch overlaps ClickHouse's
-            // insert. Each row is keyed (ADR 0015), so the order batches load in changes nothing; a batch fetched
-            // when the worker stops is delivered again after the ack wait.
+            // The next batch is fetched while earlier ones load, and up to LOADS_IN_FLIGHT batches load at once:
+            // one decodes and builds its rows while another's INSERT runs (the load lock still lets one batch at a
+            // time look up and insert per table, ADR 0015). Each row is keyed, so the order batches load and are
+            // acknowledged in changes nothing; a batch fetched when the worker stops is delivered again after the
+            // ack wait.
             next = collect();
-            if (messages.length > 0) await this.deliver(messages);
-            const info = await consumer.info(false);
-            this.pending = info.num_pending + info.num_ack_pending;
-            this.options.onPending?.(this.pending);
+            if (messages.length > 0) {
+              const load = this.deliver(messages).finally(() => loading.delete(load));
+              loading.add(load);
+            }
+            if (loading.size >= LOADS_IN_FLIGHT) await Promise.race(loading);
+            await this.observePending(consumer);
           }
         } finally {
           next.catch(() => undefined);
+          await Promise.all(loading);
         }
       } catch (error) {
         if (!this.running || this.connection.isClosed()) return;
@@ -90,6 +101,15 @@ export class BatchConsumer {
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
       }
     }
+  }
+
+  private async observePending(consumer: Consumer): Promise<void> {
+    const now = Date.now();
+    if (now - this.pendingAt < PENDING_EVERY_MS) return;
+    this.pendingAt = now;
+    const info = await consumer.info(false);
+    this.pending = info.num_pending + info.num_ack_pending;
+    this.options.onPending?.(this.pending);
   }
 
   private async deliver(messages: JsMsg[]): Promise<void> {

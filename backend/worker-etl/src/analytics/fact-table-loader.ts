@@ -1,30 +1,22 @@
-import { identifier } from '@casino/platform';
+import { identifier, LoadLockBusyError, withEtlLoadLock, type EtlLoadLockOptions } from '@casino/platform';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { KEY_SET, type ClickHouseKeySet } from './clickhouse-key-set';
+import { tabSeparatedRows } from './tab-separated-rows';
 
 export interface FactTable<TRow> {
   /** `wallet_transactions`, `payment_events`... (migration 002). */
   name: string;
   /** The column a row is unique by: a second row with the same value would be counted twice by the rollups. */
   key: keyof TRow & string;
+  /** Every column of a row, in the order they are sent (`fact-tables.ts` lists them all). */
+  columns: readonly [keyof TRow & string, ...(keyof TRow & string)[]];
 }
 
-export interface LoadLockOptions {
-  ttlMs: number;
-  waitMs: number;
-}
+export type LoadLockOptions = EtlLoadLockOptions;
 
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const POLL_MS = 25;
-
-/** The batch could not be loaded now (another loader held the table); nothing was written. */
-export class LoadLockBusyError extends Error {
-  public constructor(table: string) {
-    super(`the load lock of ${table} was not won in time`);
-  }
-}
+export { LoadLockBusyError };
 
 /**
  * Inserts a batch's rows whose key is not in the table yet, all in one INSERT, under a Redis lock per table.
@@ -34,6 +26,8 @@ export class LoadLockBusyError extends Error {
  * ADR 0015 walks through each crash point.
  */
 export class FactTableLoader {
+  private readonly turns = new Map<string, Promise<unknown>>();
+
   public constructor(
     private readonly clickhouse: ClickHouseClient,
     private readonly keySet: ClickHouseKeySet,
@@ -52,7 +46,12 @@ export class FactTableLoader {
       );
       const fresh = unique.filter((row) => !present.has(String(row[table.key])));
       if (fresh.length > 0) {
-        await this.clickhouse.insert({ table: table.name, values: fresh, format: 'JSONEachRow' });
+        await this.clickhouse.insert({
+          table: table.name,
+          columns: [...table.columns],
+          values: Readable.from([tabSeparatedRows(fresh, table.columns)], { objectMode: false }),
+          format: 'TabSeparated',
+        });
       }
       return fresh.length;
     });
@@ -69,18 +68,25 @@ export class FactTableLoader {
     return new Set(rows.map((row) => row.k));
   }
 
+  /**
+   * Loads of one table by this process take turns before they ask Redis (the worker loads two batches at once): the
+   * second starts the moment the first released the lock instead of polling for it.
+   */
   private async withLock<T>(table: string, work: () => Promise<T>): Promise<T> {
-    const key = `etl:load-lock:${table}`;
-    const token = randomUUID();
-    const deadline = Date.now() + this.lock.waitMs;
-    while ((await this.redis.set(key, token, 'PX', this.lock.ttlMs, 'NX')) !== 'OK') {
-      if (Date.now() >= deadline) throw new LoadLockBusyError(table);
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+    const previous = this.turns.get(table) ?? Promise.resolve();
+    const turn = previous.then(
+      () => this.withRedisLock(table, work),
+      () => this.withRedisLock(table, work),
+    );
+    this.turns.set(table, turn);
     try {
-      return await work();
+      return await turn;
     } finally {
-      await this.redis.eval(RELEASE, 1, key, token);
+      if (this.turns.get(table) === turn) this.turns.delete(table);
     }
+  }
+
+  private withRedisLock<T>(table: string, work: () => Promise<T>): Promise<T> {
+    return withEtlLoadLock(this.redis, table, this.lock, work);
   }
 }

@@ -2,13 +2,99 @@ import type { PaymentEventRow, PlayerRow, WalletHoldRow, WalletTransactionRow } 
 import type { FactTable } from './fact-table-loader';
 import type { GameRoundRow, GameSessionRow } from './game-fact-rows';
 
+/** Every column of the row, each named once: a column missing here does not compile. */
+type Columns<TRow> = { readonly [K in keyof TRow]-?: true };
+
+function factTable<TRow>(name: string, key: keyof TRow & string, columns: Columns<TRow>): FactTable<TRow> {
+  const [first, ...rest] = Object.keys(columns) as (keyof TRow & string)[];
+  return { name, key, columns: [first ?? key, ...rest] };
+}
+
+const ALL = true;
+
 /** The fact tables of ClickHouse migrations 002 and 005 and the key each row is loaded once by (ADR 0015). */
-export const WALLET_TRANSACTIONS: FactTable<WalletTransactionRow> = {
-  name: 'wallet_transactions',
-  key: 'transaction_id',
-};
-export const PAYMENT_EVENTS: FactTable<PaymentEventRow> = { name: 'payment_events', key: 'event_id' };
-export const PLAYERS: FactTable<PlayerRow> = { name: 'players', key: 'user_id' };
-export const GAME_SESSIONS: FactTable<GameSessionRow> = { name: 'game_sessions', key: 'event_id' };
-export const GAME_ROUNDS: FactTable<GameRoundRow> = { name: 'game_rounds', key: 'round_id' };
-export const WALLET_HOLDS: FactTable<WalletHoldRow> = { name: 'wallet_holds', key: 'event_id' };
+export const WALLET_TRANSACTIONS = factTable<WalletTransactionRow>('wallet_transactions', 'transaction_id', {
+  event_id: ALL,
+  occurred_at: ALL,
+  transaction_id: ALL,
+  transaction_type: ALL,
+  reverses_type: ALL,
+  user_id: ALL,
+  wallet_id: ALL,
+  currency: ALL,
+  cash_amount: ALL,
+  bonus_amount: ALL,
+  held_amount: ALL,
+  provider: ALL,
+  game_code: ALL,
+  round_id: ALL,
+  idempotency_scope: ALL,
+  country: ALL,
+  brand: ALL,
+});
+export const PAYMENT_EVENTS = factTable<PaymentEventRow>('payment_events', 'event_id', {
+  event_id: ALL,
+  occurred_at: ALL,
+  event_type: ALL,
+  intent_id: ALL,
+  user_id: ALL,
+  kind: ALL,
+  provider: ALL,
+  method: ALL,
+  status: ALL,
+  currency: ALL,
+  amount: ALL,
+  country: ALL,
+  brand: ALL,
+});
+export const PLAYERS = factTable<PlayerRow>('players', 'user_id', {
+  user_id: ALL,
+  registered_at: ALL,
+  country: ALL,
+  currency: ALL,
+  brand: ALL,
+  version: ALL,
+});
+export const GAME_SESSIONS = factTable<GameSessionRow>('game_sessions', 'event_id', {
+  event_id: ALL,
+  occurred_at: ALL,
+  event_kind: ALL,
+  session_id: ALL,
+  user_id: ALL,
+  game_id: ALL,
+  provider: ALL,
+  game_code: ALL,
+  mode: ALL,
+  platform: ALL,
+  currency: ALL,
+  reason: ALL,
+});
+export const GAME_ROUNDS = factTable<GameRoundRow>('game_rounds', 'round_id', {
+  round_id: ALL,
+  event_id: ALL,
+  opened_at: ALL,
+  closed_at: ALL,
+  provider: ALL,
+  provider_round_id: ALL,
+  game_code: ALL,
+  user_id: ALL,
+  currency: ALL,
+  total_bet: ALL,
+  total_win: ALL,
+  country: ALL,
+  brand: ALL,
+});
+export const WALLET_HOLDS = factTable<WalletHoldRow>('wallet_holds', 'event_id', {
+  event_id: ALL,
+  occurred_at: ALL,
+  event_kind: ALL,
+  hold_id: ALL,
+  wallet_id: ALL,
+  user_id: ALL,
+  transaction_id: ALL,
+  provider: ALL,
+  currency: ALL,
+  amount: ALL,
+  country: ALL,
+  brand: ALL,
+});

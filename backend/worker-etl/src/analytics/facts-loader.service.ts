@@ -40,7 +40,7 @@ import {
 import { FactTableLoader, type FactTable } from './fact-table-loader';
 import { GAME_ROUNDS, GAME_SESSIONS, PAYMENT_EVENTS, PLAYERS, WALLET_HOLDS, WALLET_TRANSACTIONS } from './fact-tables';
 import { gameRoundRow, gameSessionRow, type GameSessionEvent } from './game-fact-rows';
-import { playerDimensions } from './player-dimensions';
+import { PlayerDimensionsCache } from './player-dimensions';
 
 interface ConsumerState {
   consumer: BatchConsumer;
@@ -58,6 +58,7 @@ interface ConsumerState {
 export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loader: FactTableLoader;
   private readonly keySet: ClickHouseKeySet;
+  private readonly players: PlayerDimensionsCache;
   private readonly consumers = new Map<string, ConsumerState>();
 
   public constructor(
@@ -74,6 +75,7 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
       username: config.CLICKHOUSE_USER,
       password: config.CLICKHOUSE_PASSWORD,
     });
+    this.players = new PlayerDimensionsCache(this.keySet);
     this.loader = new FactTableLoader(clickhouse, this.keySet, redis, {
       ttlMs: config.ETL_LOAD_LOCK_TTL_MS,
       waitMs: config.ETL_LOAD_LOCK_WAIT_MS,
@@ -114,10 +116,7 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   public async loadWalletTransactions(events: readonly WalletTransactionCompletedEvent[]): Promise<number> {
-    const players = await playerDimensions(
-      this.keySet,
-      events.map((event) => event.payload.userId),
-    );
+    const players = await this.players.of(events.map((event) => event.payload.userId));
     const rows = events.map((event) =>
       walletTransactionRow(walletTransactionFactsOf(event), players.get(event.payload.userId) ?? UNKNOWN_PLAYER),
     );
@@ -125,19 +124,13 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   public async loadPaymentEvents(events: readonly PaymentIntentEvent[]): Promise<number> {
-    const players = await playerDimensions(
-      this.keySet,
-      events.map((event) => event.payload.userId),
-    );
+    const players = await this.players.of(events.map((event) => event.payload.userId));
     const rows = events.map((event) => paymentEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
     return this.loadRows(PAYMENT_EVENTS, rows);
   }
 
   public async loadWalletHolds(events: readonly WalletHoldEvent[]): Promise<number> {
-    const players = await playerDimensions(
-      this.keySet,
-      events.map((event) => event.payload.userId),
-    );
+    const players = await this.players.of(events.map((event) => event.payload.userId));
     const rows = events.map((event) => walletHoldRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
     return this.loadRows(WALLET_HOLDS, rows);
   }
@@ -151,10 +144,7 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
       (event): event is GameSessionEvent => event.type === GAME_SESSION_OPENED || event.type === GAME_SESSION_CLOSED,
     );
     const rounds = events.filter((event): event is GameRoundClosedEvent => event.type === GAME_ROUND_CLOSED);
-    const players = await playerDimensions(
-      this.keySet,
-      rounds.map((event) => event.payload.userId),
-    );
+    const players = await this.players.of(rounds.map((event) => event.payload.userId));
     const roundRows = rounds.map((event) => gameRoundRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
     return (
       (await this.loadRows(GAME_SESSIONS, sessions.map(gameSessionRow))) + (await this.loadRows(GAME_ROUNDS, roundRows))
@@ -198,10 +188,11 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
 
   private observeLoaded(name: string, events: readonly DomainEventEnvelope[]): void {
     const now = Date.now();
+    const lagOf = this.metrics.lag.labels({ consumer: name });
     let largest = 0;
     for (const event of events) {
       const lag = Math.max(0, (now - Date.parse(event.occurredAt)) / 1000);
-      this.metrics.lag.observe({ consumer: name }, lag);
+      lagOf.observe(lag);
       largest = Math.max(largest, lag);
     }
     const state = this.consumers.get(name);

@@ -10,28 +10,55 @@ export interface ClickHouseMigration {
   version: number;
   name: string;
   statements: string[];
+  /**
+   * Fact tables no insert may reach while the migration runs, from a `-- etl-load-lock: table, ...` line: the
+   * migrator applies it holding worker-etl's load locks of those tables (a view dropped and created again).
+   */
+  loadLocks: string[];
+}
+
+/** Runs `apply` holding the ETL load locks of `tables` (withEtlLoadLocksForMigration), or refuses. */
+export type HoldLoadLocks = (tables: readonly string[], apply: () => Promise<void>) => Promise<void>;
+
+const LOAD_LOCK_LINE = /^--\s*etl-load-lock:\s*(.+)$/m;
+
+function loadLocksOf(text: string): string[] {
+  const line = LOAD_LOCK_LINE.exec(text)?.[1] ?? '';
+  return line
+    .split(',')
+    .map((table) => table.trim())
+    .filter((table) => table.length > 0);
 }
 
 /** Numbered plain-SQL files, `001_create_events.sql`, statements separated by `;` at a line end. */
 export function readMigrations(directory: string): ClickHouseMigration[] {
   return readdirSync(directory)
     .filter((file) => MIGRATION_FILE.test(file))
-    .map((file) => ({
-      version: Number(MIGRATION_FILE.exec(file)?.[1]),
-      name: file,
-      statements: readFileSync(join(directory, file), 'utf8')
-        .split(/;\s*$/m)
-        .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
-        .filter((statement) => statement.length > 0),
-    }))
+    .map((file) => {
+      const text = readFileSync(join(directory, file), 'utf8');
+      return {
+        version: Number(MIGRATION_FILE.exec(file)?.[1]),
+        name: file,
+        statements: text
+          .split(/;\s*$/m)
+          .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
+          .filter((statement) => statement.length > 0),
+        loadLocks: loadLocksOf(text),
+      };
+    })
     .sort((a, b) => a.version - b.version);
 }
 
 /**
  * Creates the database when missing and applies the migrations not yet recorded in
- * `schema_migrations`, in order. Returns the names it applied.
+ * `schema_migrations`, in order. Returns the names it applied. A migration naming load locks is applied inside
+ * `holdLoadLocks`; without it, such a migration stops the run before it changes anything.
  */
-export async function migrateClickHouse(options: ClickHouseOptions, directory: string): Promise<string[]> {
+export async function migrateClickHouse(
+  options: ClickHouseOptions,
+  directory: string,
+  holdLoadLocks?: HoldLoadLocks,
+): Promise<string[]> {
   const database = identifier(options.database, [options.database]);
   const admin = createClient({ url: options.url, username: options.username, password: options.password });
   try {
@@ -50,12 +77,20 @@ export async function migrateClickHouse(options: ClickHouseOptions, directory: s
     const done: string[] = [];
     for (const migration of readMigrations(directory)) {
       if (applied.has(migration.version)) continue;
-      for (const statement of migration.statements) {
-        await client.command({ query: statement });
-      }
-      await client.command({
-        query: sql`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${migration.version}, ${migration.name}, ${new Date()})`,
-      });
+      const apply = async (): Promise<void> => {
+        for (const statement of migration.statements) {
+          await client.command({ query: statement });
+        }
+        await client.command({
+          query: sql`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${migration.version}, ${migration.name}, ${new Date()})`,
+        });
+      };
+      if (migration.loadLocks.length === 0) await apply();
+      else if (holdLoadLocks) await holdLoadLocks(migration.loadLocks, apply);
+      else
+        throw new Error(
+          `${migration.name} must be applied holding the ETL load lock of ${migration.loadLocks.join(', ')}`,
+        );
       done.push(migration.name);
     }
     return done;

@@ -1,6 +1,8 @@
-import { migrateClickHouse } from '@casino/platform';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { migrateClickHouse, REDIS_CLIENT } from '@casino/platform';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
+import { holdingEtlLoadLocks } from './clickhouse-load-locks';
 import { CLICKHOUSE_MIGRATIONS_DIR } from './clickhouse-migrations';
 import { clickHouseOptions } from './clickhouse-options';
 
@@ -9,11 +11,18 @@ import { clickHouseOptions } from './clickhouse-options';
 export class ClickHouseMigrationRunner implements OnModuleInit {
   private readonly logger = new Logger('ClickHouseMigrations');
 
-  public constructor(private readonly config: AppConfig) {}
+  public constructor(
+    private readonly config: AppConfig,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+  ) {}
 
   public async onModuleInit(): Promise<void> {
     if (!this.config.migrateOnStart) return;
-    const applied = await migrateClickHouse(clickHouseOptions(this.config), CLICKHOUSE_MIGRATIONS_DIR);
+    const applied = await migrateClickHouse(
+      clickHouseOptions(this.config),
+      CLICKHOUSE_MIGRATIONS_DIR,
+      holdingEtlLoadLocks(this.redis),
+    );
     this.logger.log({ applied }, 'ClickHouse migrations applied');
   }
 }

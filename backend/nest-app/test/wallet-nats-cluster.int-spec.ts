@@ -42,11 +42,19 @@ describe('wallet events on a 3-node NATS cluster, its stream leader killed mid-l
     await cluster?.dispose();
   });
 
+  /** The wallet stream's info, asked again while the JetStream API does not answer (during a leader election). */
   async function walletStream() {
     const connection = await connect({ servers: cluster.url.split(',') });
     try {
-      const manager = await connection.jetstreamManager();
-      return await manager.streams.info(streamNameFor(environment.config.NATS_SUBJECT_PREFIX, 'wallet'));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const manager = await connection.jetstreamManager();
+          return await manager.streams.info(streamNameFor(environment.config.NATS_SUBJECT_PREFIX, 'wallet'));
+        } catch (error) {
+          if (attempt >= 15) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
     } finally {
       await connection.close();
     }

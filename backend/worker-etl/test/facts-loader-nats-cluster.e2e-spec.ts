@@ -69,9 +69,13 @@ describe('worker-etl on a 3-node NATS cluster, the stream leader killed mid-load
     ).json<{ rows: string }>();
     return { bets: gaming?.bets ?? '0', stake: gaming?.stake ?? '0', rows: facts?.rows ?? '0' };
   };
+  /** The wallet stream's leader; undefined while the JetStream API does not answer (during an election). */
   const walletStreamLeader = async (): Promise<string | undefined> => {
-    const info = await (await nats.jetstreamManager()).streams.info(streamNameFor(id, 'wallet')).catch(() => null);
-    return info?.cluster?.leader;
+    try {
+      return (await (await nats.jetstreamManager()).streams.info(streamNameFor(id, 'wallet'))).cluster?.leader;
+    } catch {
+      return undefined;
+    }
   };
 
   beforeAll(async () => {
@@ -120,7 +124,8 @@ describe('worker-etl on a 3-node NATS cluster, the stream leader killed mid-load
     );
     await publish(bets.slice(0, 1000));
     await eventually(async () => Number((await totals()).rows) > 0, 30_000, 50);
-    const leader = (await walletStreamLeader()) ?? '';
+    let leader = '';
+    await eventually(async () => Boolean((leader = (await walletStreamLeader()) ?? '')), 30_000);
     await cluster.node(leader).stop();
     await publish(bets.slice(1000, 1500));
     await eventually(async () => ((await walletStreamLeader()) ?? leader) !== leader, 30_000);

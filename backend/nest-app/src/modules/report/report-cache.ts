@@ -17,7 +17,7 @@ export class ReportCache implements OnApplicationShutdown {
   public constructor(config: AppConfig) {
     const url = config.REPORT_CACHE_REDIS_URL ?? config.REDIS_URL;
     this.redis = new Redis(url, {
-      keyPrefix: `${config.REDIS_KEY_PREFIX}report:v1:`,
+      keyPrefix: `${config.REDIS_KEY_PREFIX}report:v2:`,
       connectionName: 'nest-app-report-cache',
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -33,19 +33,28 @@ export class ReportCache implements OnApplicationShutdown {
   }
 
   public async get<T>(key: string): Promise<T | null> {
+    const text = await this.getText(key);
+    return text === null ? null : (JSON.parse(text) as T);
+  }
+
+  public set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    return this.setText(key, JSON.stringify(value), ttlSeconds);
+  }
+
+  /** The stored JSON text as it was written (an API answer sends it on without parsing it). */
+  public async getText(key: string): Promise<string | null> {
     try {
-      const text = await this.redis.get(key);
-      return text === null ? null : (JSON.parse(text) as T);
+      return await this.redis.get(key);
     } catch (error) {
       this.logger.warn({ err: String(error) }, 'report cache read failed; querying ClickHouse');
       return null;
     }
   }
 
-  public async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+  public async setText(key: string, text: string, ttlSeconds: number): Promise<void> {
     if (ttlSeconds <= 0) return;
     try {
-      await this.redis.set(key, JSON.stringify(value), 'EX', ttlSeconds);
+      await this.redis.set(key, text, 'EX', ttlSeconds);
     } catch (error) {
       this.logger.warn({ err: String(error) }, 'report cache write failed');
     }

@@ -33,28 +33,31 @@ export class ReportCache implements OnApplicationShutdown {
   }
 
   public async get<T>(key: string): Promise<T | null> {
-    const text = await this.getText(key);
-    return text === null ? null : (JSON.parse(text) as T);
+    const bytes = await this.getBytes(key);
+    return bytes === null ? null : (JSON.parse(bytes.toString('utf8')) as T);
   }
 
   public set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    return this.setText(key, JSON.stringify(value), ttlSeconds);
+    return this.setBytes(key, Buffer.from(JSON.stringify(value)), ttlSeconds);
   }
 
-  /** The stored JSON text as it was written (an API answer sends it on without parsing it). */
-  public async getText(key: string): Promise<string | null> {
+  /**
+   * The stored JSON as Redis holds it, UTF-8 bytes: an API answer sends them on without decoding them into a string
+   * and encoding it again (two passes over 320 kB for a 6,000-row report).
+   */
+  public async getBytes(key: string): Promise<Buffer | null> {
     try {
-      return await this.redis.get(key);
+      return await this.redis.getBuffer(key);
     } catch (error) {
       this.logger.warn({ err: String(error) }, 'report cache read failed; querying ClickHouse');
       return null;
     }
   }
 
-  public async setText(key: string, text: string, ttlSeconds: number): Promise<void> {
+  public async setBytes(key: string, bytes: Buffer, ttlSeconds: number): Promise<void> {
     if (ttlSeconds <= 0) return;
     try {
-      await this.redis.set(key, text, 'EX', ttlSeconds);
+      await this.redis.set(key, bytes, 'EX', ttlSeconds);
     } catch (error) {
       this.logger.warn({ err: String(error) }, 'report cache write failed');
     }

@@ -35,7 +35,7 @@ export class ReportController {
     @Body() body: ReportQueryDto,
     @Origin() origin: RequestOrigin,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
+  ): Promise<Buffer> {
     return json(reply, this.reporting.queryJson({ user, origin }, body));
   }
 
@@ -50,7 +50,7 @@ export class ReportController {
     @Body() body: NamedReportDto,
     @Origin() origin: RequestOrigin,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
+  ): Promise<Buffer> {
     return json(reply, this.reporting.reportJson({ user, origin }, name, body.dateRange));
   }
 
@@ -69,9 +69,9 @@ export class ReportController {
   }
 }
 
-/** A `ReportResultDto` already as JSON text (a cached one as Redis holds it): Fastify sends a string as it is. */
-async function json(reply: FastifyReply, text: Promise<string>): Promise<string> {
-  const body = await text;
+/** A `ReportResultDto` already as JSON bytes (a cached one as Redis holds them): Fastify sends a Buffer as it is. */
+async function json(reply: FastifyReply, body: Promise<Buffer>): Promise<Buffer> {
+  const bytes = await body;
   reply.type('application/json; charset=utf-8');
-  return body;
+  return bytes;
 }

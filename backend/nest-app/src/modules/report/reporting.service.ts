@@ -41,21 +41,24 @@ export interface ReportExportOptions {
 /** A result as the cache holds it: everything but `cached`, which each answer says for itself. */
 type StoredResult = Omit<ReportResult, 'cached'>;
 
-/** A run's result as stored (JSON text of a `StoredResult`), and as an object when it was just computed. */
+/** A run's result as stored (JSON of a `StoredResult`, UTF-8), and as an object when it was just computed. */
 interface ReportAnswer {
   cached: boolean;
-  stored: string;
+  stored: Buffer;
   fresh: StoredResult | null;
 }
 
 function resultOf(answer: ReportAnswer): ReportResult {
-  const stored = answer.fresh ?? (JSON.parse(answer.stored) as StoredResult);
+  const stored = answer.fresh ?? (JSON.parse(answer.stored.toString('utf8')) as StoredResult);
   return { ...stored, cached: answer.cached };
 }
 
-/** The stored text with `cached` put in front: an object's members are unordered, so no parse is needed. */
-function jsonOf(answer: ReportAnswer): string {
-  return `{"cached":${answer.cached},${answer.stored.slice(1)}`;
+const CACHED_TRUE = Buffer.from('{"cached":true,');
+const CACHED_FALSE = Buffer.from('{"cached":false,');
+
+/** The stored JSON with `cached` put in front (after its `{`): an object's members are unordered, no parse needed. */
+function jsonOf(answer: ReportAnswer): Buffer {
+  return Buffer.concat([answer.cached ? CACHED_TRUE : CACHED_FALSE, answer.stored.subarray(1)]);
 }
 
 /** An export of an ad-hoc query, or of a named report over a date range. */
@@ -111,13 +114,13 @@ export class ReportingService {
     return resultOf(await this.execute(actor, name, namedQuery(name, dateRange)));
   }
 
-  /** `query` as the API's JSON text: a cached result is sent on as stored, never parsed and serialized again. */
-  public async queryJson(actor: ReportActor, input: ReportQueryInput): Promise<string> {
+  /** `query` as the API's JSON (UTF-8): a cached result is sent on as stored, never parsed and serialized again. */
+  public async queryJson(actor: ReportActor, input: ReportQueryInput): Promise<Buffer> {
     return jsonOf(await this.execute(actor, null, validateReportQuery(input)));
   }
 
   /** `report` as the API's JSON text. */
-  public async reportJson(actor: ReportActor, name: string, dateRange: ReportQueryInput['dateRange']): Promise<string> {
+  public async reportJson(actor: ReportActor, name: string, dateRange: ReportQueryInput['dateRange']): Promise<Buffer> {
     return jsonOf(await this.execute(actor, name, namedQuery(name, dateRange)));
   }
 
@@ -151,7 +154,7 @@ export class ReportingService {
 
   private async execute(actor: ReportActor, report: string | null, query: ReportQuery): Promise<ReportAnswer> {
     const key = ReportCache.keyOf({ query, report, taxRates: this.config.REPORT_GAMING_TAX_RATES });
-    const stored = await this.cache.getText(key);
+    const stored = await this.cache.getBytes(key);
     await this.audit(actor, report, query, stored !== null);
     if (stored !== null) return { cached: true, stored, fresh: null };
     const now = this.clock.now();
@@ -163,10 +166,10 @@ export class ReportingService {
       provisional,
       generatedAt: now.toISOString(),
     };
-    const text = JSON.stringify(fresh);
+    const bytes = Buffer.from(JSON.stringify(fresh));
     const ttl = provisional ? this.config.REPORT_CACHE_OPEN_TTL_SECONDS : this.config.REPORT_CACHE_CLOSED_TTL_SECONDS;
-    await this.cache.setText(key, text, ttl);
-    return { cached: false, stored: text, fresh };
+    await this.cache.setBytes(key, bytes, ttl);
+    return { cached: false, stored: bytes, fresh };
   }
 
   private audit(actor: ReportActor, report: string | null, query: ReportQuery, cached: boolean): Promise<void> {

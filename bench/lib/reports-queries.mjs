@@ -175,7 +175,7 @@ function apiCaller(base, token) {
     const cached = text.includes('"cached":true');
     if (expectCached !== null && cached !== expectCached)
       throw new Error(`expected cached=${expectCached}, got ${cached}`);
-    return { bytes: text.length, text };
+    return { bytes: text.length, text, cached };
   };
 }
 
@@ -288,7 +288,11 @@ export async function runQueries({ name, bets, wins, requests, log, factsFrom = 
     } finally {
       await setup.close();
     }
-    log(`inserting ${bets} bets and ${wins} wins into ${database}.wallet_transactions`);
+    log(
+      factsFrom
+        ? `copying the rollups of ${factsFrom} into ${database}`
+        : `inserting ${bets} bets and ${wins} wins into ${database}.wallet_transactions`,
+    );
     let started = performance.now();
     if (factsFrom) await copyRollups(factsFrom, database);
     else {
@@ -305,7 +309,7 @@ export async function runQueries({ name, bets, wins, requests, log, factsFrom = 
       rollupRows[table] = { afterInsert: before, measuredOn: await rollupShape(table, database) };
     }
     const optimizeSeconds = (performance.now() - started) / 1000;
-    log(`inserted in ${insertSeconds.toFixed(1)} s; rollups ${JSON.stringify(rollupRows)} (after OPTIMIZE FINAL)`);
+    log(`facts in ${insertSeconds.toFixed(1)} s; rollups ${JSON.stringify(rollupRows)} (after OPTIMIZE FINAL)`);
 
     let base;
     ({ api, base } = await startApi(overrides, ''));
@@ -332,12 +336,17 @@ export async function runQueries({ name, bets, wins, requests, log, factsFrom = 
     const repeated = ggrQuery('Europe/London', 'EUR', dateRange);
     await call(repeated, null);
     const cachedCount = Math.max(requests, 500);
-    const cached = await timed(cachedCount, () => call(repeated, true));
-    const cachedSequential = await timed(200, () => call(repeated, true), 1);
+    // A cache read that times out (REPORT_CACHE_TIMEOUT_MS) is answered from ClickHouse: counted, not a failure.
+    let cacheMisses = 0;
+    const cachedCall = async (query) => {
+      if (!(await call(query, null)).cached) cacheMisses += 1;
+    };
+    const cached = await timed(cachedCount, () => cachedCall(repeated));
+    const cachedSequential = await timed(200, () => cachedCall(repeated), 1);
     const small = { ...repeated, dimensions: ['day'] };
     await call(small, null);
-    const cachedSmall = await timed(cachedCount, () => call(small, true));
-    const smallBytes = (await call(small, true)).bytes;
+    const cachedSmall = await timed(cachedCount, () => cachedCall(small));
+    const smallBytes = (await call(small, null)).bytes;
     const met = {
       uncached: summary(uncached).p99 < FLOORS.uncachedP99Ms,
       cached: summary(cached).p99 < FLOORS.cachedP99Ms,
@@ -351,7 +360,7 @@ export async function runQueries({ name, bets, wins, requests, log, factsFrom = 
       call = apiCaller(base, token);
       const offset = sequentialOffset + sequentialCount;
       await timed(Math.min(100, distinct.length - offset), (index) => call(distinct[offset + index], false));
-      await timed(300, () => call(repeated, true));
+      await timed(300, () => call(repeated, null));
       await api.stop();
       api = null;
       apiProfile = { requests: 'boot, 100 uncached and 300 cached at concurrency 4', ...profileSummary(directory) };
@@ -378,6 +387,7 @@ export async function runQueries({ name, bets, wins, requests, log, factsFrom = 
       uncachedSequentialMs: summary(uncachedSequential),
       cachedMs: summary(cached),
       cachedSequentialMs: summary(cachedSequential),
+      cacheMisses,
       cachedSmallAnswer: {
         query: 'GGR by day (30 rows), same filter',
         responseBytes: smallBytes,

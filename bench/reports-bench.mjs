@@ -16,7 +16,8 @@
 //      cached p99 under 5 ms), beside the same statements sent straight to ClickHouse.
 // Settings (environment): REPORTS_BENCH_SCALE (1: the recorded sizes; 0.05 for a quick run), REPORTS_BENCH_BATCHES
 // (ETL_BATCH_MAX_ROWS values, "2000,5000,20000"), REPORTS_BENCH_LAG_BATCHES (those of the lag runs,
-// "5000,500"), REPORTS_BENCH_STALL_SECONDS (45: a load gaining no row that long is reported stalled), REPORTS_BENCH_PARTS (etl,queries), BENCH_NO_WRITE (1: print only).
+// "5000,500"), REPORTS_BENCH_STALL_SECONDS (45: a load gaining no row that long is reported stalled), REPORTS_BENCH_PARTS (etl,queries), REPORTS_BENCH_FACTS_FROM (a ClickHouse database whose rollups the
+// query part copies instead of generating the facts: see reports-queries.mjs), BENCH_NO_WRITE (1: print only).
 // Figures go to bench/results/reports-<time>.json; every database, stream and key the run made is removed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -74,6 +75,7 @@ if (PARTS.includes('queries')) {
     wins: sizes.wins,
     requests: sizes.requests,
     log,
+    factsFrom: process.env.REPORTS_BENCH_FACTS_FROM ?? null,
   });
 }
 results.machine.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);

@@ -57,7 +57,7 @@ describe('report cache (integration, real ClickHouse and Redis)', () => {
   });
 
   const ttls = async (): Promise<number[]> => {
-    const keys = await redis.keys(`${environment.id}:report:v1:*`);
+    const keys = await redis.keys(`${environment.id}:report:v2:*`);
     return Promise.all(keys.map((key) => redis.ttl(key)));
   };
 
@@ -77,7 +77,7 @@ describe('report cache (integration, real ClickHouse and Redis)', () => {
   });
 
   it('keeps a result that touches yesterday or today (in the query zone) only for the open-day TTL', async () => {
-    await redis.del(...(await redis.keys(`${environment.id}:report:v1:*`)));
+    await redis.del(...(await redis.keys(`${environment.id}:report:v2:*`)));
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
     const result = await app.get(ReportingService).query(actor, turnover({ from: '2026-11-01', to: today }));
     expect([result.cached, result.provisional]).toEqual([false, true]);

@@ -388,6 +388,31 @@ describe('reports: measures over seeded facts, time zones, hostile input, permis
     });
   });
 
+  it('answers a repeated query from the cache as the same JSON, audited as cached', async () => {
+    const payload = {
+      measures: ['ggr', 'bets_count'],
+      dimensions: ['day'],
+      filters: [{ dimension: 'currency', operator: 'equals', values: ['EUR'] }],
+      timeZone: 'Europe/Berlin',
+      dateRange: { from: '2026-11-09', to: '2026-11-11' },
+    };
+    const first = await query(payload, compliance);
+    const again = await query(payload, compliance);
+    expect([first.statusCode, again.statusCode]).toEqual([200, 200]);
+    expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+    const [fresh, cached] = [first.json<ReportBody>(), again.json<ReportBody>()];
+    expect([fresh.cached, cached.cached]).toEqual([false, true]);
+    expect({ ...cached, cached: false }).toEqual(fresh);
+    // The totals of additive measures are the sums of the rows: B's bet at 23:30 UTC is on 11 November in Berlin.
+    expect(fresh.totals).toEqual([{ ggr: '1200', bets_count: '5' }]);
+    const audited = await app
+      .get(DataSource)
+      .query(`SELECT details FROM audit_log WHERE action = 'report.query' AND actor_id = $1 ORDER BY occurred_at, id`, [
+        compliance.userId,
+      ]);
+    expect(audited.slice(-2).map((row: { details: { cached: boolean } }) => row.details.cached)).toEqual([false, true]);
+  });
+
   it("fills the admin dashboard's KPIs with today's figures per currency", async () => {
     const now = new Date().toISOString().slice(0, 19);
     await insertTransactions(clickhouse, [

@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import type { DimensionName } from './catalogue/report-dimensions';
 import { gamingRollupFor, type GamingRollup } from './query/gaming-rollup';
 import type { ReportQuery } from './query/report-query';
+import { sumRows, totalsAreSums } from './query/report-totals';
 import { MAX_REPORT_ROWS, renderReportStatement, type ReportStatement } from './query/report-sql';
 import { ReportRepository, type ReportRow } from './report.repository';
 
@@ -20,13 +21,24 @@ export class ReportRunner {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * The totals' statement is the rows' one when the rows are per currency at most; for additive measures only
+   * (`totalsAreSums`) they are summed from the rows, which every row of the range is in (a cut answer is refused).
+   */
   public async run(query: ReportQuery): Promise<ReportRows> {
     const totalDimensions = query.dimensions.filter((name) => name === 'currency');
     const rollup = gamingRollupFor(query, await this.repository.rollupCoverage());
-    const [rows, totals] = await Promise.all([
-      this.repository.rows(this.statement(query, query.dimensions, MAX_REPORT_ROWS + 1, rollup)),
-      this.repository.rows(this.statement(query, totalDimensions, MAX_REPORT_ROWS + 1, rollup)),
-    ]);
+    const rowsOf = (dimensions: DimensionName[]) =>
+      this.repository.rows(this.statement(query, dimensions, MAX_REPORT_ROWS + 1, rollup));
+    if (totalDimensions.length === query.dimensions.length) {
+      const rows = await rowsOf(query.dimensions);
+      return { rows, totals: rows };
+    }
+    if (totalsAreSums(query)) {
+      const rows = await rowsOf(query.dimensions);
+      return { rows, totals: sumRows(rows, query) };
+    }
+    const [rows, totals] = await Promise.all([rowsOf(query.dimensions), rowsOf(totalDimensions)]);
     return { rows, totals };
   }
 

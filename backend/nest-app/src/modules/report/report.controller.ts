@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { CurrentUser } from '../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
 import { RequirePermission } from '../../common/auth/staff-permissions';
@@ -33,8 +34,9 @@ export class ReportController {
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: ReportQueryDto,
     @Origin() origin: RequestOrigin,
-  ): Promise<ReportResultDto> {
-    return this.reporting.query({ user, origin }, body);
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    return json(reply, this.reporting.queryJson({ user, origin }, body));
   }
 
   @Post('named/:name')
@@ -47,8 +49,9 @@ export class ReportController {
     @Param('name') name: string,
     @Body() body: NamedReportDto,
     @Origin() origin: RequestOrigin,
-  ): Promise<ReportResultDto> {
-    return this.reporting.report({ user, origin }, name, body.dateRange);
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
+    return json(reply, this.reporting.reportJson({ user, origin }, name, body.dateRange));
   }
 
   @Post('exports')
@@ -64,4 +67,11 @@ export class ReportController {
     const id = await this.reporting.export({ user, origin }, body);
     return { id, state: 'queued', status: `/api/v1/reports/exports/${id}` };
   }
+}
+
+/** A `ReportResultDto` already as JSON bytes (a cached one as Redis holds them): Fastify sends a Buffer as it is. */
+async function json(reply: FastifyReply, body: Promise<Buffer>): Promise<Buffer> {
+  const bytes = await body;
+  reply.type('application/json; charset=utf-8');
+  return bytes;
 }

@@ -38,6 +38,29 @@ export interface ReportExportOptions {
   notify?: ReportExportNotifyV1;
 }
 
+/** A result as the cache holds it: everything but `cached`, which each answer says for itself. */
+type StoredResult = Omit<ReportResult, 'cached'>;
+
+/** A run's result as stored (JSON of a `StoredResult`, UTF-8), and as an object when it was just computed. */
+interface ReportAnswer {
+  cached: boolean;
+  stored: Buffer;
+  fresh: StoredResult | null;
+}
+
+function resultOf(answer: ReportAnswer): ReportResult {
+  const stored = answer.fresh ?? (JSON.parse(answer.stored.toString('utf8')) as StoredResult);
+  return { ...stored, cached: answer.cached };
+}
+
+const CACHED_TRUE = Buffer.from('{"cached":true,');
+const CACHED_FALSE = Buffer.from('{"cached":false,');
+
+/** The stored JSON with `cached` put in front (after its `{`): an object's members are unordered, no parse needed. */
+function jsonOf(answer: ReportAnswer): Buffer {
+  return Buffer.concat([answer.cached ? CACHED_TRUE : CACHED_FALSE, answer.stored.subarray(1)]);
+}
+
 /** An export of an ad-hoc query, or of a named report over a date range. */
 export interface ReportExportInput {
   format: ReportExportFormat;
@@ -79,12 +102,26 @@ export class ReportingService {
     };
   }
 
-  public query(actor: ReportActor, input: ReportQueryInput): Promise<ReportResult> {
-    return this.execute(actor, null, validateReportQuery(input));
+  public async query(actor: ReportActor, input: ReportQueryInput): Promise<ReportResult> {
+    return resultOf(await this.execute(actor, null, validateReportQuery(input)));
   }
 
-  public report(actor: ReportActor, name: string, dateRange: ReportQueryInput['dateRange']): Promise<ReportResult> {
-    return this.execute(actor, name, namedQuery(name, dateRange));
+  public async report(
+    actor: ReportActor,
+    name: string,
+    dateRange: ReportQueryInput['dateRange'],
+  ): Promise<ReportResult> {
+    return resultOf(await this.execute(actor, name, namedQuery(name, dateRange)));
+  }
+
+  /** `query` as the API's JSON (UTF-8): a cached result is sent on as stored, never parsed and serialized again. */
+  public async queryJson(actor: ReportActor, input: ReportQueryInput): Promise<Buffer> {
+    return jsonOf(await this.execute(actor, null, validateReportQuery(input)));
+  }
+
+  /** `report` as the API's JSON text. */
+  public async reportJson(actor: ReportActor, name: string, dateRange: ReportQueryInput['dateRange']): Promise<Buffer> {
+    return jsonOf(await this.execute(actor, name, namedQuery(name, dateRange)));
   }
 
   /** Queues an export of the query's rows (the same statement as the API's, without its row limit); returns its id. */
@@ -115,28 +152,28 @@ export class ReportingService {
     });
   }
 
-  private async execute(actor: ReportActor, report: string | null, query: ReportQuery): Promise<ReportResult> {
+  private async execute(actor: ReportActor, report: string | null, query: ReportQuery): Promise<ReportAnswer> {
     const key = ReportCache.keyOf({ query, report, taxRates: this.config.REPORT_GAMING_TAX_RATES });
-    const hit = await this.cache.get<ReportResult>(key);
-    await this.audit(actor, report, query, hit !== null);
-    if (hit) return { ...hit, cached: true };
+    const stored = await this.cache.getBytes(key);
+    await this.audit(actor, report, query, stored !== null);
+    if (stored !== null) return { cached: true, stored, fresh: null };
     const now = this.clock.now();
     const provisional = touchesOpenDays(query.dateRange, query.timeZone, now);
-    const result: ReportResult = {
+    const fresh: StoredResult = {
       query,
       report,
       ...(await this.runner.run(query)),
       provisional,
-      cached: false,
       generatedAt: now.toISOString(),
     };
+    const bytes = Buffer.from(JSON.stringify(fresh));
     const ttl = provisional ? this.config.REPORT_CACHE_OPEN_TTL_SECONDS : this.config.REPORT_CACHE_CLOSED_TTL_SECONDS;
-    await this.cache.set(key, result, ttl);
-    return result;
+    await this.cache.setBytes(key, bytes, ttl);
+    return { cached: false, stored: bytes, fresh };
   }
 
   private audit(actor: ReportActor, report: string | null, query: ReportQuery, cached: boolean): Promise<void> {
-    return this.auditLog.record({
+    return this.auditLog.recordRead({
       actorId: actor.user.userId,
       actorRoles: actor.user.roles,
       action: 'report.query',

@@ -50,7 +50,25 @@ export interface MeasureDefinition {
    * truncates toward zero; `if` evaluates both branches in ClickHouse, hence `intDivOrZero` behind the zero test.
    */
   sql: string;
+  /**
+   * The value over several rows is the sum of its values over each: `sql` adds and subtracts bases that are plain
+   * sums of rollup columns (`SUMMED_BASES`). A query of additive measures only takes its totals from its rows.
+   */
+  additive?: true;
 }
+
+/** Bases that are plain sums of rollup columns: their sum over rows is their value over the rows' union. */
+export const SUMMED_BASES: ReadonlySet<BaseName> = new Set([
+  'bets_count',
+  'net_stake_cash',
+  'net_stake_bonus',
+  'net_win_cash',
+  'deposits_count',
+  'deposits_amount',
+  'withdrawals_count',
+  'withdrawals_amount',
+  'bonus_cost',
+]);
 
 const GGR = '(s_net_stake_cash - s_net_win_cash)';
 const TURNOVER = '(s_net_stake_cash + s_net_stake_bonus)';
@@ -64,6 +82,7 @@ export const MEASURES = {
     description: 'Settled stakes, cash and bonus; stakes of rolled-back bets are netted out.',
     bases: ['net_stake_cash', 'net_stake_bonus'],
     sql: TURNOVER,
+    additive: true,
   },
   bets_count: {
     title: 'Bets',
@@ -71,6 +90,7 @@ export const MEASURES = {
     description: 'Bet transactions placed (a bet later rolled back still counts as placed; its stake leaves turnover).',
     bases: ['bets_count'],
     sql: 's_bets_count',
+    additive: true,
   },
   ggr: {
     title: 'GGR',
@@ -78,6 +98,7 @@ export const MEASURES = {
     description: 'Cash stakes minus cash wins, rollbacks of bets and of wins netted out.',
     bases: ['net_stake_cash', 'net_win_cash'],
     sql: GGR,
+    additive: true,
   },
   ggy: {
     title: 'GGY (UKGC)',
@@ -86,6 +107,7 @@ export const MEASURES = {
       'Stakes minus prizes in cash: bonus stakes are excluded because bonus money here is never withdrawable without restriction.',
     bases: ['net_stake_cash', 'net_win_cash'],
     sql: GGR,
+    additive: true,
   },
   hold_pct: {
     title: 'Hold %',
@@ -101,6 +123,7 @@ export const MEASURES = {
       'Bonus money converted to cash plus cash-equivalent free-bet winnings paid: 0 until the bonus engine adds its transaction types.',
     bases: ['bonus_cost'],
     sql: 's_bonus_cost',
+    additive: true,
   },
   gaming_tax: {
     title: 'Gaming tax',
@@ -122,6 +145,7 @@ export const MEASURES = {
     description: 'Captured deposits credited to wallets.',
     bases: ['deposits_count'],
     sql: 's_deposits_count',
+    additive: true,
   },
   deposits_amount: {
     title: 'Deposits amount',
@@ -129,6 +153,7 @@ export const MEASURES = {
     description: 'Cash credited by captured deposits.',
     bases: ['deposits_amount'],
     sql: 's_deposits_amount',
+    additive: true,
   },
   withdrawals_count: {
     title: 'Withdrawals',
@@ -136,6 +161,7 @@ export const MEASURES = {
     description: 'Paid-out withdrawals: captured withdrawal holds.',
     bases: ['withdrawals_count'],
     sql: 's_withdrawals_count',
+    additive: true,
   },
   withdrawals_amount: {
     title: 'Withdrawals amount',
@@ -143,6 +169,7 @@ export const MEASURES = {
     description: 'Money that left wallets through paid-out withdrawals (captured holds).',
     bases: ['withdrawals_amount'],
     sql: 's_withdrawals_amount',
+    additive: true,
   },
   unique_depositors: {
     title: 'Unique depositors',

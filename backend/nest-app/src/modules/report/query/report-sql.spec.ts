@@ -13,7 +13,7 @@ describe('renderReportStatement', () => {
 
   it('renders one statement over the gaming and money rollups (reviewed here: a change of the SQL shows in this diff)', () => {
     const gaming =
-      "SELECT toString(`currency`) AS `d_currency`, toString(toDate(bucket, 'Europe/Berlin')) AS `d_day`, " +
+      "SELECT toString(`currency`) AS `d_currency`, toDate(bucket, 'Europe/Berlin') AS `d_day`, " +
       'toInt64(0) AS `b_bonus_cost`, toInt64(0) AS `b_deposits_amount`, ' +
       'toInt64(intDiv((sum(stake_cash) - sum(rolled_back_stake_cash) - (sum(win_cash) - sum(rolled_back_win_cash))) ' +
       "* multiIf(toString(`country`) = 'GB', 1500, 0), 10000)) AS `b_gaming_tax`, " +
@@ -25,7 +25,7 @@ describe('renderReportStatement', () => {
       "AND toString(`country`) IN ('DE', 'GB\\' OR 1=1 --', 'back\\\\slash') " +
       'GROUP BY `d_currency`, `d_day`, toString(`country`)';
     const money =
-      "SELECT toString(`currency`) AS `d_currency`, toString(toDate(bucket, 'Europe/Berlin')) AS `d_day`, " +
+      "SELECT toString(`currency`) AS `d_currency`, toDate(bucket, 'Europe/Berlin') AS `d_day`, " +
       "toInt64(sumIf(cash_amount, transaction_type IN ('bonus_convert'))) AS `b_bonus_cost`, " +
       "toInt64(sumIf(cash_amount, transaction_type = 'deposit')) AS `b_deposits_amount`, " +
       'toInt64(0) AS `b_gaming_tax`, toInt64(0) AS `b_net_stake_bonus`, toInt64(0) AS `b_net_stake_cash`, ' +
@@ -44,7 +44,7 @@ describe('renderReportStatement', () => {
       '(s_net_stake_cash - s_net_win_cash) - s_bonus_cost - s_gaming_tax AS `m_ngr` ' +
       `FROM (${gaming} UNION ALL ${money}) GROUP BY \`d_currency\`, \`d_day\``;
     expect(renderReportStatement(query, query.dimensions, options).sql).toBe(
-      'SELECT `d_currency` AS `currency`, `d_day` AS `day`, toString(`m_deposits_amount`) AS `deposits_amount`, ' +
+      'SELECT `d_currency` AS `currency`, toString(`d_day`) AS `day`, toString(`m_deposits_amount`) AS `deposits_amount`, ' +
         "concat(if(`m_hold_pct` < 0, '-', ''), toString(intDiv(abs(`m_hold_pct`), 100)), '.', " +
         'substring(toString(100 + abs(`m_hold_pct`) % 100), 2, 2)) AS `hold_pct`, toString(`m_ngr`) AS `ngr` ' +
         `FROM (${sums}) ORDER BY \`d_currency\`, \`d_day\` LIMIT 10001`,
@@ -75,7 +75,7 @@ describe('renderReportStatement', () => {
     });
     const sql = renderReportStatement(ftd, ftd.dimensions, options).sql;
     expect(sql).toContain('minMerge(first_at) AS first_time, argMinMerge(first_amount) AS first_value');
-    expect(sql).toContain("toString(toStartOfMonth(first_time, 'UTC')) AS `d_month`");
+    expect(sql).toContain("toStartOfMonth(first_time, 'UTC') AS `d_month`");
     expect(sql).toContain("toString(`player_country`) IN ('GB')");
   });
 });

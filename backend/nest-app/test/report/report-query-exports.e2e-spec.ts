@@ -181,6 +181,54 @@ describe('report exports of queries: POST /reports/exports, files equal to the q
     expect(await exportCount()).toBe(before);
   });
 
+  it('answers retries with the same Idempotency-Key with one export, audited and queued once', async () => {
+    const before = await exportCount();
+    const send = (payload: object, key: string, who: SignedIn = finance) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/reports/exports',
+        headers: { ...bearer(who.accessToken), 'idempotency-key': key },
+        payload,
+      });
+    const payload = { format: 'csv', query: QUERY };
+    const answers = await Promise.all([1, 2, 3].map(() => send(payload, 'export-retry-1')));
+    expect(answers.map((answer) => answer.statusCode)).toEqual([202, 202, 202]);
+    const ids = new Set(answers.map((answer) => answer.json<{ id: string }>().id));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    expect(await exportCount()).toBe(before + 1);
+    const audits = (await app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'report.export.request' AND target_id = $1`, [
+        id,
+      ])) as { n: number }[];
+    expect(audits[0]?.n).toBe(1);
+    await eventually(async () => {
+      const status = await app.inject({
+        method: 'GET',
+        url: `/api/v1/reports/exports/${id}`,
+        headers: bearer(finance.accessToken),
+      });
+      return status.json<StatusBody>().state === 'succeeded';
+    }, 30_000);
+
+    const reused = await send({ format: 'xlsx', query: QUERY }, 'export-retry-1');
+    expect([reused.statusCode, reused.json<{ error: { code: string } }>().error.code]).toEqual([
+      409,
+      'IDEMPOTENCY_KEY_REUSED',
+    ]);
+    const tooLong = await send(payload, 'k'.repeat(201));
+    expect([tooLong.statusCode, tooLong.json<{ error: { code: string } }>().error.code]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+    ]);
+    const admin = await signInAsStaff(app, adminEmail, 'admin');
+    const another = await send(payload, 'export-retry-1', admin);
+    expect(another.statusCode).toBe(202);
+    expect(another.json<{ id: string }>().id).not.toBe(id);
+    expect(await exportCount()).toBe(before + 2);
+  });
+
   it('refuses a role without reports.export', async () => {
     const response = await requestExport({ format: 'csv', query: QUERY }, support);
     expect([response.statusCode, response.json<{ error: { code: string } }>().error.code]).toEqual([403, 'FORBIDDEN']);

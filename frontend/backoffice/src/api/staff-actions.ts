@@ -71,8 +71,12 @@ export const staffActions = {
   runNamedReport: (name: string, dateRange: ReportDateRange): Promise<ReportResult> =>
     apiRequest<ReportResult>(`/reports/named/${encodeURIComponent(name)}`, { method: 'POST', body: { dateRange } }),
 
-  requestReportExport: (draft: ReportExportDraft): Promise<{ id: string }> =>
-    apiRequest<{ id: string }>('/reports/exports', { method: 'POST', body: draft }),
+  requestReportExport: (draft: ReportExportDraft, idempotencyKey: string): Promise<{ id: string }> =>
+    apiRequest<{ id: string }>('/reports/exports', {
+      method: 'POST',
+      body: draft,
+      headers: { 'idempotency-key': idempotencyKey },
+    }),
 
   reportExportStatus: (id: string): Promise<ReportExportStatus> =>
     apiRequest<ReportExportStatus>(`/reports/exports/${encodeURIComponent(id)}`),

@@ -20,7 +20,8 @@ export function ReportExports({ run }: { run: ReportRun | null }): ReactNode {
   const [format, setFormat] = useState<string>(REPORT_EXPORT_FORMATS[0]);
   const [ids, setIds] = useState<string[]>([]);
   const request = useMutation({
-    mutationFn: (what: ReportRun) => api.requestReportExport(exportDraft(what, format)),
+    // One key per click: a retry of the request (after a token refresh) is the same export, queued once.
+    mutationFn: (what: ReportRun) => api.requestReportExport(exportDraft(what, format), crypto.randomUUID()),
     onSuccess: ({ id }) => setIds((known) => [id, ...known]),
   });
   return (

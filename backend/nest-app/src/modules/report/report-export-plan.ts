@@ -1,4 +1,5 @@
 import type { ReportColumnType, ReportExportColumnV1 } from '@casino/contracts';
+import { createHash } from 'node:crypto';
 import { ATTRIBUTE_DIMENSIONS, isTimeDimension, TIME_DIMENSIONS } from './catalogue/report-dimensions';
 import { MEASURES, type MeasureKind } from './catalogue/report-measures';
 import type { ReportQuery } from './query/report-query';
@@ -26,4 +27,11 @@ export function exportDescription(query: ReportQuery, report: string | null): st
     `${what} ${by}; ${query.dateRange.from} to ${query.dateRange.to} (${query.timeZone})` +
     (filters === '' ? '' : `; ${filters}`)
   ).slice(0, 500);
+}
+
+/** The export a staff member's idempotency key names: a UUID (version 5 layout) of the member and the key. */
+export function exportIdFor(userId: string, idempotencyKey: string): string {
+  const hex = createHash('sha256').update(`report-export\u0000${userId}\u0000${idempotencyKey}`).digest('hex');
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '@casino/contracts';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser } from '../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
@@ -59,12 +60,21 @@ export class ReportController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Queues an export (csv, xlsx, parquet) of a query or a named report; GET its status' })
   @ApiAcceptedResponse({ type: ReportExportAcceptedDto })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key is answered with the same export, queued once',
+  })
   public async export(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: ReportExportRequestDto,
     @Origin() origin: RequestOrigin,
+    @Headers('idempotency-key') key: string | undefined,
   ): Promise<ReportExportAcceptedDto> {
-    const id = await this.reporting.export({ user, origin }, body);
+    if (key !== undefined && (key.length === 0 || key.length > 200)) {
+      throw new DomainError('VALIDATION_FAILED', 'The Idempotency-Key header has 1 to 200 characters');
+    }
+    const id = await this.reporting.export({ user, origin }, body, key);
     return { id, state: 'queued', status: `/api/v1/reports/exports/${id}` };
   }
 }

@@ -11,7 +11,7 @@ import { MEASURES } from './catalogue/report-measures';
 import { touchesOpenDays } from './query/report-freshness';
 import { validateReportQuery, type ReportQuery, type ReportQueryInput } from './query/report-query';
 import { ReportExportsService } from './exports';
-import { exportColumns, exportDescription } from './report-export-plan';
+import { exportColumns, exportDescription, exportIdFor } from './report-export-plan';
 import { ReportCache } from './report-cache';
 import type { ScheduleDefinition } from './schedules/report-schedule.types';
 import { ReportRunner, type ReportRows } from './report-runner';
@@ -125,8 +125,13 @@ export class ReportingService {
   }
 
   /** Queues an export of the query's rows (the same statement as the API's, without its row limit); returns its id. */
-  public export(actor: ReportActor, input: ReportExportInput): Promise<string> {
-    return this.exportQuery(actor, exportedQuery(input), { format: input.format, report: input.report ?? null });
+  /** With an idempotency key, a retry names the same export (one per staff member and key) and queues it once. */
+  public export(actor: ReportActor, input: ReportExportInput, idempotencyKey?: string): Promise<string> {
+    return this.exportQuery(actor, exportedQuery(input), {
+      format: input.format,
+      report: input.report ?? null,
+      ...(idempotencyKey === undefined ? {} : { exportId: exportIdFor(actor.user.userId, idempotencyKey) }),
+    });
   }
 
   /** A validated query (or a named report's) for these dates: what a scheduled run exports. */

@@ -77,7 +77,10 @@ export class ReportExportsService {
         { id, requestedBy: user.userId, format: request.format, description: request.description },
         manager,
       );
-      if (!recorded) return;
+      if (!recorded) {
+        await this.assertSameExport(id, request);
+        return;
+      }
       await this.auditLog.record(
         {
           ...this.actorOf(user, origin),
@@ -105,6 +108,18 @@ export class ReportExportsService {
     };
     await this.queue.add(REPORT_JOBS.EXPORT_REPORT, job, { jobId: id, attempts: 3 });
     return id;
+  }
+
+  /** A second request of a recorded export id (a retry, a scheduled run again) must ask for the same export. */
+  private async assertSameExport(id: string, request: ReportExportRequest): Promise<void> {
+    const recorded = await this.repository.findById(id);
+    const same =
+      recorded?.requestedBy === request.requestedBy.userId &&
+      recorded.format === request.format &&
+      recorded.description === request.description;
+    if (!same) {
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another export');
+    }
   }
 
   /** The export's status for the staff member who requested it; anyone else is told it does not exist. */

@@ -64,7 +64,8 @@ async function staffHeaders(app, base) {
   const { generateSync } = require('@otplib/totp');
   const users = app.get(UserDirectory);
   const { account } = await users.findOrRegisterByEmail('bench-staff@example.test', { ip: null, userAgent: 'bench' });
-  const staff = await users.grantRole(account.id, 'support');
+  // Prefix and name searches need `players.pii` (support may search only by whole values): compliance has it.
+  const staff = await users.grantRole(account.id, 'compliance');
   const origin = { ip: '127.0.0.1', userAgent: 'bench' };
   const { accessToken } = await app.get(SessionService).start(staff, 'email', origin, false);
   const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };

@@ -18,8 +18,8 @@ async function main(): Promise<number> {
   const graceSeconds = Number(values['grace-seconds']);
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0) throw new Error('--grace-seconds takes an integer >= 0');
   // This process runs the one reconciliation asked for: no scheduled run, expiry or relay of its own. The pool keeps
-  // its default size: the job lock holds a connection for the whole run, and a settlement's transaction one more
-  // while the wallet takes a third (a pool of 2 waits forever).
+  // its default size: the job lock holds a connection for the whole run, and each settlement holds its intent's
+  // transaction while the wallet takes another.
   const config = loadAppConfig({
     LOG_LEVEL: 'warn',
     OUTBOX_RELAY_ENABLED: 'false',

@@ -443,7 +443,10 @@ async function checkInvariants(env, calls, since, stats, apiPort, signer, paymen
   return result;
 }
 
-/** etl:verify (the compiled CLI: `npm run` would build again), until worker-etl's loader has caught up (60 s). */
+/**
+ * etl:verify (the compiled CLI: `npm run` would build again), until worker-etl's loader has caught up: up to 120 s,
+ * past JetStream's redelivery of a batch fetched and never acknowledged (ETL_ACK_WAIT_SECONDS, 60).
+ */
 async function etlVerifyOnceCaughtUp(env) {
   const started = performance.now();
   let output = '';
@@ -457,7 +460,7 @@ async function etlVerifyOnceCaughtUp(env) {
         .split('\n')
         .at(-1);
     }
-    if (performance.now() - started > 60_000) return `FAILED: ${output}`;
+    if (performance.now() - started > 120_000) return `FAILED after 120 s: ${output}`;
     await sleep(2000);
   }
 }

@@ -141,15 +141,19 @@ export function paymentStats() {
  * `loops` closed loops, together at most `rate` payments/s: two deposits (opened and paid) for each withdrawal
  * (1 in 4 of them of an amount the PSP fails); and one loop signing players in again, at most `signInRate`/s.
  */
+const turns = { next: 0 };
+
 export function startPaymentLoad({ api, players, rate, signInRate, stats, loops = 4 }) {
   let running = true;
   const interval = (loops * 1000) / rate;
-  const paymentLoop = async (index) => {
-    for (let round = 0; running; round += 1) {
+  const paymentLoop = async () => {
+    while (running) {
       const begin = performance.now();
-      const player = players[(index + round * loops) % players.length];
-      if (round % 3 === 2) {
-        const amount = round % 4 === 3 ? '1013' : '1000';
+      // One count for the whole run (the load is started again after every fault): 1 withdrawal in 4 fails.
+      const turn = turns.next++;
+      const player = players[turn % players.length];
+      if (turn % 3 === 2) {
+        const amount = turn % 12 === 11 ? '1013' : '1000';
         await createPayment(api, player, 'withdrawals', amount, stats.withdrawals);
       } else {
         const intent = await createPayment(api, player, 'deposits', DEPOSIT, stats.deposits);
@@ -167,7 +171,7 @@ export function startPaymentLoad({ api, players, rate, signInRate, stats, loops 
       if (wait > 0) await sleep(wait);
     }
   };
-  const all = [...Array.from({ length: loops }, (_, index) => paymentLoop(index)), signInLoop()];
+  const all = [...Array.from({ length: loops }, () => paymentLoop()), signInLoop()];
   return {
     stop: async () => {
       running = false;

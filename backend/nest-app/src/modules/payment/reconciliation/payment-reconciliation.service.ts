@@ -101,8 +101,8 @@ export class PaymentReconciliation {
   }
 
   /** Runs unless another process is running it (PaymentJobLock: no transaction held); null when skipped. */
-  public async runExclusive(): Promise<ReconciliationReport | null> {
-    return this.jobLock.runExclusive(JOB, () => this.run());
+  public async runExclusive(options: { graceSeconds?: number } = {}): Promise<ReconciliationReport | null> {
+    return this.jobLock.runExclusive(JOB, () => this.run(options));
   }
 
   private async sweep(olderThan: Date, outages: ProviderOutageBreaker): Promise<FollowReport> {
@@ -153,13 +153,15 @@ export class PaymentReconciliation {
       if (walletIds.length === 0) continue;
       const rows = await this.wallets.listTransactions({
         walletIds,
-        types: ['deposit', 'hold_capture'],
+        types: ['deposit', 'hold_capture', 'hold_release'],
         from: since,
         limit: 10_000,
       });
       for (const row of rows) {
         const intentId = row.metadata?.['paymentIntentId'];
-        if (intentId) movements.push({ transactionId: row.id, type: row.type, amount: row.amount, intentId });
+        // A refund's hold and capture name the deposit they refund; they are not its settlement.
+        if (intentId && !row.metadata?.['refundId'])
+          movements.push({ transactionId: row.id, type: row.type, amount: row.amount, intentId });
       }
     }
     return movements;

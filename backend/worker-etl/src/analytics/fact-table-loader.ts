@@ -1,4 +1,4 @@
-import { identifier } from '@casino/platform';
+import { identifier, inSpan, SpanKind } from '@casino/platform';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -52,7 +52,14 @@ export class FactTableLoader {
       );
       const fresh = unique.filter((row) => !present.has(String(row[table.key])));
       if (fresh.length > 0) {
-        await this.clickhouse.insert({ table: table.name, values: fresh, format: 'JSONEachRow' });
+        await inSpan(
+          'clickhouse.insert',
+          {
+            kind: SpanKind.CLIENT,
+            attributes: { 'db.system.name': 'clickhouse', 'db.collection.name': table.name, 'db.rows': fresh.length },
+          },
+          () => this.clickhouse.insert({ table: table.name, values: fresh, format: 'JSONEachRow' }),
+        );
       }
       return fresh.length;
     });

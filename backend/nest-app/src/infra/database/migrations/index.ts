@@ -24,6 +24,7 @@ import { ReportSchedules1764230740000 } from './1764230740000-report-schedules';
 import { BackfillCreatedAtIndexes1764230750000 } from './1764230750000-backfill-created-at-indexes';
 import { BonusTemplates1764230760000 } from './1764230760000-bonus-templates';
 import { OutboxNotify1764230770000 } from './1764230770000-outbox-notify';
+import { OutboxTraceContext1764230800801 } from './1764230800801-outbox-trace-context';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   BackfillCreatedAtIndexes1764230750000,
   BonusTemplates1764230760000,
   OutboxNotify1764230770000,
+  OutboxTraceContext1764230800801,
 ];

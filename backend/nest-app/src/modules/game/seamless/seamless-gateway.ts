@@ -41,8 +41,8 @@ export class SeamlessGateway {
     const adapter = this.adapters.find((candidate) => candidate.protocol === protocol);
     if (!adapter) return null;
     const attributes = { 'game.provider.protocol': protocol, 'game.provider.code': providerCode };
-    // The provider's call as one span (`game.wallet.bet`...): the ledger batch it rides in links it.
-    return inSpan(`game.wallet.${call.operation}`, { kind: SpanKind.INTERNAL, attributes }, async () => {
+    // The provider's call as one span (`game.wallet transaction/bet`...): the ledger batch it rides in links it.
+    return inSpan(`game.wallet ${call.operation}`, { kind: SpanKind.INTERNAL, attributes }, async () => {
       try {
         return await this.answer(adapter, providerCode, call);
       } catch (error) {

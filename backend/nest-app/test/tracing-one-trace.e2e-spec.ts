@@ -141,7 +141,7 @@ describe('one trace end to end (in-memory span exporter)', () => {
     await loadOf(intentPublish, 'worker-etl-facts-payment');
   }, 90_000);
 
-  it('shows a Hub88 bet in the ledger batch it rode in (a link), and through the relay into worker-etl', async () => {
+  it('shows a Hub88 bet in the ledger batch it rode in (a link), and its events through the relay into worker-etl', async () => {
     const client = new Hub88Client(app, hub88);
     const players = await Promise.all(
       [1, 2, 3, 4].map(async (n) => {
@@ -167,7 +167,8 @@ describe('one trace end to end (in-memory span exporter)', () => {
           supplier_transaction_id: `sup-${randomUUID()}`,
           token: player.token,
           round: `round-${randomUUID()}`,
-          round_closed: false,
+          // Each bet closes its round: the round's game.round.closed event is written by the same batch statement.
+          round_closed: true,
           reward_uuid: null,
           is_free: false,
           game_code: GAME,
@@ -199,6 +200,9 @@ describe('one trace end to end (in-memory span exporter)', () => {
       const publishes = await publishedIn(bet.spanContext().traceId, '.wallet.wallet.transaction.completed');
       expect(publishes.map(parentOf)).toEqual([idOf(bet)]);
       await loadOf(publishes[0], 'worker-etl-facts-wallet');
+      const roundClosed = await publishedIn(bet.spanContext().traceId, '.game.game.round.closed');
+      expect(roundClosed.map(parentOf)).toEqual([idOf(bet)]);
+      await loadOf(roundClosed[0], 'worker-etl-facts-game');
     }
   }, 90_000);
 });

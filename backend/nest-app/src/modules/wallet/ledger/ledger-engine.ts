@@ -38,6 +38,8 @@ export interface AttachedWriter<P> {
 export interface AttachedItem<P> {
   payload: P;
   result: LedgerResult;
+  /** The trace of the command the item rode with, for the events the writer adds (ADR 0008). */
+  trace: TraceCarrier | null;
 }
 
 interface AttachedGroup {
@@ -294,7 +296,7 @@ function attachedGroups(batch: Pending[], outcomes: CommandOutcome[]): AttachedG
     const outcome = outcomes[index];
     if (!item.attachment || !outcome?.ok || !outcome.write) continue;
     const items = byWriter.get(item.attachment.writer) ?? [];
-    items.push({ payload: item.attachment.payload, result: outcome.result });
+    items.push({ payload: item.attachment.payload, result: outcome.result, trace: item.trace });
     byWriter.set(item.attachment.writer, items);
   }
   return [...byWriter].map(([writer, items]) => ({

@@ -8,7 +8,6 @@ import {
   RedisProbe,
 } from '@casino/platform';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { OpenTelemetryModule } from 'nestjs-otel';
 import { GatewayConfig } from './config/gateway-config';
 import { PushModule } from './modules/push';
 import { RoutingModule } from './modules/routing';
@@ -24,7 +23,6 @@ export class GatewayModule {
         // Requests are logged from a Fastify hook (bootstrap): the proxied routes never enter Nest's middleware chain.
         createLoggerModule({ serviceName: 'gateway', level: config.LOG_LEVEL, requestLogs: 'fastify-hook' }),
         MetricsModule,
-        OpenTelemetryModule.forRoot(),
         RedisModule.forRoot(
           { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, autoPipelining: true },
           'gateway',

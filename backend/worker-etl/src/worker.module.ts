@@ -15,7 +15,6 @@ import {
 } from '@casino/platform';
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { OpenTelemetryModule } from 'nestjs-otel';
 import { EtlMetrics } from './analytics/etl-metrics';
 import { EtlLagProbe, FactsLoader } from './analytics/facts-loader.service';
 import { WorkerConfig } from './config/worker-config';
@@ -34,7 +33,6 @@ export class WorkerModule {
       imports: [
         createLoggerModule({ serviceName: 'worker-etl', level: config.LOG_LEVEL }),
         MetricsModule,
-        OpenTelemetryModule.forRoot(),
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }, 'worker-etl'),
         NatsModule.forRoot({
           servers: config.NATS_URL,

@@ -3,6 +3,7 @@ export * from './money/money';
 export * from './errors/error-codes';
 export * from './errors/domain-error';
 export * from './events/envelope';
+export * from './events/trace-carrier';
 export * from './events/user-events';
 export * from './events/wallet-events';
 export * from './events/payment-events';

@@ -49,3 +49,5 @@ export * from './storage/object-storage';
 export * from './storage/local-directory-storage';
 export * from './storage/object-storage.module';
 export * from './storage/signed-links';
+export * from './tracing/trace-context';
+export * from './tracing/job-trace';

@@ -10,7 +10,6 @@ import {
   RedisProbe,
 } from '@casino/platform';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { OpenTelemetryModule } from 'nestjs-otel';
 import type { AppConfig } from '../config/app-config';
 import { ClickHouseMigrationRunner } from './clickhouse/clickhouse-migration.runner';
 import { clickHouseOptions } from './clickhouse/clickhouse-options';
@@ -28,7 +27,6 @@ export class InfraModule {
       imports: [
         createLoggerModule({ serviceName: 'nest-app', level: config.LOG_LEVEL }),
         MetricsModule,
-        OpenTelemetryModule.forRoot(),
         DatabaseModule.forRoot(config),
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }, 'nest-app'),
         NatsModule.forRoot({

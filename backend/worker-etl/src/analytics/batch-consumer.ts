@@ -1,5 +1,6 @@
 import { streamNameFor, subjectFor, type DomainEventEnvelope, type EventStreamKey } from '@casino/contracts';
-import { ensureDurableConsumer } from '@casino/platform';
+import { ensureDurableConsumer, inBatchSpan, SpanKind, traceCarrierOfHeaders } from '@casino/platform';
+import type { TraceCarrier } from '@casino/contracts';
 import { Logger } from '@nestjs/common';
 import { AckPolicy, DeliverPolicy, nanos, type Consumer, type JsMsg, type NatsConnection } from 'nats';
 
@@ -115,17 +116,28 @@ export class BatchConsumer {
   private async deliver(messages: JsMsg[]): Promise<void> {
     const events: DomainEventEnvelope[] = [];
     const accepted: JsMsg[] = [];
+    const traces: (TraceCarrier | null)[] = [];
     for (const message of messages) {
       try {
         events.push(JSON.parse(this.decoder.decode(message.data)) as DomainEventEnvelope);
         accepted.push(message);
+        traces.push(traceCarrierOfHeaders(message.headers));
       } catch {
         this.logger.error({ subject: message.subject, seq: message.seq }, 'not an event; dropping it');
         message.term();
       }
     }
     try {
-      await this.options.handle(events);
+      // One span for the batch, linking each event's publish (ADR 0008).
+      await inBatchSpan(
+        `${this.options.durableName} process`,
+        traces,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': this.options.durableName },
+        },
+        () => this.options.handle(events),
+      );
     } catch (error) {
       this.logger.warn({ err: error, events: events.length }, 'batch not loaded; it will be delivered again');
       for (const message of accepted) message.nak(RETRY_DELAY_MS);

@@ -1,4 +1,11 @@
-import { identifier, LoadLockBusyError, withEtlLoadLock, type EtlLoadLockOptions } from '@casino/platform';
+import {
+  identifier,
+  inSpan,
+  LoadLockBusyError,
+  SpanKind,
+  withEtlLoadLock,
+  type EtlLoadLockOptions,
+} from '@casino/platform';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Redis } from 'ioredis';
 import { Readable } from 'node:stream';
@@ -46,12 +53,20 @@ export class FactTableLoader {
       );
       const fresh = unique.filter((row) => !present.has(String(row[table.key])));
       if (fresh.length > 0) {
-        await this.clickhouse.insert({
-          table: table.name,
-          columns: [...table.columns],
-          values: Readable.from([tabSeparatedRows(fresh, table.columns)], { objectMode: false }),
-          format: 'TabSeparated',
-        });
+        await inSpan(
+          'clickhouse.insert',
+          {
+            kind: SpanKind.CLIENT,
+            attributes: { 'db.system.name': 'clickhouse', 'db.collection.name': table.name, 'db.rows': fresh.length },
+          },
+          () =>
+            this.clickhouse.insert({
+              table: table.name,
+              columns: [...table.columns],
+              values: Readable.from([tabSeparatedRows(fresh, table.columns)], { objectMode: false }),
+              format: 'TabSeparated',
+            }),
+        );
       }
       return fresh.length;
     });

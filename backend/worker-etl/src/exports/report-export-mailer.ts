@@ -1,5 +1,5 @@
 import { MAIL_JOBS, QUEUES, type ReportExportNotifyV1, type SendEmailJobV1 } from '@casino/contracts';
-import { SignedLinks } from '@casino/platform';
+import { SignedLinks, tracedJob } from '@casino/platform';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
@@ -33,7 +33,7 @@ export class ReportExportMailer {
       notify.recipients.map((to, index) =>
         this.mail.add(
           MAIL_JOBS.SEND_EMAIL,
-          { to, subject: notify.subject, text, template: 'report-schedule' },
+          tracedJob({ to, subject: notify.subject, text, template: 'report-schedule' }),
           { jobId: `report-export-${exportId}-${index}`, attempts: 5, backoff: { type: 'exponential', delay: 5000 } },
         ),
       ),

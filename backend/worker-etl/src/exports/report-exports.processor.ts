@@ -6,7 +6,7 @@ import {
   type ExportReportResultV1,
   type ReportExportColumnV1,
 } from '@casino/contracts';
-import { OBJECT_STORAGE, type ObjectStorage } from '@casino/platform';
+import { OBJECT_STORAGE, processTracedJob, type ObjectStorage } from '@casino/platform';
 import type { ClickHouseClient, ResultSet } from '@clickhouse/client';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -39,7 +39,11 @@ export class ReportExportsProcessor extends WorkerHost {
     super();
   }
 
-  public async process(job: Job<ExportReportJobV1>): Promise<ExportReportResultV1> {
+  public process(job: Job<ExportReportJobV1>): Promise<ExportReportResultV1> {
+    return processTracedJob(QUEUES.REPORTS, job, () => this.run(job));
+  }
+
+  private async run(job: Job<ExportReportJobV1>): Promise<ExportReportResultV1> {
     try {
       if (job.name !== REPORT_JOBS.EXPORT_REPORT) throw new ReportExportError('REPORT_EXPORT_JOB_INVALID', true);
       return await this.export(checkedExportJob(job.data));

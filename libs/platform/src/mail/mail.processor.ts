@@ -3,6 +3,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { createTransport, type Transporter } from 'nodemailer';
+import { processTracedJob } from '../tracing/job-trace';
 import { asJobFailure, asMailDeliveryError, deliveryFailureOf, MailDeliveryError } from './mail-delivery.error';
 
 export interface MailDeliveryOptions {
@@ -32,7 +33,11 @@ export class MailProcessor extends WorkerHost implements OnModuleDestroy {
     this.transport = createTransport(options.smtpUrl);
   }
 
-  public async process(job: Job<SendEmailJobV1>): Promise<void> {
+  public process(job: Job<SendEmailJobV1>): Promise<void> {
+    return processTracedJob(QUEUES.MAIL, job, () => this.send(job));
+  }
+
+  private async send(job: Job<SendEmailJobV1>): Promise<void> {
     if (job.name !== MAIL_JOBS.SEND_EMAIL) {
       throw asJobFailure(new MailDeliveryError('MAIL_JOB_UNKNOWN', `Unknown mail job ${job.name}`, true));
     }

@@ -9,6 +9,7 @@ import {
   type JsMsg,
   type NatsConnection,
 } from 'nats';
+import { inChildSpan, SpanKind, traceCarrierOfHeaders } from '../tracing/trace-context';
 
 export interface DurableConsumerOptions<TEvent extends DomainEventEnvelope> {
   /** The stream and the event type to consume (`user` + `user.registered`); `>` takes every type. */
@@ -97,7 +98,20 @@ export class DurableConsumer<TEvent extends DomainEventEnvelope = DomainEventEnv
       return;
     }
     try {
-      await this.options.handle(event);
+      // One message: its span is the child of the publish that sent it.
+      await inChildSpan(
+        `${message.subject} process`,
+        traceCarrierOfHeaders(message.headers),
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'nats',
+            'messaging.consumer.group.name': this.options.durableName,
+            'messaging.message.id': event.id,
+          },
+        },
+        () => this.options.handle(event),
+      );
       message.ack();
     } catch (error) {
       this.logger.warn({ err: error, eventId: event.id, redelivery: message.info.redeliveryCount }, 'handler failed');

@@ -4,6 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { asSmsDeliveryError, asSmsJobFailure, SmsDeliveryError, smsDeliveryFailureOf } from './sms-delivery.error';
 import { maskPhone, SmsSender } from './sms-sender';
+import { processTracedJob } from '../tracing/job-trace';
 
 /**
  * Delivers `sms` jobs through the configured sender. Logs name the job, the masked number and the
@@ -21,11 +22,16 @@ export class SmsProcessor extends WorkerHost {
     super();
   }
 
-  public async process(job: Job<SendSmsJobV1>): Promise<void> {
+  public process(job: Job<SendSmsJobV1>): Promise<void> {
+    return processTracedJob(QUEUES.SMS, job, () => this.send(job));
+  }
+
+  private async send(job: Job<SendSmsJobV1>): Promise<void> {
     if (job.name !== SMS_JOBS.SEND_SMS) {
       throw asSmsJobFailure(new SmsDeliveryError('SMS_JOB_UNKNOWN', `Unknown sms job ${job.name}`, true));
     }
-    await this.sender.send(job.data).catch((error: unknown) => {
+    const { to, text, template } = job.data;
+    await this.sender.send({ to, text, template }).catch((error: unknown) => {
       throw asSmsJobFailure(asSmsDeliveryError(error));
     });
     this.logger.log({ jobId: job.id, to: maskPhone(job.data.to), template: job.data.template }, 'SMS sent');

@@ -84,3 +84,4 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs = 10_0
 }
 
 export { productionRefusalCases, unrefusedDevelopmentSecrets } from './production-defaults';
+export * from './in-memory-tracing';

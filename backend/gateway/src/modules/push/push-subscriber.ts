@@ -1,5 +1,13 @@
 import { EVENT_STREAMS, subjectFor, WALLET_TRANSACTION_COMPLETED } from '@casino/contracts';
-import { NATS_CONNECTION, NATS_OPTIONS, type NatsOptions } from '@casino/platform';
+import {
+  casinoTracer,
+  contextOf,
+  NATS_CONNECTION,
+  NATS_OPTIONS,
+  SpanKind,
+  traceCarrierOfHeaders,
+  type NatsOptions,
+} from '@casino/platform';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { pushDropped } from '../../common/gateway-metrics';
@@ -50,6 +58,17 @@ export class PushSubscriber implements OnApplicationBootstrap, OnApplicationShut
       pushDropped.inc({ reason: 'malformed' });
       return;
     }
-    if (push) this.hub.deliver(push);
+    if (!push) return;
+    // One message, one span: the child of the publish that sent it (the fan-out to connections is synchronous).
+    const span = casinoTracer.startSpan(
+      `${message.subject} push`,
+      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats' } },
+      contextOf(traceCarrierOfHeaders(message.headers)),
+    );
+    try {
+      this.hub.deliver(push);
+    } finally {
+      span.end();
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { MAIL_JOBS, QUEUES, type SendEmailJobV1 } from '@casino/contracts';
+import { tracedJob } from '@casino/platform';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
@@ -18,12 +19,12 @@ export class Mailer {
   /** A mail carrying a one-time code; CODE_DELIVERY_PAUSED when the platform sent its limit this window. */
   public async sendCode(mail: SendEmailJobV1): Promise<void> {
     await this.circuit.admitCode('mail');
-    await this.queue.add(MAIL_JOBS.SEND_EMAIL, mail);
+    await this.queue.add(MAIL_JOBS.SEND_EMAIL, tracedJob(mail));
   }
 
   /** A notice (no code): counted, never refused. */
   public async sendNotice(mail: SendEmailJobV1): Promise<void> {
     await this.circuit.countNotice('mail');
-    await this.queue.add(MAIL_JOBS.SEND_EMAIL, mail);
+    await this.queue.add(MAIL_JOBS.SEND_EMAIL, tracedJob(mail));
   }
 }

@@ -136,7 +136,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       [...chains.values()].map(async (chain) => {
         for (const event of chain) {
           try {
-            await this.eventBus.publish(event.stream, event.envelope);
+            await this.eventBus.publish(event.stream, event.envelope, event.trace);
             published.push(event.position);
           } catch (error) {
             // Later events of this aggregate wait, so that its order holds.

@@ -1,4 +1,4 @@
-import type { DomainEventEnvelope, EventStreamKey } from '@casino/contracts';
+import type { DomainEventEnvelope, EventStreamKey, TraceCarrier } from '@casino/contracts';
 import type { QueryRunner } from 'typeorm';
 
 export interface ClaimedEvent {
@@ -6,6 +6,8 @@ export interface ClaimedEvent {
   stream: EventStreamKey;
   aggregateId: string;
   envelope: DomainEventEnvelope;
+  /** The trace that wrote the event; its publish span continues it. */
+  trace: TraceCarrier | null;
 }
 
 /** Advisory-lock namespace of the relay: the second key is the hash of an aggregate id. */
@@ -25,19 +27,26 @@ export async function claimPending(runner: QueryRunner, limit: number): Promise<
          SELECT aggregate_id FROM outbox_events WHERE published_at IS NULL ORDER BY position LIMIT $1) oldest),
      mine AS MATERIALIZED (
        SELECT aggregate_id FROM candidates WHERE pg_try_advisory_xact_lock($2, hashtext(aggregate_id)))
-     SELECT o.position::text AS position, o.stream, o.aggregate_id, o.envelope
+     SELECT o.position::text AS position, o.stream, o.aggregate_id, o.envelope, o.trace_context
        FROM outbox_events o
       WHERE o.published_at IS NULL AND o.aggregate_id IN (SELECT aggregate_id FROM mine)
       ORDER BY o.position
       LIMIT $1
         FOR UPDATE OF o SKIP LOCKED`,
     [limit, RELAY_LOCK_NAMESPACE],
-  )) as { position: string; stream: EventStreamKey; aggregate_id: string; envelope: DomainEventEnvelope }[];
+  )) as {
+    position: string;
+    stream: EventStreamKey;
+    aggregate_id: string;
+    envelope: DomainEventEnvelope;
+    trace_context: TraceCarrier | null;
+  }[];
   return rows.map((row) => ({
     position: row.position,
     stream: row.stream,
     aggregateId: row.aggregate_id,
     envelope: row.envelope,
+    trace: row.trace_context,
   }));
 }
 

@@ -1,4 +1,5 @@
 import { QUEUES, SMS_JOBS, type SendSmsJobV1 } from '@casino/contracts';
+import { tracedJob } from '@casino/platform';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
@@ -19,6 +20,6 @@ export class SmsDispatcher {
   /** CODE_DELIVERY_PAUSED when the platform sent its limit of texts this window. */
   public async sendCode(message: SendSmsJobV1): Promise<void> {
     await this.circuit.admitCode('sms');
-    await this.queue.add(SMS_JOBS.SEND_SMS, message);
+    await this.queue.add(SMS_JOBS.SEND_SMS, tracedJob(message));
   }
 }

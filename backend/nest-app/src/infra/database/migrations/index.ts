@@ -27,6 +27,7 @@ import { OutboxNotify1764230770000 } from './1764230770000-outbox-notify';
 import { PartialRefunds1764230800400 } from './1764230800400-partial-refunds';
 import { BonusLedger1764230800600 } from './1764230800600-bonus-ledger';
 import { PlayerBonuses1764230800601 } from './1764230800601-player-bonuses';
+import { OutboxTraceContext1764230800801 } from './1764230800801-outbox-trace-context';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   PartialRefunds1764230800400,
   BonusLedger1764230800600,
   PlayerBonuses1764230800601,
+  OutboxTraceContext1764230800801,
 ];

@@ -1,3 +1,4 @@
+import { processTracedJob } from '@casino/platform';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
@@ -16,9 +17,11 @@ export class CatalogSyncProcessor extends WorkerHost {
     super();
   }
 
-  public async process(job: Job): Promise<SyncReport[]> {
-    if (job.name !== SYNC_ALL_JOB) throw new Error(`unknown job ${job.name}`);
-    return this.sync.syncAll();
+  public process(job: Job): Promise<SyncReport[]> {
+    return processTracedJob(GAME_CATALOG_QUEUE, job, () => {
+      if (job.name !== SYNC_ALL_JOB) throw new Error(`unknown job ${job.name}`);
+      return this.sync.syncAll();
+    });
   }
 }
 

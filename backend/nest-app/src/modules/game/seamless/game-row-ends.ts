@@ -1,4 +1,4 @@
-import { GAME_ROUND_CLOSED, type GameRoundClosedV1 } from '@casino/contracts';
+import { GAME_ROUND_CLOSED, type GameRoundClosedV1, type TraceCarrier } from '@casino/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Coalescer } from '../../../common/batching/coalescer';
@@ -162,12 +162,13 @@ export class GameRowEnds {
 
   private appliedInputsOf(
     all: AttachedItem<EndInLedger>[],
-  ): (AppliedInput & { closeRoundId: string | null; providerCode: string })[] {
-    return all.map(({ payload: { row, providerCode }, result }) => ({
+  ): (AppliedInput & { closeRoundId: string | null; providerCode: string; trace: TraceCarrier | null })[] {
+    return all.map(({ payload: { row, providerCode }, result, trace }) => ({
       id: row.id,
       walletTransactionId: result.transactionId,
       closeRoundId: closesRound(row) ? row.roundId : null,
       providerCode,
+      trace,
     }));
   }
 

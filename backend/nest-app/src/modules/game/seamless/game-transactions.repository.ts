@@ -1,4 +1,4 @@
-import { GAME_ROUND_CLOSED } from '@casino/contracts';
+import { GAME_ROUND_CLOSED, type TraceCarrier } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import type { QueryResultRow } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -219,17 +219,23 @@ export class GameTransactionsRepository {
    * it closes; its output decodes with `appliedAndClosedFrom`.
    */
   public applyAndCloseStatement(
-    rows: (AppliedInput & { closeRoundId: string | null; providerCode: string })[],
+    rows: (AppliedInput & { closeRoundId: string | null; providerCode: string; trace: TraceCarrier | null })[],
     at: Date,
   ): AttachedStatement {
     const { ctes, output } = applyAndCloseParts('game_');
     return {
-      key: `${APPLY_AND_CLOSE.name}+events`,
+      key: `${APPLY_AND_CLOSE.name}+events_v2`,
       ctes: `${ctes},\n${roundClosedEventsCte('game_')}`,
       output,
       // What GameRowEnds' finish checks: every row was still pending and is now applied.
       mustHold: '(SELECT count(*) FROM game_applied) = (SELECT count(*) FROM game_input)',
-      values: [...applyAndCloseValues(rows, at), GAME_ROUND_CLOSED, 1, rows.map((row) => row.providerCode)],
+      values: [
+        ...applyAndCloseValues(rows, at),
+        GAME_ROUND_CLOSED,
+        1,
+        rows.map((row) => row.providerCode),
+        rows.map((row) => (row.trace ? JSON.stringify(row.trace) : null)),
+      ],
     };
   }
 

@@ -154,13 +154,13 @@ export function applyAndCloseParts(prefix: string): { ctes: string; output: stri
 /**
  * With `applyAndCloseParts(prefix)`: the `game.round.closed` event of each round closed, written to the outbox by
  * the same statement (the fragment in the ledger's batch statement: no round trip for the events). $5 the event
- * type, $6 its version, $7 each input row's provider code. The envelope and payload are those `domainEvent` and
+ * type, $6 its version, $7 each input row's provider code, $8 its trace context (the round's closing call's). The envelope and payload are those `domainEvent` and
  * `GameRoundClosedV1` give (`game-hub88-wallet.e2e-spec.ts` compares the two); times in ISO-8601 UTC, ms precision.
  */
 export function roundClosedEventsCte(prefix: string): string {
   const iso = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   return `${prefix}round_events AS (
-           INSERT INTO outbox_events (id, stream, event_type, aggregate_id, envelope)
+           INSERT INTO outbox_events (id, stream, event_type, aggregate_id, envelope, trace_context)
            SELECT e.id, 'game', $5::text, t."roundId"::text,
                   jsonb_build_object('id', e.id, 'type', $5::text, 'version', $6::int, 'occurredAt', ${iso('$4::timestamptz')},
                     'aggregateId', t."roundId",
@@ -168,11 +168,13 @@ export function roundClosedEventsCte(prefix: string): string {
                       'roundId', t."roundId", 'providerCode', p.code, 'providerRoundId', t."providerRoundId",
                       'userId', t."userId", 'gameCode', t."gameCode", 'currency', t.currency,
                       'totalBet', t."totalBet", 'totalWin', t."totalWin",
-                      'openedAt', ${iso('t."openedAt"')}, 'closedAt', ${iso('t."closedAt"')}))
+                      'openedAt', ${iso('t."openedAt"')}, 'closedAt', ${iso('t."closedAt"')})),
+                  p.trace_context
              FROM ${prefix}totals t
              CROSS JOIN LATERAL (SELECT gen_random_uuid() AS id) e
              CROSS JOIN LATERAL (
-               SELECT i.code FROM unnest($3::uuid[], $7::text[]) AS i(round_id, code) WHERE i.round_id = t."roundId" LIMIT 1) p
+               SELECT i.code, i.trace_context FROM unnest($3::uuid[], $7::text[], $8::jsonb[]) AS i(round_id, code, trace_context)
+                WHERE i.round_id = t."roundId" LIMIT 1) p
             ORDER BY t."roundId")`;
 }
 

@@ -1,3 +1,4 @@
+import { inSpan, SpanKind } from '@casino/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ProviderProtocol } from '../providers/provider.types';
 import { ProvidersService } from '../providers/providers.service';
@@ -41,11 +42,15 @@ export class SeamlessGateway {
   ): Promise<AdapterResponse | null> {
     const adapter = this.adapters.find((candidate) => candidate.protocol === protocol);
     if (!adapter) return null;
-    try {
-      return await this.answer(adapter, providerCode, call);
-    } catch (error) {
-      return this.failed(adapter, providerCode, call, error);
-    }
+    const attributes = { 'game.provider.protocol': protocol, 'game.provider.code': providerCode };
+    // The provider's call as one span (`game.wallet transaction/bet`...): the ledger batch it rides in links it.
+    return inSpan(`game.wallet ${call.operation}`, { kind: SpanKind.INTERNAL, attributes }, async () => {
+      try {
+        return await this.answer(adapter, providerCode, call);
+      } catch (error) {
+        return this.failed(adapter, providerCode, call, error);
+      }
+    });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { inSpan } from '@casino/platform';
 import { DomainError } from '@casino/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -46,7 +47,19 @@ export class PaymentWebhookService {
     private readonly clock: Clock,
   ) {}
 
-  public async handle(
+  /** In a span `payment.webhook`: the settlement's ledger batch, the relay's publish and the loads continue its trace. */
+  public handle(
+    providerName: string,
+    rawBody: Buffer | undefined,
+    signature: string | undefined,
+    origin: RequestOrigin,
+  ): Promise<WebhookAck> {
+    return inSpan('payment.webhook', { attributes: { 'payment.provider': providerName } }, () =>
+      this.receive(providerName, rawBody, signature, origin),
+    );
+  }
+
+  private async receive(
     providerName: string,
     rawBody: Buffer | undefined,
     signature: string | undefined,

@@ -7,7 +7,7 @@ import {
   type ReportExportFormat,
 } from '@casino/contracts';
 import { DomainError } from '@casino/contracts';
-import { OBJECT_STORAGE, SignedLinks, type ObjectStorage } from '@casino/platform';
+import { OBJECT_STORAGE, SignedLinks, tracedJob, type ObjectStorage } from '@casino/platform';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
@@ -106,7 +106,7 @@ export class ReportExportsService {
       columns: request.columns,
       ...(request.notify ? { notify: request.notify } : {}),
     };
-    await this.queue.add(REPORT_JOBS.EXPORT_REPORT, job, { jobId: id, attempts: 3 });
+    await this.queue.add(REPORT_JOBS.EXPORT_REPORT, tracedJob(job), { jobId: id, attempts: 3 });
     return id;
   }
 

@@ -1,3 +1,4 @@
+import { processTracedJob } from '@casino/platform';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
@@ -13,7 +14,11 @@ export class ReportScheduleProcessor extends WorkerHost {
     super();
   }
 
-  public async process(job: Job<RunScheduleJob>): Promise<ScheduleRun> {
+  public process(job: Job<RunScheduleJob>): Promise<ScheduleRun> {
+    return processTracedJob(REPORT_SCHEDULES_QUEUE, job, () => this.run(job));
+  }
+
+  private async run(job: Job<RunScheduleJob>): Promise<ScheduleRun> {
     if (job.name !== RUN_SCHEDULE_JOB || typeof job.data.scheduleId !== 'string') {
       throw new Error(`unknown job ${job.name}`);
     }

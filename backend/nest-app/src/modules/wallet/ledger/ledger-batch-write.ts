@@ -33,13 +33,13 @@ const insertBatchCtes = (gate: string): string => `
         FROM unnest($14::uuid[], $15::uuid[], $16::char(3)[], $17::bigint[]) AS e(transaction_id, account_id, currency, amount)
        WHERE e.transaction_id = ANY (ARRAY(SELECT id FROM tx))),
     events AS (
-      INSERT INTO outbox_events (id, stream, event_type, aggregate_id, envelope)
-      SELECT o.id, o.stream, o.event_type, o.aggregate_id, o.envelope
-        FROM unnest($18::uuid[], $19::text[], $20::text[], $21::text[], $22::jsonb[], $23::uuid[]) WITH ORDINALITY
-             AS o(id, stream, event_type, aggregate_id, envelope, transaction_id, ord)
+      INSERT INTO outbox_events (id, stream, event_type, aggregate_id, envelope, trace_context)
+      SELECT o.id, o.stream, o.event_type, o.aggregate_id, o.envelope, o.trace_context
+        FROM unnest($18::uuid[], $19::text[], $20::text[], $21::text[], $22::jsonb[], $23::uuid[], $25::jsonb[])
+             WITH ORDINALITY AS o(id, stream, event_type, aggregate_id, envelope, transaction_id, trace_context, ord)
        WHERE o.transaction_id = ANY (ARRAY(SELECT id FROM tx))
        ORDER BY o.ord)`;
-const INSERT_BATCH_PARAMETERS = 24;
+const INSERT_BATCH_PARAMETERS = 25;
 
 /**
  * The batch's statement when it runs alone, from balances it did not lock (ADR 0011, fifth pass): `ledger_guard`
@@ -86,7 +86,7 @@ function insertStatement(fragments: AttachedStatement[], alone: boolean): Prepar
     ...placed.outputs.map((output, index) => `${output} AS attached_${index}`),
   ];
   // PostgreSQL cuts names at 63 bytes: a shape is named by its hash.
-  const name = `ledger_insert_batch_v4_${createHash('sha256').update(shape).digest('hex').slice(0, 16)}`;
+  const name = `ledger_insert_batch_v5_${createHash('sha256').update(shape).digest('hex').slice(0, 16)}`;
   const statement = { name, text: `WITH ${ctes.join(',\n')}\nSELECT ${outputs.join(', ')}` };
   statements.set(shape, statement);
   return statement;
@@ -111,6 +111,8 @@ export async function insertBatch(
   const events = outboxColumns(
     'wallet',
     writes.flatMap((write) => write.events),
+    // Each event carries the trace of the command that made it, not the batch's (ADR 0008).
+    writes.flatMap((write) => write.events.map(() => write.trace)),
   );
   const guardValues = guard
     ? [
@@ -145,6 +147,7 @@ export async function insertBatch(
     eventOwners,
     // created_at: the batch's time, the same instant as its events' occurredAt (reports cut days by the events).
     sorted.map((w) => w.createdAt.toISOString()),
+    events.traceContexts,
     ...fragments.flatMap((fragment) => fragment.values),
     ...guardValues,
   ]);

@@ -1,4 +1,5 @@
-import { DomainError } from '@casino/contracts';
+import { DomainError, type TraceCarrier } from '@casino/contracts';
+import { currentTraceCarrier, inBatchSpan, SpanKind } from '@casino/platform';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
@@ -40,6 +41,8 @@ export interface AttachedWriter<P> {
 export interface AttachedItem<P> {
   payload: P;
   result: LedgerResult;
+  /** The trace of the command the item rode with, for the events the writer adds (ADR 0008). */
+  trace: TraceCarrier | null;
 }
 
 interface AttachedGroup {
@@ -57,6 +60,8 @@ interface Pending {
   command: LedgerCommand;
   withinTransaction?: WithinTransaction;
   attachment?: Attachment;
+  /** The submitter's trace: the batch's span links it, the command's events carry it. */
+  trace: TraceCarrier | null;
   resolve: (result: LedgerResult) => void;
   reject: (error: unknown) => void;
 }
@@ -110,7 +115,7 @@ export class LedgerEngine implements BeforeApplicationShutdown {
     attachment?: Attachment,
   ): Promise<LedgerResult> {
     return new Promise<LedgerResult>((resolve, reject) => {
-      this.queue.push({ command, withinTransaction, attachment, resolve, reject });
+      this.queue.push({ command, withinTransaction, attachment, trace: currentTraceCarrier(), resolve, reject });
       this.pump();
     });
   }
@@ -126,7 +131,17 @@ export class LedgerEngine implements BeforeApplicationShutdown {
     }
   }
 
-  private async run(batch: Pending[]): Promise<void> {
+  /** One span per batch (never one per command), linking every command's trace (ADR 0008). */
+  private run(batch: Pending[]): Promise<void> {
+    return inBatchSpan(
+      'ledger.batch',
+      batch.map((item) => item.trace),
+      { kind: SpanKind.INTERNAL },
+      () => this.runBatch(batch),
+    );
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
     const startedAt = process.hrtime.bigint();
     try {
       const outcomes = await this.executeWithRetries(batch);
@@ -180,7 +195,7 @@ export class LedgerEngine implements BeforeApplicationShutdown {
     const loaded = batch.some((item) => item.withinTransaction)
       ? null
       : await this.loader.loadFromFigures(commands, this.figures);
-    const outcomes = loaded ? applyCommands(loaded.state, commands) : [];
+    const outcomes = loaded ? stampTraces(batch, applyCommands(loaded.state, commands)) : [];
     const writes = outcomes.flatMap((outcome) => (outcome.ok && outcome.write ? [outcome.write] : []));
     const groups = attachedGroups(batch, outcomes);
     const possible =
@@ -222,7 +237,7 @@ export class LedgerEngine implements BeforeApplicationShutdown {
       // and its serialization failures are retried.
       await runner.startTransaction();
       const state = await this.loader.load(runner, commands);
-      const outcomes = applyCommands(state, commands);
+      const outcomes = stampTraces(batch, applyCommands(state, commands));
       const writes = outcomes.flatMap((outcome) => (outcome.ok && outcome.write ? [outcome.write] : []));
       if (writes.length > 0) await this.write(runner.manager, writes, batch, outcomes);
       await runner.commitTransaction();
@@ -275,6 +290,14 @@ export class LedgerEngine implements BeforeApplicationShutdown {
   }
 }
 
+/** Gives each write the trace of the command that made it (outcomes are in batch order). */
+function stampTraces(batch: Pending[], outcomes: CommandOutcome[]): CommandOutcome[] {
+  outcomes.forEach((outcome, index) => {
+    if (outcome.ok && outcome.write) outcome.write.trace = batch[index]?.trace ?? null;
+  });
+  return outcomes;
+}
+
 /** The batch's attachments by writer, for the commands that moved money, each with its fragment if it gives one. */
 function attachedGroups(batch: Pending[], outcomes: CommandOutcome[]): AttachedGroup[] {
   const byWriter = new Map<AttachedWriter<unknown>, AttachedItem<unknown>[]>();
@@ -282,7 +305,7 @@ function attachedGroups(batch: Pending[], outcomes: CommandOutcome[]): AttachedG
     const outcome = outcomes[index];
     if (!item.attachment || !outcome?.ok || !outcome.write) continue;
     const items = byWriter.get(item.attachment.writer) ?? [];
-    items.push({ payload: item.attachment.payload, result: outcome.result });
+    items.push({ payload: item.attachment.payload, result: outcome.result, trace: item.trace });
     byWriter.set(item.attachment.writer, items);
   }
   return [...byWriter].map(([writer, items]) => ({

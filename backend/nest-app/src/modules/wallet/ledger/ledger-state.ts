@@ -1,4 +1,4 @@
-import type { DomainEventEnvelope, WalletTransactionType } from '@casino/contracts';
+import type { DomainEventEnvelope, TraceCarrier, WalletTransactionType } from '@casino/contracts';
 import type { AccountKind, LedgerCommand, LedgerResult, WalletAccounts } from './ledger.types';
 
 /** A transaction already in the ledger (or made earlier in the same batch), as idempotency needs it. */
@@ -47,6 +47,8 @@ export interface TransactionWrite {
   holdInsert?: HoldState;
   holdResolution?: { id: string; status: 'captured' | 'released' };
   events: DomainEventEnvelope[];
+  /** The trace of the request that submitted the command, written with its events (set by the engine). */
+  trace?: TraceCarrier | null;
 }
 
 /**

@@ -46,7 +46,7 @@ interface AppliedEnd {
 }
 
 /** The bets' bonus contributions, each with its ledger transaction. */
-function placedWagers(all: AttachedItem<EndInLedger>[]): PlacedWager[] {
+function placedWagers(all: { payload: EndInLedger; result: LedgerResult }[]): PlacedWager[] {
   return all.flatMap(({ payload, result }) =>
     payload.wager ? [{ wager: payload.wager, betTransactionId: result.transactionId }] : [],
   );

@@ -58,11 +58,19 @@ export class PaymentSettlement {
     return result.holdId;
   }
 
+  /**
+   * Moves the intent's money, then marks it settled. The money moves outside the intent's transaction: the wallet
+   * takes a connection of its own, and one held here while it waits would let a burst of settlements as large as
+   * the pool wait on each other forever. The wallet's key (one per intent and movement) makes a concurrent or
+   * repeated settlement the same movement; the intent's row lock only orders the marking.
+   */
   public async settle(intentId: string): Promise<PaymentIntent | null> {
+    const seen = await this.intents.findById(intentId);
+    if (!seen || seen.settledAt || !needsSettlement(seen)) return seen;
+    const moved = await this.moveMoney(seen);
     return this.dataSource.transaction(async (manager) => {
       const intent = await this.intents.lockById(manager, intentId);
-      if (!intent || intent.settledAt || !needsSettlement(intent)) return intent;
-      const moved = await this.moveMoney(intent);
+      if (!intent || intent.settledAt) return intent;
       const settled = await this.intents.update(manager, intent.id, {
         settledAt: this.clock.now(),
         walletTransactionId: moved.transactionId,

@@ -98,11 +98,14 @@ export class PaymentSettlement {
    * long, or the player's cancel): released at once, and stored on the intent, even when it was settled already.
    */
   public async releaseLateHold(intentId: string, holdId: string): Promise<PaymentIntent | null> {
+    const seen = await this.intents.findById(intentId);
+    if (!seen || seen.kind !== 'withdrawal' || seen.walletHoldId || !releasesHold(seen)) return seen;
+    // As in `settle`: the wallet's connection is never awaited inside the intent's transaction.
+    const transactionId = await this.resolveHold(seen, holdId);
+    this.logger.warn({ intentId, holdId, transactionId }, 'hold placed after its withdrawal ended; released');
     return this.dataSource.transaction(async (manager) => {
       const intent = await this.intents.lockById(manager, intentId);
-      if (!intent || intent.kind !== 'withdrawal' || intent.walletHoldId || !releasesHold(intent)) return intent;
-      const transactionId = await this.resolveHold(intent, holdId);
-      this.logger.warn({ intentId, holdId, transactionId }, 'hold placed after its withdrawal ended; released');
+      if (!intent || intent.walletHoldId) return intent;
       return this.intents.update(manager, intent.id, {
         walletHoldId: holdId,
         walletTransactionId: transactionId,

@@ -8,6 +8,7 @@ import { QUIET_WALLET_SETTINGS } from './wallet-test-kit';
 import { EUR, create, newPlayer, startPaymentSuite, type PaymentSuite, type Player } from './payment-test-kit';
 import { describeRoute, routeTable, type RouteEntry } from './support/route-table';
 import { craftJwt, databaseFingerprint, reportCoverage, SweepClient, type TokenClaims } from './support/security-sweep';
+import { bonusKit } from './bonus/bonus-test-kit';
 import { bearer, signIn, signInAsStaff, type SignedIn } from './support/sign-in';
 
 /**
@@ -165,6 +166,18 @@ describe('attack sweep over the route table (e2e)', () => {
     });
   });
 
+  /** A's bonuses for the player bonus routes: one offered (to opt in to), one active (to forfeit). */
+  async function bonusesOf(userId: string): Promise<Record<string, Record<string, string>>> {
+    const bonuses = bonusKit(app, staff);
+    const offered = await bonuses.grant(await bonuses.template({ optIn: true }), userId);
+    const active = await bonuses.grant(await bonuses.template(), userId);
+    expect([offered.statusCode, active.statusCode]).toEqual([201, 201]);
+    return {
+      'POST /api/v1/bonuses/me/:id/opt-in': { id: offered.json<{ id: string }>().id },
+      'POST /api/v1/bonuses/me/:id/forfeit': { id: active.json<{ id: string }>().id },
+    };
+  }
+
   describe('object level: player B cannot reach player A`s objects', () => {
     /** Path parameters of player routes that name a thing everyone shares, not something a player owns. */
     const NOT_OWNED: Record<string, string> = {
@@ -183,6 +196,7 @@ describe('attack sweep over the route table (e2e)', () => {
         'GET /api/v1/payments/:id': { id: deposit.json<{ id: string }>().id },
         'POST /api/v1/payments/:id/cancel': { id: deposit.json<{ id: string }>().id },
         'DELETE /api/v1/auth/sessions/:id': { id: await sessionIdOf(aSecond.accessToken) },
+        ...(await bonusesOf(a.userId)),
       };
       const swept = playerRoutes().filter((route) => route.pathParams.length > 0);
       const unowned = swept.filter((route) => !owned[describeRoute(route)] && !NOT_OWNED[describeRoute(route)]);

@@ -2,7 +2,6 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EntityManager } from 'typeorm';
 import type { AttachedStatement } from '../src/infra/database/attached-statement';
 import type { AttachedItem, AttachedWriter } from '../src/modules/wallet/ledger/ledger-engine';
-import type { LedgerResult } from '../src/modules/wallet/ledger/ledger.types';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { startTestApp } from './support/test-app';
 import {
@@ -16,11 +15,11 @@ import {
 
 /** A writer that remembers what it was given, batch by batch, and can refuse one payload. */
 class RecordingWriter implements AttachedWriter<string> {
-  public readonly batches: { payload: string; result: LedgerResult }[][] = [];
+  public readonly batches: AttachedItem<string>[][] = [];
 
   public constructor(private readonly refuse?: string) {}
 
-  public async write(manager: EntityManager, items: { payload: string; result: LedgerResult }[]): Promise<void> {
+  public async write(manager: EntityManager, items: AttachedItem<string>[]): Promise<void> {
     // Proves it runs inside the batch's transaction: the transactions it was given are visible there.
     const ids = items.map((item) => item.result.transactionId);
     const [{ count }] = (await manager.query(

@@ -5,10 +5,9 @@ import { connect } from 'nats';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { startTestApp } from './support/test-app';
 import {
-  committedTransactions,
   expectInvariants,
+  expectWalletEventsOnceInOrder,
   pendingOutboxRows,
-  readStream,
   walletKit,
   type WalletKit,
 } from './wallet-test-kit';
@@ -92,17 +91,11 @@ describe('wallet events on a 3-node NATS cluster, its stream leader killed mid-l
     expect(failures).toBe(0);
 
     await eventually(async () => (await pendingOutboxRows(kit.dataSource)) === 0, 30_000);
-    const committed = await committedTransactions(kit.dataSource);
-    const events = (await readStream(environment.config, 'wallet')).map((event) => event.id);
-    expect(events).toHaveLength(committed.length);
-    expect(new Set(events)).toEqual(new Set(committed.map((transaction) => transaction.event_id)));
-    const position = new Map(events.map((id, index) => [id, index]));
-    for (const { walletId } of wallets) {
-      const order = committed
-        .filter((transaction) => transaction.wallet_id === walletId)
-        .map((transaction) => position.get(transaction.event_id) ?? -1);
-      expect(order).toEqual([...order].sort((a, b) => a - b));
-    }
+    await expectWalletEventsOnceInOrder(
+      kit.dataSource,
+      environment.config,
+      wallets.map(({ walletId }) => walletId),
+    );
     // The returned node catches up: all three replicas current again.
     await eventually(async () => {
       const info = await walletStream();

@@ -3,10 +3,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 import { startTestApp } from './support/test-app';
 import {
-  committedTransactions,
   expectInvariants,
+  expectWalletEventsOnceInOrder,
   pendingOutboxRows,
-  readStream,
   walletKit,
   type WalletKit,
 } from './wallet-test-kit';
@@ -61,19 +60,11 @@ describe('wallet while NATS is down (integration, real nats-server killed mid-lo
     expect(failures).toBe(0);
 
     await eventually(async () => (await pendingOutboxRows(kit.dataSource)) === 0, 30_000);
-    const committed = await committedTransactions(kit.dataSource);
-    const published = (await readStream(environment.config, 'wallet')).map((event) => event.id);
-    expect(published).toHaveLength(committed.length);
-    expect(new Set(published)).toEqual(new Set(committed.map((transaction) => transaction.event_id)));
-
-    // Per wallet, the stream holds that wallet's events in the order they were committed.
-    const position = new Map(published.map((id, index) => [id, index]));
-    for (const { walletId } of wallets) {
-      const order = committed
-        .filter((transaction) => transaction.wallet_id === walletId)
-        .map((transaction) => position.get(transaction.event_id) ?? -1);
-      expect(order).toEqual([...order].sort((a, b) => a - b));
-    }
+    await expectWalletEventsOnceInOrder(
+      kit.dataSource,
+      environment.config,
+      wallets.map(({ walletId }) => walletId),
+    );
     await expectInvariants(kit);
   }, 90_000);
 });

@@ -87,6 +87,28 @@ export async function readStream(
   }
 }
 
+/**
+ * After the relay drained the outbox: the wallet stream holds each committed transaction's event exactly once, and
+ * each of `walletIds`' events in the order they were committed.
+ */
+export async function expectWalletEventsOnceInOrder(
+  dataSource: DataSource,
+  config: { NATS_URL: string; NATS_SUBJECT_PREFIX: string },
+  walletIds: string[],
+): Promise<void> {
+  const committed = await committedTransactions(dataSource);
+  const published = (await readStream(config, 'wallet')).map((event) => event.id);
+  expect(published).toHaveLength(committed.length);
+  expect(new Set(published)).toEqual(new Set(committed.map((transaction) => transaction.event_id)));
+  const position = new Map(published.map((id, index) => [id, index]));
+  for (const walletId of walletIds) {
+    const order = committed
+      .filter((transaction) => transaction.wallet_id === walletId)
+      .map((transaction) => position.get(transaction.event_id) ?? -1);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  }
+}
+
 /** Committed transactions (id, event id, wallet) in outbox order. */
 export async function committedTransactions(
   dataSource: DataSource,

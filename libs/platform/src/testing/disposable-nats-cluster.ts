@@ -1,11 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
+import { NATS_SERVER } from './disposable-nats';
 import { DisposableServer } from './disposable-server';
 import { freePort } from './free-port';
-
-const NATS_SERVER = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
 
 /** One node of a DisposableNatsCluster: client port, route port, its own JetStream store. */
 export class DisposableNatsNode extends DisposableServer {

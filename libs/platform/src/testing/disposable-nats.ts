@@ -5,7 +5,7 @@ import { DisposableServer } from './disposable-server';
 import { freePort } from './free-port';
 
 /** Debian's package puts it in /usr/sbin, which is not on every user's PATH. */
-const NATS_SERVER = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
+export const NATS_SERVER = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
 
 /** A nats-server with JetStream of a test's own; its store directory survives restarts. */
 export class DisposableNats extends DisposableServer {

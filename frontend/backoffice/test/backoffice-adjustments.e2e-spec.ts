@@ -58,6 +58,7 @@ describe('back office: adjustments under four eyes (Chromium, e2e)', () => {
     expect(await admin.page.getByTestId('pending-adjustments').innerText()).toBe('0');
 
     await admin.openMenu('Players');
+    await admin.page.getByPlaceholder('Id, email, phone, Telegram id or name').waitFor();
     await admin.page.locator('input[name="q"]').fill('alice');
     // react-admin applies a typed filter after a debounce by rewriting the URL: a row clicked before that would
     // open the player and then be sent back to the filtered list.
@@ -133,6 +134,10 @@ describe('back office: adjustments under four eyes (Chromium, e2e)', () => {
     await support.signIn(staff.members.support!);
     await support.menuItem('Players').waitFor();
     expect(await support.menuItem('Adjustments').count()).toBe(0);
+
+    // Support sees personal data masked, so its search box offers whole values only (no name fragments).
+    await support.openMenu('Players');
+    await support.page.getByPlaceholder('Id, whole email, whole phone or Telegram id').waitFor();
 
     await support.page.goto(`${platform.backofficeUrl}#/adjustments`);
     await support.waitForText(/not authorized|unauthorized|access denied/i);

@@ -5,7 +5,13 @@
  */
 export const SCREEN_PERMISSIONS: Record<string, Record<string, string>> = {
   dashboard: { list: 'dashboard.read' },
-  players: { list: 'players.read', show: 'players.read', block: 'players.block', notes: 'players.notes' },
+  players: {
+    list: 'players.read',
+    show: 'players.read',
+    block: 'players.block',
+    notes: 'players.notes',
+    pii: 'players.pii',
+  },
   kyc: { list: 'kyc.read', show: 'kyc.read', decide: 'kyc.decide' },
   adjustments: { list: 'adjustments.read', create: 'adjustments.request', decide: 'adjustments.decide' },
   payments: { list: 'payments.read' },

@@ -17,7 +17,11 @@
 // BENCH_RELAY (process | inprocess | off: for comparison runs), BENCH_APP_ENV ("KEY=value,..." extra app settings),
 // BENCH_NO_WRITE (1: print only, for experiments), BENCH_APP_NODE_OPTIONS / BENCH_RELAY_NODE_OPTIONS (node flags of the
 // API and relay processes, e.g. to profile them). The Hub88 runs also report each process group's share of the
-// machine's CPU during the timed phase (`cpuShares`: postgres, api, relay, loadGenerator, nats; machineBusy).
+// machine's CPU during the timed phase (`cpuShares`: postgres, api, relay, loadGenerator, nats; machineBusy), the same as
+// CPU milliseconds per wallet transaction by process (`cpuMsPerTransaction`; `postgres` is the run's own database's
+// backends, `postgresShared` the rest of PostgreSQL), and the row versions written per wallet transaction by table
+// (`rowVersionsPerTransaction`, pg_stat_user_tables, the relay's publication marks included): the two costs that the
+// machine's noise moves least (issue 20).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -106,6 +110,14 @@ function cpuText({ machineBusy, ...groups }) {
     .sort(([, a], [, b]) => b - a)
     .map(([group, share]) => `${group} ${Math.round(share * 100)}%`);
   return `busy ${Math.round(machineBusy * 100)}%: ${parts.join(', ')}`;
+}
+
+/** "2.9 (api 1.13, postgres 1.0, ...)" */
+function perTransactionText({ total, ...parts }) {
+  const listed = Object.entries(parts)
+    .map(([part, value]) => `${part} ${value}`)
+    .join(', ');
+  return `${total} (${listed})`;
 }
 
 function row(label, tps, latency, extra = '') {
@@ -202,6 +214,12 @@ for (const [name, figures] of Object.entries(methods)) {
       `${ratio(figure)}x, ${figure.peakRssMb} MB${lag}`,
     );
     if (figure.cpuShares) process.stdout.write(`${' '.repeat(42)}CPU of the machine: ${cpuText(figure.cpuShares)}\n`);
+    for (const [what, costs] of [
+      ['CPU ms per transaction', figure.cpuMsPerTransaction],
+      ['row versions per transaction', figure.rowVersionsPerTransaction],
+    ]) {
+      if (costs) process.stdout.write(`${' '.repeat(42)}${what}: ${perTransactionText(costs)}\n`);
+    }
   }
   const floors = floorsOf(figures);
   process.stdout.write(

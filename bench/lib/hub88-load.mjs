@@ -202,6 +202,33 @@ function figuresOf({ latencies, refused, seconds }) {
  * rounds for BENCH_SECONDS, from calls signed beforehand: enough for that long at `expectedRate`
  * (pgbench's rate) transactions/s; a faster API would run out early and report the shorter time.
  */
+/**
+ * Row versions written so far, by table (inserted + updated + deleted tuples, pg_stat_user_tables): the cost per
+ * wallet transaction ADR 0011 tracks, which the machine's noise does not move.
+ */
+function rowVersions(database) {
+  const text = psql(
+    `SELECT coalesce(json_object_agg(relname, n_tup_ins + n_tup_upd + n_tup_del), '{}') FROM pg_stat_user_tables`,
+    database,
+  );
+  return JSON.parse(text);
+}
+
+function diff(after, before) {
+  return Object.fromEntries(Object.entries(after).map(([key, value]) => [key, value - (before[key] ?? 0)]));
+}
+
+/** `{ total, ...byKey }` divided by the transaction count, two decimals, parts under 0.005 left out. */
+function perTransaction(totals, transactions) {
+  const round = (value) => Math.round((value / transactions) * 100) / 100;
+  const total = Object.values(totals).reduce((sum, value) => sum + value, 0);
+  const entries = Object.entries(totals)
+    .map(([key, value]) => [key, round(value)])
+    .filter(([, value]) => value > 0)
+    .sort(([, a], [, b]) => b - a);
+  return { total: round(total), ...Object.fromEntries(entries) };
+}
+
 export async function runHub88Load(env, run, expectedRate, waitForQuietOutbox) {
   const gamesApi = await startGamesApi();
   const port = await freePort();
@@ -238,20 +265,20 @@ export async function runHub88Load(env, run, expectedRate, waitForQuietOutbox) {
       await waitForQuietOutbox();
       // A few rounds first, so that connections, prepared statements and caches are warm, as in service.
       await drive(port, presign(port, players, gameCode, 2));
+      const database = new URL(env.DATABASE_URL).pathname.slice(1);
       const commits = () =>
-        Number(
-          psql(
-            `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`,
-            new URL(env.DATABASE_URL).pathname.slice(1),
-          ),
-        );
-      const commitsBefore = commits();
-      const batchesBefore = await batchTotals(port);
-      const cpu = startCpuShares();
-      const figures = figuresOf(await drive(port, calls, SECONDS));
-      const cpuShares = cpu.stop();
-      const batches = batchFigures(batchesBefore, await batchTotals(port), figures.seconds);
+        Number(psql(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`, database));
       await new Promise((resolve) => setTimeout(resolve, 1000)); // statistics are flushed about once a second
+      const commitsBefore = commits();
+      const rowVersionsBefore = rowVersions(database);
+      const batchesBefore = await batchTotals(port);
+      const backends = psql(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`, database);
+      const cpu = startCpuShares({ postgresPids: new Set(backends.split('\n').filter(Boolean).map(Number)) });
+      const figures = figuresOf(await drive(port, calls, SECONDS));
+      const { cpuMs, ...cpuShares } = cpu.stop();
+      const batches = batchFigures(batchesBefore, await batchTotals(port), figures.seconds);
+      await waitForQuietOutbox(); // the relay's publication marks are row versions of these transactions too
+      await new Promise((resolve) => setTimeout(resolve, 1500));
       const databaseCommitsPerTransaction = Math.round(((commits() - commitsBefore) / figures.transactions) * 10) / 10;
       const peakRssMb = app.peakRssMb();
       return {
@@ -260,6 +287,8 @@ export async function runHub88Load(env, run, expectedRate, waitForQuietOutbox) {
         roundsPerClient: rounds,
         presignSeconds: signedIn,
         databaseCommitsPerTransaction,
+        rowVersionsPerTransaction: perTransaction(diff(rowVersions(database), rowVersionsBefore), figures.transactions),
+        cpuMsPerTransaction: perTransaction(cpuMs, figures.transactions),
         cpuShares,
         batches,
       };

@@ -1,4 +1,4 @@
-/* global process, performance, setTimeout, console, Buffer */
+/* global process, performance, setTimeout, console, Buffer, fetch */
 // `npm run bench:gateway` (its latency part): the latency the gateway adds in front of nest-app at a steady
 // 2,000 requests/s. Not a CI test. Needs the build and the local services.
 // It starts a stand-in upstream (bench/lib/stub-upstream.mjs: answers at once, so nothing upstream is measured) and
@@ -8,7 +8,8 @@
 // in alternating slices, direct to the upstream and through the gateway, so that both paths see the same machine.
 // Half the requests carry a player's access token (BENCH_GATEWAY_TOKEN=none: none do). Figures per path:
 // p50/p95/p99/p99.9, CPU µs per request of the load generator, the upstream and the gateway (utime + stime from
-// /proc), and the machine's busy share over the slices (1.0: no core was ever idle, other work included).
+// /proc), and the machine's busy share over the slices (1.0: no core was ever idle, other work included); for the
+// gateway also its event-loop delay (p99 and max, worst slice) and GC time and pauses by kind (`gatewayRuntime`).
 // BENCH_GATEWAY_PINNING=split pins the gateway to CPU 1 and the rest of the bench to CPU 0. The issue's floor: p99
 // through the gateway less than 2 ms above direct.
 import { execFileSync } from 'node:child_process';
@@ -78,6 +79,79 @@ function playerToken(secret) {
   const claims = { sub: randomUUID(), sid: randomUUID(), iat: now, exp: now + 900, iss: ISSUER, aud: AUDIENCE };
   const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+/** One sample's value from Prometheus text, e.g. `nodejs_gc_duration_seconds_sum{kind="major"}`; 0 when absent. */
+function sample(text, name, labels = '') {
+  const prefix = labels ? `${name}{${labels}` : `${name} `;
+  const line = text.split('\n').find((candidate) => candidate.startsWith(prefix));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+const GC_KINDS = ['minor', 'major', 'incremental', 'weakcb'];
+
+/** The gateway's garbage-collection totals so far (prom-client's default metrics), by kind. */
+function gcTotals(text) {
+  return Object.fromEntries(
+    GC_KINDS.map((kind) => [
+      kind,
+      {
+        seconds: sample(text, 'nodejs_gc_duration_seconds_sum', `kind="${kind}"`),
+        pauses: sample(text, 'nodejs_gc_duration_seconds_count', `kind="${kind}"`),
+        over10ms:
+          sample(text, 'nodejs_gc_duration_seconds_count', `kind="${kind}"`) -
+          sample(text, 'nodejs_gc_duration_seconds_bucket', `le="0.01",kind="${kind}"`),
+      },
+    ]),
+  );
+}
+
+/**
+ * The gateway's event-loop delay and GC over one slice, from its /metrics: prom-client resets its event-loop
+ * histogram on every scrape, so a scrape before the slice starts it afresh and the one after reads the slice alone.
+ */
+async function runtimeSlice(gatewayPort, slice) {
+  const scrape = async () => (await fetch(`http://127.0.0.1:${gatewayPort}/metrics`)).text();
+  const before = gcTotals(await scrape());
+  await slice();
+  const text = await scrape();
+  const after = gcTotals(text);
+  return {
+    eventLoopDelayMs: {
+      p99: sample(text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+      max: sample(text, 'nodejs_eventloop_lag_max_seconds') * 1000,
+    },
+    gc: Object.fromEntries(
+      GC_KINDS.map((kind) => [
+        kind,
+        {
+          ms: (after[kind].seconds - before[kind].seconds) * 1000,
+          pauses: after[kind].pauses - before[kind].pauses,
+          over10ms: after[kind].over10ms - before[kind].over10ms,
+        },
+      ]),
+    ),
+  };
+}
+
+/** Slices' runtime figures together: the worst event-loop delay, GC added up (ms per 1,000 requests too). */
+function runtimeSummary(slices, requests) {
+  const round = (value) => Math.round(value * 100) / 100;
+  const gc = Object.fromEntries(
+    GC_KINDS.map((kind) => {
+      const ms = slices.reduce((sum, slice) => sum + slice.gc[kind].ms, 0);
+      const pauses = slices.reduce((sum, slice) => sum + slice.gc[kind].pauses, 0);
+      const over10ms = slices.reduce((sum, slice) => sum + slice.gc[kind].over10ms, 0);
+      return [kind, { ms: round(ms), msPer1000Requests: round((ms * 1000) / requests), pauses, over10ms }];
+    }),
+  );
+  return {
+    eventLoopDelayMs: {
+      p99WorstSlice: round(Math.max(...slices.map((slice) => slice.eventLoopDelayMs.p99))),
+      maxWorstSlice: round(Math.max(...slices.map((slice) => slice.eventLoopDelayMs.max))),
+    },
+    gc,
+  };
 }
 
 function quantile(sorted, q) {
@@ -185,12 +259,15 @@ async function main() {
     for (const pool of Object.values(pools)) await steady(pool, WARMUP_SECONDS, token);
     const runs = { direct: [], gateway: [] };
     const cpu = {};
+    const runtime = [];
     const processes = { loadGenerator: undefined, upstream: upstream.pid, gateway: gateway.pid };
     for (let slice = 0; slice < SLICES; slice += 1) {
       for (const path of ['direct', 'gateway']) {
         cpu[path] ??= { processes: {}, machine: { busy: 0, total: 0 } };
         const before = cpuNow(processes);
-        runs[path].push(await steady(pools[path], SLICE_SECONDS, token));
+        const slice = async () => runs[path].push(await steady(pools[path], SLICE_SECONDS, token));
+        if (path === 'gateway') runtime.push(await runtimeSlice(gatewayPort, slice));
+        else await slice();
         addCpu(cpu[path], before, cpuNow(processes));
       }
     }
@@ -209,6 +286,8 @@ async function main() {
       direct,
       viaGateway,
       addedMs: { p50: added('p50Ms'), p95: added('p95Ms'), p99: added('p99Ms') },
+      // Where a tail comes from: the gateway's own event-loop delay and garbage collection during its slices.
+      gatewayRuntime: runtimeSummary(runtime, viaGateway.requests),
       floor: { addedP99Ms: FLOOR_ADDED_P99_MS, met: added('p99Ms') < FLOOR_ADDED_P99_MS },
     };
     await Promise.all(Object.values(pools).map((pool) => pool.close()));

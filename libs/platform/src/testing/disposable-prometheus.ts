@@ -13,6 +13,13 @@ export interface ScrapeJob {
   targets: string[];
 }
 
+/** A target Prometheus has discovered, as `/api/v1/targets` lists it. */
+export interface ActiveTarget {
+  labels: Record<string, string>;
+  health: string;
+  lastScrape: string;
+}
+
 /** What the query API answers for one series (an instant vector's sample). */
 export interface PrometheusSeries {
   metric: Record<string, string>;
@@ -26,6 +33,8 @@ export interface PrometheusSeries {
 export class DisposablePrometheus extends DisposableServer {
   private readonly directory = mkdtempSync(join(tmpdir(), 'prometheus-'));
 
+  private configFile = join(this.directory, 'prometheus.yml');
+
   private constructor(
     port: number,
     private readonly jobs: ScrapeJob[],
@@ -37,6 +46,15 @@ export class DisposablePrometheus extends DisposableServer {
   public static async start(jobs: ScrapeJob[], scrapeIntervalSeconds = 1): Promise<DisposablePrometheus> {
     const prometheus = new DisposablePrometheus(await freePort(), jobs, scrapeIntervalSeconds);
     prometheus.writeConfig();
+    await prometheus.restart();
+    await prometheus.untilReady();
+    return prometheus;
+  }
+
+  /** Prometheus with a config file of the caller's (relative paths in it resolve against its directory). */
+  public static async withConfig(configFile: string): Promise<DisposablePrometheus> {
+    const prometheus = new DisposablePrometheus(await freePort(), [], 15);
+    prometheus.configFile = configFile;
     await prometheus.restart();
     await prometheus.untilReady();
     return prometheus;
@@ -64,7 +82,7 @@ export class DisposablePrometheus extends DisposableServer {
     const since = Date.now() + (times - 1) * this.scrapeIntervalSeconds * 1000;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const targets = await this.activeTargets();
+      const targets = await this.targets();
       const expected = this.jobs.reduce((sum, job) => sum + job.targets.length, 0);
       const fresh = targets.filter((target) => target.health === 'up' && Date.parse(target.lastScrape) > since);
       if (targets.length === expected && fresh.length === expected) return;
@@ -82,7 +100,7 @@ export class DisposablePrometheus extends DisposableServer {
     return [
       PROMETHEUS,
       [
-        `--config.file=${join(this.directory, 'prometheus.yml')}`,
+        `--config.file=${this.configFile}`,
         `--storage.tsdb.path=${join(this.directory, 'data')}`,
         `--web.listen-address=127.0.0.1:${this.port}`,
       ],
@@ -96,14 +114,13 @@ export class DisposablePrometheus extends DisposableServer {
         `  - job_name: ${job}\n    static_configs:\n      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
     );
     const global = `global:\n  scrape_interval: ${interval}\n  scrape_timeout: ${interval}\n  evaluation_interval: ${interval}`;
-    writeFileSync(join(this.directory, 'prometheus.yml'), `${global}\nscrape_configs:\n${jobs.join('\n')}\n`);
+    writeFileSync(this.configFile, `${global}\nscrape_configs:\n${jobs.join('\n')}\n`);
   }
 
-  private async activeTargets(): Promise<{ health: string; lastScrape: string; lastError: string }[]> {
+  /** The targets Prometheus scrapes now (discovered ones included). */
+  public async targets(): Promise<ActiveTarget[]> {
     const response = await fetch(`${this.url}/api/v1/targets?state=active`);
-    const body = (await response.json()) as {
-      data: { activeTargets: { health: string; lastScrape: string; lastError: string }[] };
-    };
+    const body = (await response.json()) as { data: { activeTargets: ActiveTarget[] } };
     return body.data.activeTargets;
   }
 

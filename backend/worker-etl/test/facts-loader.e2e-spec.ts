@@ -162,7 +162,8 @@ describe('worker-etl facts loader (e2e)', () => {
     const response = await app.inject({ method: 'GET', url: '/metrics' });
     expect(response.body).toMatch(/worker_etl_lag_seconds_count\{consumer="wallet"\} [1-9]/);
     // Every loaded event rode in one batch: the batch histogram's sum is the lag histogram's count.
-    const value = (series: string): string | undefined => new RegExp(`^${series} (\\d+)$`, 'm').exec(response.body)?.[1];
+    const value = (series: string): string | undefined =>
+      new RegExp(`^${series} (\\d+)$`, 'm').exec(response.body)?.[1];
     expect(Number(value('worker_etl_batch_events_count\\{consumer="wallet"\\}'))).toBeGreaterThan(0);
     expect(value('worker_etl_batch_events_sum\\{consumer="wallet"\\}')).toBe(
       value('worker_etl_lag_seconds_count\\{consumer="wallet"\\}'),

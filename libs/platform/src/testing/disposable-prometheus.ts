@@ -28,19 +28,22 @@ export interface PrometheusSeries {
 
 /**
  * A Prometheus of a test's own (its port, its data directory in a temp dir), scraping the given jobs every
- * `scrapeIntervalSeconds`; never the shared one `scripts/services.sh --prometheus` runs on :9090.
+ * `scrapeIntervalSeconds` (or as a given config file says); never the shared one `scripts/services.sh --prometheus`
+ * runs on :9090.
  */
 export class DisposablePrometheus extends DisposableServer {
   private readonly directory = mkdtempSync(join(tmpdir(), 'prometheus-'));
 
-  private configFile = join(this.directory, 'prometheus.yml');
+  private readonly configFile: string;
 
   private constructor(
     port: number,
     private readonly jobs: ScrapeJob[],
     public readonly scrapeIntervalSeconds: number,
+    configFile?: string,
   ) {
     super(port);
+    this.configFile = configFile ?? join(this.directory, 'prometheus.yml');
   }
 
   public static async start(jobs: ScrapeJob[], scrapeIntervalSeconds = 1): Promise<DisposablePrometheus> {
@@ -53,8 +56,7 @@ export class DisposablePrometheus extends DisposableServer {
 
   /** Prometheus with a config file of the caller's (relative paths in it resolve against its directory). */
   public static async withConfig(configFile: string): Promise<DisposablePrometheus> {
-    const prometheus = new DisposablePrometheus(await freePort(), [], 15);
-    prometheus.configFile = configFile;
+    const prometheus = new DisposablePrometheus(await freePort(), [], 15, configFile);
     await prometheus.restart();
     await prometheus.untilReady();
     return prometheus;
@@ -91,6 +93,13 @@ export class DisposablePrometheus extends DisposableServer {
     }
   }
 
+  /** The targets Prometheus scrapes now (discovered ones included). */
+  public async targets(): Promise<ActiveTarget[]> {
+    const response = await fetch(`${this.url}/api/v1/targets?state=active`);
+    const body = (await response.json()) as { data: { activeTargets: ActiveTarget[] } };
+    return body.data.activeTargets;
+  }
+
   public async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.directory, { recursive: true, force: true });
@@ -115,13 +124,6 @@ export class DisposablePrometheus extends DisposableServer {
     );
     const global = `global:\n  scrape_interval: ${interval}\n  scrape_timeout: ${interval}\n  evaluation_interval: ${interval}`;
     writeFileSync(this.configFile, `${global}\nscrape_configs:\n${jobs.join('\n')}\n`);
-  }
-
-  /** The targets Prometheus scrapes now (discovered ones included). */
-  public async targets(): Promise<ActiveTarget[]> {
-    const response = await fetch(`${this.url}/api/v1/targets?state=active`);
-    const body = (await response.json()) as { data: { activeTargets: ActiveTarget[] } };
-    return body.data.activeTargets;
   }
 
   private async untilReady(timeoutMs = 20_000): Promise<void> {

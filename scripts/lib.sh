@@ -63,3 +63,20 @@ build_all() {
   bash scripts/copy-assets.sh
   ok "built"
 }
+
+# The port of nest-app instance N of `npm start` (1: :3000; 2: :3002, 3: :3003, ...; :3001 is worker-etl's).
+api_instance_port() { echo $(($1 == 1 ? 3000 : 3000 + $1)); }
+
+# Prometheus's file-based discovery of the nest-app instances beyond the first (ops/prometheus/prometheus.yml reads
+# .run/prometheus/nest-app-instances.json and picks up a change without a reload): writes the targets of N instances.
+write_prometheus_targets() {
+  local instances="$1" file="$2" targets=() i
+  for ((i = 2; i <= instances; i++)); do targets+=("\"127.0.0.1:$(api_instance_port "$i")\""); done
+  mkdir -p "$(dirname "$file")"
+  if [ "${#targets[@]}" -eq 0 ]; then
+    echo '[]' >"$file.tmp"
+  else
+    printf '[{"targets": [%s], "labels": {}}]\n' "$(IFS=,; echo "${targets[*]}")" >"$file.tmp"
+  fi
+  mv "$file.tmp" "$file"
+}

@@ -14,6 +14,12 @@ for arg in "$@"; do
 done
 export PROMETHEUS_ENABLED
 
+API_INSTANCES="${API_INSTANCES:-1}"
+[[ "$API_INSTANCES" =~ ^[1-9]$ ]] || fail "API_INSTANCES must be a number from 1 to 9 (got '$API_INSTANCES')"
+# Prometheus scrapes :3000 and, through this file, the other instances (written before Prometheus starts, so that it
+# watches the file from the start; a later change is picked up without a reload).
+write_prometheus_targets "$API_INSTANCES" "$RUN_DIR/prometheus/nest-app-instances.json"
+
 ensure_node_modules
 bash "$ROOT_DIR/scripts/services.sh"
 build_all
@@ -28,15 +34,12 @@ node backend/nest-app/dist/cli/migrate.js run
 say "seeding demo data"
 node backend/nest-app/dist/cli/seed.js
 
-API_INSTANCES="${API_INSTANCES:-1}"
-[[ "$API_INSTANCES" =~ ^[1-9]$ ]] || fail "API_INSTANCES must be a number from 1 to 9 (got '$API_INSTANCES')"
-
 # name, compiled entry point, port whose /health/ready must answer 200, settings of its own. Add an app with one line.
 # The nest-app instances trust the gateway's X-Forwarded-For; only the first runs the outbox relay in process.
 APPS=()
 UPSTREAMS=()
 for ((i = 1; i <= API_INSTANCES; i++)); do
-  port=$((i == 1 ? 3000 : 3000 + i))
+  port="$(api_instance_port "$i")"
   name=nest-app; [ "$API_INSTANCES" -gt 1 ] && name="nest-app-$i"
   relay=true; [ "$i" -gt 1 ] && relay=false
   APPS+=("$name backend/nest-app/dist/main.js $port API_PORT=$port API_TRUSTED_PROXIES=127.0.0.1,::1 OUTBOX_RELAY_ENABLED=$relay")
@@ -94,6 +97,7 @@ done
 PROMETHEUS_LINE=""
 if [ "$PROMETHEUS_ENABLED" = 1 ]; then
   PROMETHEUS_LINE="    Prometheus      http://127.0.0.1:9090   (targets: /targets, alerts: /alerts; rules ops/prometheus/alerts.yml)
+    Dashboards      ops/grafana/*.json       (import into Grafana with this Prometheus as data source: docs/operations.md)
 "
 fi
 

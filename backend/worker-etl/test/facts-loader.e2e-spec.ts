@@ -158,9 +158,16 @@ describe('worker-etl facts loader (e2e)', () => {
     }
   }, 60_000);
 
-  it('shows its lag and pending messages on /metrics', async () => {
+  it('shows its lag, batch sizes and pending messages on /metrics', async () => {
     const response = await app.inject({ method: 'GET', url: '/metrics' });
     expect(response.body).toMatch(/worker_etl_lag_seconds_count\{consumer="wallet"\} [1-9]/);
+    // Every loaded event rode in one batch: the batch histogram's sum is the lag histogram's count.
+    const value = (series: string): string | undefined =>
+      new RegExp(`^${series} (\\d+)$`, 'm').exec(response.body)?.[1];
+    expect(Number(value('worker_etl_batch_events_count\\{consumer="wallet"\\}'))).toBeGreaterThan(0);
+    expect(value('worker_etl_batch_events_sum\\{consumer="wallet"\\}')).toBe(
+      value('worker_etl_lag_seconds_count\\{consumer="wallet"\\}'),
+    );
     expect(response.body).toMatch(/worker_etl_pending_messages\{consumer="wallet"\} 0/);
     expect(response.body).toMatch(/worker_etl_duplicate_rows_total\{table="wallet_transactions"\} [1-9]/);
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });

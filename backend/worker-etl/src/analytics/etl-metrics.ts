@@ -11,6 +11,14 @@ export class EtlMetrics {
     [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800],
   );
 
+  /** Events per loaded batch: many small batches mean idle streams or a short ETL_BATCH_MAX_WAIT_MS. */
+  public readonly batchEvents = histogramOf(
+    'worker_etl_batch_events',
+    'Events in each batch a consumer loaded into ClickHouse (up to ETL_BATCH_MAX_ROWS), by consumer',
+    ['consumer'],
+    [1, 5, 10, 50, 100, 500, 1000, 5000, 10_000],
+  );
+
   public readonly pending = gaugeOf(
     'worker_etl_pending_messages',
     'Messages of the stream not yet delivered to the consumer, when it last fetched',

@@ -189,6 +189,7 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
   private observeLoaded(name: string, events: readonly DomainEventEnvelope[]): void {
     const now = Date.now();
     const lagOf = this.metrics.lag.labels({ consumer: name });
+    this.metrics.batchEvents.observe({ consumer: name }, events.length);
     let largest = 0;
     for (const event of events) {
       const lag = Math.max(0, (now - Date.parse(event.occurredAt)) / 1000);

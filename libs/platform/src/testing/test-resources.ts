@@ -71,6 +71,13 @@ async function deleteStreams(servers: string, prefix: string): Promise<void> {
 
 export { DisposableRedis } from './disposable-redis';
 export { DisposableNats } from './disposable-nats';
+export { freePort } from './free-port';
+export {
+  DisposablePrometheus,
+  type ActiveTarget,
+  type PrometheusSeries,
+  type ScrapeJob,
+} from './disposable-prometheus';
 export { DisposableNatsCluster, type DisposableNatsNode } from './disposable-nats-cluster';
 
 /** Polls until `probe` resolves true, or fails after `timeoutMs`. */

@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { UserModule } from '../user/user.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { DepositMatchConsumer } from './deposit-match/deposit-match.consumer';
+import { FreeSpinGrants } from './free-spins/free-spin-grants.service';
+import { FreeSpinPlayService } from './free-spins/free-spin-play';
+import { FreeSpinRewardsRepository } from './free-spins/free-spin-rewards.repository';
+import { FreeSpinsIssuers } from './free-spins/free-spins-issuers';
 import { PlayerBonusEndings } from './player-bonuses/player-bonus-endings.service';
 import { PlayerBonusGrantsController } from './player-bonuses/player-bonus-grants.controller';
 import { PlayerBonusGrants } from './player-bonuses/player-bonus-grants.service';
@@ -26,7 +30,11 @@ import { BonusWagering } from './wagering/bonus-wagering';
     PlayerBonusesService,
     BonusWagering,
     DepositMatchConsumer,
+    FreeSpinRewardsRepository,
+    FreeSpinsIssuers,
+    FreeSpinGrants,
+    FreeSpinPlayService,
   ],
-  exports: [BonusTemplatesService, BonusWagering],
+  exports: [BonusTemplatesService, BonusWagering, FreeSpinsIssuers, FreeSpinPlayService],
 })
 export class BonusModule {}

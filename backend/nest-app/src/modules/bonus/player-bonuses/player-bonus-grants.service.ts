@@ -9,6 +9,7 @@ import { ResponsibleGamingService, UsersService } from '../../user';
 import { WalletService, type LedgerResult } from '../../wallet';
 import type { BonusTemplate } from '../templates/bonus-template.types';
 import { BonusTemplatesService, type StaffActor } from '../templates/bonus-templates.service';
+import { FreeSpinGrants } from '../free-spins/free-spin-grants.service';
 import { bonusEvent } from './player-bonus-events';
 import { assertTransition, type PlayerBonusCause } from './player-bonus.state-machine';
 import type { NewPlayerBonus, PlayerBonus } from './player-bonus.types';
@@ -48,13 +49,20 @@ export class PlayerBonusGrants {
     private readonly outbox: OutboxWriter,
     private readonly auditLog: AuditLog,
     private readonly clock: Clock,
+    private readonly freeSpins: FreeSpinGrants,
   ) {}
 
   public async grantByStaff(actor: StaffActor, request: StaffGrantRequest): Promise<PlayerBonus> {
     const grantKey = `staff:${actor.user.userId}:${request.idempotencyKey}`;
     const known = await this.bonuses.findByGrantKey(grantKey);
-    if (known) return sameRequest(known, request);
+    if (known) sameRequest(known, request);
     const template = await this.templates.get(request.templateId);
+    if (template.kind === 'free_spins') {
+      // A retry finishes what the first left (the provider's reward); the template was checked when first granted.
+      if (!known) await this.assertGrantable(template, request.userId);
+      return this.freeSpins.grant(actor, template, { userId: request.userId, reason: request.reason, grantKey });
+    }
+    if (known) return known;
     await this.assertGrantable(template, request.userId);
     const amount = template.amount ?? 0n;
     const bonus = this.newBonus(template, request.userId, amount, grantKey, actor.user.userId, request.reason);
@@ -194,7 +202,10 @@ export class PlayerBonusGrants {
       });
     };
     if (template.retiredAt) refuse('template_retired');
-    if (template.kind !== 'no_deposit' || template.amount === undefined) refuse('not_a_no_deposit_bonus');
+    const freeSpins = template.kind === 'free_spins';
+    if (!freeSpins && (template.kind !== 'no_deposit' || template.amount === undefined)) {
+      refuse('not_a_no_deposit_bonus');
+    }
     const user = await this.users.getRecord(userId);
     const countries = template.eligibleCountries;
     if (countries.length > 0 && !countries.includes(user.country ?? '')) refuse('country_not_eligible');

@@ -104,4 +104,27 @@ describe('validateBonusTerms', () => {
       ]),
     );
   });
+
+  it("needs the game, a spin count and a spin value for free spins, and refuses the money kinds' fields", () => {
+    const { matchPercent: _p, maxBonus: _m, minDeposit: _d, ...rest } = depositMatch;
+    const freeSpins: BonusTermsInput = {
+      ...rest,
+      kind: 'free_spins',
+      providerCode: 'demo',
+      gameCode: 'demo_lucky_sevens',
+      spinCount: 20,
+      spinValue: 20n,
+    };
+    expect(validateBonusTerms(freeSpins)).toMatchObject({ kind: 'free_spins', spinCount: 20, spinValue: 20n });
+    const { gameCode: _g, ...withoutGame } = freeSpins;
+    expect(violationsOf({ ...withoutGame, amount: 500n, spinCount: 0, spinValue: 0n })).toEqual([
+      { field: 'gameCode', reason: 'required_for_free_spins' },
+      { field: 'amount', reason: 'not_for_free_spins' },
+      { field: 'spinValue', reason: 'positive' },
+      { field: 'spinCount', reason: 'out_of_range' },
+    ]);
+    expect(violationsOf({ ...depositMatch, spinCount: 5 })).toEqual([
+      { field: 'spinCount', reason: 'not_for_deposit_match' },
+    ]);
+  });
 });

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { UserModule } from '../user/user.module';
 import { WalletModule } from '../wallet/wallet.module';
+import { CashbackJob } from './cashback/cashback.job';
+import { CashbackRepository } from './cashback/cashback.repository';
 import { DepositMatchConsumer } from './deposit-match/deposit-match.consumer';
 import { FreeSpinGrants } from './free-spins/free-spin-grants.service';
 import { FreeSpinPlayService } from './free-spins/free-spin-play';
@@ -34,6 +36,8 @@ import { BonusWagering } from './wagering/bonus-wagering';
     FreeSpinsIssuers,
     FreeSpinGrants,
     FreeSpinPlayService,
+    CashbackRepository,
+    CashbackJob,
   ],
   exports: [BonusTemplatesService, BonusWagering, FreeSpinsIssuers, FreeSpinPlayService],
 })

@@ -29,6 +29,7 @@ import { BonusLedger1764230800600 } from './1764230800600-bonus-ledger';
 import { PlayerBonuses1764230800601 } from './1764230800601-player-bonuses';
 import { OutboxTraceContext1764230800801 } from './1764230800801-outbox-trace-context';
 import { FreeSpins1764230801100 } from './1764230801100-free-spins';
+import { Cashback1764230801101 } from './1764230801101-cashback';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   PlayerBonuses1764230800601,
   OutboxTraceContext1764230800801,
   FreeSpins1764230801100,
+  Cashback1764230801101,
 ];

@@ -194,6 +194,40 @@ export class PlayerBonusGrants {
     return this.bonuses.findByGrantKey(grantKey);
   }
 
+  /**
+   * A bonus a job computed (cashback): active at once, granted once per grant key (the ledger key derives from it).
+   * Null when the player cannot receive it now (excluded, country, another active bonus); never throws for those.
+   */
+  public async grantComputed(
+    template: BonusTemplate,
+    userId: string,
+    amount: bigint,
+    grantKey: string,
+    cause: 'cashback',
+  ): Promise<{ bonus: PlayerBonus; granted: boolean } | null> {
+    const known = await this.bonuses.findByGrantKey(grantKey);
+    if (known) return { bonus: known, granted: false };
+    const user = await this.users.getRecord(userId);
+    const countries = template.eligibleCountries;
+    if (amount <= 0n || (countries.length > 0 && !countries.includes(user.country ?? ''))) return null;
+    const bonus = this.newBonus(template, userId, amount, grantKey, null, cause);
+    try {
+      await this.assertNotExcluded(userId);
+      await this.credit(bonus, async (manager, result) => {
+        if (!(await this.bonuses.insertOffered(manager, bonus, cause))) {
+          throw new Error(`bonus grant ${grantKey} was inserted by another request`);
+        }
+        await this.activateIn(manager, asBonus(bonus), result, cause, null);
+      });
+    } catch (error) {
+      const refused = ['BONUS_ALREADY_ACTIVE', 'BONUS_PLAYER_EXCLUDED'];
+      if (error instanceof DomainError && refused.includes(error.code)) return null;
+      throw error;
+    }
+    const stored = await this.bonuses.findByGrantKey(grantKey);
+    return stored ? { bonus: stored, granted: stored.id === bonus.id } : null;
+  }
+
   private async assertGrantable(template: BonusTemplate, userId: string): Promise<void> {
     const refuse = (reason: string): never => {
       throw new DomainError('BONUS_NOT_GRANTABLE', `The template cannot be granted to this player: ${reason}`, {

@@ -1,4 +1,4 @@
-export const BONUS_KINDS = ['deposit_match', 'no_deposit', 'free_spins'] as const;
+export const BONUS_KINDS = ['deposit_match', 'no_deposit', 'free_spins', 'cashback'] as const;
 export type BonusKind = (typeof BONUS_KINDS)[number];
 
 /** UKGC LCCP SR 5.1.1: one incentive may not mix these. */
@@ -22,6 +22,9 @@ export interface BonusTermsInput {
   /** Free spins: how many, and the bet value of each (minor units). */
   spinCount?: number;
   spinValue?: bigint;
+  /** Cashback: percent (1-100) of the net cash losses of each period of `periodDays` (1-31) days. */
+  cashbackPercent?: number;
+  periodDays?: number;
   /** Multiple of the bonus amount (free spins: of their winnings) that must be wagered before conversion. */
   wageringMultiplier: number;
   /** Percent (0-100) of a stake that counts towards wagering, by game category. */

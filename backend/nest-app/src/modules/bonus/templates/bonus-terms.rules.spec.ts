@@ -127,4 +127,19 @@ describe('validateBonusTerms', () => {
       { field: 'spinCount', reason: 'not_for_deposit_match' },
     ]);
   });
+
+  it('needs a percent and a period for cashback, each in range', () => {
+    const { matchPercent: _p, maxBonus: _m, minDeposit: _d, ...rest } = depositMatch;
+    const cashback: BonusTermsInput = { ...rest, kind: 'cashback', cashbackPercent: 10, periodDays: 7 };
+    expect(validateBonusTerms({ ...cashback, wageringMultiplier: 0 })).toMatchObject({ kind: 'cashback' });
+    expect(violationsOf({ ...cashback, cashbackPercent: 0, periodDays: 32 })).toEqual([
+      { field: 'cashbackPercent', reason: 'positive' },
+      { field: 'periodDays', reason: 'out_of_range' },
+    ]);
+    const { periodDays: _period, ...noPeriod } = cashback;
+    expect(violationsOf({ ...noPeriod, cashbackPercent: 101 })).toEqual([
+      { field: 'periodDays', reason: 'required_for_cashback' },
+      { field: 'cashbackPercent', reason: 'percent_0_to_100' },
+    ]);
+  });
 });

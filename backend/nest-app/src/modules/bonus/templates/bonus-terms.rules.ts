@@ -51,6 +51,7 @@ const KIND_FIELDS = {
   deposit_match: ['matchPercent', 'maxBonus', 'minDeposit'],
   no_deposit: ['amount'],
   free_spins: ['providerCode', 'gameCode', 'spinCount', 'spinValue'],
+  cashback: ['cashbackPercent', 'periodDays'],
 } as const satisfies Record<BonusTermsInput['kind'], readonly (keyof BonusTermsInput)[]>;
 
 function kindViolations(input: BonusTermsInput): TermsViolation[] {
@@ -110,6 +111,15 @@ function otherViolations(input: BonusTermsInput): TermsViolation[] {
     (!Number.isInteger(input.spinCount) || input.spinCount < 1 || input.spinCount > 1000)
   ) {
     out.push({ field: 'spinCount', reason: 'out_of_range' });
+  }
+  if (input.cashbackPercent !== undefined && !isPercent(input.cashbackPercent)) {
+    out.push({ field: 'cashbackPercent', reason: 'percent_0_to_100' });
+  } else if (input.cashbackPercent === 0) out.push({ field: 'cashbackPercent', reason: 'positive' });
+  if (
+    input.periodDays !== undefined &&
+    (!Number.isInteger(input.periodDays) || input.periodDays < 1 || input.periodDays > 31)
+  ) {
+    out.push({ field: 'periodDays', reason: 'out_of_range' });
   }
   return out;
 }

@@ -93,6 +93,16 @@ export class CreateBonusTemplateDto {
   @IsMinorUnits()
   public spinValue?: string;
 
+  @ApiPropertyOptional({ example: 10, description: 'Cashback: percent of the net cash losses of a period' })
+  @IsOptional()
+  @IsInt()
+  public cashbackPercent?: number;
+
+  @ApiPropertyOptional({ example: 7, description: 'Cashback: the period, in days (1-31, aligned on 1970-01-01)' })
+  @IsOptional()
+  @IsInt()
+  public periodDays?: number;
+
   @ApiProperty({ example: 10, description: 'Multiple of the bonus to wager; at most 10 where GB players qualify' })
   @IsInt()
   public wageringMultiplier!: number;
@@ -143,6 +153,8 @@ export class BonusTemplateDto {
   @ApiPropertyOptional() public gameCode?: string;
   @ApiPropertyOptional() public spinCount?: number;
   @ApiPropertyOptional() public spinValue?: string;
+  @ApiPropertyOptional() public cashbackPercent?: number;
+  @ApiPropertyOptional() public periodDays?: number;
   @ApiProperty() public wageringMultiplier!: number;
   @ApiProperty() public gameWeights!: Record<string, number>;
   @ApiProperty() public defaultWeight!: number;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { UserModule } from '../user/user.module';
 import { WalletModule } from '../wallet/wallet.module';
+import { WelcomeClaims } from './abuse/welcome-claims';
 import { CashbackJob } from './cashback/cashback.job';
 import { CashbackRepository } from './cashback/cashback.repository';
 import { DepositMatchConsumer } from './deposit-match/deposit-match.consumer';
@@ -38,6 +39,7 @@ import { BonusWagering } from './wagering/bonus-wagering';
     FreeSpinPlayService,
     CashbackRepository,
     CashbackJob,
+    WelcomeClaims,
   ],
   exports: [BonusTemplatesService, BonusWagering, FreeSpinsIssuers, FreeSpinPlayService],
 })

@@ -1,5 +1,5 @@
 import { BONUS_ACTIVATED, BONUS_OFFERED, DomainError } from '@casino/contracts';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditLog } from '../../../common/audit/audit-log';
@@ -9,6 +9,7 @@ import { ResponsibleGamingService, UsersService } from '../../user';
 import { WalletService, type LedgerResult } from '../../wallet';
 import type { BonusTemplate } from '../templates/bonus-template.types';
 import { BonusTemplatesService, type StaffActor } from '../templates/bonus-templates.service';
+import { WelcomeClaims, type WelcomeKeys } from '../abuse/welcome-claims';
 import { FreeSpinGrants } from '../free-spins/free-spin-grants.service';
 import { bonusEvent } from './player-bonus-events';
 import { assertTransition, type PlayerBonusCause } from './player-bonus.state-machine';
@@ -17,7 +18,7 @@ import { PlayerBonusesRepository } from './player-bonuses.repository';
 
 const DAY_MS = 86_400_000;
 
-export interface CapturedDeposit {
+export interface CapturedDeposit extends WelcomeKeys {
   intentId: string;
   userId: string;
   amount: bigint;
@@ -39,6 +40,8 @@ export interface StaffGrantRequest {
  */
 @Injectable()
 export class PlayerBonusGrants {
+  private readonly logger = new Logger(PlayerBonusGrants.name);
+
   public constructor(
     private readonly dataSource: DataSource,
     private readonly bonuses: PlayerBonusesRepository,
@@ -50,6 +53,7 @@ export class PlayerBonusGrants {
     private readonly auditLog: AuditLog,
     private readonly clock: Clock,
     private readonly freeSpins: FreeSpinGrants,
+    private readonly welcomeClaims: WelcomeClaims,
   ) {}
 
   public async grantByStaff(actor: StaffActor, request: StaffGrantRequest): Promise<PlayerBonus> {
@@ -184,12 +188,15 @@ export class PlayerBonusGrants {
         if (!(await this.bonuses.insertOffered(manager, bonus, 'deposit_match'))) {
           throw new Error(`bonus grant ${grantKey} was inserted by another request`);
         }
+        await this.welcomeClaims.claimIn(manager, { userId: deposit.userId, playerBonusId: bonus.id, keys: deposit });
         await this.activateIn(manager, asBonus(bonus), result, 'deposit_match', null);
       });
     } catch (error) {
       const refused = ['BONUS_ALREADY_ACTIVE', 'BONUS_NOT_GRANTABLE', 'BONUS_PLAYER_EXCLUDED'];
-      if (error instanceof DomainError && refused.includes(error.code)) return null;
-      throw error;
+      if (!(error instanceof DomainError) || !refused.includes(error.code)) throw error;
+      const reason = error.details?.['reason'];
+      this.logger.log({ intentId: deposit.intentId, code: error.code, reason }, 'no deposit match');
+      return null;
     }
     return this.bonuses.findByGrantKey(grantKey);
   }

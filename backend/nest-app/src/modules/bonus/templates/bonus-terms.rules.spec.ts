@@ -114,6 +114,7 @@ describe('validateBonusTerms', () => {
       gameCode: 'demo_lucky_sevens',
       spinCount: 20,
       spinValue: 20n,
+      optIn: false,
     };
     expect(validateBonusTerms(freeSpins)).toMatchObject({ kind: 'free_spins', spinCount: 20, spinValue: 20n });
     const { gameCode: _g, ...withoutGame } = freeSpins;
@@ -123,6 +124,7 @@ describe('validateBonusTerms', () => {
       { field: 'spinValue', reason: 'positive' },
       { field: 'spinCount', reason: 'out_of_range' },
     ]);
+    expect(violationsOf({ ...freeSpins, optIn: true })).toEqual([{ field: 'optIn', reason: 'not_for_free_spins' }]);
     expect(violationsOf({ ...depositMatch, spinCount: 5 })).toEqual([
       { field: 'spinCount', reason: 'not_for_deposit_match' },
     ]);

@@ -112,6 +112,8 @@ function otherViolations(input: BonusTermsInput): TermsViolation[] {
   ) {
     out.push({ field: 'spinCount', reason: 'out_of_range' });
   }
+  // Free spins are created at the provider when granted: there is no offer to accept first.
+  if (input.kind === 'free_spins' && input.optIn) out.push({ field: 'optIn', reason: 'not_for_free_spins' });
   if (input.cashbackPercent !== undefined && !isPercent(input.cashbackPercent)) {
     out.push({ field: 'cashbackPercent', reason: 'percent_0_to_100' });
   } else if (input.cashbackPercent === 0) out.push({ field: 'cashbackPercent', reason: 'positive' });

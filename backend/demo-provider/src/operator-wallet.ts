@@ -64,6 +64,43 @@ export class OperatorWallet {
     });
   }
 
+  /** A free spin of a Freebets reward: `is_free` and the `reward_uuid`; `amount` is the spin's bet value. */
+  public freeBet(
+    session: PlayerSession,
+    transactionUuid: string,
+    round: string,
+    amount: number,
+    rewardUuid: string,
+  ): Promise<WalletAnswer> {
+    return this.call('transaction/bet', {
+      ...this.common(session, transactionUuid, round),
+      round_closed: false,
+      is_free: true,
+      reward_uuid: rewardUuid,
+      currency: session.currency,
+      amount,
+    });
+  }
+
+  public freeWin(
+    session: PlayerSession,
+    transactionUuid: string,
+    betUuid: string,
+    round: string,
+    amount: number,
+    rewardUuid: string,
+  ): Promise<WalletAnswer> {
+    return this.call('transaction/win', {
+      ...this.common(session, transactionUuid, round),
+      reference_transaction_uuid: betUuid,
+      round_closed: true,
+      is_free: true,
+      reward_uuid: rewardUuid,
+      currency: session.currency,
+      amount,
+    });
+  }
+
   public rollback(
     session: PlayerSession,
     transactionUuid: string,

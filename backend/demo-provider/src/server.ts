@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { DemoProviderConfig } from './config';
+import { DemoFreebets, playFreeSpin } from './freebets';
 import { gamePage } from './game-page';
 import { DEMO_GAMES } from './games';
 import { loadKeys, verifyBody } from './keys';
@@ -19,6 +20,7 @@ const STAKE = 100_000;
 export interface DemoProvider {
   app: FastifyInstance;
   wallet: OperatorWallet;
+  freebets: DemoFreebets;
   /** The player session a launch carries (in process only: tokens never leave over HTTP). */
   sessionOf(launchId: string): PlayerSession | null;
 }
@@ -28,6 +30,7 @@ export function buildServer(config: DemoProviderConfig): DemoProvider {
   const keys = loadKeys(config.keysDir);
   const wallet = new OperatorWallet(config.operatorWalletUrl, keys.providerPrivate);
   const launches = new Map<string, Launch>();
+  const freebets = new DemoFreebets();
   const app = Fastify({ logger: false, bodyLimit: 65_536 });
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
@@ -74,6 +77,20 @@ export function buildServer(config: DemoProviderConfig): DemoProvider {
     return { url: `${config.publicUrl}/play/${id}` };
   });
 
+  app.post('/operator/generic/v2/freebet/prepaids/list', async (request, reply) => {
+    const body = signedBody(request.body, request.headers['x-hub88-signature']);
+    if (!body) return reply.status(401).send({ error: 'invalid signature' });
+    return freebets.prepaids(body['game_code']);
+  });
+
+  app.post('/operator/generic/v2/freebet/rewards/create', async (request, reply) => {
+    const body = signedBody(request.body, request.headers['x-hub88-signature']);
+    if (!body) return reply.status(401).send({ error: 'invalid signature' });
+    const created = freebets.create(body);
+    if ('error' in created) return reply.status(400).send({ error: created.error });
+    return created.reward;
+  });
+
   app.get<{ Params: { id: string } }>('/play/:id', async (request, reply) => {
     const launch = launches.get(request.params.id);
     if (!launch) return reply.status(404).send('unknown game session');
@@ -98,6 +115,14 @@ export function buildServer(config: DemoProviderConfig): DemoProvider {
       launch.funBalance += win - STAKE;
       return { balance: launch.funBalance, message: win > 0 ? `You won ${(win / 100_000).toFixed(2)}` : 'No win' };
     }
+    // A free spin first while the player has one for this game (Freebets reward): it costs the player nothing.
+    const reward = freebets.pendingFor(launch.session);
+    if (reward) {
+      const spun = await playFreeSpin(wallet, launch.session, reward, win);
+      const answer = spun.win ?? spun.bet;
+      const left = reward.betCount - reward.played;
+      return { balance: answer.balance ?? 0, message: `Free spin (${left} left): ${win > 0 ? 'win' : 'no win'}` };
+    }
     const result = await playRound(wallet, launch.session, { scenario: 'normal', stake: STAKE, win });
     const message =
       result.delta === 0 && result.lastBalance !== undefined && win === 0
@@ -108,5 +133,5 @@ export function buildServer(config: DemoProviderConfig): DemoProvider {
     return { balance: result.lastBalance ?? 0, message };
   });
 
-  return { app, wallet, sessionOf: (launchId) => launches.get(launchId)?.session ?? null };
+  return { app, wallet, freebets, sessionOf: (launchId) => launches.get(launchId)?.session ?? null };
 }

@@ -334,6 +334,13 @@ export class AppConfig extends PlatformSettings {
   @IsBoolean()
   public BONUS_DEPOSIT_MATCH_CONSUMER_ENABLED = true;
 
+  /** How often this process runs the cashback job (docs/bonuses.md "Cashback"; idempotent per period); 0: never. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  public BONUS_CASHBACK_INTERVAL_SECONDS = 3600;
+
   /** Run the outbox relay in this process (several processes may; they never publish one row at once). */
   @BooleanSetting()
   @IsBoolean()

@@ -48,6 +48,13 @@ export interface PaymentIntentEventV1 {
   providerReference?: string;
   /** The provider event that caused the change, when one did. */
   providerEventId?: string;
+  /**
+   * The payment instrument's stable fingerprint at the provider (e.g. a card's), when the provider gives one: one
+   * welcome bonus per instrument (docs/bonuses.md "Abuse limits"). No provider integration sets it yet.
+   */
+  instrumentFingerprint?: string;
+  /** The player's device fingerprint when the deposit was made, when known (none is collected yet). */
+  deviceFingerprint?: string;
 }
 
 export type PaymentIntentEvent = DomainEventEnvelope<PaymentIntentEventType, PaymentIntentEventV1>;

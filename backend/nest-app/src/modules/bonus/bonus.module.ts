@@ -1,7 +1,14 @@
 import { Module } from '@nestjs/common';
 import { UserModule } from '../user/user.module';
 import { WalletModule } from '../wallet/wallet.module';
+import { WelcomeClaims } from './abuse/welcome-claims';
+import { CashbackJob } from './cashback/cashback.job';
+import { CashbackRepository } from './cashback/cashback.repository';
 import { DepositMatchConsumer } from './deposit-match/deposit-match.consumer';
+import { FreeSpinGrants } from './free-spins/free-spin-grants.service';
+import { FreeSpinPlayService } from './free-spins/free-spin-play';
+import { FreeSpinRewardsRepository } from './free-spins/free-spin-rewards.repository';
+import { FreeSpinsIssuers } from './free-spins/free-spins-issuers';
 import { PlayerBonusEndings } from './player-bonuses/player-bonus-endings.service';
 import { PlayerBonusGrantsController } from './player-bonuses/player-bonus-grants.controller';
 import { PlayerBonusGrants } from './player-bonuses/player-bonus-grants.service';
@@ -26,7 +33,14 @@ import { BonusWagering } from './wagering/bonus-wagering';
     PlayerBonusesService,
     BonusWagering,
     DepositMatchConsumer,
+    FreeSpinRewardsRepository,
+    FreeSpinsIssuers,
+    FreeSpinGrants,
+    FreeSpinPlayService,
+    CashbackRepository,
+    CashbackJob,
+    WelcomeClaims,
   ],
-  exports: [BonusTemplatesService, BonusWagering],
+  exports: [BonusTemplatesService, BonusWagering, FreeSpinsIssuers, FreeSpinPlayService],
 })
 export class BonusModule {}

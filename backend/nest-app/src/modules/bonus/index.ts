@@ -5,3 +5,12 @@ export type { BonusTemplate, BonusKind, ProductType } from './templates/bonus-te
 export { GB_MAX_WAGERING_MULTIPLIER } from './templates/bonus-terms.rules';
 export { BonusWagering, type BonusWager, type PlacedWager } from './wagering/bonus-wagering';
 export type { ActiveBonusTerms } from './player-bonuses/player-bonus.types';
+export { FreeSpinsIssuers } from './free-spins/free-spins-issuers';
+export { FreeSpinPlayService } from './free-spins/free-spin-play';
+export type {
+  FreeSpinsIssuer,
+  FreeSpinsOrder,
+  FreeSpinPlay,
+  FreeSpinRefusal,
+  FreeSpinReward,
+} from './free-spins/free-spins.types';

@@ -12,6 +12,8 @@ import { GamesAdminController } from './catalog/games-admin.controller';
 import { GamesController } from './catalog/games.controller';
 import { GamesRepository } from './catalog/games.repository';
 import { GamesService } from './catalog/games.service';
+import { ProviderFreeSpinsIssuer } from './free-spins/free-spins-issuer';
+import { Hub88FreebetsClient } from './hub88/hub88-freebets.client';
 import { Hub88GamesApiClient } from './hub88/hub88-games-api.client';
 import { Hub88WalletController } from './hub88/hub88-wallet.controller';
 import { Hub88Adapter } from './hub88/hub88.adapter';
@@ -72,6 +74,8 @@ import { GameSessionSweeper } from './sessions/game-session-sweeper';
     ActionsAdapter,
     Hub88GamesApiClient,
     ActionsGamesApiClient,
+    Hub88FreebetsClient,
+    ProviderFreeSpinsIssuer,
     {
       provide: SEAMLESS_ADAPTERS,
       inject: [Hub88Adapter, ActionsAdapter],

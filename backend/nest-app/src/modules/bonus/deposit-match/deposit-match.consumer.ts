@@ -56,14 +56,21 @@ export class DepositMatchConsumer implements OnApplicationBootstrap, BeforeAppli
   }
 
   public async handle(event: PaymentSucceeded): Promise<void> {
-    const { intentId, userId, kind, amount, currency } = event.payload;
+    const { intentId, userId, kind, amount, currency, instrumentFingerprint, deviceFingerprint } = event.payload;
     if (kind !== 'deposit') return;
     if (!isMinorUnitsString(amount)) {
       this.logger.error({ eventId: event.id, intentId }, 'deposit event without a valid amount; no deposit match');
       return;
     }
     try {
-      const bonus = await this.grants.grantDepositMatch({ intentId, userId, amount: BigInt(amount), currency });
+      const bonus = await this.grants.grantDepositMatch({
+        intentId,
+        userId,
+        amount: BigInt(amount),
+        currency,
+        ...(typeof instrumentFingerprint === 'string' ? { instrumentFingerprint } : {}),
+        ...(typeof deviceFingerprint === 'string' ? { deviceFingerprint } : {}),
+      });
       if (bonus) this.logger.log({ intentId, userId, bonusId: bonus.id }, 'deposit match granted');
     } catch (error) {
       // A malformed event or an unknown player will never succeed: record it and let it go (no endless redelivery).

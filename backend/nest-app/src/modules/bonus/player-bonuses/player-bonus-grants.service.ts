@@ -1,5 +1,5 @@
 import { BONUS_ACTIVATED, BONUS_OFFERED, DomainError } from '@casino/contracts';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditLog } from '../../../common/audit/audit-log';
@@ -9,6 +9,8 @@ import { ResponsibleGamingService, UsersService } from '../../user';
 import { WalletService, type LedgerResult } from '../../wallet';
 import type { BonusTemplate } from '../templates/bonus-template.types';
 import { BonusTemplatesService, type StaffActor } from '../templates/bonus-templates.service';
+import { WelcomeClaims, type WelcomeKeys } from '../abuse/welcome-claims';
+import { FreeSpinGrants } from '../free-spins/free-spin-grants.service';
 import { bonusEvent } from './player-bonus-events';
 import { assertTransition, type PlayerBonusCause } from './player-bonus.state-machine';
 import type { NewPlayerBonus, PlayerBonus } from './player-bonus.types';
@@ -16,7 +18,7 @@ import { PlayerBonusesRepository } from './player-bonuses.repository';
 
 const DAY_MS = 86_400_000;
 
-export interface CapturedDeposit {
+export interface CapturedDeposit extends WelcomeKeys {
   intentId: string;
   userId: string;
   amount: bigint;
@@ -38,6 +40,8 @@ export interface StaffGrantRequest {
  */
 @Injectable()
 export class PlayerBonusGrants {
+  private readonly logger = new Logger(PlayerBonusGrants.name);
+
   public constructor(
     private readonly dataSource: DataSource,
     private readonly bonuses: PlayerBonusesRepository,
@@ -48,13 +52,21 @@ export class PlayerBonusGrants {
     private readonly outbox: OutboxWriter,
     private readonly auditLog: AuditLog,
     private readonly clock: Clock,
+    private readonly freeSpins: FreeSpinGrants,
+    private readonly welcomeClaims: WelcomeClaims,
   ) {}
 
   public async grantByStaff(actor: StaffActor, request: StaffGrantRequest): Promise<PlayerBonus> {
     const grantKey = `staff:${actor.user.userId}:${request.idempotencyKey}`;
     const known = await this.bonuses.findByGrantKey(grantKey);
-    if (known) return sameRequest(known, request);
+    if (known) sameRequest(known, request);
     const template = await this.templates.get(request.templateId);
+    if (template.kind === 'free_spins') {
+      // A retry finishes what the first left (the provider's reward); the template was checked when first granted.
+      if (!known) await this.assertGrantable(template, request.userId);
+      return this.freeSpins.grant(actor, template, { userId: request.userId, reason: request.reason, grantKey });
+    }
+    if (known) return known;
     await this.assertGrantable(template, request.userId);
     const amount = template.amount ?? 0n;
     const bonus = this.newBonus(template, request.userId, amount, grantKey, actor.user.userId, request.reason);
@@ -176,14 +188,51 @@ export class PlayerBonusGrants {
         if (!(await this.bonuses.insertOffered(manager, bonus, 'deposit_match'))) {
           throw new Error(`bonus grant ${grantKey} was inserted by another request`);
         }
+        await this.welcomeClaims.claimIn(manager, { userId: deposit.userId, playerBonusId: bonus.id, keys: deposit });
         await this.activateIn(manager, asBonus(bonus), result, 'deposit_match', null);
       });
     } catch (error) {
       const refused = ['BONUS_ALREADY_ACTIVE', 'BONUS_NOT_GRANTABLE', 'BONUS_PLAYER_EXCLUDED'];
+      if (!(error instanceof DomainError) || !refused.includes(error.code)) throw error;
+      const reason = error.details?.['reason'];
+      this.logger.log({ intentId: deposit.intentId, code: error.code, reason }, 'no deposit match');
+      return null;
+    }
+    return this.bonuses.findByGrantKey(grantKey);
+  }
+
+  /**
+   * A bonus a job computed (cashback): active at once, granted once per grant key (the ledger key derives from it).
+   * Null when the player cannot receive it now (excluded, country, another active bonus); never throws for those.
+   */
+  public async grantComputed(
+    template: BonusTemplate,
+    userId: string,
+    amount: bigint,
+    grantKey: string,
+    cause: 'cashback',
+  ): Promise<{ bonus: PlayerBonus; granted: boolean } | null> {
+    const known = await this.bonuses.findByGrantKey(grantKey);
+    if (known) return { bonus: known, granted: false };
+    const user = await this.users.getRecord(userId);
+    const countries = template.eligibleCountries;
+    if (amount <= 0n || (countries.length > 0 && !countries.includes(user.country ?? ''))) return null;
+    const bonus = this.newBonus(template, userId, amount, grantKey, null, cause);
+    try {
+      await this.assertNotExcluded(userId);
+      await this.credit(bonus, async (manager, result) => {
+        if (!(await this.bonuses.insertOffered(manager, bonus, cause))) {
+          throw new Error(`bonus grant ${grantKey} was inserted by another request`);
+        }
+        await this.activateIn(manager, asBonus(bonus), result, cause, null);
+      });
+    } catch (error) {
+      const refused = ['BONUS_ALREADY_ACTIVE', 'BONUS_PLAYER_EXCLUDED'];
       if (error instanceof DomainError && refused.includes(error.code)) return null;
       throw error;
     }
-    return this.bonuses.findByGrantKey(grantKey);
+    const stored = await this.bonuses.findByGrantKey(grantKey);
+    return stored ? { bonus: stored, granted: stored.id === bonus.id } : null;
   }
 
   private async assertGrantable(template: BonusTemplate, userId: string): Promise<void> {
@@ -194,7 +243,10 @@ export class PlayerBonusGrants {
       });
     };
     if (template.retiredAt) refuse('template_retired');
-    if (template.kind !== 'no_deposit' || template.amount === undefined) refuse('not_a_no_deposit_bonus');
+    const freeSpins = template.kind === 'free_spins';
+    if (!freeSpins && (template.kind !== 'no_deposit' || template.amount === undefined)) {
+      refuse('not_a_no_deposit_bonus');
+    }
     const user = await this.users.getRecord(userId);
     const countries = template.eligibleCountries;
     if (countries.length > 0 && !countries.includes(user.country ?? '')) refuse('country_not_eligible');

@@ -16,6 +16,7 @@ export type PlayerBonusCause =
   | 'player_opt_in'
   | 'staff_grant'
   | 'deposit_match'
+  | 'cashback'
   | 'wagering_met'
   | 'conversion'
   | 'validity_elapsed'
@@ -29,7 +30,7 @@ export type PlayerBonusCause =
  */
 const TRANSITIONS: Record<PlayerBonusStatus, Partial<Record<PlayerBonusStatus, readonly PlayerBonusCause[]>>> = {
   offered: {
-    active: ['player_opt_in', 'staff_grant', 'deposit_match'],
+    active: ['player_opt_in', 'staff_grant', 'deposit_match', 'cashback'],
     expired: ['validity_elapsed'],
     canceled: ['staff_cancel'],
   },

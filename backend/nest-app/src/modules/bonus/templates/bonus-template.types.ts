@@ -1,4 +1,4 @@
-export const BONUS_KINDS = ['deposit_match', 'no_deposit'] as const;
+export const BONUS_KINDS = ['deposit_match', 'no_deposit', 'free_spins', 'cashback'] as const;
 export type BonusKind = (typeof BONUS_KINDS)[number];
 
 /** UKGC LCCP SR 5.1.1: one incentive may not mix these. */
@@ -16,7 +16,16 @@ export interface BonusTermsInput {
   maxBonus?: bigint;
   minDeposit?: bigint;
   amount?: bigint;
-  /** Multiple of the bonus amount that must be wagered before conversion. */
+  /** Free spins: the provider and its game the spins are played on. */
+  providerCode?: string;
+  gameCode?: string;
+  /** Free spins: how many, and the bet value of each (minor units). */
+  spinCount?: number;
+  spinValue?: bigint;
+  /** Cashback: percent (1-100) of the net cash losses of each period of `periodDays` (1-31) days. */
+  cashbackPercent?: number;
+  periodDays?: number;
+  /** Multiple of the bonus amount (free spins: of their winnings) that must be wagered before conversion. */
   wageringMultiplier: number;
   /** Percent (0-100) of a stake that counts towards wagering, by game category. */
   gameWeights: Record<string, number>;

@@ -12,6 +12,12 @@ interface TemplateRow {
   max_bonus: string | null;
   min_deposit: string | null;
   amount: string | null;
+  provider_code: string | null;
+  game_code: string | null;
+  spin_count: number | null;
+  spin_value: string | null;
+  cashback_percent: number | null;
+  period_days: number | null;
   wagering_multiplier: number;
   game_weights: Record<string, number>;
   default_weight: number;
@@ -26,7 +32,7 @@ interface TemplateRow {
 }
 
 const COLUMNS = `id, name, kind, product_type, currency, match_percent, max_bonus::text, min_deposit::text, amount::text,
-  wagering_multiplier, game_weights, default_weight, max_bet::text, validity_days, max_conversion::text,
+  provider_code, game_code, spin_count, spin_value::text, cashback_percent, period_days, wagering_multiplier, game_weights, default_weight, max_bet::text, validity_days, max_conversion::text,
   eligible_countries, opt_in, created_by, created_at, retired_at`;
 
 /** Bonus templates: inserted once, read, retired; never updated in their terms. */
@@ -38,8 +44,10 @@ export class BonusTemplatesRepository {
     await manager.query(
       `INSERT INTO bonus_templates (id, name, kind, product_type, currency, match_percent, max_bonus, min_deposit,
          amount, wagering_multiplier, game_weights, default_weight, max_bet, validity_days, max_conversion,
-         eligible_countries, opt_in, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17, $18, $19)`,
+         eligible_countries, opt_in, created_by, created_at, provider_code, game_code, spin_count, spin_value,
+         cashback_percent, period_days)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17, $18, $19,
+         $20, $21, $22, $23, $24, $25)`,
       [
         template.id,
         template.name,
@@ -60,6 +68,12 @@ export class BonusTemplatesRepository {
         template.optIn,
         template.createdBy,
         template.createdAt,
+        template.providerCode ?? null,
+        template.gameCode ?? null,
+        template.spinCount ?? null,
+        template.spinValue?.toString() ?? null,
+        template.cashbackPercent ?? null,
+        template.periodDays ?? null,
       ],
     );
   }
@@ -100,6 +114,12 @@ function toTemplate(row: TemplateRow): BonusTemplate {
     ...(row.max_bonus === null ? {} : { maxBonus: big(row.max_bonus) }),
     ...(row.min_deposit === null ? {} : { minDeposit: big(row.min_deposit) }),
     ...(row.amount === null ? {} : { amount: big(row.amount) }),
+    ...(row.provider_code === null ? {} : { providerCode: row.provider_code }),
+    ...(row.game_code === null ? {} : { gameCode: row.game_code }),
+    ...(row.spin_count === null ? {} : { spinCount: row.spin_count }),
+    ...(row.spin_value === null ? {} : { spinValue: big(row.spin_value) }),
+    ...(row.cashback_percent === null ? {} : { cashbackPercent: row.cashback_percent }),
+    ...(row.period_days === null ? {} : { periodDays: row.period_days }),
     wageringMultiplier: row.wagering_multiplier,
     gameWeights: row.game_weights,
     defaultWeight: row.default_weight,

@@ -104,4 +104,44 @@ describe('validateBonusTerms', () => {
       ]),
     );
   });
+
+  it("needs the game, a spin count and a spin value for free spins, and refuses the money kinds' fields", () => {
+    const { matchPercent: _p, maxBonus: _m, minDeposit: _d, ...rest } = depositMatch;
+    const freeSpins: BonusTermsInput = {
+      ...rest,
+      kind: 'free_spins',
+      providerCode: 'demo',
+      gameCode: 'demo_lucky_sevens',
+      spinCount: 20,
+      spinValue: 20n,
+      optIn: false,
+    };
+    expect(validateBonusTerms(freeSpins)).toMatchObject({ kind: 'free_spins', spinCount: 20, spinValue: 20n });
+    const { gameCode: _g, ...withoutGame } = freeSpins;
+    expect(violationsOf({ ...withoutGame, amount: 500n, spinCount: 0, spinValue: 0n })).toEqual([
+      { field: 'gameCode', reason: 'required_for_free_spins' },
+      { field: 'amount', reason: 'not_for_free_spins' },
+      { field: 'spinValue', reason: 'positive' },
+      { field: 'spinCount', reason: 'out_of_range' },
+    ]);
+    expect(violationsOf({ ...freeSpins, optIn: true })).toEqual([{ field: 'optIn', reason: 'not_for_free_spins' }]);
+    expect(violationsOf({ ...depositMatch, spinCount: 5 })).toEqual([
+      { field: 'spinCount', reason: 'not_for_deposit_match' },
+    ]);
+  });
+
+  it('needs a percent and a period for cashback, each in range', () => {
+    const { matchPercent: _p, maxBonus: _m, minDeposit: _d, ...rest } = depositMatch;
+    const cashback: BonusTermsInput = { ...rest, kind: 'cashback', cashbackPercent: 10, periodDays: 7 };
+    expect(validateBonusTerms({ ...cashback, wageringMultiplier: 0 })).toMatchObject({ kind: 'cashback' });
+    expect(violationsOf({ ...cashback, cashbackPercent: 0, periodDays: 32 })).toEqual([
+      { field: 'cashbackPercent', reason: 'positive' },
+      { field: 'periodDays', reason: 'out_of_range' },
+    ]);
+    const { periodDays: _period, ...noPeriod } = cashback;
+    expect(violationsOf({ ...noPeriod, cashbackPercent: 101 })).toEqual([
+      { field: 'periodDays', reason: 'required_for_cashback' },
+      { field: 'cashbackPercent', reason: 'percent_0_to_100' },
+    ]);
+  });
 });

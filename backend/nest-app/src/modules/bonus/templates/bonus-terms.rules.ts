@@ -46,17 +46,22 @@ function productTypeOf(types: string[], violations: TermsViolation[]): ProductTy
   return type;
 }
 
+/** The fields each kind requires; every other kind's own fields are refused. */
+const KIND_FIELDS = {
+  deposit_match: ['matchPercent', 'maxBonus', 'minDeposit'],
+  no_deposit: ['amount'],
+  free_spins: ['providerCode', 'gameCode', 'spinCount', 'spinValue'],
+  cashback: ['cashbackPercent', 'periodDays'],
+} as const satisfies Record<BonusTermsInput['kind'], readonly (keyof BonusTermsInput)[]>;
+
 function kindViolations(input: BonusTermsInput): TermsViolation[] {
   const out: TermsViolation[] = [];
-  if (input.kind === 'deposit_match') {
-    if (input.matchPercent === undefined) out.push({ field: 'matchPercent', reason: 'required_for_deposit_match' });
-    if (input.maxBonus === undefined) out.push({ field: 'maxBonus', reason: 'required_for_deposit_match' });
-    if (input.minDeposit === undefined) out.push({ field: 'minDeposit', reason: 'required_for_deposit_match' });
-    if (input.amount !== undefined) out.push({ field: 'amount', reason: 'not_for_deposit_match' });
-  } else {
-    if (input.amount === undefined) out.push({ field: 'amount', reason: 'required_for_no_deposit' });
-    for (const field of ['matchPercent', 'maxBonus', 'minDeposit'] as const) {
-      if (input[field] !== undefined) out.push({ field, reason: 'not_for_no_deposit' });
+  // The kind's own fields first, then the others' (a stable order of violations).
+  const kinds = Object.entries(KIND_FIELDS).sort(([a], [b]) => Number(b === input.kind) - Number(a === input.kind));
+  for (const [kind, fields] of kinds) {
+    for (const field of fields) {
+      if (kind === input.kind && input[field] === undefined) out.push({ field, reason: `required_for_${kind}` });
+      if (kind !== input.kind && input[field] !== undefined) out.push({ field, reason: `not_for_${input.kind}` });
     }
   }
   const amounts = [
@@ -65,6 +70,7 @@ function kindViolations(input: BonusTermsInput): TermsViolation[] {
     ['amount', input.amount],
     ['maxBet', input.maxBet],
     ['maxConversion', input.maxConversion],
+    ['spinValue', input.spinValue],
   ] as const;
   for (const [field, value] of amounts) if (value !== undefined && value <= 0n) out.push({ field, reason: 'positive' });
   return out;
@@ -99,6 +105,23 @@ function otherViolations(input: BonusTermsInput): TermsViolation[] {
     if (!Number.isInteger(input.matchPercent) || input.matchPercent < 1 || input.matchPercent > 1000) {
       out.push({ field: 'matchPercent', reason: 'out_of_range' });
     }
+  }
+  if (
+    input.spinCount !== undefined &&
+    (!Number.isInteger(input.spinCount) || input.spinCount < 1 || input.spinCount > 1000)
+  ) {
+    out.push({ field: 'spinCount', reason: 'out_of_range' });
+  }
+  // Free spins are created at the provider when granted: there is no offer to accept first.
+  if (input.kind === 'free_spins' && input.optIn) out.push({ field: 'optIn', reason: 'not_for_free_spins' });
+  if (input.cashbackPercent !== undefined && !isPercent(input.cashbackPercent)) {
+    out.push({ field: 'cashbackPercent', reason: 'percent_0_to_100' });
+  } else if (input.cashbackPercent === 0) out.push({ field: 'cashbackPercent', reason: 'positive' });
+  if (
+    input.periodDays !== undefined &&
+    (!Number.isInteger(input.periodDays) || input.periodDays < 1 || input.periodDays > 31)
+  ) {
+    out.push({ field: 'periodDays', reason: 'out_of_range' });
   }
   return out;
 }

@@ -15,7 +15,9 @@ export function wagerCtes(inLedger: boolean): string {
     bonus_progress AS (
       UPDATE player_bonuses b
          SET wagering_done = b.wagering_done + s.total,
-             status = CASE WHEN b.wagering_done + s.total >= b.wagering_required THEN 'wagering_complete'
+             -- A free-spins bonus that has won nothing yet has nothing to complete (docs/bonuses.md "Free spins").
+             status = CASE WHEN b.wagering_done + s.total >= b.wagering_required AND b.amount > 0
+                           THEN 'wagering_complete'
                            ELSE b.status END,
              updated_at = now()
         FROM (SELECT bonus_id, sum(contribution) AS total FROM bonus_wager_input GROUP BY bonus_id) s

@@ -190,8 +190,9 @@ export class Hub88Adapter implements SeamlessAdapter<Hub88Context> {
       amount: hub88ToMinor(request.amount, request.currency),
       round: request.round,
       roundClosed: request.roundClosed,
-      // A supplier promo implies is_free (§2).
-      isFree: request.isFree || request.isSupplierPromo,
+      // A supplier promo implies is_free (§2); so does a Freebets reward (docs/bonuses.md "Free spins").
+      isFree: request.isFree || request.isSupplierPromo || request.rewardUuid !== null,
+      rewardUuid: request.rewardUuid,
       isPromo: request.isSupplierPromo,
       details: detailsOf(
         request.requestUuid,

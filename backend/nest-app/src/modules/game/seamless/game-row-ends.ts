@@ -7,7 +7,7 @@ import { combineAttached, type AttachedStatement } from '../../../infra/database
 import { isTransientConflict } from '../../../infra/database/prepared-statement';
 import { domainEvent } from '../../../infra/outbox/domain-event.factory';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
-import { BonusWagering, type BonusWager, type PlacedWager } from '../../bonus';
+import { BonusWagering, FreeSpinPlayService, type BonusWager, type FreeSpinPlay, type PlacedWager } from '../../bonus';
 import type { PlayRecord } from '../../user/responsible-gaming/rg-activity.repository';
 import { ResponsibleGamingService } from '../../user/responsible-gaming/responsible-gaming.service';
 import type { AttachedItem, AttachedWriter } from '../../wallet/ledger/ledger-engine';
@@ -30,6 +30,8 @@ export interface EndInLedger {
   wager?: BonusWager;
   /** A rollback's: the ledger transaction of the bet whose contribution it takes back. */
   reversesWagerOf?: string;
+  /** A free spin's bet or win (docs/bonuses.md "Free spins"): its reward's count and winnings, its bonus's amount. */
+  freeSpin?: FreeSpinPlay;
 }
 
 /** The row was recorded as ended (refused) by another driver while this one was moving its money. */
@@ -82,6 +84,7 @@ export class GameRowEnds {
     private readonly outbox: OutboxWriter,
     private readonly responsibleGaming: ResponsibleGamingService,
     private readonly bonusWagering: BonusWagering,
+    private readonly freeSpins: FreeSpinPlayService,
     private readonly clock: Clock,
   ) {}
 
@@ -126,15 +129,19 @@ export class GameRowEnds {
       manager,
       all.flatMap(({ payload }) => (payload.reversesWagerOf ? [payload.reversesWagerOf] : [])),
     );
+    await this.freeSpins.recordIn(
+      manager,
+      all.flatMap(({ payload }) => (payload.freeSpin ? [payload.freeSpin] : [])),
+    );
   }
 
   /**
    * `endInLedger`'s writes as a fragment of the ledger's batch statement (no round trip of their own, ADR 0011):
-   * the rows applied with their rounds closed, and the RG records. Null when the batch holds a rollback or an RG
+   * the rows applied with their rounds closed, and the RG records. Null when the batch holds a rollback, a free spin or an RG
    * record that needs a read after its write; `endInLedger` then runs.
    */
   private endInLedgerStatement(all: AttachedItem<EndInLedger>[]): AttachedStatement | null {
-    if (all.some(({ payload }) => payload.row.kind === 'rollback')) return null;
+    if (all.some(({ payload }) => payload.row.kind === 'rollback' || payload.freeSpin)) return null;
     const plays = all.flatMap(({ payload }) => (payload.play ? [payload.play] : []));
     const recorded = plays.length > 0 ? this.responsibleGaming.playsStatement(plays) : null;
     if (plays.length > 0 && recorded === null) return null;

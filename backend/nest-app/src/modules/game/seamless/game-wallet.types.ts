@@ -68,6 +68,8 @@ export interface BetCommand extends TransactionCommandBase {
   /** Promotional stake, drawn from the bonus balance only. */
   isFree: boolean;
   isPromo: boolean;
+  /** The provider's free-bet reward this spin belongs to (Hub88 `reward_uuid`): it debits nothing from the player. */
+  rewardUuid?: string | null;
 }
 
 export interface WinCommand extends TransactionCommandBase {
@@ -78,6 +80,8 @@ export interface WinCommand extends TransactionCommandBase {
   referenceTransactionId: string | null;
   isFree: boolean;
   isPromo: boolean;
+  /** The free-bet reward whose spin this win pays: it lands as bonus money on that reward's bonus. */
+  rewardUuid?: string | null;
 }
 
 export interface RollbackCommand extends TransactionCommandBase {

@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
-import { BonusWagering, type ActiveBonusTerms, type BonusWager } from '../../bonus';
+import {
+  BonusWagering,
+  FreeSpinPlayService,
+  type ActiveBonusTerms,
+  type BonusWager,
+  type FreeSpinPlay,
+  type FreeSpinRefusal,
+} from '../../bonus';
 import type { PlayRecord } from '../../user/responsible-gaming/rg-activity.repository';
 import { ResponsibleGamingService, type BetClearance } from '../../user/responsible-gaming/responsible-gaming.service';
 import { PlayEligibilityService } from '../../user/eligibility/play-eligibility.service';
@@ -73,6 +80,7 @@ export class SeamlessWalletService {
     private readonly responsibleGaming: ResponsibleGamingService,
     private readonly eligibility: PlayEligibilityService,
     private readonly bonusWagering: BonusWagering,
+    private readonly freeSpins: FreeSpinPlayService,
     private readonly clock: Clock,
   ) {}
 
@@ -114,17 +122,19 @@ export class SeamlessWalletService {
     const category = await this.transactions.gameCategory(command.provider.id, command.gameCode, now);
     if (category === null) return refuse('INVALID_GAME');
     const fingerprint = fingerprintOf(command, userId);
+    const rewarded = Boolean(command.rewardUuid);
     const walletCommand: StoredWalletCommand = {
       type: 'bet',
       ...this.walletKey(command.provider, command.transactionId),
       userId,
       currency,
-      amount: command.amount.toString(),
-      funding: command.isFree ? 'bonus_only' : 'cash_first',
+      // A reward's spin is prepaid at the provider: it debits nothing from the player (docs/bonuses.md).
+      amount: rewarded ? '0' : command.amount.toString(),
+      funding: command.isFree && !rewarded ? 'bonus_only' : 'cash_first',
       metadata: this.metadataOf(command),
     };
     // The RG read and the active bonus's read write nothing, so they run beside the claim (ADR 0011).
-    const [claimed, gate, bonus] = await Promise.all([
+    const [claimed, gate, bonus, spin] = await Promise.all([
       this.transactions.claim({
         ...this.rowBase(command, userId, sessionId, currency, fingerprint),
         kind: 'bet',
@@ -135,9 +145,13 @@ export class SeamlessWalletService {
       }),
       this.responsibleGamingGate(command, userId, currency),
       this.activeBonusFor(command, userId),
+      this.freeSpinOf(command, userId, 'bet'),
     ]);
     if (!claimed) return this.replay(command, fingerprint, userId, currency);
-    const failure = gate.failure ?? (bonus ? this.maxBetFailure(bonus, command.amount) : null);
+    const failure =
+      gate.failure ??
+      ('failure' in spin ? spin.failure : null) ??
+      (bonus ? this.maxBetFailure(bonus, command.amount) : null);
     if (failure) {
       await this.driver.finishRefused(claimed, failure, command.provider.code);
       if (gate.clearance) await this.touchSession(gate.clearance);
@@ -149,7 +163,8 @@ export class SeamlessWalletService {
     const play = clearance ? this.responsibleGaming.clearedBetRecord(clearance, this.clock.now()) : undefined;
     let outcome: GameWalletOutcome | null = null;
     try {
-      outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency, play, { wager });
+      const freeSpin = 'play' in spin ? spin.play : undefined;
+      outcome = await this.outcomeOfDrive(claimed, command.provider, userId, currency, play, { wager, freeSpin });
       // The bet may have completed the wagering: convert now (the bet's answer keeps the balance before).
       if (wager && outcome.ok && !outcome.replayed) await this.bonusWagering.afterBet(wager.bonusId);
       return outcome;
@@ -189,6 +204,8 @@ export class SeamlessWalletService {
     if ('outcome' in opened) return opened.outcome;
     const { userId, currency, sessionId, refuse } = opened;
     const fingerprint = fingerprintOf(command, userId);
+    const spin = await this.freeSpinOf(command, userId, 'win');
+    if ('failure' in spin) return refuse(spin.failure);
     const row: NewGameTransaction = {
       ...this.rowBase(command, userId, sessionId, currency, fingerprint),
       kind: 'win',
@@ -209,7 +226,7 @@ export class SeamlessWalletService {
     if (reference !== null) {
       // The common case in one statement; a bet still being applied takes the waiting path below.
       const fast = await this.transactions.claimWin(row, reference);
-      if (fast.claimed) return this.afterWin(command, fast.claimed, userId, currency);
+      if (fast.claimed) return this.afterWin(command, fast.claimed, userId, currency, spin.play);
       if (fast.known) return this.replay(command, fingerprint, userId, currency);
       if (fast.bet?.status !== 'pending') {
         const refusal = winRefusal(fast.bet, userId);
@@ -228,7 +245,7 @@ export class SeamlessWalletService {
     if ('refusal' in decision && decision.refusal) return refuse(decision.refusal);
     const claimed = 'claimed' in decision ? decision.claimed : null;
     if (!claimed) return this.replay(command, fingerprint, userId, currency);
-    return this.afterWin(command, claimed, userId, currency);
+    return this.afterWin(command, claimed, userId, currency, spin.play);
   }
 
   private async afterWin(
@@ -236,13 +253,35 @@ export class SeamlessWalletService {
     claimed: GameTransactionRow,
     userId: string,
     currency: string,
+    freeSpin?: FreeSpinPlay,
   ): Promise<GameWalletOutcome> {
     // The win counter is written with the money, in the ledger's transaction (ADR 0011).
     const play =
       command.amount > 0n && !command.isFree
         ? this.responsibleGaming.winRecord(userId, command.amount, currency, this.clock.now())
         : undefined;
-    return this.outcomeOfDrive(claimed, command.provider, userId, currency, play);
+    return this.outcomeOfDrive(claimed, command.provider, userId, currency, play, freeSpin ? { freeSpin } : {});
+  }
+
+  /**
+   * A call naming a free-bet reward must name one granted to this player for this game (docs/bonuses.md "Free
+   * spins"); a bet also needs a spin left on a live reward. No reward named: nothing to check.
+   */
+  private async freeSpinOf(
+    command: BetCommand | WinCommand,
+    userId: string,
+    kind: 'bet' | 'win',
+  ): Promise<{ failure: GameWalletFailure } | { play?: FreeSpinPlay }> {
+    if (!command.rewardUuid) return {};
+    const checked = await this.freeSpins.check({
+      providerCode: command.provider.code,
+      rewardUuid: command.rewardUuid,
+      userId,
+      gameCode: command.gameCode,
+      spin: kind === 'bet',
+    });
+    if ('refusal' in checked) return { failure: FREE_SPIN_FAILURES[checked.refusal] };
+    return { play: { rewardId: checked.reward.id, kind, amount: kind === 'win' ? command.amount : 0n } };
   }
 
   public async rollback(command: RollbackCommand): Promise<GameWalletOutcome> {
@@ -347,10 +386,11 @@ export class SeamlessWalletService {
     userId: string,
     currency: string,
     play?: PlayRecord,
-    bonus: { wager?: BonusWager | null; reversesWagerOf?: string } = {},
+    bonus: { wager?: BonusWager | null; reversesWagerOf?: string; freeSpin?: FreeSpinPlay } = {},
   ): Promise<GameWalletOutcome> {
     const driven = await this.driver.drive(row, provider.code, play, {
       ...(bonus.wager ? { wager: bonus.wager } : {}),
+      ...(bonus.freeSpin ? { freeSpin: bonus.freeSpin } : {}),
       ...(bonus.reversesWagerOf ? { reversesWagerOf: bonus.reversesWagerOf } : {}),
     });
     if (!driven.ok) return { ok: false, failure: driven.failure, balance: await this.currentBalance(userId, currency) };
@@ -451,6 +491,17 @@ export class SeamlessWalletService {
     return { userId, currency, balance: wallet?.balances.available ?? 0n };
   }
 }
+
+/**
+ * A reward the player does not have is a request the wallet cannot honour (not a transient state: the provider must
+ * not retry it); another game's reward is the wrong game; a used-up or ended reward is a limit (reference §5).
+ */
+const FREE_SPIN_FAILURES: Record<FreeSpinRefusal, GameWalletFailure> = {
+  unknown_reward: 'INVALID_REQUEST',
+  other_game: 'INVALID_GAME',
+  spins_used: 'LIMIT_REACHED',
+  reward_ended: 'LIMIT_REACHED',
+};
 
 /** Why a win may not settle its bet (§4.3, §4.6), or null when it may. */
 function winRefusal(

@@ -39,7 +39,7 @@ export class WalletDriver {
     row: GameTransactionRow,
     providerCode: string,
     play?: PlayRecord,
-    bonus: Pick<EndInLedger, 'wager' | 'reversesWagerOf'> = {},
+    bonus: Pick<EndInLedger, 'wager' | 'reversesWagerOf' | 'freeSpin'> = {},
   ): Promise<DriveResult> {
     const command = row.walletCommand;
     if (!command) throw new Error(`game transaction ${row.id} has no wallet command`);

@@ -72,6 +72,37 @@ export class CreateBonusTemplateDto {
   @IsMinorUnits()
   public amount?: string;
 
+  @ApiPropertyOptional({ example: 'demo', description: 'Free spins: the game provider (its code)' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,39}$/)
+  public providerCode?: string;
+
+  @ApiPropertyOptional({ example: 'demo_lucky_sevens', description: 'Free spins: the game (its code at the provider)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 150)
+  public gameCode?: string;
+
+  @ApiPropertyOptional({ example: 20, description: 'Free spins: how many (1-1000)' })
+  @IsOptional()
+  @IsInt()
+  public spinCount?: number;
+
+  @ApiPropertyOptional({ example: '20', description: 'Free spins: the bet value of each spin, minor units' })
+  @IsOptional()
+  @IsMinorUnits()
+  public spinValue?: string;
+
+  @ApiPropertyOptional({ example: 10, description: 'Cashback: percent of the net cash losses of a period' })
+  @IsOptional()
+  @IsInt()
+  public cashbackPercent?: number;
+
+  @ApiPropertyOptional({ example: 7, description: 'Cashback: the period, in days (1-31, aligned on 1970-01-01)' })
+  @IsOptional()
+  @IsInt()
+  public periodDays?: number;
+
   @ApiProperty({ example: 10, description: 'Multiple of the bonus to wager; at most 10 where GB players qualify' })
   @IsInt()
   public wageringMultiplier!: number;
@@ -118,6 +149,12 @@ export class BonusTemplateDto {
   @ApiPropertyOptional() public maxBonus?: string;
   @ApiPropertyOptional() public minDeposit?: string;
   @ApiPropertyOptional() public amount?: string;
+  @ApiPropertyOptional() public providerCode?: string;
+  @ApiPropertyOptional() public gameCode?: string;
+  @ApiPropertyOptional() public spinCount?: number;
+  @ApiPropertyOptional() public spinValue?: string;
+  @ApiPropertyOptional() public cashbackPercent?: number;
+  @ApiPropertyOptional() public periodDays?: number;
   @ApiProperty() public wageringMultiplier!: number;
   @ApiProperty() public gameWeights!: Record<string, number>;
   @ApiProperty() public defaultWeight!: number;

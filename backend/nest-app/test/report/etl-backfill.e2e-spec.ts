@@ -75,6 +75,7 @@ describe('etl:backfill rebuilds the ClickHouse facts from PostgreSQL (e2e)', () 
     wallet_transactions: await scalar('SELECT toString(count()) AS v FROM wallet_transactions'),
     payment_events: await scalar('SELECT toString(count()) AS v FROM payment_events'),
     players: await scalar('SELECT toString(count()) AS v FROM players'),
+    bonus_events: await scalar('SELECT toString(count()) AS v FROM bonus_events'),
   });
   const ledgerCounts = async (): Promise<Counts> => ({
     wallet_transactions: await ledgerCount('SELECT count(*)::text AS n FROM ledger_transactions'),
@@ -82,6 +83,7 @@ describe('etl:backfill rebuilds the ClickHouse facts from PostgreSQL (e2e)', () 
       `SELECT count(*)::text AS n FROM outbox_events WHERE stream = 'payment' AND event_type LIKE 'payment.intent.%'`,
     ),
     players: await ledgerCount(`SELECT count(*)::text AS n FROM outbox_events WHERE event_type = 'user.registered'`),
+    bonus_events: await ledgerCount(`SELECT count(*)::text AS n FROM outbox_events WHERE stream = 'bonus'`),
   });
   const rollups = async (): Promise<string> =>
     scalar(
@@ -166,6 +168,7 @@ describe('etl:backfill rebuilds the ClickHouse facts from PostgreSQL (e2e)', () 
       players: missing('players'),
       wallet_transactions: missing('wallet_transactions'),
       payment_events: missing('payment_events'),
+      bonus_events: missing('bonus_events'),
     });
     // Every fact of the range read once (pages of 3: a key read twice would show here), the rest skipped.
     for (const table of first)

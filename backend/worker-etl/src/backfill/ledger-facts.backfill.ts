@@ -1,8 +1,15 @@
-import { EVENT_STREAMS, USER_REGISTERED, type PaymentIntentEvent, type UserRegisteredEvent } from '@casino/contracts';
+import {
+  EVENT_STREAMS,
+  USER_REGISTERED,
+  type PaymentIntentEvent,
+  type PlayerBonusEvent,
+  type UserRegisteredEvent,
+} from '@casino/contracts';
+import { bonusEventRow } from '../analytics/bonus-fact-rows';
 import { paymentEventRow, playerRow, UNKNOWN_PLAYER, walletTransactionRow } from '../analytics/fact-rows';
 import type { ClickHouseKeySet } from '../analytics/clickhouse-key-set';
 import type { FactTable, FactTableLoader } from '../analytics/fact-table-loader';
-import { PAYMENT_EVENTS, PLAYERS, WALLET_TRANSACTIONS } from '../analytics/fact-tables';
+import { BONUS_EVENTS, PAYMENT_EVENTS, PLAYERS, WALLET_TRANSACTIONS } from '../analytics/fact-tables';
 import { playerDimensions } from '../analytics/player-dimensions';
 import { windowsOf, type BackfillRange } from './backfill-range';
 import type { LedgerCursor, LedgerFactsReader, TimeWindow } from './ledger-facts.reader';
@@ -26,8 +33,8 @@ type Page<TRow> = (window: TimeWindow) => AsyncGenerator<TRow[]>;
 /**
  * `npm run etl:backfill`: the facts of a range rebuilt from PostgreSQL with the event path's own mapping
  * (fact-rows.ts) and loaded through the same keyed loader (ADR 0015), so a key ClickHouse already has is skipped:
- * a second run, or one over what worker-etl already loaded, inserts nothing. Players first, so that the wallet and
- * payment facts are stamped with the players' dimensions as the event path stamps them.
+ * a second run, or one over what worker-etl already loaded, inserts nothing. Players first, so that the wallet,
+ * payment and bonus facts are stamped with the players' dimensions as the event path stamps them.
  */
 export class LedgerFactsBackfill {
   public constructor(
@@ -43,6 +50,7 @@ export class LedgerFactsBackfill {
       await this.backfill(PLAYERS, windows, (window) => this.players(window)),
       await this.backfill(WALLET_TRANSACTIONS, windows, (window) => this.walletTransactions(window)),
       await this.backfill(PAYMENT_EVENTS, windows, (window) => this.paymentEvents(window)),
+      await this.backfill(BONUS_EVENTS, windows, (window) => this.bonusEvents(window)),
     ];
   }
 
@@ -93,13 +101,23 @@ export class LedgerFactsBackfill {
     }
   }
 
+  private async *bonusEvents(window: TimeWindow) {
+    for await (const events of this.outboxEvents<PlayerBonusEvent>(window, EVENT_STREAMS.BONUS, 'bonus.*')) {
+      const players = await playerDimensions(
+        this.keySet,
+        events.map((event) => event.payload.userId),
+      );
+      yield events.map((event) => bonusEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    }
+  }
+
   private async *players(window: TimeWindow) {
     for await (const events of this.outboxEvents<UserRegisteredEvent>(window, EVENT_STREAMS.USER, USER_REGISTERED)) {
       yield events.map(playerRow);
     }
   }
 
-  private async *outboxEvents<TEvent extends UserRegisteredEvent | PaymentIntentEvent>(
+  private async *outboxEvents<TEvent extends UserRegisteredEvent | PaymentIntentEvent | PlayerBonusEvent>(
     window: TimeWindow,
     stream: string,
     eventType: string,

@@ -1,0 +1,61 @@
+-- Bonus facts from the `bonus.*` events (docs/bonuses.md): one row per step of a player bonus, keyed by
+-- `<player bonus id>:<step>` (a bonus is offered, activated and ended at most once each, so a relay republishing an
+-- event under a new id is absorbed too; ADR 0015). Amounts are Int64 minor units: `granted` is the bonus money an
+-- activation credited, `converted` the cash a conversion credited (the ledger's bonus cost), `removed` the bonus
+-- money a forfeit or an expiry took back. `occurred_at` is the event's `at`, written just after the ledger
+-- transaction (`ledger_transaction_id`) committed.
+
+CREATE TABLE IF NOT EXISTS bonus_events
+(
+    fact_key String,
+    event_id String,
+    occurred_at DateTime,
+    step String,
+    player_bonus_id String,
+    user_id String,
+    template_id String,
+    ledger_transaction_id String,
+    currency FixedString(3),
+    granted Int64,
+    converted Int64,
+    removed Int64,
+    country String,
+    brand String
+)
+ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(occurred_at)
+ORDER BY fact_key;
+
+-- Bonus measures by 15-minute UTC bucket, fed like the other rollups (the loader inserts each fact once); the view
+-- sums each inserted block by the key, as migration 007's gaming views do.
+CREATE TABLE IF NOT EXISTS bonus_15m
+(
+    bucket DateTime,
+    currency FixedString(3),
+    country String,
+    brand String,
+    grants_count Int64,
+    granted_amount Int64,
+    conversions_count Int64,
+    converted_amount Int64,
+    removals_count Int64,
+    removed_amount Int64
+)
+ENGINE = SummingMergeTree()
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (bucket, currency, country, brand);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS bonus_15m_mv TO bonus_15m AS
+SELECT
+    toStartOfFifteenMinutes(occurred_at) AS bucket,
+    currency,
+    country,
+    brand,
+    sum(toInt64(step = 'activated')) AS grants_count,
+    sum(granted) AS granted_amount,
+    sum(toInt64(step = 'converted')) AS conversions_count,
+    sum(converted) AS converted_amount,
+    sum(toInt64(step IN ('forfeited', 'expired'))) AS removals_count,
+    sum(removed) AS removed_amount
+FROM bonus_events
+GROUP BY bucket, currency, country, brand;

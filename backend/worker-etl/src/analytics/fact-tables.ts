@@ -27,6 +27,7 @@ export const WALLET_TRANSACTIONS = factTable<WalletTransactionRow>('wallet_trans
   bonus_amount: ALL,
   held_amount: ALL,
   provider: ALL,
+  payment_method: ALL,
   game_code: ALL,
   round_id: ALL,
   idempotency_scope: ALL,

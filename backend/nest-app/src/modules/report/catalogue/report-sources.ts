@@ -5,7 +5,15 @@
 export type ReportSourceName = 'gaming' | 'money' | 'bettors' | 'depositors' | 'first_deposits' | 'bonus';
 
 export type DimensionColumn =
-  'currency' | 'provider' | 'game_code' | 'game_category' | 'country' | 'brand' | 'player_country' | 'player_brand';
+  | 'currency'
+  | 'provider'
+  | 'payment_method'
+  | 'game_code'
+  | 'game_category'
+  | 'country'
+  | 'brand'
+  | 'player_country'
+  | 'player_brand';
 
 export interface ReportSource {
   /** The column holding the event time (a 15-minute UTC bucket, or the first deposit's time). */
@@ -20,7 +28,10 @@ const GAME = { ...EVERYWHERE, game: 'game_code', provider: 'provider', category:
 export const REPORT_SOURCES: Record<ReportSourceName, ReportSource> = {
   gaming: { timeColumn: 'bucket', columns: GAME },
   bettors: { timeColumn: 'bucket', columns: GAME },
-  money: { timeColumn: 'bucket', columns: { ...EVERYWHERE, payment_provider: 'provider' } },
+  money: {
+    timeColumn: 'bucket',
+    columns: { ...EVERYWHERE, payment_provider: 'provider', payment_method: 'payment_method' },
+  },
   depositors: { timeColumn: 'bucket', columns: { ...EVERYWHERE, payment_provider: 'provider' } },
   bonus: { timeColumn: 'bucket', columns: EVERYWHERE },
   first_deposits: {

@@ -26,6 +26,7 @@ export interface ReportStatement {
 const COLUMNS: readonly DimensionColumn[] = [
   'currency',
   'provider',
+  'payment_method',
   'game_code',
   'game_category',
   'country',

@@ -1,4 +1,38 @@
--- Bonus facts from the `bonus.*` events (docs/bonuses.md): one row per step of a player bonus, keyed by
+-- etl-load-lock: wallet_transactions
+-- Two additions of issue 16's missing facts (docs/reports.md):
+--
+-- 1. The payment method (`card`, `bank_transfer`, `e_wallet`) of a deposit or withdrawal: the payment intent records
+--    it and the wallet transaction carries it in its reference (`paymentMethod`), like the provider. A new column of
+--    wallet_transactions and a new key column of money_15m (18.16 can add a new column at the end of a sorting key:
+--    `ADD COLUMN ..., MODIFY ORDER BY`). The view cannot be altered on 18.16: it is dropped and created again with the
+--    column, so the migrator applies this file holding worker-etl's load lock of wallet_transactions (the first line;
+--    ADR 0015): no fact is inserted while the view is missing. Facts loaded before keep an empty method.
+
+ALTER TABLE wallet_transactions ADD COLUMN payment_method String AFTER provider;
+
+ALTER TABLE money_15m
+    ADD COLUMN payment_method String AFTER provider,
+    MODIFY ORDER BY (bucket, currency, transaction_type, provider, country, brand, payment_method);
+
+DROP TABLE IF EXISTS money_15m_mv;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS money_15m_mv TO money_15m AS
+SELECT
+    toStartOfFifteenMinutes(occurred_at) AS bucket,
+    currency,
+    transaction_type,
+    provider,
+    payment_method,
+    country,
+    brand,
+    toInt64(1) AS transactions_count,
+    cash_amount,
+    bonus_amount,
+    held_amount
+FROM wallet_transactions
+WHERE transaction_type NOT IN ('bet', 'win', 'rollback');
+
+-- 2. Bonus facts from the `bonus.*` events (docs/bonuses.md): one row per step of a player bonus, keyed by
 -- `<player bonus id>:<step>` (a bonus is offered, activated and ended at most once each, so a relay republishing an
 -- event under a new id is absorbed too; ADR 0015). Amounts are Int64 minor units: `granted` is the bonus money an
 -- activation credited, `converted` the cash a conversion credited (the ledger's bonus cost), `removed` the bonus

@@ -1,4 +1,5 @@
 import type { BonusEventRow } from './bonus-fact-rows';
+import type { KycEventRow, RgEventRow } from './compliance-fact-rows';
 import type { PaymentEventRow, PlayerRow, WalletHoldRow, WalletTransactionRow } from './fact-rows';
 import type { FactTable } from './fact-table-loader';
 import type { GameRoundRow, GameSessionRow } from './game-fact-rows';
@@ -113,6 +114,34 @@ export const BONUS_EVENTS = factTable<BonusEventRow>('bonus_events', 'fact_key',
   granted: ALL,
   converted: ALL,
   removed: ALL,
+  country: ALL,
+  brand: ALL,
+});
+export const KYC_EVENTS = factTable<KycEventRow>('kyc_events', 'event_id', {
+  event_id: ALL,
+  occurred_at: ALL,
+  user_id: ALL,
+  from_status: ALL,
+  status: ALL,
+  level: ALL,
+  actor_type: ALL,
+  country: ALL,
+  brand: ALL,
+});
+export const RG_EVENTS = factTable<RgEventRow>('rg_events', 'event_id', {
+  event_id: ALL,
+  occurred_at: ALL,
+  user_id: ALL,
+  change_kind: ALL,
+  limit_key: ALL,
+  action: ALL,
+  previous_value: ALL,
+  requested_value: ALL,
+  effective_value: ALL,
+  currency: ALL,
+  exclusion_kind: ALL,
+  period: ALL,
+  ends_at: ALL,
   country: ALL,
   brand: ALL,
 });

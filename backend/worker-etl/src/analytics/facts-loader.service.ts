@@ -3,6 +3,7 @@ import {
   GAME_ROUND_CLOSED,
   GAME_SESSION_CLOSED,
   GAME_SESSION_OPENED,
+  USER_KYC_CHANGED,
   USER_REGISTERED,
   WALLET_TRANSACTION_COMPLETED,
   type DomainEventEnvelope,
@@ -10,7 +11,9 @@ import {
   type GameRoundClosedEvent,
   type PaymentIntentEvent,
   type PlayerBonusEvent,
+  type UserKycChangedEvent,
   type UserRegisteredEvent,
+  type UserRgEvent,
   type WalletHoldEvent,
   type WalletTransactionCompletedEvent,
 } from '@casino/contracts';
@@ -29,6 +32,7 @@ import type { NatsConnection } from 'nats';
 import { WorkerConfig } from '../config/worker-config';
 import { BatchConsumer } from './batch-consumer';
 import { bonusEventRow } from './bonus-fact-rows';
+import { kycEventRow, rgEventRow } from './compliance-fact-rows';
 import { ClickHouseKeySet } from './clickhouse-key-set';
 import { EtlMetrics } from './etl-metrics';
 import {
@@ -44,8 +48,10 @@ import {
   BONUS_EVENTS,
   GAME_ROUNDS,
   GAME_SESSIONS,
+  KYC_EVENTS,
   PAYMENT_EVENTS,
   PLAYERS,
+  RG_EVENTS,
   WALLET_HOLDS,
   WALLET_TRANSACTIONS,
 } from './fact-tables';
@@ -61,7 +67,7 @@ interface ConsumerState {
 
 /**
  * worker-etl's loader: durable batch consumers (wallet transactions, wallet holds, payment intents, registrations,
- * game sessions and rounds, bonus steps) writing the facts of ClickHouse migrations 002, 005 and 008, each row
+ * KYC and responsible-gaming changes, game sessions and rounds, bonus steps) writing the facts of ClickHouse migrations 002, 005 and 008, each row
  * once (FactTableLoader, ADR 0015).
  */
 @Injectable()
@@ -111,6 +117,10 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
     this.consume('bonus', EVENT_STREAMS.BONUS, 'bonus.*', (events) =>
       this.loadBonusEvents(events as PlayerBonusEvent[]),
     );
+    this.consume('user-kyc', EVENT_STREAMS.USER, USER_KYC_CHANGED, (events) =>
+      this.loadKycEvents(events as UserKycChangedEvent[]),
+    );
+    this.consume('user-rg', EVENT_STREAMS.USER, 'user.rg.*', (events) => this.loadRgEvents(events as UserRgEvent[]));
   }
 
   public async beforeApplicationShutdown(): Promise<void> {
@@ -152,6 +162,18 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
     const players = await this.players.of(events.map((event) => event.payload.userId));
     const rows = events.map((event) => bonusEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
     return this.loadRows(BONUS_EVENTS, rows);
+  }
+
+  public async loadKycEvents(events: readonly UserKycChangedEvent[]): Promise<number> {
+    const players = await this.players.of(events.map((event) => event.payload.userId));
+    const rows = events.map((event) => kycEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    return this.loadRows(KYC_EVENTS, rows);
+  }
+
+  public async loadRgEvents(events: readonly UserRgEvent[]): Promise<number> {
+    const players = await this.players.of(events.map((event) => event.payload.userId));
+    const rows = events.map((event) => rgEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    return this.loadRows(RG_EVENTS, rows);
   }
 
   /**

@@ -93,3 +93,47 @@ SELECT
     sum(removed) AS removed_amount
 FROM bonus_events
 GROUP BY bucket, currency, country, brand;
+
+-- 3. Compliance facts from the user stream: KYC status changes (`user.kyc.changed`) and responsible-gaming limit
+-- changes and exclusions (`user.rg.limit_changed`, `user.rg.excluded`), one row per event, keyed by event id (each is
+-- written once, in the transaction of its change). No report measure reads them yet. RG values are decimal strings
+-- (minor units of `currency` for money limits, minutes for session limits), '' for "no limit"; `ends_at` is Unix
+-- seconds, 0 for a permanent self-exclusion (18.16 reads no 0 into a TabSeparated DateTime).
+
+CREATE TABLE IF NOT EXISTS kyc_events
+(
+    event_id String,
+    occurred_at DateTime,
+    user_id String,
+    from_status String,
+    status String,
+    level String,
+    actor_type String,
+    country String,
+    brand String
+)
+ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(occurred_at)
+ORDER BY event_id;
+
+CREATE TABLE IF NOT EXISTS rg_events
+(
+    event_id String,
+    occurred_at DateTime,
+    user_id String,
+    change_kind String,
+    limit_key String,
+    action String,
+    previous_value String,
+    requested_value String,
+    effective_value String,
+    currency String,
+    exclusion_kind String,
+    period String,
+    ends_at UInt32,
+    country String,
+    brand String
+)
+ENGINE = ReplacingMergeTree()
+PARTITION BY toYYYYMM(occurred_at)
+ORDER BY event_id;

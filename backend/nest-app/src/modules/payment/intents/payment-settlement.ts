@@ -138,7 +138,11 @@ export class PaymentSettlement {
         amount: intent.amount,
         provider: intent.provider,
         idempotency: { scope: WALLET_SCOPE, key: walletKeys.deposit(intent.id) },
-        metadata: { paymentIntentId: intent.id, providerReference: intent.providerReference ?? '', ...methodOf(intent) },
+        metadata: {
+          paymentIntentId: intent.id,
+          providerReference: intent.providerReference ?? '',
+          ...methodOf(intent),
+        },
       },
       counted,
     );

@@ -43,7 +43,7 @@ export function factsInsert(type, count, start, salt, offset = 0) {
       concat('player-', toString(${player})) AS user_id, concat('wallet-', toString(${player})) AS wallet_id,
       toFixedString(arrayElement(['EUR', 'EUR', 'EUR', 'GBP', 'USD', 'SEK'], ${player} % 6 + 1), 3) AS currency,
       ${amount} AS cash_amount, toInt64(0) AS bonus_amount, toInt64(0) AS held_amount,
-      arrayElement(['hub88', 'pragmatic', 'evolution', 'netent'], ${game} % 4 + 1) AS provider,
+      arrayElement(['hub88', 'pragmatic', 'evolution', 'netent'], ${game} % 4 + 1) AS provider, '' AS payment_method,
       concat('game-', toString(${game})) AS game_code, concat('round-', toString(number)) AS round_id,
       'hub88' AS idempotency_scope,
       arrayElement(['DE', 'FI', 'AT', 'GB', 'CA', 'SE'], ${player} % 6 + 1) AS country,

@@ -1,4 +1,13 @@
-import { EVENT_STREAMS, type DomainEventEnvelope, type EventStreamKey } from '@casino/contracts';
+import {
+  EVENT_STREAMS,
+  USER_KYC_CHANGED,
+  USER_RG_EXCLUDED,
+  USER_RG_LIMIT_CHANGED,
+  type DomainEventEnvelope,
+  type EventStreamKey,
+  type UserKycChangedEvent,
+  type UserRgEvent,
+} from '@casino/contracts';
 import { EVENT_BUS, type EventBus } from '@casino/platform';
 import { disposeIsolatedResources, eventually, isolatedSettings, uniqueTestId } from '@casino/platform/testing';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -138,6 +147,74 @@ describe('worker-etl facts loader (e2e)', () => {
     expect(await query(`SELECT toString(count()) AS n FROM payment_events WHERE user_id = '${userId}'`)).toEqual([
       { n: '1' },
     ]);
+  }, 60_000);
+
+  it('loads KYC and responsible-gaming changes once each, stamped with the player country', async () => {
+    const userId = randomUUID();
+    await bus.publish(EVENT_STREAMS.USER, registered(userId, 'GB'));
+    await eventually(
+      async () => (await query(`SELECT 1 FROM players WHERE user_id = '${userId}'`)).length === 1,
+      15_000,
+    );
+    const at = '2026-12-01T10:05:00.000Z';
+    const kyc: UserKycChangedEvent = {
+      id: randomUUID(),
+      type: USER_KYC_CHANGED,
+      version: 1,
+      occurredAt: at,
+      aggregateId: userId,
+      payload: { userId, fromStatus: 'pending', status: 'verified', level: 'basic', actorType: 'staff', changedAt: at },
+    };
+    const limit: UserRgEvent = {
+      id: randomUUID(),
+      type: USER_RG_LIMIT_CHANGED,
+      version: 1,
+      occurredAt: at,
+      aggregateId: userId,
+      payload: {
+        userId,
+        limit: 'depositMonth',
+        action: 'applied',
+        previousValue: null,
+        requestedValue: '90000',
+        effectiveValue: '90000',
+        currency: 'GBP',
+        changedAt: at,
+      },
+    };
+    const excluded: UserRgEvent = {
+      id: randomUUID(),
+      type: USER_RG_EXCLUDED,
+      version: 1,
+      occurredAt: at,
+      aggregateId: userId,
+      payload: { userId, kind: 'self_exclusion', period: 'permanent', startsAt: at, endsAt: null },
+    };
+    // Each published twice as it is (a relay publishing again); keyed by event id, each is one fact (ADR 0015).
+    for (const event of [kyc, limit, excluded, kyc, limit, excluded]) await bus.publish(EVENT_STREAMS.USER, event);
+    const rows = async () =>
+      query(
+        `SELECT 'kyc' AS t, status AS what, country FROM kyc_events WHERE user_id = '${userId}' UNION ALL
+         SELECT 'rg' AS t, concat(change_kind, ':', limit_key, ':', effective_value, ':', exclusion_kind, ':', toString(toUInt32(ends_at))) AS what, country
+           FROM rg_events WHERE user_id = '${userId}'`,
+      );
+    await eventually(async () => (await rows()).length === 3, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const sorted = (await rows()).map((row) => JSON.stringify(row)).sort();
+    expect(sorted).toEqual(
+      [
+        { t: 'kyc', what: 'verified', country: 'GB' },
+        { t: 'rg', what: 'exclusion:::self_exclusion:0', country: 'GB' },
+        { t: 'rg', what: 'limit:depositMonth:90000::0', country: 'GB' },
+      ]
+        .map((row) => JSON.stringify(row))
+        .sort(),
+    );
+    // Delivered again (the ack was lost): nothing new.
+    const loader = app.get(FactsLoader);
+    expect(await loader.loadKycEvents([kyc])).toBe(0);
+    expect(await loader.loadRgEvents([limit, excluded])).toBe(0);
+    expect((await rows()).length).toBe(3);
   }, 60_000);
 
   it('lets two worker instances on the same streams load each bet once', async () => {

@@ -4,7 +4,12 @@ import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../config/load-app-config';
 import { clickHouseOptions } from '../infra/clickhouse/clickhouse-options';
 import { typeOrmOptions } from '../infra/database/typeorm-options';
-import { checkLedgerAgainstFacts, type DateRange } from '../modules/report/verification/ledger-facts-check';
+import { checkLedgerAgainstBonusFacts } from '../modules/report/verification/bonus-facts-check';
+import {
+  checkLedgerAgainstFacts,
+  type DateRange,
+  type FactsCheck,
+} from '../modules/report/verification/ledger-facts-check';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -19,9 +24,21 @@ function rangeOf(args: string[]): DateRange {
   return range;
 }
 
+/** Prints the check's outcome; true when it matched. */
+function reported<TTotals>(what: string, result: FactsCheck<TTotals>): boolean {
+  if (result.ok) {
+    process.stdout.write(`etl:verify: ${result.compared} day × currency × type totals of ${what} equal the ledger's\n`);
+    return true;
+  }
+  const { key, ledger, clickhouse: facts } = result.first;
+  process.stdout.write(`FAIL ${what} ${key}: ledger ${JSON.stringify(ledger)} clickhouse ${JSON.stringify(facts)}\n`);
+  return false;
+}
+
 /**
- * `npm run etl:verify`: per UTC day, currency and transaction type, ClickHouse's wallet_transactions against the
- * PostgreSQL ledger. Exits 0 when every figure matches, 1 naming the first difference, 2 when it could not compare.
+ * `npm run etl:verify`: per UTC day, currency and transaction type, ClickHouse's wallet_transactions and then its
+ * bonus facts against the PostgreSQL ledger. Exits 0 when every figure matches, 1 naming the first difference, 2 when
+ * it could not compare.
  */
 async function main(): Promise<number> {
   const range = rangeOf(process.argv.slice(2));
@@ -29,14 +46,8 @@ async function main(): Promise<number> {
   const dataSource = await new DataSource(typeOrmOptions(config)).initialize();
   const clickhouse = createClient(clickHouseOptions(config));
   try {
-    const result = await checkLedgerAgainstFacts(dataSource, clickhouse, range);
-    if (result.ok) {
-      process.stdout.write(`etl:verify: ${result.compared} day × currency × type totals equal the ledger's\n`);
-      return 0;
-    }
-    const { key, ledger, clickhouse: facts } = result.first;
-    process.stdout.write(`FAIL ${key}: ledger ${JSON.stringify(ledger)} clickhouse ${JSON.stringify(facts)}\n`);
-    return 1;
+    if (!reported('wallet_transactions', await checkLedgerAgainstFacts(dataSource, clickhouse, range))) return 1;
+    return reported('bonus_events', await checkLedgerAgainstBonusFacts(dataSource, clickhouse, range)) ? 0 : 1;
   } finally {
     await clickhouse.close();
     await dataSource.destroy();

@@ -15,11 +15,13 @@ import { createWorkerApp } from '../../../worker-etl/src/bootstrap';
 import { loadEtlBackfillConfig, type EtlBackfillConfig } from '../../../worker-etl/src/config/etl-backfill-config';
 import { loadWorkerConfig } from '../../../worker-etl/src/config/load-worker-config';
 import { checkLedgerAgainstFacts } from '../../src/modules/report/verification/ledger-facts-check';
+import { RgSettingsService } from '../../src/modules/user/responsible-gaming/rg-settings.service';
 import {
   actOnPaymentPage,
   newPlayer,
   openDeposit,
   startPaymentSuite,
+  verifyKyc,
   waitForBalance,
   type PaymentSuite,
   type Player,
@@ -34,8 +36,8 @@ const RANGE = { from: TODAY, to: TODAY };
 type Counts = Record<string, string>;
 
 /**
- * Issue 16 `etl:backfill`: a history of registrations, PSP deposits and game play, half of it loaded by the live
- * worker and half never loaded, rebuilt from PostgreSQL: etl:verify's check passes, every fact is there once, and a
+ * Issue 16 `etl:backfill`: a history of registrations, PSP deposits, game play, KYC and responsible-gaming changes,
+ * half of it loaded by the live worker and half never loaded, rebuilt from PostgreSQL: etl:verify's check passes, every fact is there once, and a
  * second run (the compiled CLI) inserts nothing and leaves the rollups as they were.
  */
 describe('etl:backfill rebuilds the ClickHouse facts from PostgreSQL (e2e)', () => {
@@ -75,6 +77,9 @@ describe('etl:backfill rebuilds the ClickHouse facts from PostgreSQL (e2e)', () 
     wallet_transactions: await scalar('SELECT toString(count()) AS v FROM wallet_transactions'),
     payment_events: await scalar('SELECT toString(count()) AS v FROM payment_events'),
     players: await scalar('SELECT toString(count()) AS v FROM players'),
+    bonus_events: await scalar('SELECT toString(count()) AS v FROM bonus_events'),
+    kyc_events: await scalar('SELECT toString(count()) AS v FROM kyc_events'),
+    rg_events: await scalar('SELECT toString(count()) AS v FROM rg_events'),
   });
   const ledgerCounts = async (): Promise<Counts> => ({
     wallet_transactions: await ledgerCount('SELECT count(*)::text AS n FROM ledger_transactions'),
@@ -82,6 +87,11 @@ describe('etl:backfill rebuilds the ClickHouse facts from PostgreSQL (e2e)', () 
       `SELECT count(*)::text AS n FROM outbox_events WHERE stream = 'payment' AND event_type LIKE 'payment.intent.%'`,
     ),
     players: await ledgerCount(`SELECT count(*)::text AS n FROM outbox_events WHERE event_type = 'user.registered'`),
+    bonus_events: await ledgerCount(`SELECT count(*)::text AS n FROM outbox_events WHERE stream = 'bonus'`),
+    kyc_events: await ledgerCount(
+      `SELECT count(*)::text AS n FROM outbox_events WHERE event_type = 'user.kyc.changed'`,
+    ),
+    rg_events: await ledgerCount(`SELECT count(*)::text AS n FROM outbox_events WHERE event_type LIKE 'user.rg.%'`),
   });
   const rollups = async (): Promise<string> =>
     scalar(
@@ -132,6 +142,11 @@ describe('etl:backfill rebuilds the ClickHouse facts from PostgreSQL (e2e)', () 
     await kit.wallets.settleWin({ ...game, ...round(), wallet, amount: 6_000n, idempotency: kit.key() });
     const bet = await kit.wallets.placeBet({ ...game, ...round(), wallet, amount: 700n, idempotency: kit.key() });
     await kit.wallets.rollback({ target: { transactionId: bet.transactionId }, idempotency: kit.key() });
+    // KYC and responsible-gaming changes (user.kyc.changed twice, user.rg.limit_changed, user.rg.excluded).
+    await verifyKyc(app, player.userId);
+    const rg = app.get(RgSettingsService);
+    await rg.updateLimits(player.userId, { depositMonth: '900000' }, player.userId);
+    await rg.timeOut(player.userId, 24, null, player.userId);
     return player;
   }
 
@@ -166,6 +181,9 @@ describe('etl:backfill rebuilds the ClickHouse facts from PostgreSQL (e2e)', () 
       players: missing('players'),
       wallet_transactions: missing('wallet_transactions'),
       payment_events: missing('payment_events'),
+      bonus_events: missing('bonus_events'),
+      kyc_events: missing('kyc_events'),
+      rg_events: missing('rg_events'),
     });
     // Every fact of the range read once (pages of 3: a key read twice would show here), the rest skipped.
     for (const table of first)
@@ -192,7 +210,7 @@ describe('etl:backfill rebuilds the ClickHouse facts from PostgreSQL (e2e)', () 
     });
     expect(rerun.stderr).toBe('');
     expect(rerun.status).toBe(0);
-    for (const table of ['players', 'wallet_transactions', 'payment_events']) {
+    for (const table of ['players', 'wallet_transactions', 'payment_events', 'kyc_events', 'rg_events']) {
       expect(rerun.stdout).toContain(`${table}: read ${all[table]}, inserted 0, skipped ${all[table]}`);
     }
     expect(await factCounts()).toEqual(all);

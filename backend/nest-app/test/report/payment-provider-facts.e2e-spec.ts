@@ -7,7 +7,9 @@ import { loadWorkerConfig } from '../../../worker-etl/src/config/load-worker-con
 import { requestHashOf } from '../../src/modules/wallet/ledger/request-hash';
 import {
   actOnPaymentPage,
+  create,
   deliverSandboxWebhook,
+  EUR,
   newPlayer,
   openDeposit,
   pspPaymentOf,
@@ -29,7 +31,8 @@ interface LedgerRow {
  * Issue 16 "payment provider" dimension: a deposit paid at the sandbox PSP and confirmed by its webhook is credited
  * with the provider in its wallet transaction's reference, so its fact, `money_15m` and the report by
  * `payment_provider` name `sandbox`; and a credit retried after this change (made before it, settlement not stored)
- * still replays instead of being refused as a reused idempotency key.
+ * still replays instead of being refused as a reused idempotency key. The payment method the player chose rides along
+ * the same way (intent, event, wallet reference, facts, `payment_method`).
  */
 describe('payment provider of deposits in the facts and reports (e2e)', () => {
   const adminEmail = uniqueEmail('admin');
@@ -149,6 +152,65 @@ describe('payment provider of deposits in the facts and reports (e2e)', () => {
     expect(report.statusCode).toBe(200);
     expect(report.json<{ rows: unknown[] }>().rows).toEqual([
       { currency: 'EUR', payment_provider: 'sandbox', deposits_count: '1', deposits_amount: '2500' },
+    ]);
+  }, 90_000);
+
+  it('carries the payment method the player chose into the facts and the payment_method dimension', async () => {
+    const { app } = suite;
+    const player = await newPlayer(app);
+    for (const method of ['paypal', "card' OR '1'='1", '', 7]) {
+      const refused = await create(app, player, 'deposits', { ...EUR('4000'), method });
+      expect(refused.statusCode).toBe(400);
+    }
+    const opened = await create(app, player, 'deposits', { ...EUR('4000'), method: 'card' });
+    expect(opened.statusCode).toBe(201);
+    const { id, nextAction } = opened.json<{ id: string; nextAction: { url: string } }>();
+    await actOnPaymentPage(nextAction.url, 'approve');
+    await waitForBalance(app, player.userId, { cash: 4000n });
+    const [credit] = (await app
+      .get(DataSource)
+      .query(
+        `SELECT metadata->>'paymentMethod' AS method FROM ledger_transactions WHERE metadata->>'paymentIntentId' = $1`,
+        [id],
+      )) as { method: string }[];
+    expect(credit?.method).toBe('card');
+
+    const facts = `SELECT provider, payment_method AS method, toString(cash_amount) AS cash FROM wallet_transactions WHERE user_id = '${player.userId}'`;
+    await eventually(async () => (await query(facts)).length === 1, 30_000);
+    expect(await query(facts)).toEqual([{ provider: 'sandbox', method: 'card', cash: '4000' }]);
+    await eventually(
+      async () =>
+        (
+          await query(
+            `SELECT 1 FROM payment_events WHERE intent_id = '${id}' AND event_type = 'payment.intent.succeeded'`,
+          )
+        ).length === 1,
+      30_000,
+    );
+    expect(await query(`SELECT DISTINCT method FROM payment_events WHERE intent_id = '${id}'`)).toEqual([
+      { method: 'card' },
+    ]);
+    const byMethod =
+      "SELECT payment_method AS method, toString(sum(cash_amount)) AS cash FROM money_15m WHERE transaction_type = 'deposit' GROUP BY method ORDER BY method";
+    await eventually(async () => (await query(byMethod)).length === 2, 10_000);
+
+    const finance = await signInAsStaff(app, adminEmail, 'finance');
+    const report = await app.inject({
+      method: 'POST',
+      url: '/api/v1/reports/query',
+      headers: bearer(finance.accessToken),
+      payload: {
+        measures: ['deposits_count', 'deposits_amount'],
+        dimensions: ['currency', 'payment_method'],
+        timeZone: 'UTC',
+        dateRange: { from: TODAY, to: TODAY },
+      },
+    });
+    expect(report.statusCode).toBe(200);
+    // The first test's deposit was made without a method: it is reported under ''.
+    expect(report.json<{ rows: unknown[] }>().rows).toEqual([
+      { currency: 'EUR', payment_method: '', deposits_count: '1', deposits_amount: '2500' },
+      { currency: 'EUR', payment_method: 'card', deposits_count: '1', deposits_amount: '4000' },
     ]);
   }, 90_000);
 });

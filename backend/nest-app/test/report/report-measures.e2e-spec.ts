@@ -38,6 +38,9 @@ const ALL_MEASURES = [
   'ftd_amount',
   'active_players',
   'arpu',
+  'bonus_granted',
+  'bonus_converted',
+  'bonus_removed',
 ];
 
 describe('reports: measures over seeded facts, time zones, hostile input, permissions (e2e)', () => {
@@ -100,6 +103,10 @@ describe('reports: measures over seeded facts, time zones, hostile input, permis
       ftd_amount: '6000',
       active_players: '2',
       arpu: '600',
+      // No bonus facts in the seed (bonus-facts.e2e-spec.ts has them).
+      bonus_granted: '0',
+      bonus_converted: '0',
+      bonus_removed: '0',
     };
     const gbp = {
       currency: 'GBP',
@@ -119,6 +126,9 @@ describe('reports: measures over seeded facts, time zones, hostile input, permis
       ftd_amount: '3000',
       active_players: '2',
       arpu: '800',
+      bonus_granted: '0',
+      bonus_converted: '0',
+      bonus_removed: '0',
     };
     expect(body.rows).toEqual([eur, gbp]);
     expect(body.totals).toEqual([eur, gbp]);
@@ -332,6 +342,57 @@ describe('reports: measures over seeded facts, time zones, hostile input, permis
     expect(await countTransactions(clickhouse)).toBe(before);
   });
 
+  it('splits deposits and withdrawals by payment method', async () => {
+    const response = await query({
+      measures: ['deposits_count', 'deposits_amount', 'withdrawals_count', 'withdrawals_amount'],
+      dimensions: ['payment_method', 'currency'],
+      filters: [{ dimension: 'payment_method', operator: 'in', values: ['bank_transfer', 'card', 'e_wallet'] }],
+      timeZone: 'UTC',
+      dateRange: NOVEMBER,
+    });
+    expect(response.statusCode).toBe(200);
+    const row = (method: string, currency: string, deposits: [string, string], withdrawals: [string, string]) => ({
+      payment_method: method,
+      currency,
+      deposits_count: deposits[0],
+      deposits_amount: deposits[1],
+      withdrawals_count: withdrawals[0],
+      withdrawals_amount: withdrawals[1],
+    });
+    expect(response.json<ReportBody>().rows).toEqual([
+      row('bank_transfer', 'EUR', ['1', '1000'], ['1', '1500']),
+      row('card', 'EUR', ['2', '7000'], ['0', '0']),
+      row('e_wallet', 'GBP', ['1', '3000'], ['0', '0']),
+    ]);
+  });
+
+  it('refuses a payment method filter outside the catalogue: hostile values get 400 and change nothing', async () => {
+    const before = await countTransactions(clickhouse);
+    const hostile = [
+      "card' OR '1'='1",
+      "card\\' OR 1=1 --",
+      "card'); DROP TABLE wallet_transactions; --",
+      'card /* comment */',
+      "' UNION SELECT 1, 2, 3 --",
+      'card\\',
+      'CARD',
+      'paypal',
+    ];
+    const codes = [];
+    for (const value of hostile) {
+      const response = await query({
+        measures: ['deposits_amount'],
+        dimensions: ['currency'],
+        filters: [{ dimension: 'payment_method', operator: 'in', values: ['card', value] }],
+        timeZone: 'UTC',
+        dateRange: NOVEMBER,
+      });
+      codes.push([response.statusCode, response.json<ErrorBody>().error.code]);
+    }
+    expect(codes).toEqual(hostile.map(() => [400, 'REPORT_FILTER_INVALID']));
+    expect(await countTransactions(clickhouse)).toBe(before);
+  });
+
   it('refuses unknown or hostile names with stable codes', async () => {
     const base = { measures: ['ggr'], dimensions: ['currency'], timeZone: 'UTC', dateRange: NOVEMBER };
     const cases: [object, string][] = [
@@ -359,6 +420,7 @@ describe('reports: measures over seeded facts, time zones, hostile input, permis
         'REPORT_CURRENCY_REQUIRED',
       ],
       [{ ...base, dimensions: ['payment_provider', 'currency'] }, 'REPORT_DIMENSION_NOT_APPLICABLE'],
+      [{ ...base, dimensions: ['payment_method', 'currency'] }, 'REPORT_DIMENSION_NOT_APPLICABLE'],
       [{ ...base, measures: [], dimensions: ['currency'] }, 'VALIDATION_FAILED'],
     ];
     const outcomes = [];

@@ -27,6 +27,7 @@ export interface WalletTransactionRow {
   bonus_amount: string;
   held_amount: string;
   provider: string;
+  payment_method: string;
   game_code: string;
   round_id: string;
   idempotency_scope: string;
@@ -145,6 +146,7 @@ export function walletTransactionRow(facts: WalletTransactionFacts, player: Play
     bonus_amount: change.bonus.toString(),
     held_amount: change.held.toString(),
     provider: facts.reference['provider'] ?? '',
+    payment_method: facts.reference['paymentMethod'] ?? '',
     game_code: facts.reference['gameCode'] ?? '',
     round_id: facts.reference['round'] ?? '',
     idempotency_scope: facts.idempotencyScope,
@@ -179,7 +181,7 @@ export function paymentEventRow(event: PaymentIntentEvent, player: PlayerDimensi
     user_id: payload.userId,
     kind: payload.kind,
     provider: payload.provider,
-    method: '',
+    method: payload.method ?? '',
     status: payload.status,
     currency: payload.currency,
     amount: payload.amount,

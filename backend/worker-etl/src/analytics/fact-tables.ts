@@ -1,3 +1,5 @@
+import type { BonusEventRow } from './bonus-fact-rows';
+import type { KycEventRow, RgEventRow } from './compliance-fact-rows';
 import type { PaymentEventRow, PlayerRow, WalletHoldRow, WalletTransactionRow } from './fact-rows';
 import type { FactTable } from './fact-table-loader';
 import type { GameRoundRow, GameSessionRow } from './game-fact-rows';
@@ -12,7 +14,7 @@ function factTable<TRow>(name: string, key: keyof TRow & string, columns: Column
 
 const ALL = true;
 
-/** The fact tables of ClickHouse migrations 002 and 005 and the key each row is loaded once by (ADR 0015). */
+/** The fact tables of ClickHouse migrations 002, 005 and 008 and the key each row is loaded once by (ADR 0015). */
 export const WALLET_TRANSACTIONS = factTable<WalletTransactionRow>('wallet_transactions', 'transaction_id', {
   event_id: ALL,
   occurred_at: ALL,
@@ -26,6 +28,7 @@ export const WALLET_TRANSACTIONS = factTable<WalletTransactionRow>('wallet_trans
   bonus_amount: ALL,
   held_amount: ALL,
   provider: ALL,
+  payment_method: ALL,
   game_code: ALL,
   round_id: ALL,
   idempotency_scope: ALL,
@@ -95,6 +98,50 @@ export const WALLET_HOLDS = factTable<WalletHoldRow>('wallet_holds', 'event_id',
   provider: ALL,
   currency: ALL,
   amount: ALL,
+  country: ALL,
+  brand: ALL,
+});
+export const BONUS_EVENTS = factTable<BonusEventRow>('bonus_events', 'fact_key', {
+  fact_key: ALL,
+  event_id: ALL,
+  occurred_at: ALL,
+  step: ALL,
+  player_bonus_id: ALL,
+  user_id: ALL,
+  template_id: ALL,
+  ledger_transaction_id: ALL,
+  currency: ALL,
+  granted: ALL,
+  converted: ALL,
+  removed: ALL,
+  country: ALL,
+  brand: ALL,
+});
+export const KYC_EVENTS = factTable<KycEventRow>('kyc_events', 'event_id', {
+  event_id: ALL,
+  occurred_at: ALL,
+  user_id: ALL,
+  from_status: ALL,
+  status: ALL,
+  level: ALL,
+  actor_type: ALL,
+  country: ALL,
+  brand: ALL,
+});
+export const RG_EVENTS = factTable<RgEventRow>('rg_events', 'event_id', {
+  event_id: ALL,
+  occurred_at: ALL,
+  user_id: ALL,
+  change_kind: ALL,
+  limit_key: ALL,
+  action: ALL,
+  previous_value: ALL,
+  requested_value: ALL,
+  effective_value: ALL,
+  currency: ALL,
+  exclusion_kind: ALL,
+  period: ALL,
+  ends_at: ALL,
   country: ALL,
   brand: ALL,
 });

@@ -3,13 +3,17 @@ import {
   GAME_ROUND_CLOSED,
   GAME_SESSION_CLOSED,
   GAME_SESSION_OPENED,
+  USER_KYC_CHANGED,
   USER_REGISTERED,
   WALLET_TRANSACTION_COMPLETED,
   type DomainEventEnvelope,
   type EventStreamKey,
   type GameRoundClosedEvent,
   type PaymentIntentEvent,
+  type PlayerBonusEvent,
+  type UserKycChangedEvent,
   type UserRegisteredEvent,
+  type UserRgEvent,
   type WalletHoldEvent,
   type WalletTransactionCompletedEvent,
 } from '@casino/contracts';
@@ -27,6 +31,8 @@ import type { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { WorkerConfig } from '../config/worker-config';
 import { BatchConsumer } from './batch-consumer';
+import { bonusEventRow } from './bonus-fact-rows';
+import { kycEventRow, rgEventRow } from './compliance-fact-rows';
 import { ClickHouseKeySet } from './clickhouse-key-set';
 import { EtlMetrics } from './etl-metrics';
 import {
@@ -38,7 +44,17 @@ import {
   walletTransactionRow,
 } from './fact-rows';
 import { FactTableLoader, type FactTable } from './fact-table-loader';
-import { GAME_ROUNDS, GAME_SESSIONS, PAYMENT_EVENTS, PLAYERS, WALLET_HOLDS, WALLET_TRANSACTIONS } from './fact-tables';
+import {
+  BONUS_EVENTS,
+  GAME_ROUNDS,
+  GAME_SESSIONS,
+  KYC_EVENTS,
+  PAYMENT_EVENTS,
+  PLAYERS,
+  RG_EVENTS,
+  WALLET_HOLDS,
+  WALLET_TRANSACTIONS,
+} from './fact-tables';
 import { gameRoundRow, gameSessionRow, type GameSessionEvent } from './game-fact-rows';
 import { PlayerDimensionsCache } from './player-dimensions';
 
@@ -51,8 +67,8 @@ interface ConsumerState {
 
 /**
  * worker-etl's loader: durable batch consumers (wallet transactions, wallet holds, payment intents, registrations,
- * game sessions and rounds) writing the facts of ClickHouse migrations 002 and 005, each row once (FactTableLoader,
- * ADR 0015).
+ * KYC and responsible-gaming changes, game sessions and rounds, bonus steps) writing the facts of ClickHouse migrations 002, 005 and 008, each row
+ * once (FactTableLoader, ADR 0015).
  */
 @Injectable()
 export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -98,6 +114,13 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
     );
     // NATS 2.9 takes one filter subject per consumer: every game event, sorted by type here.
     this.consume('game', EVENT_STREAMS.GAME, 'game.>', (events) => this.loadGameEvents(events));
+    this.consume('bonus', EVENT_STREAMS.BONUS, 'bonus.*', (events) =>
+      this.loadBonusEvents(events as PlayerBonusEvent[]),
+    );
+    this.consume('user-kyc', EVENT_STREAMS.USER, USER_KYC_CHANGED, (events) =>
+      this.loadKycEvents(events as UserKycChangedEvent[]),
+    );
+    this.consume('user-rg', EVENT_STREAMS.USER, 'user.rg.*', (events) => this.loadRgEvents(events as UserRgEvent[]));
   }
 
   public async beforeApplicationShutdown(): Promise<void> {
@@ -133,6 +156,24 @@ export class FactsLoader implements OnApplicationBootstrap, BeforeApplicationShu
     const players = await this.players.of(events.map((event) => event.payload.userId));
     const rows = events.map((event) => walletHoldRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
     return this.loadRows(WALLET_HOLDS, rows);
+  }
+
+  public async loadBonusEvents(events: readonly PlayerBonusEvent[]): Promise<number> {
+    const players = await this.players.of(events.map((event) => event.payload.userId));
+    const rows = events.map((event) => bonusEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    return this.loadRows(BONUS_EVENTS, rows);
+  }
+
+  public async loadKycEvents(events: readonly UserKycChangedEvent[]): Promise<number> {
+    const players = await this.players.of(events.map((event) => event.payload.userId));
+    const rows = events.map((event) => kycEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    return this.loadRows(KYC_EVENTS, rows);
+  }
+
+  public async loadRgEvents(events: readonly UserRgEvent[]): Promise<number> {
+    const players = await this.players.of(events.map((event) => event.payload.userId));
+    const rows = events.map((event) => rgEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    return this.loadRows(RG_EVENTS, rows);
   }
 
   /**

@@ -18,8 +18,9 @@ describe('tabSeparatedRows', () => {
   });
 
   it('sends every column of wallet_transactions, each once', () => {
-    expect(WALLET_TRANSACTIONS.columns).toHaveLength(17);
-    expect(new Set(WALLET_TRANSACTIONS.columns).size).toBe(17);
+    expect(WALLET_TRANSACTIONS.columns).toHaveLength(18);
+    expect(new Set(WALLET_TRANSACTIONS.columns).size).toBe(18);
+    expect(WALLET_TRANSACTIONS.columns).toContain('payment_method');
     expect(WALLET_TRANSACTIONS.columns).toContain(WALLET_TRANSACTIONS.key);
   });
 });

@@ -1,8 +1,33 @@
-import { EVENT_STREAMS, USER_REGISTERED, type PaymentIntentEvent, type UserRegisteredEvent } from '@casino/contracts';
-import { paymentEventRow, playerRow, UNKNOWN_PLAYER, walletTransactionRow } from '../analytics/fact-rows';
+import {
+  EVENT_STREAMS,
+  USER_KYC_CHANGED,
+  USER_REGISTERED,
+  type DomainEventEnvelope,
+  type PaymentIntentEvent,
+  type PlayerBonusEvent,
+  type UserKycChangedEvent,
+  type UserRegisteredEvent,
+  type UserRgEvent,
+} from '@casino/contracts';
+import { bonusEventRow } from '../analytics/bonus-fact-rows';
+import { kycEventRow, rgEventRow, type KycEventRow, type RgEventRow } from '../analytics/compliance-fact-rows';
+import {
+  paymentEventRow,
+  playerRow,
+  UNKNOWN_PLAYER,
+  walletTransactionRow,
+  type PlayerDimensions,
+} from '../analytics/fact-rows';
 import type { ClickHouseKeySet } from '../analytics/clickhouse-key-set';
 import type { FactTable, FactTableLoader } from '../analytics/fact-table-loader';
-import { PAYMENT_EVENTS, PLAYERS, WALLET_TRANSACTIONS } from '../analytics/fact-tables';
+import {
+  BONUS_EVENTS,
+  KYC_EVENTS,
+  PAYMENT_EVENTS,
+  PLAYERS,
+  RG_EVENTS,
+  WALLET_TRANSACTIONS,
+} from '../analytics/fact-tables';
 import { playerDimensions } from '../analytics/player-dimensions';
 import { windowsOf, type BackfillRange } from './backfill-range';
 import type { LedgerCursor, LedgerFactsReader, TimeWindow } from './ledger-facts.reader';
@@ -26,8 +51,8 @@ type Page<TRow> = (window: TimeWindow) => AsyncGenerator<TRow[]>;
 /**
  * `npm run etl:backfill`: the facts of a range rebuilt from PostgreSQL with the event path's own mapping
  * (fact-rows.ts) and loaded through the same keyed loader (ADR 0015), so a key ClickHouse already has is skipped:
- * a second run, or one over what worker-etl already loaded, inserts nothing. Players first, so that the wallet and
- * payment facts are stamped with the players' dimensions as the event path stamps them.
+ * a second run, or one over what worker-etl already loaded, inserts nothing. Players first, so that the wallet,
+ * payment and bonus facts are stamped with the players' dimensions as the event path stamps them.
  */
 export class LedgerFactsBackfill {
   public constructor(
@@ -43,6 +68,13 @@ export class LedgerFactsBackfill {
       await this.backfill(PLAYERS, windows, (window) => this.players(window)),
       await this.backfill(WALLET_TRANSACTIONS, windows, (window) => this.walletTransactions(window)),
       await this.backfill(PAYMENT_EVENTS, windows, (window) => this.paymentEvents(window)),
+      await this.backfill(BONUS_EVENTS, windows, (window) => this.bonusEvents(window)),
+      await this.backfill(KYC_EVENTS, windows, (window) =>
+        this.stampedOutboxEvents<UserKycChangedEvent, KycEventRow>(window, USER_KYC_CHANGED, kycEventRow),
+      ),
+      await this.backfill(RG_EVENTS, windows, (window) =>
+        this.stampedOutboxEvents<UserRgEvent, RgEventRow>(window, 'user.rg.*', rgEventRow),
+      ),
     ];
   }
 
@@ -93,13 +125,38 @@ export class LedgerFactsBackfill {
     }
   }
 
+  private async *bonusEvents(window: TimeWindow) {
+    for await (const events of this.outboxEvents<PlayerBonusEvent>(window, EVENT_STREAMS.BONUS, 'bonus.*')) {
+      const players = await playerDimensions(
+        this.keySet,
+        events.map((event) => event.payload.userId),
+      );
+      yield events.map((event) => bonusEventRow(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    }
+  }
+
+  /** A user-stream event type's rows, each stamped with its player's dimensions. */
+  private async *stampedOutboxEvents<TEvent extends UserKycChangedEvent | UserRgEvent, TRow>(
+    window: TimeWindow,
+    eventType: string,
+    row: (event: TEvent, player: PlayerDimensions) => TRow,
+  ) {
+    for await (const events of this.outboxEvents<TEvent>(window, EVENT_STREAMS.USER, eventType)) {
+      const players = await playerDimensions(
+        this.keySet,
+        events.map((event) => event.payload.userId),
+      );
+      yield events.map((event) => row(event, players.get(event.payload.userId) ?? UNKNOWN_PLAYER));
+    }
+  }
+
   private async *players(window: TimeWindow) {
     for await (const events of this.outboxEvents<UserRegisteredEvent>(window, EVENT_STREAMS.USER, USER_REGISTERED)) {
       yield events.map(playerRow);
     }
   }
 
-  private async *outboxEvents<TEvent extends UserRegisteredEvent | PaymentIntentEvent>(
+  private async *outboxEvents<TEvent extends DomainEventEnvelope>(
     window: TimeWindow,
     stream: string,
     eventType: string,

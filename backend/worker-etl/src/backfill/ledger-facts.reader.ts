@@ -65,8 +65,9 @@ const OUTBOX_PAGE = `
 
 /**
  * What the backfill reads from PostgreSQL, page by page (keyset: memory is one page whatever the range). The
- * ledger is the source of the wallet facts; payment and registration facts are keyed by their event's id, which only
- * the outbox keeps, so they are read from the outbox's stored events (never deleted), exactly as they were published.
+ * ledger is the source of the wallet facts; payment, registration and bonus facts are keyed by their event's id or
+ * carry what only their event says (a bonus's id and step), so they are read from the outbox's stored events (never
+ * deleted), exactly as they were published.
  */
 export class LedgerFactsReader {
   public constructor(private readonly pool: Pool) {}

@@ -1,3 +1,5 @@
+import type { DomainEventEnvelope } from './envelope';
+
 /** Player bonus life cycle (docs/bonuses.md); amounts are integer minor units as decimal strings. */
 export const BONUS_OFFERED = 'bonus.offered';
 export const BONUS_ACTIVATED = 'bonus.activated';
@@ -29,3 +31,5 @@ export interface PlayerBonusEventV1 {
   removedFromBonus?: string;
   at: string;
 }
+
+export type PlayerBonusEvent = DomainEventEnvelope<BonusEventType, PlayerBonusEventV1>;

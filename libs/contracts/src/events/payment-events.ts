@@ -31,12 +31,18 @@ export type PaymentIntentStatus = (typeof PAYMENT_INTENT_STATUSES)[number];
 
 export type PaymentIntentKind = 'deposit' | 'withdrawal';
 
+/** How the payer pays or is paid (the player's choice on the payment page); reports split deposits and withdrawals by it. */
+export const PAYMENT_METHODS = ['card', 'bank_transfer', 'e_wallet'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
 /** Amounts are integer minor units as decimal strings. */
 export interface PaymentIntentEventV1 {
   intentId: string;
   userId: string;
   kind: PaymentIntentKind;
   provider: string;
+  /** Absent for intents created before the method was recorded. */
+  method?: PaymentMethod;
   amount: string;
   currency: string;
   status: PaymentIntentStatus;

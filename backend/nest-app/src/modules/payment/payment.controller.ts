@@ -10,7 +10,7 @@ import { PaymentPageDto } from './dto/payment-page.dto';
 import { PaymentQueryDto } from './dto/payment-query.dto';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from './idempotency/idempotency-key';
 import { PaymentIdempotency, requestHash } from './idempotency/payment-idempotency';
-import { PaymentIntentsService } from './intents/payment-intents.service';
+import { PaymentIntentsService, type NewPayment } from './intents/payment-intents.service';
 import type { ProviderName } from './psp/payment-provider';
 
 @ApiTags('payments')
@@ -84,6 +84,11 @@ export class PaymentController {
   }
 }
 
-function toNewPayment(body: CreatePaymentDto): { amount: bigint; currency: string; provider: ProviderName } {
-  return { amount: parseMinorUnits(body.amount), currency: body.currency, provider: body.provider as ProviderName };
+function toNewPayment(body: CreatePaymentDto): NewPayment {
+  return {
+    amount: parseMinorUnits(body.amount),
+    currency: body.currency,
+    provider: body.provider as ProviderName,
+    method: body.method ?? null,
+  };
 }

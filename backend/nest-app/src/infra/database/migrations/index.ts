@@ -31,6 +31,7 @@ import { OutboxTraceContext1764230800801 } from './1764230800801-outbox-trace-co
 import { FreeSpins1764230801100 } from './1764230801100-free-spins';
 import { Cashback1764230801101 } from './1764230801101-cashback';
 import { WelcomeClaims1764230801102 } from './1764230801102-welcome-claims';
+import { PaymentIntentMethod1764230801400 } from './1764230801400-payment-intent-method';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   FreeSpins1764230801100,
   Cashback1764230801101,
   WelcomeClaims1764230801102,
+  PaymentIntentMethod1764230801400,
 ];

@@ -1,6 +1,6 @@
-import { CURRENCY_MINOR_DIGITS } from '@casino/contracts';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, Matches } from 'class-validator';
+import { CURRENCY_MINOR_DIGITS, PAYMENT_METHODS, type PaymentMethod } from '@casino/contracts';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { PROVIDER_NAMES } from '../psp/payment-provider';
 
 /** `POST /payments/deposits` and `/payments/withdrawals`. */
@@ -17,4 +17,9 @@ export class CreatePaymentDto {
   @ApiProperty({ enum: PROVIDER_NAMES })
   @IsIn(PROVIDER_NAMES)
   public provider!: string;
+
+  @ApiPropertyOptional({ enum: PAYMENT_METHODS, description: 'How the payer pays or is paid; reports split by it' })
+  @IsOptional()
+  @IsIn(PAYMENT_METHODS)
+  public method?: PaymentMethod;
 }

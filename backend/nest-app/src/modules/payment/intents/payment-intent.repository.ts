@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ProviderName } from '../psp/payment-provider';
-import { PAYMENT_INTENT_STATUSES } from '@casino/contracts';
+import { PAYMENT_INTENT_STATUSES, type PaymentMethod } from '@casino/contracts';
 import { TERMINAL_STATUSES, type IntentStatus } from './payment-intent.state-machine';
 import type { IntentPatch, IntentTransition, PaymentIntent, TransitionCause } from './payment-intent.types';
 
@@ -10,6 +10,7 @@ interface IntentRow {
   user_id: string;
   kind: PaymentIntent['kind'];
   provider: ProviderName;
+  method: PaymentMethod | null;
   amount: string;
   currency: string;
   status: IntentStatus;
@@ -28,7 +29,7 @@ interface IntentRow {
   updated_at: Date;
 }
 
-const COLUMNS = `id, user_id, kind, provider, amount::text AS amount, currency, status, provider_reference, next_action,
+const COLUMNS = `id, user_id, kind, provider, method, amount::text AS amount, currency, status, provider_reference, next_action,
   failure_code, failure_message, approval_required, approved_by, approved_at, wallet_hold_id, wallet_transaction_id,
   settled_at, last_provider_event_at, created_at, updated_at`;
 
@@ -59,13 +60,13 @@ export class PaymentIntentRepository {
     manager: EntityManager,
     intent: Pick<
       PaymentIntent,
-      'id' | 'userId' | 'kind' | 'provider' | 'amount' | 'currency' | 'status' | 'approvalRequired'
+      'id' | 'userId' | 'kind' | 'provider' | 'method' | 'amount' | 'currency' | 'status' | 'approvalRequired'
     >,
     cause: TransitionCause,
   ): Promise<PaymentIntent> {
     const rows = (await manager.query(
-      `INSERT INTO payment_intents (id, user_id, kind, provider, amount, currency, status, approval_required)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+      `INSERT INTO payment_intents (id, user_id, kind, provider, amount, currency, status, approval_required, method)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
       [
         intent.id,
         intent.userId,
@@ -75,6 +76,7 @@ export class PaymentIntentRepository {
         intent.currency,
         intent.status,
         intent.approvalRequired,
+        intent.method,
       ],
     )) as IntentRow[];
     await this.insertTransition(manager, intent.id, null, intent.status, cause);
@@ -361,6 +363,7 @@ function toIntent(row: IntentRow): PaymentIntent {
     userId: row.user_id,
     kind: row.kind,
     provider: row.provider,
+    method: row.method,
     amount: BigInt(row.amount),
     currency: row.currency,
     status: row.status,

@@ -1,4 +1,4 @@
-import type { PaymentIntentKind } from '@casino/contracts';
+import type { PaymentIntentKind, PaymentMethod } from '@casino/contracts';
 import type { NextAction, ProviderName } from '../psp/payment-provider';
 import type { IntentStatus } from './payment-intent.state-machine';
 
@@ -7,6 +7,8 @@ export interface PaymentIntent {
   userId: string;
   kind: PaymentIntentKind;
   provider: ProviderName;
+  /** How the payer pays (the player's choice at creation); null for intents created before it was recorded. */
+  method: PaymentMethod | null;
   amount: bigint;
   currency: string;
   status: IntentStatus;

@@ -36,7 +36,10 @@ export class PaymentIntentWriter {
 
   public async create(
     manager: EntityManager,
-    data: Pick<PaymentIntent, 'id' | 'userId' | 'kind' | 'provider' | 'amount' | 'currency' | 'approvalRequired'>,
+    data: Pick<
+      PaymentIntent,
+      'id' | 'userId' | 'kind' | 'provider' | 'method' | 'amount' | 'currency' | 'approvalRequired'
+    >,
   ): Promise<PaymentIntent> {
     const intent = await this.intents.insert(
       manager,
@@ -95,6 +98,7 @@ export class PaymentIntentWriter {
       userId: intent.userId,
       kind: intent.kind,
       provider: intent.provider,
+      ...(intent.method ? { method: intent.method } : {}),
       amount: intent.amount.toString(),
       currency: intent.currency,
       status: intent.status,

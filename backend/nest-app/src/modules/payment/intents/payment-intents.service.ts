@@ -1,4 +1,4 @@
-import { DomainError, type PaymentIntentKind } from '@casino/contracts';
+import { DomainError, type PaymentIntentKind, type PaymentMethod } from '@casino/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -20,6 +20,8 @@ export interface NewPayment {
   amount: bigint;
   currency: string;
   provider: ProviderName;
+  /** Null when the player did not say. */
+  method: PaymentMethod | null;
 }
 
 /** A player's deposits and withdrawals: creation behind the gates, cancel, history. */

@@ -52,7 +52,7 @@ export class PaymentSettlement {
       amount: intent.amount,
       provider: intent.provider,
       idempotency: { scope: WALLET_SCOPE, key: walletKeys.hold(intent.id) },
-      metadata: { paymentIntentId: intent.id },
+      metadata: { paymentIntentId: intent.id, ...methodOf(intent) },
     });
     if (!result.holdId) throw new Error(`wallet hold of ${intent.id} returned no hold id`);
     return result.holdId;
@@ -138,7 +138,11 @@ export class PaymentSettlement {
         amount: intent.amount,
         provider: intent.provider,
         idempotency: { scope: WALLET_SCOPE, key: walletKeys.deposit(intent.id) },
-        metadata: { paymentIntentId: intent.id, providerReference: intent.providerReference ?? '' },
+        metadata: {
+          paymentIntentId: intent.id,
+          providerReference: intent.providerReference ?? '',
+          ...methodOf(intent),
+        },
       },
       counted,
     );
@@ -154,10 +158,19 @@ export class PaymentSettlement {
         scope: WALLET_SCOPE,
         key: capture ? walletKeys.capture(intent.id) : walletKeys.release(intent.id),
       },
-      metadata: { paymentIntentId: intent.id },
+      metadata: { paymentIntentId: intent.id, ...methodOf(intent) },
     });
     return result.transactionId;
   }
+}
+
+/**
+ * The payment method in the wallet transaction's metadata (its event's reference; reports split by it). Only when
+ * the intent has one: the metadata is part of the ledger command's request hash, so an intent created before the
+ * method was recorded settles with the same metadata as before and a retry still replays.
+ */
+function methodOf(intent: PaymentIntent): { paymentMethod?: string } {
+  return intent.method ? { paymentMethod: intent.method } : {};
 }
 
 function needsSettlement(intent: PaymentIntent): boolean {

@@ -8,6 +8,7 @@ function intent(patch: Partial<PaymentIntent> & Pick<PaymentIntent, 'id' | 'kind
   return {
     userId: 'u-1',
     provider: 'sandbox',
+    method: null,
     amount: 2500n,
     currency: 'EUR',
     providerReference: null,

@@ -1,3 +1,5 @@
+import { PAYMENT_METHODS } from '@casino/contracts';
+
 /** The dimensions a query may group by or filter on (docs/reports.md). Time dimensions are in the query's zone. */
 export const TIME_DIMENSIONS = {
   day: { title: 'Day', function: 'toDate' },
@@ -13,6 +15,11 @@ export const ATTRIBUTE_DIMENSIONS = {
   country: { title: "Player's country (ISO 3166-1 alpha-2)" },
   currency: { title: 'Currency (ISO 4217)' },
   payment_provider: { title: 'Payment provider' },
+  // A closed vocabulary: a filter value outside it is refused (REPORT_FILTER_INVALID) rather than matched.
+  payment_method: {
+    title: "Payment method (card, bank_transfer, e_wallet; '' when not recorded)",
+    values: ['', ...PAYMENT_METHODS],
+  },
   brand: { title: 'Brand' },
 } as const;
 
@@ -22,6 +29,12 @@ export type DimensionName = TimeDimensionName | AttributeDimensionName;
 
 export function isTimeDimension(name: string): name is TimeDimensionName {
   return Object.hasOwn(TIME_DIMENSIONS, name);
+}
+
+/** The values a filter on the dimension may name, when the dimension has a closed vocabulary; null otherwise. */
+export function allowedValuesOf(name: AttributeDimensionName): readonly string[] | null {
+  const dimension = ATTRIBUTE_DIMENSIONS[name];
+  return 'values' in dimension ? dimension.values : null;
 }
 
 export function isAttributeDimension(name: string): name is AttributeDimensionName {

@@ -20,7 +20,10 @@ export type BaseName =
   | 'active_players'
   | 'unique_depositors'
   | 'ftd_count'
-  | 'ftd_amount';
+  | 'ftd_amount'
+  | 'bonus_granted'
+  | 'bonus_converted'
+  | 'bonus_removed';
 
 export const BASE_SOURCE: Record<BaseName, ReportSourceName> = {
   bets_count: 'gaming',
@@ -37,6 +40,9 @@ export const BASE_SOURCE: Record<BaseName, ReportSourceName> = {
   unique_depositors: 'depositors',
   ftd_count: 'first_deposits',
   ftd_amount: 'first_deposits',
+  bonus_granted: 'bonus',
+  bonus_converted: 'bonus',
+  bonus_removed: 'bonus',
 };
 
 export interface MeasureDefinition {
@@ -68,6 +74,9 @@ export const SUMMED_BASES: ReadonlySet<BaseName> = new Set([
   'withdrawals_count',
   'withdrawals_amount',
   'bonus_cost',
+  'bonus_granted',
+  'bonus_converted',
+  'bonus_removed',
 ]);
 
 const GGR = '(s_net_stake_cash - s_net_win_cash)';
@@ -120,7 +129,7 @@ export const MEASURES = {
     title: 'Bonus cost',
     kind: 'money',
     description:
-      'Bonus money converted to cash plus cash-equivalent free-bet winnings paid: 0 until the bonus engine adds its transaction types.',
+      'Cash credited by bonus conversions (bonus_convert ledger transactions); free-bet winnings join when free spins exist.',
     bases: ['bonus_cost'],
     sql: 's_bonus_cost',
     additive: true,
@@ -138,6 +147,31 @@ export const MEASURES = {
     description: 'GGR minus bonus cost minus gaming tax.',
     bases: ['net_stake_cash', 'net_win_cash', 'bonus_cost', 'gaming_tax'],
     sql: `${GGR} - s_bonus_cost - s_gaming_tax`,
+  },
+  bonus_granted: {
+    title: 'Bonus granted',
+    kind: 'money',
+    description: 'Bonus money credited by bonus activations (bonus.activated facts; bonus_grant in the ledger).',
+    bases: ['bonus_granted'],
+    sql: 's_bonus_granted',
+    additive: true,
+  },
+  bonus_converted: {
+    title: 'Bonus converted',
+    kind: 'money',
+    description:
+      'Cash credited by bonus conversions (bonus.converted facts): the bonus cost, counted from the bonus events.',
+    bases: ['bonus_converted'],
+    sql: 's_bonus_converted',
+    additive: true,
+  },
+  bonus_removed: {
+    title: 'Bonus removed',
+    kind: 'money',
+    description: 'Bonus money taken back by forfeits and expiries (bonus_forfeit and bonus_expire in the ledger).',
+    bases: ['bonus_removed'],
+    sql: 's_bonus_removed',
+    additive: true,
   },
   deposits_count: {
     title: 'Deposits',

@@ -54,6 +54,17 @@ describe('validateReportQuery', () => {
     [{ ...base, measures: ['hold_pct'], dimensions: ['day'] }, 'REPORT_CURRENCY_REQUIRED'],
     [{ ...base, measures: ['deposits_amount'], dimensions: ['game', 'currency'] }, 'REPORT_DIMENSION_NOT_APPLICABLE'],
     [{ ...base, measures: ['ftd_count'], dimensions: ['payment_provider'] }, 'REPORT_DIMENSION_NOT_APPLICABLE'],
+    [{ ...base, measures: ['ggr'], dimensions: ['payment_method', 'currency'] }, 'REPORT_DIMENSION_NOT_APPLICABLE'],
+    [{ ...base, measures: ['unique_depositors'], dimensions: ['payment_method'] }, 'REPORT_DIMENSION_NOT_APPLICABLE'],
+    [
+      {
+        ...base,
+        measures: ['deposits_count'],
+        filters: [{ dimension: 'payment_method', operator: 'in', values: ['card', "card' OR '1'='1"] }],
+      },
+      'REPORT_FILTER_INVALID',
+    ],
+    [{ ...base, measures: ['bonus_granted'], dimensions: ['game', 'currency'] }, 'REPORT_DIMENSION_NOT_APPLICABLE'],
     [{ ...base, filters: [{ dimension: 'week', operator: 'in', values: ['x'] }] }, 'REPORT_FILTER_INVALID'],
     [
       {

@@ -1,5 +1,6 @@
 import { DomainError } from '@casino/contracts';
 import {
+  allowedValuesOf,
   isAttributeDimension,
   isTimeDimension,
   type AttributeDimensionName,
@@ -69,6 +70,16 @@ function normalizeFilters(filters: NonNullable<ReportQueryInput['filters']>): Re
     }
     if (filter.values.length === 0 || (filter.operator === 'equals' && filter.values.length !== 1)) {
       throw new DomainError('REPORT_FILTER_INVALID', `"equals" takes one value and "in" at least one`);
+    }
+    const allowed = allowedValuesOf(filter.dimension);
+    if (allowed && filter.values.some((value) => !allowed.includes(value))) {
+      throw new DomainError(
+        'REPORT_FILTER_INVALID',
+        `A ${filter.dimension} filter takes only ${allowed.map((value) => JSON.stringify(value)).join(', ')}`,
+        {
+          dimension: filter.dimension,
+        },
+      );
     }
     if (byDimension.has(filter.dimension)) {
       throw new DomainError('REPORT_FILTER_INVALID', `Dimension ${filter.dimension} is filtered twice`);

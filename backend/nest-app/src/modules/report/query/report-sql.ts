@@ -26,6 +26,7 @@ export interface ReportStatement {
 const COLUMNS: readonly DimensionColumn[] = [
   'currency',
   'provider',
+  'payment_method',
   'game_code',
   'game_category',
   'country',
@@ -56,6 +57,11 @@ const BASE_SQL: Record<ReportSourceName, Partial<Record<BaseName, string>>> = {
   bettors: { active_players: 'uniqExactMerge(players)' },
   depositors: { unique_depositors: 'uniqExactMerge(players)' },
   first_deposits: { ftd_count: 'count()', ftd_amount: 'sum(first_value)' },
+  bonus: {
+    bonus_granted: 'sum(granted_amount)',
+    bonus_converted: 'sum(converted_amount)',
+    bonus_removed: 'sum(removed_amount)',
+  },
 };
 
 /** The gaming rollup's player country, as its dimension expression (a GROUP BY key when the gaming tax is asked). */
@@ -77,6 +83,7 @@ const FROM: Record<ReportSourceName, { table: string; where: string | null }> = 
   bettors: { table: 'player_activity_15m', where: "activity = 'bet'" },
   depositors: { table: 'player_activity_15m', where: "activity = 'deposit'" },
   first_deposits: { table: FIRST_DEPOSITS, where: null },
+  bonus: { table: 'bonus_15m', where: null },
 };
 
 /**

@@ -19,9 +19,11 @@ export interface DateRange {
   to: string;
 }
 
-export type LedgerFactsCheck =
+export type FactsCheck<TTotals> =
   | { ok: true; compared: number }
-  | { ok: false; compared: number; first: { key: string; ledger: DailyTotals | null; clickhouse: DailyTotals | null } };
+  | { ok: false; compared: number; first: { key: string; ledger: TTotals | null; clickhouse: TTotals | null } };
+
+export type LedgerFactsCheck = FactsCheck<DailyTotals>;
 
 /**
  * The ledger (PostgreSQL, the source of truth) per UTC day, currency and type. A transaction with no player entry
@@ -66,6 +68,16 @@ export async function checkLedgerAgainstFacts(
   const facts = await (
     await clickhouse.query({ query: clickHouseDailyTotals(range), format: 'JSONEachRow' })
   ).json<DailyTotals>();
+  return firstDifference(ledger, facts, keyOf, sameFigures);
+}
+
+/** The two sides' rows matched by key; the first key (in order) missing on a side or with other figures. */
+export function firstDifference<TTotals>(
+  ledger: readonly TTotals[],
+  facts: readonly TTotals[],
+  keyOf: (row: TTotals) => string,
+  sameFigures: (a: TTotals, b: TTotals) => boolean,
+): FactsCheck<TTotals> {
   const ledgerByKey = new Map(ledger.map((row) => [keyOf(row), row]));
   const factsByKey = new Map(facts.map((row) => [keyOf(row), row]));
   const keys = [...new Set([...ledgerByKey.keys(), ...factsByKey.keys()])].sort();

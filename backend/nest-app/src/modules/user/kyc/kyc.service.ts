@@ -1,4 +1,4 @@
-import { DomainError } from '@casino/contracts';
+import { DomainError, EVENT_STREAMS, USER_KYC_CHANGED } from '@casino/contracts';
 import { fieldProblems } from '@casino/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
@@ -9,6 +9,8 @@ import { AuditLog } from '../../../common/audit/audit-log';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
+import { domainEvent } from '../../../infra/outbox/domain-event.factory';
+import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
 import type { RequestOrigin } from '../user-directory';
 import { PlayEligibilityService } from '../eligibility/play-eligibility.service';
 import { userNotFound } from '../users.service';
@@ -51,6 +53,7 @@ export class KycService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly eligibility: PlayEligibilityService,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   /** For payment and game modules; `manager`: read inside the caller's transaction. */
@@ -226,6 +229,17 @@ export class KycService {
       providerEventId: transition.providerEventId ?? null,
       occurredAt: now,
     });
+    // For the ClickHouse facts (kyc_events): the change, without the reason (free text) or who decided.
+    await this.outbox.append(manager, EVENT_STREAMS.USER, [
+      domainEvent(USER_KYC_CHANGED, 1, userId, {
+        userId,
+        fromStatus: from,
+        status: transition.to,
+        level: transition.level,
+        actorType: transition.actorType,
+        changedAt: now.toISOString(),
+      }),
+    ]);
     // A verified identity check confirms the date of birth too; the age verification stays when a later check fails.
     if (next.reviewedBy !== null && (transition.to === 'verified' || transition.ageVerified)) {
       await this.eligibility.recordAgeVerified(manager, userId, `kyc:${next.reviewedBy}`);

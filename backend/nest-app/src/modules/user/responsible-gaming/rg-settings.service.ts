@@ -1,6 +1,8 @@
+import { EVENT_STREAMS } from '@casino/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
+import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
 import { ConsentsService } from '../consents/consents.service';
 import { UsersRepository } from '../users.repository';
 import { userNotFound } from '../users.service';
@@ -9,8 +11,9 @@ import type { LimitViewDto, RgSettingsDto } from './dto/rg-settings.dto';
 import type { UpdateRgLimitsDto } from './dto/update-rg-limits.dto';
 import { confirmLimitChange, requestLimitChange } from './limit-change-policy';
 import { RgActivityRepository } from './rg-activity.repository';
+import { rgExcludedEvent, rgLimitChangedEvent } from './rg-events';
 import { RgExclusionsRepository, type Exclusion } from './rg-exclusions.repository';
-import { RgLimitsRepository, type StoredLimit } from './rg-limits.repository';
+import { RgLimitsRepository, type LimitChangeRecord, type StoredLimit } from './rg-limits.repository';
 import { isMoneyLimitKey, LIMIT_KEYS, NO_LIMIT, periodOf, type LimitKey, type MoneyLimitKey } from './rg-limit-types';
 import { addMonths, periodWindow, utcDay } from './rg-periods';
 
@@ -21,7 +24,10 @@ const SELF_EXCLUSION_MONTHS: Record<SelfExclusionPeriod, number | null> = {
   permanent: null,
 };
 
-/** The player's own limits and exclusions. Every change leaves a row saying who, when and why. */
+/**
+ * The player's own limits and exclusions. Every change leaves a row saying who, when and why, and an event on the
+ * user stream (`user.rg.*`, for the ClickHouse facts) in the same transaction.
+ */
 @Injectable()
 export class RgSettingsService {
   private readonly logger = new Logger(RgSettingsService.name);
@@ -34,6 +40,7 @@ export class RgSettingsService {
     private readonly users: UsersRepository,
     private readonly consents: ConsentsService,
     private readonly clock: Clock,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   public async view(userId: string): Promise<RgSettingsDto> {
@@ -62,7 +69,7 @@ export class RgSettingsService {
         if (action === 'unchanged') continue;
         const currency = isMoneyLimitKey(key) ? (current.value !== null ? current.currency : user.currency) : null;
         await this.limits.save(manager, userId, { ...next, key, currency }, now);
-        await this.limits.recordChange(manager, userId, {
+        await this.recordChange(manager, userId, {
           key,
           action,
           previousValue: current.value,
@@ -89,7 +96,7 @@ export class RgSettingsService {
       const now = this.clock.now();
       const next = confirmLimitChange(current, now);
       await this.limits.save(manager, userId, { ...next, key, currency: current.currency }, now);
-      await this.limits.recordChange(manager, userId, {
+      await this.recordChange(manager, userId, {
         key,
         action: 'confirmed',
         previousValue: current.value,
@@ -126,6 +133,7 @@ export class RgSettingsService {
     if (!(await this.users.findById(userId))) throw userNotFound(userId);
     await this.dataSource.transaction(async (manager: EntityManager) => {
       await this.exclusions.insert(manager, userId, exclusion, this.clock.now());
+      await this.outbox.append(manager, EVENT_STREAMS.USER, [rgExcludedEvent(userId, exclusion)]);
       await this.activity.endSession(manager, userId);
       if (exclusion.kind === 'self_exclusion') {
         // LCCP 3.5: a self-excluded player is taken out of marketing.
@@ -134,6 +142,11 @@ export class RgSettingsService {
     });
     this.logger.log({ userId, kind: exclusion.kind, period: exclusion.period }, 'Player excluded from gambling');
     return this.view(userId);
+  }
+
+  private async recordChange(manager: EntityManager, userId: string, change: LimitChangeRecord): Promise<void> {
+    await this.limits.recordChange(manager, userId, change);
+    await this.outbox.append(manager, EVENT_STREAMS.USER, [rgLimitChangedEvent(userId, change)]);
   }
 
   private async viewLimit(

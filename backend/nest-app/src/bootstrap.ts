@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { serveBackoffice } from './common/http/backoffice-static';
 import { configureHttp } from './common/http/configure-http';
+import { mountQueueBoard } from './modules/admin';
 import { isProviderWalletRoute } from './modules/game';
 import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
@@ -30,6 +31,7 @@ export async function createNestApp(
   });
   configureHttp(app, config);
   serveBackoffice(app, config);
+  await mountQueueBoard(app);
   return app;
 }
 

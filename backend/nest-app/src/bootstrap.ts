@@ -5,7 +5,9 @@ import { AppModule } from './app.module';
 import { serveBackoffice } from './common/http/backoffice-static';
 import { configureHttp } from './common/http/configure-http';
 import { mountQueueBoard } from './modules/admin';
-import { isProviderWalletRoute } from './modules/game';
+import { GAME_CATALOG_QUEUE, isProviderWalletRoute } from './modules/game';
+import { REPORT_SCHEDULES_QUEUE } from './modules/report';
+import { QUEUE_NAMES } from '@casino/contracts';
 import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 
@@ -31,7 +33,7 @@ export async function createNestApp(
   });
   configureHttp(app, config);
   serveBackoffice(app, config);
-  await mountQueueBoard(app);
+  await mountQueueBoard(app, [...QUEUE_NAMES, REPORT_SCHEDULES_QUEUE, GAME_CATALOG_QUEUE]);
   return app;
 }
 

@@ -63,7 +63,9 @@ describe('admin: the read-only queue board behind a staff ticket (e2e, ADR 0027)
     const queues = await board(ticketOf(opened.headers['set-cookie']));
     expect(queues.statusCode).toBe(200);
     const body = queues.json<{ queues: { name: string; readOnlyMode: boolean }[] }>();
-    expect(body.queues.map((queue) => queue.name).sort()).toEqual([...QUEUE_NAMES].sort());
+    expect(body.queues.map((queue) => queue.name).sort()).toEqual(
+      [...QUEUE_NAMES, 'report-schedules', 'game-catalog'].sort(),
+    );
     expect(body.queues.every((queue) => queue.readOnlyMode)).toBe(true);
     const page = await board(ticketOf(opened.headers['set-cookie']), '/admin/queues/');
     expect(page.statusCode).toBe(200);

@@ -1,4 +1,3 @@
-import { QUEUE_NAMES } from '@casino/contracts';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
@@ -15,12 +14,12 @@ const REFUSALS = {
 } as const;
 
 /**
- * Bull Board at /admin/queues/ over every queue of the contracts registry, read-only (no retry, clean, promote or
+ * Bull Board at /admin/queues/ over the given queues (the contracts registry's and nest-app's own), read-only (no retry, clean, promote or
  * delete: `queues.manage` does not exist, ADR 0027), each request checked against the staff ticket cookie.
  */
-export async function mountQueueBoard(app: NestFastifyApplication): Promise<void> {
+export async function mountQueueBoard(app: NestFastifyApplication, queueNames: readonly string[]): Promise<void> {
   const tickets = app.get(QueueBoardTicketService);
-  const queues = QUEUE_NAMES.map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
+  const queues = queueNames.map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
   const serverAdapter = new FastifyAdapter().setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
     queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),

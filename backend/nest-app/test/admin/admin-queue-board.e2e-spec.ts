@@ -1,6 +1,8 @@
 import { QUEUE_NAMES } from '@casino/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getQueueToken } from '@nestjs/bullmq';
 import { JwtService } from '@nestjs/jwt';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { bearer, grantRole, signIn, signInAsStaff, uniqueEmail, type SignedIn } from '../support/sign-in';
 import { startTestApp } from '../support/test-app';
@@ -78,6 +80,24 @@ describe('admin: the read-only queue board behind a staff ticket (e2e, ADR 0027)
       target_type: string;
     }[];
     expect(audit).toEqual([{ actor_id: admin.userId, target_type: 'queue_board' }]);
+  });
+
+  it('shows jobs without the texts, codes and tokens of their data', async () => {
+    const queue = app.get<Queue>(getQueueToken('analytics'), { strict: false });
+    await queue.add('board-redaction-probe', {
+      template: 'board-probe',
+      text: 'Your code is 482913',
+      params: { code: '482913', resetToken: 'board-token-secret' },
+    });
+    const ticket = ticketOf((await openBoard(admin)).headers['set-cookie']);
+    const shown = await board(
+      ticket,
+      '/admin/queues/api/queues?activeQueue=analytics&status=waiting&page=1&jobsPerPage=50',
+    );
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain('board-probe');
+    expect(shown.body).not.toContain('482913');
+    expect(shown.body).not.toContain('board-token-secret');
   });
 
   it('refuses every action on the board, even with a valid ticket', async () => {

@@ -5,6 +5,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { redactJobData } from './job-data-redaction';
 import { QUEUE_BOARD_PATH, QueueBoardTicketService } from './queue-board-ticket.service';
 
 const REFUSALS = {
@@ -22,7 +23,7 @@ export async function mountQueueBoard(app: NestFastifyApplication, queueNames: r
   const queues = queueNames.map((name) => app.get<Queue>(getQueueToken(name), { strict: false }));
   const serverAdapter = new FastifyAdapter().setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+    queues: queues.map((queue) => readOnlyAdapter(queue)),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Casino queues', hideRedisDetails: true } },
   });
@@ -40,4 +41,11 @@ export async function mountQueueBoard(app: NestFastifyApplication, queueNames: r
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: QUEUE_BOARD_PATH });
   });
+}
+
+function readOnlyAdapter(queue: Queue): BullMQAdapter {
+  const adapter = new BullMQAdapter(queue, { readOnlyMode: true });
+  adapter.setFormatter('data', (data: unknown) => redactJobData(data));
+  adapter.setFormatter('returnValue', (value: unknown) => redactJobData(value));
+  return adapter;
 }

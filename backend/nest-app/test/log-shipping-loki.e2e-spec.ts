@@ -76,12 +76,14 @@ describe('log shipping to Loki (compiled nest-app, a recorder of the push API)',
   const recorder = new LokiRecorder();
   let recorderStopped = false;
   let app: ChildProcess | undefined;
+  let gateway: ChildProcess | undefined;
+  let recorderPort = 0;
   let apiPort = 0;
   const api = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${apiPort}${path}`, init);
 
   beforeAll(async () => {
     environment = await createTestEnvironment('loki');
-    const recorderPort = await recorder.start();
+    recorderPort = await recorder.start();
     apiPort = 20_000 + Math.floor(Math.random() * 20_000);
     app = spawn(process.execPath, [join(ROOT, 'backend/nest-app/dist/main.js')], {
       cwd: ROOT,
@@ -111,6 +113,7 @@ describe('log shipping to Loki (compiled nest-app, a recorder of the push API)',
 
   afterAll(async () => {
     app?.kill('SIGKILL');
+    gateway?.kill('SIGKILL');
     if (!recorderStopped) await recorder.stop();
     await environment.dispose();
   });
@@ -163,6 +166,45 @@ describe('log shipping to Loki (compiled nest-app, a recorder of the push API)',
     const everything = recorder.rawBodies.join('\n');
     for (const secret of Object.values(SECRETS)) expect(everything).not.toContain(secret);
   }, 60_000);
+
+  it("ships the gateway's request lines through the same module, with its own app label", async () => {
+    const gatewayPort = 20_000 + Math.floor(Math.random() * 20_000);
+    gateway = spawn(process.execPath, [join(ROOT, 'backend/gateway/dist/main.js')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env['PATH'],
+        ...environment.overrides,
+        GATEWAY_PORT: String(gatewayPort),
+        GATEWAY_UPSTREAMS: `http://127.0.0.1:${apiPort}`,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        LOKI_URL: `http://127.0.0.1:${recorderPort}`,
+        LOKI_BATCH_INTERVAL_SECONDS: '1',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${recorderPort}/v1/traces`,
+      },
+      stdio: 'ignore',
+    });
+    const gatewayUp = async (): Promise<boolean> =>
+      fetch(`http://127.0.0.1:${gatewayPort}/health/live`).then(
+        (response) => response.status === 200,
+        () => false,
+      );
+    await eventually(gatewayUp, 60_000, 200);
+    await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/not-a-route?token=${SECRETS.queryToken}`, {
+      headers: { authorization: `Bearer ${SECRETS.bearer}`, 'x-request-id': 'loki-e2e-gateway' },
+    });
+    const fromGateway = () =>
+      recorder.lines.find(
+        (shipped) => shipped.labels['app'] === 'gateway' && shipped.line['requestId'] === 'loki-e2e-gateway',
+      );
+    await eventually(async () => fromGateway() !== undefined, 20_000, 200);
+    const shipped = fromGateway()!;
+    expect(shipped.labels).toEqual({ app: 'gateway', env: 'test', level: 'info' });
+    expect(shipped.line).toMatchObject({ service: 'gateway', msg: 'request completed' });
+    expect(shipped.line['traceId']).toMatch(/^[0-9a-f]{32}$/);
+    const everything = recorder.rawBodies.join('\n');
+    for (const secret of Object.values(SECRETS)) expect(everything).not.toContain(secret);
+  }, 90_000);
 
   it('keeps serving, without waiting, while Loki hangs and after it is gone', async () => {
     const shippedBefore = recorder.lines.length;

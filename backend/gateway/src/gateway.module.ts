@@ -21,7 +21,13 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         // Requests are logged from a Fastify hook (bootstrap): the proxied routes never enter Nest's middleware chain.
-        createLoggerModule({ serviceName: 'gateway', level: config.LOG_LEVEL, requestLogs: 'fastify-hook' }),
+        createLoggerModule({
+          serviceName: 'gateway',
+          level: config.LOG_LEVEL,
+          loki: config.lokiShipping,
+          environment: config.NODE_ENV,
+          requestLogs: 'fastify-hook',
+        }),
         MetricsModule,
         RedisModule.forRoot(
           { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, autoPipelining: true },

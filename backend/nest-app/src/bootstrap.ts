@@ -4,7 +4,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { serveBackoffice } from './common/http/backoffice-static';
 import { configureHttp } from './common/http/configure-http';
-import { isProviderWalletRoute } from './modules/game';
+import { mountQueueBoard } from './modules/admin';
+import { GAME_CATALOG_QUEUE, isProviderWalletRoute } from './modules/game';
+import { REPORT_SCHEDULES_QUEUE } from './modules/report';
+import { QUEUE_NAMES } from '@casino/contracts';
 import type { Clock } from './common/time/clock';
 import type { AppConfig } from './config/app-config';
 
@@ -30,6 +33,7 @@ export async function createNestApp(
   });
   configureHttp(app, config);
   serveBackoffice(app, config);
+  await mountQueueBoard(app, [...QUEUE_NAMES, REPORT_SCHEDULES_QUEUE, GAME_CATALOG_QUEUE]);
   return app;
 }
 

@@ -157,4 +157,15 @@ describe('boot with a malformed setting (compiled apps)', () => {
     );
     expect(result.stderr).not.toMatch(/- (JWT_SECRET|TOTP_ENCRYPTION_KEY|PROVIDER_CREDENTIALS_KEY|DATABASE_URL): /);
   });
+
+  it.each(APPS)('$name refuses a per-player Loki label, naming LOKI_LABELS', ({ entry }) => {
+    const result = spawnSync(process.execPath, [join(ROOT, entry)], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'], LOKI_LABELS: 'team=casino,player_id=p1', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/- LOKI_LABELS: LOKI_LABELS must be name=value pairs/);
+  });
 });

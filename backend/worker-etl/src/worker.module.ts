@@ -31,7 +31,12 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        createLoggerModule({ serviceName: 'worker-etl', level: config.LOG_LEVEL }),
+        createLoggerModule({
+          serviceName: 'worker-etl',
+          level: config.LOG_LEVEL,
+          loki: config.lokiShipping,
+          environment: config.NODE_ENV,
+        }),
         MetricsModule,
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }, 'worker-etl'),
         NatsModule.forRoot({

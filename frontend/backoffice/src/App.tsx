@@ -8,6 +8,7 @@ import SecurityIcon from '@mui/icons-material/Security';
 import SportsEsportsIcon from '@mui/icons-material/SportsEsports';
 import StorefrontIcon from '@mui/icons-material/Storefront';
 import OutboxIcon from '@mui/icons-material/Outbox';
+import QueueIcon from '@mui/icons-material/Queue';
 import type { ReactNode } from 'react';
 import { Admin, Resource } from 'react-admin';
 import { AdjustmentList } from './adjustments/AdjustmentList';
@@ -24,6 +25,7 @@ import { PaymentList } from './payments/PaymentList';
 import { WithdrawalQueue } from './payments/WithdrawalQueue';
 import { PlayerList } from './players/PlayerList';
 import { PlayerShow } from './players/PlayerShow';
+import { QueueBoardLink } from './queues/QueueBoardLink';
 import { ReportRunner } from './reports/ReportRunner';
 import { SecurityEventList } from './security/SecurityEventList';
 
@@ -52,6 +54,7 @@ export function App(): ReactNode {
       <Resource name="games" list={GameList} edit={GameEdit} icon={SportsEsportsIcon} recordRepresentation="title" />
       <Resource name="providers" list={ProviderList} icon={StorefrontIcon} options={{ label: 'Game providers' }} />
       <Resource name="reports" list={ReportRunner} icon={AssessmentIcon} options={{ label: 'Reports' }} />
+      <Resource name="queues" list={QueueBoardLink} icon={QueueIcon} options={{ label: 'Queues' }} />
       <Resource name="audit-log" list={AuditLogList} icon={HistoryIcon} options={{ label: 'Audit log' }} />
       <Resource
         name="security-events"

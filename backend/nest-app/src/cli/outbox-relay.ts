@@ -25,7 +25,12 @@ class OutboxRelayProcessModule {
       module: OutboxRelayProcessModule,
       imports: [
         ConfigModule.forRoot(config),
-        createLoggerModule({ serviceName: 'outbox-relay', level: config.LOG_LEVEL }),
+        createLoggerModule({
+          serviceName: 'outbox-relay',
+          level: config.LOG_LEVEL,
+          loki: config.lokiShipping,
+          environment: config.NODE_ENV,
+        }),
         // Spread so that the PostgreSQL-only applicationName passes the options union's excess-property check.
         TypeOrmModule.forRoot({
           ...typeOrmOptions(config),

@@ -25,7 +25,12 @@ export class InfraModule {
     return {
       module: InfraModule,
       imports: [
-        createLoggerModule({ serviceName: 'nest-app', level: config.LOG_LEVEL }),
+        createLoggerModule({
+          serviceName: 'nest-app',
+          level: config.LOG_LEVEL,
+          loki: config.lokiShipping,
+          environment: config.NODE_ENV,
+        }),
         MetricsModule,
         DatabaseModule.forRoot(config),
         RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }, 'nest-app'),

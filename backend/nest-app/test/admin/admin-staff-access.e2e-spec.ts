@@ -84,6 +84,7 @@ const EXPECTED_ROUTES: Record<string, string> = {
   'GET /api/v1/bonus/templates/:id': 'bonuses.manage',
   'POST /api/v1/bonus/templates/:id/retire': 'bonuses.manage',
   'POST /api/v1/bonus/grants': 'bonuses.manage',
+  'POST /api/v1/admin/queues/board-session': 'queues.view',
 };
 
 /**
@@ -126,6 +127,8 @@ const WRITE_AUDITS: Record<string, string> = {
   'POST /api/v1/reports/schedules/:id/pause': 'report.schedule.pause',
   'POST /api/v1/reports/schedules/:id/resume': 'report.schedule.resume',
   'DELETE /api/v1/reports/schedules/:id': 'report.schedule.delete',
+  // admin-queue-board e2e spec.
+  'POST /api/v1/admin/queues/board-session': 'queue.board.open',
 };
 
 const PLACEHOLDERS: Record<string, string> = { ':role': 'support', ':code': 'no-such-provider' };

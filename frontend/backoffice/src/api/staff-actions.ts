@@ -81,6 +81,10 @@ export const staffActions = {
   reportExportStatus: (id: string): Promise<ReportExportStatus> =>
     apiRequest<ReportExportStatus>(`/reports/exports/${encodeURIComponent(id)}`),
 
+  /** Sets the queue board's short-lived, path-scoped cookie (ADR 0027) and says where the board is. */
+  openQueueBoard: (): Promise<{ url: string; expiresInSeconds: number }> =>
+    apiRequest<{ url: string; expiresInSeconds: number }>('/admin/queues/board-session', { method: 'POST' }),
+
   setGameEnabled: (gameId: string, enabled: boolean): Promise<unknown> =>
     apiRequest(`/admin/games/${encodeURIComponent(gameId)}/${enabled ? 'enable' : 'disable'}`, { method: 'POST' }),
 };

@@ -21,6 +21,7 @@ export const SCREEN_PERMISSIONS: Record<string, Record<string, string>> = {
   'audit-log': { list: 'audit.read' },
   'security-events': { list: 'security.read' },
   reports: { list: 'reports.read', export: 'reports.export' },
+  queues: { list: 'queues.view' },
 };
 
 /** Deny unless the table names a permission the staff member holds. */

@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { HttpHeaderToken, IntegerSetting, NatsServers, RequiredInProduction } from './setting-decorators';
+import { parseLokiLabels, type LokiShipping } from '../logging/loki-shipping';
+import { HttpHeaderToken, IntegerSetting, LokiLabels, NatsServers, RequiredInProduction } from './setting-decorators';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -77,6 +78,38 @@ export class PlatformSettings {
   @RequiredInProduction(() => true, 'so that /metrics is not open to anyone who can reach the port')
   @HttpHeaderToken()
   public METRICS_TOKEN?: string;
+
+  /** Loki's base URL (e.g. http://loki:3100): every JSON line is also pushed to `/loki/api/v1/push`. Off when unset. */
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  public LOKI_URL?: string;
+
+  /** Extra stream labels, `name=value,...` (fixed per deployment: never a player, request or trace id). */
+  @LokiLabels()
+  public LOKI_LABELS = '';
+
+  /** Lines are pushed in one batch this often. */
+  @IntegerSetting()
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  public LOKI_BATCH_INTERVAL_SECONDS = 5;
+
+  /** A push Loki has not answered by then is dropped (stdout keeps the lines). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  public LOKI_TIMEOUT_MS = 5_000;
+
+  public get lokiShipping(): LokiShipping {
+    return {
+      url: this.LOKI_URL,
+      labels: parseLokiLabels(this.LOKI_LABELS),
+      batchIntervalSeconds: this.LOKI_BATCH_INTERVAL_SECONDS,
+      timeoutMs: this.LOKI_TIMEOUT_MS,
+    };
+  }
 
   public get isProduction(): boolean {
     return this.NODE_ENV === 'production';

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments } from 'class-validator';
 import { isIP } from 'node:net';
+import { parseLokiLabels } from '../logging/loki-shipping';
 
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
@@ -184,6 +185,26 @@ export function TrustedProxies(): PropertyDecorator {
         typeof value === 'string' && trustedProxyList(value).every((entry) => isAddressOrCidr(entry)),
       defaultMessage: (args?: ValidationArguments): string =>
         `${args?.property ?? 'setting'} must be a comma-separated list of IP addresses or CIDRs (e.g. 127.0.0.1,::1 or 10.0.0.0/8), or empty to trust no proxy`,
+    },
+  });
+}
+
+/** `name=value,...` stream labels for Loki (see `parseLokiLabels`); a bad pair is refused at boot by name. */
+export function LokiLabels(): PropertyDecorator {
+  return ValidateBy({
+    name: 'lokiLabels',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        try {
+          parseLokiLabels(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: (args?: ValidationArguments) =>
+        `${args?.property ?? 'LOKI_LABELS'} must be name=value pairs separated by commas (names a-z, 0-9, _; values of up to 64 of a-z 0-9 _ . : -), and not app, level or a per-player, per-request or per-trace label`,
     },
   });
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import { requestIdOf } from '../http/request-id';
+import { lokiDestination, traceIdsMixin, type LokiShipping } from './loki-shipping';
 import { REDACTED_PATHS, REDACTION_CENSOR } from './redaction';
 
 export interface LoggingOptions {
@@ -16,6 +17,10 @@ export interface LoggingOptions {
    * the app logs requests with `logRequestsFromFastify` (the gateway's proxied routes never enter Nest).
    */
   requestLogs?: 'middleware' | 'fastify-hook';
+  /** Also push every line to Loki when its `url` is set (the platform settings' `lokiShipping`). */
+  loki?: LokiShipping;
+  /** The `env` label of the shipped lines (NODE_ENV). */
+  environment?: string;
 }
 
 const SENSITIVE_QUERY_PARAMS = /^(token|access_token|refresh_token|code|otp|password|secret|signature|hash|initData)$/i;
@@ -38,6 +43,10 @@ export function httpLoggerOptions(options: Pick<LoggingOptions, 'serviceName' | 
     base: { service: options.serviceName },
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     customAttributeKeys: { reqId: 'requestId' },
+    // `requestId` at the top of every request-scoped line (not only inside `req`), as the gateway's hook writes it.
+    customProps: (req: IncomingMessage & { id?: unknown }) => ({ requestId: req.id }),
+    // Inside an active span each line names it, so a log line leads to its trace and back.
+    mixin: traceIdsMixin,
     redact: { paths: REDACTED_PATHS, censor: REDACTION_CENSOR },
     serializers: {
       req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
@@ -53,7 +62,11 @@ export function httpLoggerOptions(options: Pick<LoggingOptions, 'serviceName' | 
 /** JSON logs with a request id on every line and secrets redacted. */
 export function createLoggerModule(options: LoggingOptions): DynamicModule {
   const pinoHttp = httpLoggerOptions(options);
-  const destination = options.destination;
+  const destination =
+    options.destination ??
+    (options.loki?.url
+      ? lokiDestination(options.serviceName, options.environment ?? 'development', options.loki)
+      : undefined);
   if (options.requestLogs === 'fastify-hook') {
     return LoggerModule.forRoot({ forRoutes: [], pinoHttp: destination ? [pinoHttp, destination] : pinoHttp });
   }

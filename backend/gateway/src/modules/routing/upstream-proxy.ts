@@ -12,7 +12,17 @@ import { classifyUpstreamFailure, isIdempotentRead, wasNeverSent } from './upstr
 import type { Upstream, UpstreamPool } from './upstream-pool';
 
 /** What the gateway passes on: the API, its documentation and the back office. */
-export const PROXIED_ROUTES = ['/api/*', '/docs', '/docs/*', '/docs-json', '/backoffice', '/backoffice/*'];
+export const PROXIED_ROUTES = [
+  '/api/*',
+  '/docs',
+  '/docs/*',
+  '/docs-json',
+  '/backoffice',
+  '/backoffice/*',
+  // The read-only queue board (ADR 0027): nest-app checks its ticket cookie.
+  '/admin/queues',
+  '/admin/queues/*',
+];
 
 export interface UpstreamProxyOptions {
   pool: UpstreamPool;

@@ -37,6 +37,7 @@ export const STAFF_PERMISSIONS = {
   'reports.read': ['admin', 'finance', 'compliance'],
   'reports.export': ['admin', 'finance', 'compliance'],
   'bonuses.manage': ['admin'],
+  'queues.view': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type StaffPermission = keyof typeof STAFF_PERMISSIONS;

@@ -17,6 +17,8 @@ import { PlayerActionsController } from './players/player-actions.controller';
 import { PlayerActionsService } from './players/player-actions.service';
 import { PlayersRepository } from './players/players.repository';
 import { SecurityFeedRepository } from './security/security-feed.repository';
+import { QueueBoardTicketService } from './queues/queue-board-ticket.service';
+import { QueueBoardController } from './queues/queue-board.controller';
 import { StaffAudit } from './shared/staff-audit';
 
 /**
@@ -32,9 +34,11 @@ import { StaffAudit } from './shared/staff-audit';
     AdjustmentsController,
     StaffGamesController,
     StaffPaymentsController,
+    QueueBoardController,
   ],
   providers: [
     StaffAudit,
+    QueueBoardTicketService,
     AdjustmentRequestsRepository,
     AdjustmentsService,
     PlayersRepository,

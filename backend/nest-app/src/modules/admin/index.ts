@@ -2,3 +2,4 @@
 export { AdminModule } from './admin.module';
 export { KpiSource, type KpiBlock } from './dashboard/kpi-source.port';
 export { AdjustmentsService } from './adjustments/adjustments.service';
+export { mountQueueBoard } from './queues/queue-board.plugin';

@@ -11,3 +11,4 @@ export {
 } from './catalog/game.types';
 export { isProviderWalletRoute } from './seamless/provider-body';
 export type { GameDimension } from './catalog/games.repository';
+export { GAME_CATALOG_QUEUE } from './catalog/catalog-sync.processor';

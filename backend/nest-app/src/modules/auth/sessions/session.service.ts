@@ -1,3 +1,4 @@
+import type { Role } from '../../../common/auth/roles';
 import { DomainError } from '@casino/contracts';
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -109,6 +110,11 @@ export class SessionService {
     await this.store.updateRolesForUser(account.id, account.roles);
     const accessToken = await this.accessTokens.sign({ sub: account.id, roles: account.roles, sid: sessionId });
     return { accessToken, refreshToken: newToken, expiresIn: this.accessTokens.ttlSeconds };
+  }
+
+  /** The session's roles and second factor when it is still alive (and extends it, as every API call does). */
+  public live(sessionId: string, userId: string): Promise<{ roles: Role[]; mfaAt: number | null } | null> {
+    return this.store.touch(sessionId, userId, this.clock.now().getTime());
   }
 
   public list(userId: string): Promise<SessionRecord[]> {

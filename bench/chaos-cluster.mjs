@@ -1,4 +1,4 @@
-/* global process, performance, setTimeout */
+/* global fetch, process, performance, setTimeout */
 // `npm run chaos:cluster`: issue 22's campaign, not a CI test. The platform's compiled processes (nest-app, the outbox
 // relay, worker-etl) run on the high-availability PostgreSQL of scripts/pg-ha.sh (Patroni, synchronous mode, reached
 // through HAProxy) and the 3-node NATS cluster of `scripts/services.sh --cluster` (streams with 3 replicas), under a

@@ -53,7 +53,11 @@ start_replica() {
   replica_config "$n"
   local binary=/usr/sbin/clickhouse-server
   [ -x "$binary" ] || binary=/usr/bin/clickhouse-server
-  (cd "$dir" && nohup "$binary" --config-file="$dir/config.xml" >"$dir/log/stdout.log" 2>&1 & echo $! >"$dir/pid")
+  (
+    cd "$dir"
+    nohup "$binary" --config-file="$dir/config.xml" >"$dir/log/stdout.log" 2>&1 &
+    echo $! >"$dir/pid"
+  )
   wait_for 60 replica_up "$n" || fail "ClickHouse replica $n did not start (see $dir/log/)"
   ok "started ClickHouse replica $n on 127.0.0.1:${HTTP_PORTS[$((n - 1))]}"
 }
@@ -111,7 +115,9 @@ case "${1:-}" in
     ;;
   kill-replica)
     n=$(replica_number "${2:-}")
+    pid_alive "$CLUSTER_DIR/r$n/pid" || fail "ClickHouse replica $n is not running (no live pid in $CLUSTER_DIR/r$n/pid)"
     stop_pid "$CLUSTER_DIR/r$n/pid" KILL
+    replica_up "$n" && fail "ClickHouse replica $n still answers after SIGKILL"
     ok "killed ClickHouse replica $n"
     ;;
   revive)

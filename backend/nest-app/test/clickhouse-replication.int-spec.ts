@@ -48,6 +48,13 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
+async function answers(url: string): Promise<boolean> {
+  return fetch(`${url}/ping`).then(
+    (response) => response.ok,
+    () => false,
+  );
+}
+
 function bet(eventId: string, cash: number): Record<string, unknown> {
   return {
     event_id: eventId,
@@ -164,10 +171,12 @@ describe('replicated ClickHouse (scripts/ch-cluster.sh)', () => {
 
   it('catches a stopped replica up when it comes back', async () => {
     cluster('kill-replica', '2');
+    expect(await answers(REPLICA_URLS[1] ?? '')).toBe(false);
     const proxy = client(PROXY_URL);
     try {
       await insertBets(proxy, [bet('g-1', 100)]);
       await insertBets(r1, [bet('g-2', 100)]);
+      expect(await stakeOf(r1)).toEqual({ bets: '6', stake: '2200' });
     } finally {
       await proxy.close();
     }
@@ -184,6 +193,7 @@ describe('replicated ClickHouse (scripts/ch-cluster.sh)', () => {
 
   it('keeps taking inserts through the proxy while replica 1 is down', async () => {
     cluster('kill-replica', '1');
+    expect(await answers(REPLICA_URLS[0] ?? '')).toBe(false);
     const proxy = client(PROXY_URL);
     try {
       await eventually(

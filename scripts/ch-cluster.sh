@@ -3,7 +3,7 @@
 # on 127.0.0.1:2191 and two replicas of the installed clickhouse-server, HTTP 8131/8132, native 9131/9132,
 # interserver 9141/9142, with an HAProxy on 8130 in front (replica 2 the backup). Data under .run/ch-cluster/.
 # The shared ClickHouse on 8123/9000 is never touched.
-#   scripts/ch-cluster.sh start | stop | status | env | kill-replica N | revive N
+#   scripts/ch-cluster.sh start | stop | status | env | kill-replica N (SIGKILL) | stop-replica N (SIGTERM) | revive N
 # CH_CLUSTER_DIR moves the data (tests use their own). The apps' settings for it are printed by `env`.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -113,12 +113,14 @@ case "${1:-}" in
     fi
     ok "ClickHouse cluster stopped (data kept in $CLUSTER_DIR)"
     ;;
-  kill-replica)
+  kill-replica | stop-replica)
     n=$(replica_number "${2:-}")
+    signal=KILL
+    [ "$1" = stop-replica ] && signal=TERM
     pid_alive "$CLUSTER_DIR/r$n/pid" || fail "ClickHouse replica $n is not running (no live pid in $CLUSTER_DIR/r$n/pid)"
-    stop_pid "$CLUSTER_DIR/r$n/pid" KILL
-    replica_up "$n" && fail "ClickHouse replica $n still answers after SIGKILL"
-    ok "killed ClickHouse replica $n"
+    stop_pid "$CLUSTER_DIR/r$n/pid" "$signal"
+    replica_up "$n" && fail "ClickHouse replica $n still answers after SIG$signal"
+    ok "sent SIG$signal to ClickHouse replica $n, which is down"
     ;;
   revive)
     n=$(replica_number "${2:-}")
@@ -129,5 +131,5 @@ case "${1:-}" in
     for n in 1 2; do replica_up "$n" && ok "replica $n up" || warn "replica $n down"; done
     ;;
   env) print_env ;;
-  *) fail "usage: scripts/ch-cluster.sh start|stop|status|env|kill-replica N|revive N" ;;
+  *) fail "usage: scripts/ch-cluster.sh start|stop|status|env|kill-replica N|stop-replica N|revive N" ;;
 esac

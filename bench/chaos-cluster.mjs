@@ -1,4 +1,4 @@
-/* global process, performance, setTimeout */
+/* global fetch, process, performance, setTimeout */
 // `npm run chaos:cluster`: issue 22's campaign, not a CI test. The platform's compiled processes (nest-app, the outbox
 // relay, worker-etl) run on the high-availability PostgreSQL of scripts/pg-ha.sh (Patroni, synchronous mode, reached
 // through HAProxy) and the 3-node NATS cluster of `scripts/services.sh --cluster` (streams with 3 replicas), under a
@@ -6,6 +6,9 @@
 // stream, then the PostgreSQL primary (Patroni promotes the synchronous standby). After each fault: wallet:verify,
 // each event once in JetStream, every provider call answered on retry as the first answer said (a lost commit would
 // answer differently), etl:verify. Settings: CHAOS_SCALE, CHAOS_RATE (60), CHAOS_CLIENTS (8), CHAOS_PLAYERS (100).
+// CHAOS_CH_CLUSTER=1 runs the apps on the replicated ClickHouse of scripts/ch-cluster.sh (ADR 0032, a database of the
+// campaign's own) and adds the fault "ClickHouse replica 1 SIGKILLed and brought back"; CHAOS_FAULTS=clickhouse (a
+// comma list of nats, postgres, clickhouse) runs only the faults named.
 // Writes bench/results/chaos-cluster-<time>.json. docs/scaling.md keeps the latest table.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +32,9 @@ const RATE = Number(process.env.CHAOS_RATE ?? 60);
 const CLIENTS = Number(process.env.CHAOS_CLIENTS ?? 8);
 const PLAYERS = Number(process.env.CHAOS_PLAYERS ?? 100);
 const VECTORS = process.env.HUB88_VECTORS_DIR ?? '/work/shared/reference/hub88-signature-vectors';
+const CH_CLUSTER = process.env.CHAOS_CH_CLUSTER === '1';
+const ONLY = (process.env.CHAOS_FAULTS ?? '').split(',').filter((fault) => fault.length > 0);
+const CH_REPLICAS = ['http://127.0.0.1:8131', 'http://127.0.0.1:8132'];
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').toLowerCase();
 const name = `chaoscl_${stamp}`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,8 +64,17 @@ async function until(probe, timeoutMs, what) {
 
 const primaryIsUp = async () => psql('SELECT NOT pg_is_in_recovery()', 'postgres') === 't';
 
-const faults = [
+// Rows of the campaign's wallet facts a replica holds; the replica answering 0 while down counts as not caught up.
+async function factsOn(url) {
+  const query = `SELECT count() FROM ${name}.wallet_transactions FORMAT TabSeparated`;
+  const response = await fetch(`${url}/?query=${encodeURIComponent(query)}`);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return Number((await response.text()).trim());
+}
+
+const allFaults = [
   {
+    key: 'nats',
     name: 'NATS node leading the wallet stream SIGKILLed',
     run: async () => {
       const leader = await walletStreamLeader();
@@ -75,6 +90,7 @@ const faults = [
     },
   },
   {
+    key: 'postgres',
     name: 'PostgreSQL primary SIGKILLed (Patroni fails over)',
     run: async () => {
       const killed = script('pg-ha.sh', 'kill-primary').trim().split('\n').at(-1);
@@ -84,7 +100,34 @@ const faults = [
       return { killed, newPrimarySeconds: promoted };
     },
   },
+  {
+    key: 'clickhouse',
+    name: 'ClickHouse replica 1 SIGKILLed (HAProxy sends to replica 2) and brought back',
+    enabled: CH_CLUSTER,
+    run: async () => {
+      script('ch-cluster.sh', 'kill-replica', '1');
+      await sleep(seconds(20) * 1000);
+      const revived = performance.now();
+      script('ch-cluster.sh', 'revive', '1');
+      const restartSeconds = round1((performance.now() - revived) / 1000);
+      // Caught up: replica 1 holds every fact replica 2 took while it was down (the load goes on meanwhile, so
+      // equal counts twice in a row, a second apart).
+      const caughtUp = await until(
+        async () => {
+          const [first, second] = await Promise.all(CH_REPLICAS.map(factsOn));
+          await sleep(1000);
+          return first === second && (await factsOn(CH_REPLICAS[0])) >= second;
+        },
+        120_000,
+        'replica 1 catching up',
+      );
+      return { killed: 'clickhouse r1', restartSeconds, catchUpSeconds: round1(restartSeconds + caughtUp) };
+    },
+  },
 ];
+const faults = allFaults.filter(
+  (fault) => fault.enabled !== false && (ONLY.length === 0 || ONLY.includes(fault.key)),
+);
 
 async function checkInvariants(env, calls, since, stats, apiPort, signer) {
   const result = {};
@@ -108,8 +151,17 @@ async function checkInvariants(env, calls, since, stats, apiPort, signer) {
 async function campaign() {
   script('services.sh', '--cluster');
   script('pg-ha.sh', 'start');
+  if (CH_CLUSTER) script('ch-cluster.sh', 'start');
+  const clickhouse = CH_CLUSTER
+    ? {
+        CLICKHOUSE_URL: 'http://127.0.0.1:8130',
+        CLICKHOUSE_DATABASE: name,
+        CLICKHOUSE_REPLICATED: 'true',
+        CLICKHOUSE_REPLICA_URLS: CH_REPLICAS.join(','),
+      }
+    : {};
   return withScratchDatabase(name, async () => {
-    const env0 = scratchEnvironment(name, { OUTBOX_RELAY_ENABLED: 'false' });
+    const env0 = scratchEnvironment(name, { OUTBOX_RELAY_ENABLED: 'false', ...clickhouse });
     execFileSync(process.execPath, [join(BIN, 'migrate.js'), 'run'], { env: env0, stdio: 'ignore' });
     const gamesApi = await startGamesApi();
     const [apiPort, workerPort] = [await freePort(), await freePort()];

@@ -2,7 +2,8 @@
 # Makes sure every local service the platform needs is installed and running on loopback:
 # PostgreSQL, Redis, NATS with JetStream, ClickHouse and MailDev. Idempotent: what runs is left alone.
 # `--cluster` also starts a 3-node NATS JetStream cluster on 4231-4233, `--ha` the high-availability PostgreSQL of
-# scripts/pg-ha.sh on 5440 (docs/scaling.md); the default stays single nodes.
+# scripts/pg-ha.sh on 5440, `--ch-cluster` the two ClickHouse replicas with ZooKeeper of scripts/ch-cluster.sh on
+# 8130-8132 (docs/scaling.md); the default stays single nodes.
 # --prometheus (or PROMETHEUS_ENABLED=1): also Debian's Prometheus on 127.0.0.1:9090, scraping the apps with
 # ops/prometheus/prometheus.yml and its alert rules. --promtool: only install the package for its promtool (npm test).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -11,13 +12,15 @@ PROMETHEUS_ENABLED="${PROMETHEUS_ENABLED:-0}"
 PROMTOOL_REQUIRED=0
 NATS_CLUSTER=0
 PG_HA=0
+CH_CLUSTER=0
 for arg in "$@"; do
   case "$arg" in
     --prometheus) PROMETHEUS_ENABLED=1 ;;
     --promtool) PROMTOOL_REQUIRED=1 ;;
     --cluster) NATS_CLUSTER=1 ;;
     --ha) PG_HA=1 ;;
-    *) fail "unknown option $arg (known: --prometheus, --promtool, --cluster, --ha)" ;;
+    --ch-cluster) CH_CLUSTER=1 ;;
+    *) fail "unknown option $arg (known: --prometheus, --promtool, --cluster, --ha, --ch-cluster)" ;;
   esac
 done
 
@@ -179,6 +182,7 @@ ensure_nats
 if [ "$NATS_CLUSTER" = 1 ]; then ensure_nats_cluster; fi
 if [ "$PG_HA" = 1 ]; then bash "$ROOT_DIR/scripts/pg-ha.sh" start; fi
 ensure_clickhouse
+if [ "$CH_CLUSTER" = 1 ]; then bash "$ROOT_DIR/scripts/ch-cluster.sh" start; fi
 ensure_maildev
 ensure_chromium
 if [ "$PROMETHEUS_ENABLED" = 1 ]; then ensure_prometheus; elif [ "$PROMTOOL_REQUIRED" = 1 ]; then ensure_promtool; fi

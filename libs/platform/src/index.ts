@@ -35,6 +35,7 @@ export * from './clickhouse/sql';
 export * from './clickhouse/clickhouse.tokens';
 export * from './clickhouse/clickhouse.module';
 export * from './clickhouse/clickhouse-migrator';
+export * from './clickhouse/replicated-engine';
 export * from './mail/mail-delivery.module';
 export * from './mail/mail.processor';
 export * from './mail/mail-delivery.error';

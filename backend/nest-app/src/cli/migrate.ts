@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../config/load-app-config';
 import { holdingEtlLoadLocks } from '../infra/clickhouse/clickhouse-load-locks';
 import { CLICKHOUSE_MIGRATIONS_DIR } from '../infra/clickhouse/clickhouse-migrations';
-import { clickHouseOptions } from '../infra/clickhouse/clickhouse-options';
+import { clickHouseOptions, clickHouseReplication } from '../infra/clickhouse/clickhouse-options';
 import { typeOrmOptions } from '../infra/database/typeorm-options';
 
 /** `migrate run` applies PostgreSQL and ClickHouse migrations; `migrate revert` undoes the last PostgreSQL one. */
@@ -22,7 +22,15 @@ async function main(command: string | undefined): Promise<void> {
       const redis = createRedisClient({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }, 'migrate');
       try {
         const locks = holdingEtlLoadLocks(redis);
-        report('ClickHouse', await migrateClickHouse(clickHouseOptions(config), CLICKHOUSE_MIGRATIONS_DIR, locks));
+        report(
+          'ClickHouse',
+          await migrateClickHouse(
+            clickHouseOptions(config),
+            CLICKHOUSE_MIGRATIONS_DIR,
+            locks,
+            clickHouseReplication(config),
+          ),
+        );
       } finally {
         await redis.quit();
       }

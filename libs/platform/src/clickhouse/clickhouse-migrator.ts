@@ -2,6 +2,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouseOptions } from './clickhouse.tokens';
+import { replicatedStatement } from './replicated-engine';
 import { identifier, sql } from './sql';
 
 const MIGRATION_FILE = /^(\d{3,})_[a-z0-9_]+\.sql$/;
@@ -49,17 +50,51 @@ export function readMigrations(directory: string): ClickHouseMigration[] {
     .sort((a, b) => a.version - b.version);
 }
 
+/** A replicated ClickHouse (ADR 0032): the migrations run on each of these replicas, with replicated engines. */
+export interface ClickHouseReplication {
+  replicaUrls: readonly string[];
+}
+
+/** The migrations as a replicated ClickHouse runs them: every MergeTree table replaced by its Replicated twin. */
+export function replicatedMigrations(migrations: ClickHouseMigration[], database: string): ClickHouseMigration[] {
+  return migrations.map((migration) => ({
+    ...migration,
+    statements: migration.statements.map((statement) => replicatedStatement(statement, database)),
+  }));
+}
+
 /**
  * Creates the database when missing and applies the migrations not yet recorded in
  * `schema_migrations`, in order. Returns the names it applied. A migration naming load locks is applied inside
- * `holdLoadLocks`; without it, such a migration stops the run before it changes anything.
+ * `holdLoadLocks`; without it, such a migration stops the run before it changes anything. With `replication`, the
+ * same migrations, engines made replicated, are applied to each replica in turn (each keeps its own
+ * `schema_migrations`, so a replica added later or down during a deploy catches up at the next run); the names
+ * returned are those the first replica applied.
  */
 export async function migrateClickHouse(
   options: ClickHouseOptions,
   directory: string,
   holdLoadLocks?: HoldLoadLocks,
+  replication?: ClickHouseReplication,
 ): Promise<string[]> {
   const database = identifier(options.database, [options.database]);
+  const migrations = readMigrations(directory);
+  if (replication === undefined) return migrateOne(options, database, migrations, holdLoadLocks);
+  if (replication.replicaUrls.length === 0) throw new Error('a replicated ClickHouse needs its replica URLs');
+  const replicated = replicatedMigrations(migrations, options.database);
+  const applied: string[][] = [];
+  for (const url of replication.replicaUrls) {
+    applied.push(await migrateOne({ ...options, url }, database, replicated, holdLoadLocks));
+  }
+  return applied[0] ?? [];
+}
+
+async function migrateOne(
+  options: ClickHouseOptions,
+  database: ReturnType<typeof identifier>,
+  migrations: ClickHouseMigration[],
+  holdLoadLocks?: HoldLoadLocks,
+): Promise<string[]> {
   const admin = createClient({ url: options.url, username: options.username, password: options.password });
   try {
     await admin.command({ query: sql`CREATE DATABASE IF NOT EXISTS ${database}` });
@@ -75,7 +110,7 @@ export async function migrateClickHouse(
     });
     const applied = new Set((await appliedVersions(client)).map(Number));
     const done: string[] = [];
-    for (const migration of readMigrations(directory)) {
+    for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       const apply = async (): Promise<void> => {
         for (const statement of migration.statements) {

@@ -1,6 +1,14 @@
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { parseLokiLabels, type LokiShipping } from '../logging/loki-shipping';
-import { HttpHeaderToken, IntegerSetting, LokiLabels, NatsServers, RequiredInProduction } from './setting-decorators';
+import {
+  BooleanSetting,
+  ClickHouseReplicaUrls,
+  HttpHeaderToken,
+  IntegerSetting,
+  LokiLabels,
+  NatsServers,
+  RequiredInProduction,
+} from './setting-decorators';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -55,6 +63,17 @@ export class PlatformSettings {
 
   @IsString()
   public CLICKHOUSE_PASSWORD = '';
+
+  /**
+   * ClickHouse runs as replicas (scripts/ch-cluster.sh, ADR 0032): migrations create Replicated*MergeTree tables on
+   * each of CLICKHOUSE_REPLICA_URLS, while CLICKHOUSE_URL (an HAProxy in front of them) serves inserts and reports.
+   */
+  @BooleanSetting()
+  @IsBoolean()
+  public CLICKHOUSE_REPLICATED = false;
+
+  @ClickHouseReplicaUrls()
+  public CLICKHOUSE_REPLICA_URLS = '';
 
   /** OTLP/HTTP traces endpoint, e.g. http://127.0.0.1:4318/v1/traces; tracing is off when unset. */
   @IsOptional()

@@ -208,3 +208,37 @@ export function LokiLabels(): PropertyDecorator {
     },
   });
 }
+
+/** The entries of a comma-separated URL list setting (blanks around entries ignored); empty: none. */
+export function urlList(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+}
+
+function isHttpUrl(entry: string): boolean {
+  return URL.canParse(entry) && ['http:', 'https:'].includes(new URL(entry).protocol);
+}
+
+/**
+ * CLICKHOUSE_REPLICA_URLS: on a replicated ClickHouse (CLICKHOUSE_REPLICATED=true) the http(s) URL of each of at
+ * least two replicas, the migrations' targets (ADR 0032); unreplicated, it must stay empty so that a half-set
+ * configuration is refused at boot instead of migrating one replica only.
+ */
+export function ClickHouseReplicaUrls(): PropertyDecorator {
+  return ValidateBy({
+    name: 'clickHouseReplicaUrls',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments): boolean => {
+        if (typeof value !== 'string') return false;
+        const urls = urlList(value);
+        const replicated = (args?.object as { CLICKHOUSE_REPLICATED?: unknown }).CLICKHOUSE_REPLICATED === true;
+        return replicated ? urls.length >= 2 && urls.every(isHttpUrl) : urls.length === 0;
+      },
+      defaultMessage: (args?: ValidationArguments): string =>
+        `${args?.property ?? 'setting'} must list at least two http(s) replica URLs, comma-separated, when ` +
+        'CLICKHOUSE_REPLICATED is true, and be empty otherwise',
+    },
+  });
+}

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { holdingEtlLoadLocks } from './clickhouse-load-locks';
 import { CLICKHOUSE_MIGRATIONS_DIR } from './clickhouse-migrations';
-import { clickHouseOptions } from './clickhouse-options';
+import { clickHouseOptions, clickHouseReplication } from './clickhouse-options';
 
 /** Applies ClickHouse migrations at start in development, like the PostgreSQL ones. */
 @Injectable()
@@ -22,6 +22,7 @@ export class ClickHouseMigrationRunner implements OnModuleInit {
       clickHouseOptions(this.config),
       CLICKHOUSE_MIGRATIONS_DIR,
       holdingEtlLoadLocks(this.redis),
+      clickHouseReplication(this.config),
     );
     this.logger.log({ applied }, 'ClickHouse migrations applied');
   }

@@ -1,4 +1,4 @@
-import type { ClickHouseOptions } from '@casino/platform';
+import { urlList, type ClickHouseOptions, type ClickHouseReplication } from '@casino/platform';
 import type { AppConfig } from '../../config/app-config';
 
 export function clickHouseOptions(config: AppConfig): ClickHouseOptions {
@@ -8,4 +8,9 @@ export function clickHouseOptions(config: AppConfig): ClickHouseOptions {
     username: config.CLICKHOUSE_USER,
     password: config.CLICKHOUSE_PASSWORD,
   };
+}
+
+/** The replicas the migrations run on when ClickHouse is replicated (ADR 0032); undefined on a single node. */
+export function clickHouseReplication(config: AppConfig): ClickHouseReplication | undefined {
+  return config.CLICKHOUSE_REPLICATED ? { replicaUrls: urlList(config.CLICKHOUSE_REPLICA_URLS) } : undefined;
 }

@@ -334,6 +334,13 @@ export class AppConfig extends PlatformSettings {
   @IsBoolean()
   public BONUS_DEPOSIT_MATCH_CONSUMER_ENABLED = true;
 
+  /** Every so many seconds, expire bonuses past their validity and convert completed ones left unconverted (0: never). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  public BONUS_SWEEP_INTERVAL_SECONDS = 60;
+
   /** Run the outbox relay in this process (several processes may; they never publish one row at once). */
   @BooleanSetting()
   @IsBoolean()

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { UserModule } from '../user/user.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { DepositMatchConsumer } from './deposit-match/deposit-match.consumer';
+import { BonusLifeCycleSweeper } from './player-bonuses/bonus-life-cycle.sweeper';
 import { PlayerBonusEndings } from './player-bonuses/player-bonus-endings.service';
 import { PlayerBonusGrantsController } from './player-bonuses/player-bonus-grants.controller';
 import { PlayerBonusGrants } from './player-bonuses/player-bonus-grants.service';
@@ -26,6 +27,7 @@ import { BonusWagering } from './wagering/bonus-wagering';
     PlayerBonusesService,
     BonusWagering,
     DepositMatchConsumer,
+    BonusLifeCycleSweeper,
   ],
   exports: [BonusTemplatesService, BonusWagering],
 })

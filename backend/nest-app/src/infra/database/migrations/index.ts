@@ -28,6 +28,7 @@ import { PartialRefunds1764230800400 } from './1764230800400-partial-refunds';
 import { BonusLedger1764230800600 } from './1764230800600-bonus-ledger';
 import { PlayerBonuses1764230800601 } from './1764230800601-player-bonuses';
 import { OutboxTraceContext1764230800801 } from './1764230800801-outbox-trace-context';
+import { PlayerBonusSweep1764230801000 } from './1764230801000-player-bonus-sweep';
 
 /** Every migration, in order. Generated with `npm run migration:generate`; never edited once merged. */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   BonusLedger1764230800600,
   PlayerBonuses1764230800601,
   OutboxTraceContext1764230800801,
+  PlayerBonusSweep1764230801000,
 ];

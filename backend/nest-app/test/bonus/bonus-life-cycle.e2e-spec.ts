@@ -1,0 +1,249 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { CatalogSyncService } from '../../src/modules/game/catalog/catalog-sync.service';
+import { BonusLifeCycleSweeper } from '../../src/modules/bonus/player-bonuses/bonus-life-cycle.sweeper';
+import { WalletService } from '../../src/modules/wallet/wallet.service';
+import { signInAsStaff, uniqueEmail, type SignedIn } from '../support/sign-in';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { FakeHub88 } from '../game/support/fake-hub88';
+import { newPlayer, startGameTestApp } from '../game/support/game-test-app';
+import { Hub88Client } from '../game/support/hub88-client';
+import { expectInvariants, walletKit } from '../wallet-test-kit';
+import { bonusKit } from './bonus-test-kit';
+
+const SLOTS = 'clt_dragonrising';
+const hub = (minor: number): number => minor * 1000;
+
+/**
+ * The bonus life cycle beyond bets (docs/bonuses.md "Expiry and stuck conversions", "Staff cancel"): the sweep expires
+ * bonuses past their validity (whole bonus balance back, `bonus_expire`) and converts completed ones whose conversion
+ * was lost; staff cancel a bonus with a reason. Facts: shared/reference/bonuses.md ("Books": expiries are ledger
+ * transactions of their own type; conversion once).
+ */
+describe('bonus life cycle: expiry sweep, stuck conversions, staff cancel (e2e)', () => {
+  const hub88 = new FakeHub88();
+  const adminEmail = uniqueEmail('admin');
+  let environment: TestEnvironment;
+  let app: NestFastifyApplication;
+  let client: Hub88Client;
+  let db: DataSource;
+  let admin: SignedIn;
+  let kit: ReturnType<typeof bonusKit>;
+  let sweeper: BonusLifeCycleSweeper;
+  /** €10, 2x wagering (2000), at most €6 to cash. */
+  let small: string;
+  let offer: string;
+
+  beforeAll(async () => {
+    await hub88.start();
+    hub88.games = [{ game_code: SLOTS, name: 'Dragon Rising', category: 'slots' }];
+    environment = await createTestEnvironment('bonus-life-cycle', {
+      ...hub88.settings(),
+      ADMIN_EMAIL: adminEmail,
+      GAME_CATALOG_SYNC_INTERVAL_SECONDS: '0',
+      OUTBOX_RELAY_ENABLED: 'false',
+      BONUS_SWEEP_INTERVAL_SECONDS: '0',
+    });
+    ({ app } = await startGameTestApp(environment.config));
+    client = new Hub88Client(app, hub88);
+    db = app.get(DataSource);
+    sweeper = app.get(BonusLifeCycleSweeper);
+    await app.get(CatalogSyncService).syncAll();
+    admin = await signInAsStaff(app, adminEmail);
+    kit = bonusKit(app, admin);
+    small = await kit.template({ amount: '1000', wageringMultiplier: 2, maxBet: '1000', maxConversion: '600' });
+    offer = await kit.template({ amount: '1000', optIn: true });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await environment?.dispose();
+    await hub88.stop();
+  });
+
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    // `npm run wallet:verify`'s checks.
+    await expectInvariants(walletKit(app));
+  });
+
+  async function granted(label: string, cash: bigint, templateId = small) {
+    const player = await newPlayer(app, label, cash);
+    const response = await kit.grant(templateId, player.userId);
+    expect(response.statusCode).toBe(201);
+    return { ...player, bonusId: response.json<{ id: string }>().id };
+  }
+
+  async function launched(label: string, cash: bigint) {
+    const player = await granted(label, cash);
+    const [game] = (await db.query(`SELECT id FROM games WHERE game_code = $1`, [SLOTS])) as { id: string }[];
+    const launch = await app.inject({
+      method: 'POST',
+      url: `/api/v1/games/${game?.id ?? ''}/launch`,
+      headers: player.headers,
+      payload: { mode: 'real', platform: 'desktop', language: 'en' },
+    });
+    expect(launch.statusCode).toBe(200);
+    return { ...player, token: hub88.tokenOf(player.userId) };
+  }
+
+  function bet(player: { userId: string; token: string }, minor: number): Record<string, unknown> {
+    return {
+      user: player.userId,
+      transaction_uuid: randomUUID(),
+      supplier_transaction_id: `sup-${randomUUID()}`,
+      token: player.token,
+      round: `round-${randomUUID()}`,
+      round_closed: false,
+      reward_uuid: null,
+      is_free: false,
+      game_code: SLOTS,
+      currency: 'EUR',
+      bet: null,
+      amount: hub(minor),
+      meta: null,
+    };
+  }
+
+  async function backdate(bonusId: string): Promise<void> {
+    await db.query(
+      `UPDATE player_bonuses SET expires_at = now() - interval '1 minute', updated_at = now() - interval '1 hour'
+        WHERE id = $1`,
+      [bonusId],
+    );
+  }
+
+  async function status(bonusId: string): Promise<string | undefined> {
+    const [row] = (await db.query(`SELECT status FROM player_bonuses WHERE id = $1`, [bonusId])) as {
+      status: string;
+    }[];
+    return row?.status;
+  }
+
+  /** The player's bonus ledger transactions by type (alphabetical: one command's timestamps may tie). */
+  async function ledgerTypes(userId: string): Promise<string[]> {
+    const rows = (await db.query(
+      `SELECT t.type FROM ledger_transactions t JOIN wallets w ON w.id = t.wallet_id
+        WHERE w.user_id = $1 AND t.type LIKE 'bonus_%' ORDER BY t.type`,
+      [userId],
+    )) as { type: string }[];
+    return rows.map((row) => row.type);
+  }
+
+  async function audits(action: string, bonusId: string) {
+    return (await db.query(
+      `SELECT actor_id, actor_roles, details FROM audit_log WHERE action = $1 AND target_id = $2`,
+      [action, bonusId],
+    )) as { actor_id: string | null; actor_roles: string[]; details: Record<string, string> }[];
+  }
+
+  describe('expiry sweep', () => {
+    it('expires an active bonus past its validity: the bonus balance back, cash stays, log, event, audit', async () => {
+      const player = await granted('expire', 700n);
+      expect(await sweeper.sweep()).toEqual({ expired: 0, converted: 0 });
+      expect(await status(player.bonusId)).toBe('active');
+      await backdate(player.bonusId);
+      expect((await sweeper.sweep()).expired).toBe(1);
+      expect(await kit.balances(player.userId)).toEqual({ cash: 700n, bonus: 0n });
+      expect(await kit.transitions(player.bonusId)).toEqual([
+        '->offered:staff_grant',
+        'offered>active:staff_grant',
+        'active>expired:validity_elapsed',
+      ]);
+      expect(await kit.events(player.bonusId)).toEqual(['bonus.activated', 'bonus.expired']);
+      const [removed] = (await db.query(
+        `SELECT envelope -> 'payload' ->> 'removedFromBonus' AS removed FROM outbox_events
+          WHERE aggregate_id = $1 AND event_type = 'bonus.expired'`,
+        [player.bonusId],
+      )) as { removed: string }[];
+      expect(removed?.removed).toBe('1000');
+      expect(await ledgerTypes(player.userId)).toEqual(['bonus_expire', 'bonus_grant']);
+      expect(await audits('bonus.expire', player.bonusId)).toEqual([
+        expect.objectContaining({
+          actor_id: null,
+          actor_roles: ['system'],
+          details: expect.objectContaining({ removedFromBonus: '1000', from: 'active' }),
+        }),
+      ]);
+      // Idempotent: a second pass finds nothing to do.
+      expect(await sweeper.sweep()).toEqual({ expired: 0, converted: 0 });
+      expect(await ledgerTypes(player.userId)).toEqual(['bonus_expire', 'bonus_grant']);
+    });
+
+    it('lapses an offer past its validity without money', async () => {
+      const player = await granted('offer', 0n, offer);
+      await backdate(player.bonusId);
+      expect((await sweeper.sweep()).expired).toBe(1);
+      expect(await status(player.bonusId)).toBe('expired');
+      expect(await kit.events(player.bonusId)).toEqual(['bonus.offered', 'bonus.expired']);
+      expect(await ledgerTypes(player.userId)).toEqual([]);
+      expect(await audits('bonus.expire', player.bonusId)).toHaveLength(1);
+    });
+
+    it('two sweeps at once end each bonus once: one expiry transaction, one log row, one event', async () => {
+      const players = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((l) => granted(`race-${l}`, 100n)));
+      for (const player of players) await backdate(player.bonusId);
+      const [first, second] = await Promise.all([sweeper.sweep(), sweeper.sweep()]);
+      expect(first.expired + second.expired).toBe(players.length);
+      for (const player of players) {
+        expect(await status(player.bonusId)).toBe('expired');
+        expect(await ledgerTypes(player.userId)).toEqual(['bonus_expire', 'bonus_grant']);
+        expect(await kit.events(player.bonusId)).toEqual(['bonus.activated', 'bonus.expired']);
+        expect(await audits('bonus.expire', player.bonusId)).toHaveLength(1);
+        expect(await kit.balances(player.userId)).toEqual({ cash: 100n, bonus: 0n });
+      }
+    });
+
+    it('a sweep racing the player forfeit ends the bonus once, and the loser moves no money', async () => {
+      const player = await granted('race-forfeit', 0n);
+      await backdate(player.bonusId);
+      const [, forfeit] = await Promise.all([sweeper.sweep(), kit.act(player.headers, player.bonusId, 'forfeit')]);
+      const ended = await status(player.bonusId);
+      expect(['expired', 'forfeited']).toContain(ended);
+      expect(forfeit.statusCode).toBe(ended === 'forfeited' ? 200 : 409);
+      expect(await ledgerTypes(player.userId)).toHaveLength(2);
+      expect(await kit.events(player.bonusId)).toHaveLength(2);
+      expect(await kit.balances(player.userId)).toEqual({ cash: 0n, bonus: 0n });
+    });
+  });
+
+  describe('stuck conversions', () => {
+    it('converts a bonus whose conversion failed after the completing bet (a crash between the two)', async () => {
+      const player = await launched('stuck', 3000n);
+      // The conversion after the bet fails as if the process died between the bet's commit and its conversion.
+      jest.spyOn(WalletService.prototype, 'convertBonus').mockRejectedValueOnce(new Error('process died'));
+      expect((await client.call('transaction/bet', bet(player, 1000))).body.status).toBe('RS_OK');
+      expect((await client.call('transaction/bet', bet(player, 1000))).body.status).toBe('RS_OK');
+      expect(await status(player.bonusId)).toBe('wagering_complete');
+      expect(await kit.balances(player.userId)).toEqual({ cash: 1000n, bonus: 1000n });
+      // Left to the bet path for a short while, then the sweep converts it, once.
+      expect((await sweeper.sweep()).converted).toBe(0);
+      await backdate(player.bonusId);
+      expect(await sweeper.sweep()).toEqual({ expired: 0, converted: 1 });
+      expect(await status(player.bonusId)).toBe('converted');
+      expect(await kit.balances(player.userId)).toEqual({ cash: 1600n, bonus: 0n });
+      expect(await Promise.all([sweeper.sweep(), sweeper.sweep()])).toEqual([
+        { expired: 0, converted: 0 },
+        { expired: 0, converted: 0 },
+      ]);
+      expect(await ledgerTypes(player.userId)).toEqual(['bonus_convert', 'bonus_grant']);
+      expect(await kit.events(player.bonusId)).toEqual(['bonus.activated', 'bonus.converted']);
+    });
+
+    it('two sweeps at once convert a completed bonus once (also past its expiry: wagering met is not expired)', async () => {
+      const player = await granted('stuck-race', 0n);
+      await db.query(
+        `UPDATE player_bonuses SET status = 'wagering_complete', wagering_done = wagering_required WHERE id = $1`,
+        [player.bonusId],
+      );
+      await backdate(player.bonusId);
+      const [a, b] = await Promise.all([sweeper.sweep(), sweeper.sweep()]);
+      expect(a.converted + b.converted).toBe(1);
+      expect(a.expired + b.expired).toBe(0);
+      expect(await status(player.bonusId)).toBe('converted');
+      expect(await kit.balances(player.userId)).toEqual({ cash: 600n, bonus: 0n });
+      expect(await ledgerTypes(player.userId)).toEqual(['bonus_convert', 'bonus_grant']);
+    });
+  });
+});

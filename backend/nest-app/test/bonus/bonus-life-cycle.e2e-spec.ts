@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { CatalogSyncService } from '../../src/modules/game/catalog/catalog-sync.service';
 import { BonusLifeCycleSweeper } from '../../src/modules/bonus/player-bonuses/bonus-life-cycle.sweeper';
 import { WalletService } from '../../src/modules/wallet/wallet.service';
-import { signInAsStaff, uniqueEmail, type SignedIn } from '../support/sign-in';
+import { bearer, signInAsStaff, uniqueEmail, type SignedIn } from '../support/sign-in';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { FakeHub88 } from '../game/support/fake-hub88';
 import { newPlayer, startGameTestApp } from '../game/support/game-test-app';
@@ -244,6 +244,80 @@ describe('bonus life cycle: expiry sweep, stuck conversions, staff cancel (e2e)'
       expect(await status(player.bonusId)).toBe('converted');
       expect(await kit.balances(player.userId)).toEqual({ cash: 600n, bonus: 0n });
       expect(await ledgerTypes(player.userId)).toEqual(['bonus_convert', 'bonus_grant']);
+    });
+  });
+  describe('staff cancel', () => {
+    function cancel(id: string, key: string | null = randomUUID(), payload: unknown = { reason: 'granted in error' }) {
+      return app.inject({
+        method: 'POST',
+        url: `/api/v1/bonus/player-bonuses/${id}/cancel`,
+        headers: { ...bearer(admin.accessToken), ...(key === null ? {} : { 'idempotency-key': key }) },
+        payload: payload as Record<string, unknown>,
+      });
+    }
+
+    it('cancels an active bonus: bonus money back, cash stays, audited with the reason; a retry answers the same', async () => {
+      const player = await granted('cancel', 400n);
+      const key = randomUUID();
+      const canceled = await cancel(player.bonusId, key);
+      expect(canceled.statusCode).toBe(200);
+      expect(canceled.json()).toMatchObject({ id: player.bonusId, status: 'canceled' });
+      expect(await kit.balances(player.userId)).toEqual({ cash: 400n, bonus: 0n });
+      expect(await kit.transitions(player.bonusId)).toEqual([
+        '->offered:staff_grant',
+        'offered>active:staff_grant',
+        'active>canceled:staff_cancel',
+      ]);
+      expect(await kit.events(player.bonusId)).toEqual(['bonus.activated', 'bonus.canceled']);
+      expect(await ledgerTypes(player.userId)).toEqual(['bonus_forfeit', 'bonus_grant']);
+      expect(await audits('bonus.cancel', player.bonusId)).toEqual([
+        expect.objectContaining({
+          actor_id: admin.userId,
+          details: expect.objectContaining({ reason: 'granted in error', removedFromBonus: '1000' }),
+        }),
+      ]);
+      const retry = await cancel(player.bonusId, key);
+      expect(retry.statusCode).toBe(200);
+      expect(retry.json()).toMatchObject({ status: 'canceled' });
+      const another = await cancel(player.bonusId);
+      expect(another.statusCode).toBe(409);
+      expect(another.json()).toMatchObject({ error: { code: 'BONUS_TRANSITION_NOT_ALLOWED' } });
+      expect(await audits('bonus.cancel', player.bonusId)).toHaveLength(1);
+      expect(await ledgerTypes(player.userId)).toEqual(['bonus_forfeit', 'bonus_grant']);
+    });
+
+    it('cancels an offer without money; refuses completed bonuses, bad input and unknown ids, changing nothing', async () => {
+      const offered = await granted('cancel-offer', 0n, offer);
+      expect((await cancel(offered.bonusId)).json()).toMatchObject({ status: 'canceled' });
+      expect(await kit.events(offered.bonusId)).toEqual(['bonus.offered', 'bonus.canceled']);
+      expect(await ledgerTypes(offered.userId)).toEqual([]);
+
+      const complete = await granted('cancel-complete', 0n);
+      await db.query(
+        `UPDATE player_bonuses SET status = 'wagering_complete', wagering_done = wagering_required WHERE id = $1`,
+        [complete.bonusId],
+      );
+      const refused = await cancel(complete.bonusId);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({ error: { code: 'BONUS_TRANSITION_NOT_ALLOWED' } });
+
+      const active = await granted('cancel-bad', 0n);
+      expect((await cancel(active.bonusId, null)).statusCode).toBe(400);
+      const noReason = await cancel(active.bonusId, randomUUID(), {});
+      expect(noReason.statusCode).toBe(400);
+      expect(noReason.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+      expect((await cancel(randomUUID())).json()).toMatchObject({ error: { code: 'BONUS_NOT_FOUND' } });
+      const player = await newPlayer(app, 'not-staff');
+      const asPlayer = await app.inject({
+        method: 'POST',
+        url: `/api/v1/bonus/player-bonuses/${active.bonusId}/cancel`,
+        headers: { ...player.headers, 'idempotency-key': randomUUID() },
+        payload: { reason: 'trying my luck' },
+      });
+      expect(asPlayer.statusCode).toBe(403);
+      expect(await status(active.bonusId)).toBe('active');
+      expect(await kit.balances(active.userId)).toEqual({ cash: 0n, bonus: 1000n });
+      expect(await audits('bonus.cancel', active.bonusId)).toEqual([]);
     });
   });
 });

@@ -3,6 +3,8 @@ import { UserModule } from '../user/user.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { DepositMatchConsumer } from './deposit-match/deposit-match.consumer';
 import { BonusLifeCycleSweeper } from './player-bonuses/bonus-life-cycle.sweeper';
+import { PlayerBonusCancelsController } from './player-bonuses/player-bonus-cancels.controller';
+import { PlayerBonusCancels } from './player-bonuses/player-bonus-cancels.service';
 import { PlayerBonusEndings } from './player-bonuses/player-bonus-endings.service';
 import { PlayerBonusGrantsController } from './player-bonuses/player-bonus-grants.controller';
 import { PlayerBonusGrants } from './player-bonuses/player-bonus-grants.service';
@@ -17,7 +19,12 @@ import { BonusWagering } from './wagering/bonus-wagering';
 /** Bonus engine (docs/bonuses.md): templates, player bonuses (grant, opt-in, forfeit, conversion), wagering. */
 @Module({
   imports: [UserModule, WalletModule],
-  controllers: [BonusTemplatesController, PlayerBonusGrantsController, PlayerBonusesController],
+  controllers: [
+    BonusTemplatesController,
+    PlayerBonusGrantsController,
+    PlayerBonusesController,
+    PlayerBonusCancelsController,
+  ],
   providers: [
     BonusTemplatesRepository,
     BonusTemplatesService,
@@ -28,6 +35,7 @@ import { BonusWagering } from './wagering/bonus-wagering';
     BonusWagering,
     DepositMatchConsumer,
     BonusLifeCycleSweeper,
+    PlayerBonusCancels,
   ],
   exports: [BonusTemplatesService, BonusWagering],
 })

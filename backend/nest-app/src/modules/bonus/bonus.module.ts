@@ -3,6 +3,7 @@ import { UserModule } from '../user/user.module';
 import { WalletModule } from '../wallet/wallet.module';
 import { DepositMatchConsumer } from './deposit-match/deposit-match.consumer';
 import { BonusLifeCycleSweeper } from './player-bonuses/bonus-life-cycle.sweeper';
+import { BonusWithdrawals } from './player-bonuses/bonus-withdrawals.service';
 import { PlayerBonusCancelsController } from './player-bonuses/player-bonus-cancels.controller';
 import { PlayerBonusCancels } from './player-bonuses/player-bonus-cancels.service';
 import { PlayerBonusEndings } from './player-bonuses/player-bonus-endings.service';
@@ -36,7 +37,8 @@ import { BonusWagering } from './wagering/bonus-wagering';
     DepositMatchConsumer,
     BonusLifeCycleSweeper,
     PlayerBonusCancels,
+    BonusWithdrawals,
   ],
-  exports: [BonusTemplatesService, BonusWagering],
+  exports: [BonusTemplatesService, BonusWagering, BonusWithdrawals],
 })
 export class BonusModule {}

@@ -5,3 +5,4 @@ export type { BonusTemplate, BonusKind, ProductType } from './templates/bonus-te
 export { GB_MAX_WAGERING_MULTIPLIER } from './templates/bonus-terms.rules';
 export { BonusWagering, type BonusWager, type PlacedWager } from './wagering/bonus-wagering';
 export type { ActiveBonusTerms } from './player-bonuses/player-bonus.types';
+export { BonusWithdrawals } from './player-bonuses/bonus-withdrawals.service';

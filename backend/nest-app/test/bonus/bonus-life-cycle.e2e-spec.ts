@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ManualClock } from '../../src/common/time/clock';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CatalogSyncService } from '../../src/modules/game/catalog/catalog-sync.service';
@@ -26,6 +27,7 @@ describe('bonus life cycle: expiry sweep, stuck conversions, staff cancel (e2e)'
   const adminEmail = uniqueEmail('admin');
   let environment: TestEnvironment;
   let app: NestFastifyApplication;
+  let clock: ManualClock;
   let client: Hub88Client;
   let db: DataSource;
   let admin: SignedIn;
@@ -45,7 +47,7 @@ describe('bonus life cycle: expiry sweep, stuck conversions, staff cancel (e2e)'
       OUTBOX_RELAY_ENABLED: 'false',
       BONUS_SWEEP_INTERVAL_SECONDS: '0',
     });
-    ({ app } = await startGameTestApp(environment.config));
+    ({ app, clock } = await startGameTestApp(environment.config));
     client = new Hub88Client(app, hub88);
     db = app.get(DataSource);
     sweeper = app.get(BonusLifeCycleSweeper);
@@ -106,12 +108,14 @@ describe('bonus life cycle: expiry sweep, stuck conversions, staff cancel (e2e)'
     };
   }
 
+  /** Past its validity and completed long ago, by the app's (manual) clock. */
   async function backdate(bonusId: string): Promise<void> {
-    await db.query(
-      `UPDATE player_bonuses SET expires_at = now() - interval '1 minute', updated_at = now() - interval '1 hour'
-        WHERE id = $1`,
-      [bonusId],
-    );
+    const now = clock.now().getTime();
+    await db.query(`UPDATE player_bonuses SET expires_at = $2, updated_at = $3 WHERE id = $1`, [
+      bonusId,
+      new Date(now - 1000),
+      new Date(now - 3_600_000),
+    ]);
   }
 
   async function status(bonusId: string): Promise<string | undefined> {

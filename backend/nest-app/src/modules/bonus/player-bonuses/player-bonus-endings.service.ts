@@ -15,10 +15,11 @@ import { PlayerBonusesRepository } from './player-bonuses.repository';
 const SYSTEM_ACTOR = 'system';
 
 /**
- * How a bonus with money ends: the player forfeits it (CMA: at any time; the whole bonus balance goes back to the
- * bonus cost account), or its completed wagering converts it (min(bonus balance, max conversion) to cash, the rest
- * back). The money moves in the same database transaction as the status, its log row and its event; each ending has
- * its own ledger key, so it happens once however often it is asked.
+ * How a bonus ends: the player forfeits it (CMA: at any time), it expires (the sweep), staff cancel it (each gives the
+ * whole bonus balance back to the bonus cost account), or its completed wagering converts it (min(bonus balance, max
+ * conversion) to cash, the rest back). The money moves in the same database transaction as the status, its log row,
+ * its event (and the audit record of an expiry or a cancel); each ending has its own ledger key, so it happens once
+ * however often it is asked.
  */
 @Injectable()
 export class PlayerBonusEndings {

@@ -340,6 +340,12 @@ export class AppConfig extends PlatformSettings {
   @Min(0)
   @Max(86400)
   public BONUS_CASHBACK_INTERVAL_SECONDS = 3600;
+  /** Every so many seconds, expire bonuses past their validity and convert completed ones left unconverted (0: never). */
+  @IntegerSetting()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  public BONUS_SWEEP_INTERVAL_SECONDS = 60;
 
   /** Run the outbox relay in this process (several processes may; they never publish one row at once). */
   @BooleanSetting()

@@ -85,6 +85,7 @@ const EXPECTED_ROUTES: Record<string, string> = {
   'POST /api/v1/bonus/templates/:id/retire': 'bonuses.manage',
   'POST /api/v1/bonus/grants': 'bonuses.manage',
   'POST /api/v1/admin/queues/board-session': 'queues.view',
+  'POST /api/v1/bonus/player-bonuses/:id/cancel': 'bonuses.manage',
 };
 
 /**
@@ -124,6 +125,7 @@ const WRITE_AUDITS: Record<string, string> = {
   'POST /api/v1/bonus/templates': 'bonus.template.create',
   'POST /api/v1/bonus/templates/:id/retire': 'bonus.template.retire',
   'POST /api/v1/bonus/grants': 'bonus.grant',
+  'POST /api/v1/bonus/player-bonuses/:id/cancel': 'bonus.cancel',
   'POST /api/v1/reports/schedules/:id/pause': 'report.schedule.pause',
   'POST /api/v1/reports/schedules/:id/resume': 'report.schedule.resume',
   'DELETE /api/v1/reports/schedules/:id': 'report.schedule.delete',

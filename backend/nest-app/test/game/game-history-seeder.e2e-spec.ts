@@ -17,6 +17,8 @@ import type { ManualClock } from '../../src/common/time/clock';
 /** The wallet seeder's starting balances, EUR cents. */
 const START_CASH = 10_000n;
 const START_BONUS = 1_000n;
+/** alice's welcome bonus (the bonus seeder: 100 % of a EUR 50 demo deposit, 10x wagering). */
+const WELCOME_BONUS = 5_000n;
 
 interface Expected {
   bets: number;
@@ -63,6 +65,9 @@ describe('demo history seeder (e2e)', () => {
       'game_sessions',
       'outbox_events',
       'rg_activity_daily',
+      'player_bonuses',
+      'player_bonus_transitions',
+      'player_bonus_wagers',
     ];
     const counts: Record<string, number> = {};
     for (const table of tables) {
@@ -123,16 +128,18 @@ describe('demo history seeder (e2e)', () => {
         [userId],
       )) as { type: string; n: number; amount: string }[];
       const stakesPlaced = historyOf(index).reduce((sum, round) => sum + round.stake, 0n);
+      const welcome = index === 0 ? WELCOME_BONUS : 0n;
       expect(byType).toEqual([
         { type: 'adjustment', n: 2, amount: (START_CASH + START_BONUS).toString() },
         { type: 'bet', n: expected.bets, amount: stakesPlaced.toString() },
+        ...(index === 0 ? [{ type: 'bonus_grant', n: 1, amount: WELCOME_BONUS.toString() }] : []),
         { type: 'rollback', n: expected.rollbacks, amount: (stakesPlaced - expected.stakes).toString() },
         { type: 'win', n: expected.wins, amount: expected.won.toString() },
       ]);
       // Bets take cash first and the cash never runs short, so the bonus is untouched.
       expect(await balancesOf(userId)).toEqual({
         cash: START_CASH - expected.stakes + expected.won,
-        bonus: START_BONUS,
+        bonus: START_BONUS + welcome,
       });
       // Some rounds were lost: their closing win is 0.
       const [zeroWins] = (await db.query(
@@ -150,6 +157,33 @@ describe('demo history seeder (e2e)', () => {
       expect(counted).toEqual({ wagers: expected.stakes.toString(), wins: expected.won.toString() });
     },
   );
+
+  it('gives alice an active deposit-match bonus whose wagering the history advanced (slots 100 %, table 10 %)', async () => {
+    const standing = historyOf(0).filter((round) => round.win !== null);
+    const weighted = standing.reduce(
+      (sum, round) => sum + (round.gameCode === 'demo_coin_flip' ? (round.stake * 10n) / 100n : round.stake),
+      0n,
+    );
+    const bonuses = (await db.query(
+      `SELECT status, grant_key, amount::text, wagering_required::text AS required, wagering_done::text AS done
+         FROM player_bonuses WHERE user_id = $1`,
+      [userIds[0]],
+    )) as { status: string; grant_key: string; amount: string; required: string; done: string }[];
+    expect(bonuses).toEqual([
+      {
+        status: 'active',
+        grant_key: `deposit:demo-seed:${userIds[0] ?? ''}`,
+        amount: WELCOME_BONUS.toString(),
+        required: (WELCOME_BONUS * 10n).toString(),
+        done: weighted.toString(),
+      },
+    ]);
+    expect(weighted).toBeGreaterThan(0n);
+    const others = (await db.query(`SELECT count(*)::int AS n FROM player_bonuses WHERE user_id = ANY($1)`, [
+      userIds.slice(1),
+    ])) as { n: number }[];
+    expect(others[0]?.n).toBe(0);
+  });
 
   it('writes one wallet.transaction.completed per ledger transaction, one round event per round, one session per game', async () => {
     const [ledger] = (await db.query(
@@ -173,8 +207,8 @@ describe('demo history seeder (e2e)', () => {
     expect(events).toEqual([
       { event_type: 'game.round.closed', n: rounds },
       { event_type: 'game.session.opened', n: DEMO_PLAYERS.length * 4 },
-      // The history's transactions and the two starting-balance adjustments per player.
-      { event_type: 'wallet.transaction.completed', n: 2 * rounds + 2 * DEMO_PLAYERS.length },
+      // The history's transactions, the two starting-balance adjustments per player and alice's welcome bonus.
+      { event_type: 'wallet.transaction.completed', n: 2 * rounds + 2 * DEMO_PLAYERS.length + 1 },
     ]);
   });
 

@@ -55,6 +55,14 @@ describe('bonusEventRow', () => {
       '4700',
     ]);
     expect(pick('bonus.expired', { removedFromBonus: '9223372036854775807' })[4]).toBe('9223372036854775807');
+    // A staff cancel takes the bonus balance back like a forfeit (the ledger books it as bonus_forfeit).
+    expect(pick('bonus.canceled', { removedFromBonus: '300' })).toEqual([
+      'bonus-1:canceled',
+      'canceled',
+      '0',
+      '0',
+      '300',
+    ]);
   });
 
   it("dates the fact by the step's own time and stamps the player's dimensions", () => {

@@ -2,7 +2,7 @@ import type { BonusEventType, PlayerBonusEvent } from '@casino/contracts';
 import { minorUnits, unixSeconds, type PlayerDimensions } from './fact-rows';
 
 /** The step of a player bonus an event records: `bonus.activated` → `activated`. */
-export type BonusStep = 'offered' | 'activated' | 'converted' | 'forfeited' | 'expired';
+export type BonusStep = 'offered' | 'activated' | 'converted' | 'forfeited' | 'expired' | 'canceled';
 
 const STEPS: Record<BonusEventType, BonusStep> = {
   'bonus.offered': 'offered',
@@ -10,7 +10,11 @@ const STEPS: Record<BonusEventType, BonusStep> = {
   'bonus.converted': 'converted',
   'bonus.forfeited': 'forfeited',
   'bonus.expired': 'expired',
+  'bonus.canceled': 'canceled',
 };
+
+/** The steps that end a bonus and take its bonus balance back. */
+const REMOVALS: ReadonlySet<BonusStep> = new Set(['forfeited', 'expired', 'canceled']);
 
 /** One row of `bonus_events` (ClickHouse migration 008) per step of a player bonus; amounts Int64 strings. */
 export interface BonusEventRow {
@@ -33,7 +37,8 @@ export interface BonusEventRow {
 /**
  * The money of each step, as the ledger moved it (docs/bonuses.md "Bonus money in the ledger"): an activation
  * credited `amount` of bonus money (`bonus_grant`), a conversion `convertedToCash` of cash (`bonus_convert`, the
- * bonus cost), a forfeit or expiry took `removedFromBonus` back (`bonus_forfeit`, `bonus_expire`). An offer moves
+ * bonus cost), a forfeit, staff cancel or expiry took `removedFromBonus` back (`bonus_forfeit` for both of the first,
+ * `bonus_expire`). An offer moves
  * nothing. A bonus takes each step at most once, so `<bonus id>:<step>` is the fact's key (ADR 0015).
  */
 export function bonusEventRow(event: PlayerBonusEvent, player: PlayerDimensions): BonusEventRow {
@@ -52,7 +57,7 @@ export function bonusEventRow(event: PlayerBonusEvent, player: PlayerDimensions)
     currency: payload.currency,
     granted: step === 'activated' ? minorUnits(payload.amount) : '0',
     converted: step === 'converted' ? minorUnits(payload.convertedToCash ?? '0') : '0',
-    removed: step === 'forfeited' || step === 'expired' ? minorUnits(payload.removedFromBonus ?? '0') : '0',
+    removed: REMOVALS.has(step) ? minorUnits(payload.removedFromBonus ?? '0') : '0',
     country: player.country,
     brand: player.brand,
   };

@@ -177,6 +177,7 @@ export const ERROR_CODES = {
   BONUS_NOT_GRANTABLE: 'business_rule',
   BONUS_PLAYER_EXCLUDED: 'business_rule',
   BONUS_MAX_BET_EXCEEDED: 'business_rule',
+  BONUS_FORFEIT_CONFIRMATION_REQUIRED: 'conflict',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,13 +6,15 @@ export const BONUS_ACTIVATED = 'bonus.activated';
 export const BONUS_CONVERTED = 'bonus.converted';
 export const BONUS_FORFEITED = 'bonus.forfeited';
 export const BONUS_EXPIRED = 'bonus.expired';
+export const BONUS_CANCELED = 'bonus.canceled';
 
 export type BonusEventType =
   | typeof BONUS_OFFERED
   | typeof BONUS_ACTIVATED
   | typeof BONUS_CONVERTED
   | typeof BONUS_FORFEITED
-  | typeof BONUS_EXPIRED;
+  | typeof BONUS_EXPIRED
+  | typeof BONUS_CANCELED;
 
 export interface PlayerBonusEventV1 {
   playerBonusId: string;
@@ -26,7 +28,7 @@ export interface PlayerBonusEventV1 {
   wageringDone: string;
   /** The ledger transaction that moved the money of this step (absent for an offer). */
   ledgerTransactionId?: string;
-  /** Conversions: what reached cash; conversions, forfeits and expiries: what left the bonus balance. */
+  /** Conversions: what reached cash; conversions, forfeits, expiries and cancels: what left the bonus balance. */
   convertedToCash?: string;
   removedFromBonus?: string;
   at: string;

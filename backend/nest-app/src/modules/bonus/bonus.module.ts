@@ -9,6 +9,10 @@ import { FreeSpinGrants } from './free-spins/free-spin-grants.service';
 import { FreeSpinPlayService } from './free-spins/free-spin-play';
 import { FreeSpinRewardsRepository } from './free-spins/free-spin-rewards.repository';
 import { FreeSpinsIssuers } from './free-spins/free-spins-issuers';
+import { BonusLifeCycleSweeper } from './player-bonuses/bonus-life-cycle.sweeper';
+import { BonusWithdrawals } from './player-bonuses/bonus-withdrawals.service';
+import { PlayerBonusCancelsController } from './player-bonuses/player-bonus-cancels.controller';
+import { PlayerBonusCancels } from './player-bonuses/player-bonus-cancels.service';
 import { PlayerBonusEndings } from './player-bonuses/player-bonus-endings.service';
 import { PlayerBonusGrantsController } from './player-bonuses/player-bonus-grants.controller';
 import { PlayerBonusGrants } from './player-bonuses/player-bonus-grants.service';
@@ -23,7 +27,12 @@ import { BonusWagering } from './wagering/bonus-wagering';
 /** Bonus engine (docs/bonuses.md): templates, player bonuses (grant, opt-in, forfeit, conversion), wagering. */
 @Module({
   imports: [UserModule, WalletModule],
-  controllers: [BonusTemplatesController, PlayerBonusGrantsController, PlayerBonusesController],
+  controllers: [
+    BonusTemplatesController,
+    PlayerBonusGrantsController,
+    PlayerBonusesController,
+    PlayerBonusCancelsController,
+  ],
   providers: [
     BonusTemplatesRepository,
     BonusTemplatesService,
@@ -40,7 +49,10 @@ import { BonusWagering } from './wagering/bonus-wagering';
     CashbackRepository,
     CashbackJob,
     WelcomeClaims,
+    BonusLifeCycleSweeper,
+    PlayerBonusCancels,
+    BonusWithdrawals,
   ],
-  exports: [BonusTemplatesService, BonusWagering, FreeSpinsIssuers, FreeSpinPlayService],
+  exports: [BonusTemplatesService, BonusWagering, FreeSpinsIssuers, FreeSpinPlayService, BonusWithdrawals],
 })
 export class BonusModule {}

@@ -14,3 +14,4 @@ export type {
   FreeSpinRefusal,
   FreeSpinReward,
 } from './free-spins/free-spins.types';
+export { BonusWithdrawals } from './player-bonuses/bonus-withdrawals.service';

@@ -3,7 +3,9 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Q
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../../common/auth/auth.decorators';
 import type { AuthenticatedUser } from '../../common/auth/authenticated-user';
+import { BonusWithdrawals } from '../bonus';
 import { CreatePaymentDto } from './dto/create-payment.dto';
+import { CreateWithdrawalDto } from './dto/create-withdrawal.dto';
 import { PaymentIntentDto } from './dto/payment-intent.dto';
 import { toPaymentIntentDto } from './dto/payment-intent.mapper';
 import { PaymentPageDto } from './dto/payment-page.dto';
@@ -20,6 +22,7 @@ export class PaymentController {
   public constructor(
     private readonly payments: PaymentIntentsService,
     private readonly idempotency: PaymentIdempotency,
+    private readonly bonusWithdrawals: BonusWithdrawals,
   ) {}
 
   @Post('deposits')
@@ -45,11 +48,14 @@ export class PaymentController {
   public async withdraw(
     @CurrentUser() user: AuthenticatedUser,
     @Headers('idempotency-key') key: string | undefined,
-    @Body() body: CreatePaymentDto,
+    @Body() body: CreateWithdrawalDto,
   ): Promise<PaymentIntentDto> {
-    const hash = requestHash({ operation: 'withdrawal', ...body });
+    const forfeitActiveBonus = body.forfeitActiveBonus === true;
+    // Asked before the key is claimed, so that the confirmed request may reuse the Idempotency-Key.
+    await this.bonusWithdrawals.assertConfirmed(user.userId, body.currency, forfeitActiveBonus);
+    const hash = requestHash({ operation: 'withdrawal', ...toPaymentBody(body) });
     const { body: result } = await this.idempotency.run(user.userId, idempotencyKeyOf(key), hash, async () =>
-      toPaymentIntentDto(await this.payments.createWithdrawal(user, toNewPayment(body))),
+      toPaymentIntentDto(await this.payments.createWithdrawal(user, toNewPayment(body), { forfeitActiveBonus })),
     );
     return result;
   }
@@ -82,6 +88,12 @@ export class PaymentController {
   ): Promise<PaymentIntentDto> {
     return toPaymentIntentDto(await this.payments.cancel(user.userId, id));
   }
+}
+
+/** The payment itself (the bonus confirmation is not part of what a retry must repeat). */
+function toPaymentBody(body: CreateWithdrawalDto): CreatePaymentDto {
+  const { forfeitActiveBonus: _confirmation, ...payment } = body;
+  return payment;
 }
 
 function toNewPayment(body: CreatePaymentDto): NewPayment {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { BonusModule } from '../bonus';
 import { UserModule } from '../user/user.module';
 import { PaymentRefundRepository } from './refunds/payment-refund.repository';
 import { PaymentRefunds } from './refunds/payment-refunds';
@@ -35,7 +36,7 @@ import { PaymentWebhookService } from './webhooks/payment-webhook.service';
 
 /** Deposits and withdrawals through PSPs: intents, webhooks, gates, wallet settlement, reconciliation. */
 @Module({
-  imports: [UserModule, WalletModule, ScheduleModule.forRoot()],
+  imports: [UserModule, WalletModule, BonusModule, ScheduleModule.forRoot()],
   controllers: [PaymentController, PaymentWebhookController, PaymentAdminController],
   providers: [
     PaymentRefundRepository,

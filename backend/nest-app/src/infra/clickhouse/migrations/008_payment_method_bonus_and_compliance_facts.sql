@@ -89,7 +89,7 @@ SELECT
     sum(granted) AS granted_amount,
     sum(toInt64(step = 'converted')) AS conversions_count,
     sum(converted) AS converted_amount,
-    sum(toInt64(step IN ('forfeited', 'expired'))) AS removals_count,
+    sum(toInt64(step IN ('forfeited', 'expired', 'canceled'))) AS removals_count,
     sum(removed) AS removed_amount
 FROM bonus_events
 GROUP BY bucket, currency, country, brand;

@@ -28,6 +28,7 @@ import { PartialRefunds1764230800400 } from './1764230800400-partial-refunds';
 import { BonusLedger1764230800600 } from './1764230800600-bonus-ledger';
 import { PlayerBonuses1764230800601 } from './1764230800601-player-bonuses';
 import { OutboxTraceContext1764230800801 } from './1764230800801-outbox-trace-context';
+import { PlayerBonusSweep1764230801000 } from './1764230801000-player-bonus-sweep';
 import { FreeSpins1764230801100 } from './1764230801100-free-spins';
 import { Cashback1764230801101 } from './1764230801101-cashback';
 import { WelcomeClaims1764230801102 } from './1764230801102-welcome-claims';
@@ -65,6 +66,7 @@ export const MIGRATIONS = [
   BonusLedger1764230800600,
   PlayerBonuses1764230800601,
   OutboxTraceContext1764230800801,
+  PlayerBonusSweep1764230801000,
   FreeSpins1764230801100,
   Cashback1764230801101,
   WelcomeClaims1764230801102,

@@ -161,6 +161,40 @@ export class PlayerBonusesRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Offered and active bonuses past their expiry, oldest first, skipping rows another transaction holds right now
+   * (a bonus being ended by a concurrent sweep, forfeit or cancel: that one ends it).
+   */
+  public async expiredIds(now: Date, limit: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM player_bonuses WHERE status IN ('offered', 'active') AND expires_at <= $1
+        ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    )) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
+  /** Bonuses whose wagering completed at or before `before` and that are not converted yet (a failure, a crash). */
+  public async awaitingConversionIds(before: Date, limit: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM player_bonuses WHERE status = 'wagering_complete' AND updated_at <= $1
+        ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [before, limit],
+    )) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
+  /** The log rows of one bonus into `to`, oldest first (a staff cancel's retry finds its Idempotency-Key here). */
+  public async transitionsInto(
+    bonusId: string,
+    to: PlayerBonusStatus,
+  ): Promise<{ details: Record<string, unknown> }[]> {
+    return (await this.dataSource.query(
+      `SELECT details FROM player_bonus_transitions WHERE player_bonus_id = $1 AND to_status = $2 ORDER BY id`,
+      [bonusId, to],
+    )) as { details: Record<string, unknown> }[];
+  }
+
   /** Moves the status from `from` to `to` (with its log row); false when the row was not in `from`. */
   public async transition(manager: EntityManager, change: BonusTransition): Promise<boolean> {
     const rows = (await manager.query(

@@ -71,8 +71,8 @@ export class BonusWagering {
   }
 
   /** After a bet that counted: converts the bonus if the bet completed its wagering (a read by primary key). */
-  public afterBet(bonusId: string): Promise<void> {
-    return this.endings.convertIfComplete(bonusId);
+  public async afterBet(bonusId: string): Promise<void> {
+    await this.endings.convertIfComplete(bonusId);
   }
 }
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../../../common/auth/authenticated-user';
 import { AppConfig } from '../../../config/app-config';
+import { BonusWithdrawals } from '../../bonus';
 import { PaymentGates } from '../gates/payment-gates';
 import { PaymentSecurityEvents } from '../payment-security-events';
 import type { ProviderName, ProviderPayment } from '../psp/payment-provider';
@@ -40,6 +41,7 @@ export class PaymentIntentsService {
     private readonly cancellation: PaymentCancellation,
     private readonly securityEvents: PaymentSecurityEvents,
     private readonly config: AppConfig,
+    private readonly bonusWithdrawals: BonusWithdrawals,
   ) {}
 
   /**
@@ -86,9 +88,15 @@ export class PaymentIntentsService {
    * leaves the intent in its first status, which the expiry of stalled withdrawals fails after
    * PAYMENT_WITHDRAWAL_CREATION_TTL_SECONDS, releasing the hold the same way.
    */
-  public async createWithdrawal(user: AuthenticatedUser, input: NewPayment): Promise<PaymentIntent> {
+  /** A live bonus is settled first: converted if complete, forfeited if the player confirmed, else 409 (bonus). */
+  public async createWithdrawal(
+    user: AuthenticatedUser,
+    input: NewPayment,
+    bonus: { forfeitActiveBonus: boolean } = { forfeitActiveBonus: false },
+  ): Promise<PaymentIntent> {
     this.providers.get(input.provider);
     await this.gates.assertCanWithdraw(user, input.currency);
+    await this.bonusWithdrawals.settleBeforeWithdrawal(user.userId, input.currency, bonus.forfeitActiveBonus);
     const approvalRequired = input.amount > this.config.withdrawalApprovalThreshold;
     const intent = await this.insert(user.userId, 'withdrawal', input, approvalRequired);
     let holdId: string;

@@ -42,9 +42,9 @@ export function clickHouseBonusDailyTotals(range: DateRange): string {
          toString(currency) AS currency, type, toString(count()) AS transactions, toString(sum(amount)) AS amount
     FROM (SELECT ledger_transaction_id AS transaction_id, occurred_at AS bonus_at, currency,
                  multiIf(step = 'activated', 'bonus_grant', step = 'converted', 'bonus_convert',
-                         step = 'forfeited', 'bonus_forfeit', 'bonus_expire') AS type,
+                         step IN ('forfeited', 'canceled'), 'bonus_forfeit', 'bonus_expire') AS type,
                  granted + converted + removed AS amount
-            FROM bonus_events WHERE step != 'offered')
+            FROM bonus_events WHERE step != 'offered' AND ledger_transaction_id != '')
     ANY LEFT JOIN (SELECT transaction_id, occurred_at AS ledger_at FROM wallet_transactions
                     WHERE transaction_type IN ('bonus_grant', 'bonus_convert', 'bonus_forfeit', 'bonus_expire'))
    USING transaction_id

@@ -36,6 +36,11 @@ const LOADS_IN_FLIGHT = 2;
 const PENDING_EVERY_MS = 1000;
 /** A consume's pull request lives this long on the server before the client renews it. */
 const PULL_EXPIRES_MS = 30_000;
+/**
+ * Messages one pull asks for (the client asks again as it takes them): a pull of a whole 20,000-event batch put
+ * 22 MB ahead of every other reply on the connection, and the worker's own start-up requests timed out behind it.
+ */
+const PULL_MAX_MESSAGES = 1000;
 
 /**
  * A durable JetStream pull consumer that hands over events in batches and acknowledges a batch only after its
@@ -125,7 +130,7 @@ export class BatchConsumer {
       startLoads();
     };
     const messages = await consumer.consume({
-      max_messages: this.options.maxEvents,
+      max_messages: Math.min(this.options.maxEvents, PULL_MAX_MESSAGES),
       expires: PULL_EXPIRES_MS,
       callback: (message) => {
         if (!this.running) return message.nak();

@@ -36,7 +36,7 @@ const STALL_MS = Number(process.env.REPORTS_BENCH_STALL_SECONDS ?? 45) * 1000;
 const encoder = new TextEncoder();
 
 /** The players every event belongs to, with their wallet and ledger accounts (one cash account each). */
-function makePlayers() {
+export function makePlayers() {
   return Array.from({ length: PLAYERS }, (_, index) => {
     const currency = CURRENCIES[index % CURRENCIES.length];
     return {
@@ -88,7 +88,7 @@ function walletEvent(players, index, occurredAt) {
 }
 
 /** Publishes as NatsEventBus does: the stream's subject, the event id as message id, type and version headers. */
-function publisher(connection, prefix) {
+export function publisher(connection, prefix) {
   const jetstream = connection.jetstream({ timeout: 10_000 });
   const subject = subjectFor(prefix, EVENT_STREAMS.WALLET, WALLET_TRANSACTION_COMPLETED);
   return (event) => {
@@ -99,7 +99,7 @@ function publisher(connection, prefix) {
   };
 }
 
-async function publishAll(publish, players, count) {
+export async function publishAll(publish, players, count) {
   const started = performance.now();
   const inFlight = new Set();
   for (let index = 0; index < count; index += 1) {
@@ -111,7 +111,7 @@ async function publishAll(publish, players, count) {
   return (performance.now() - started) / 1000;
 }
 
-async function freshDatabase(database, players) {
+export async function freshDatabase(database, players) {
   await clickhouse(`DROP DATABASE IF EXISTS ${database}`);
   // A new database no worker loads yet: a migration naming load locks (ADR 0015) needs none here.
   await migrateClickHouse(
@@ -132,7 +132,8 @@ async function freshDatabase(database, players) {
   await clickhouse(`INSERT INTO players FORMAT JSONEachRow\n${rows.join('\n')}`, { database });
 }
 
-const factCount = async (database) => Number(await clickhouse('SELECT count() FROM wallet_transactions', { database }));
+export const factCount = async (database) =>
+  Number(await clickhouse('SELECT count() FROM wallet_transactions', { database }));
 
 /** Rows each table received: the parts inserts made (level 0), merged or not yet. */
 async function rowsWritten(database) {
@@ -143,7 +144,7 @@ async function rowsWritten(database) {
   return Object.fromEntries(rows.map((row) => [row.table, Number(row.rows)]));
 }
 
-function workerEnvironment(prefix, database, extra) {
+export function workerEnvironment(prefix, database, extra) {
   return {
     PATH: process.env.PATH,
     NODE_ENV: 'test',

@@ -71,8 +71,8 @@ export function pidOf(text) {
  * The compiled worker-etl as its own process with the given settings; resolves once /health/live answers.
  * `stop()` sends SIGTERM and waits (a --cpu-prof profile is written then).
  */
-export async function startWorker(env, port, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'backend/worker-etl/dist/main.js')], {
+export async function startWorker(env, port, nodeArgs = [], script = join(ROOT, 'backend/worker-etl/dist/main.js')) {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: ROOT,
     env: { ...env, WORKER_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -67,9 +67,9 @@ export function replicatedMigrations(migrations: ClickHouseMigration[], database
  * Creates the database when missing and applies the migrations not yet recorded in
  * `schema_migrations`, in order. Returns the names it applied. A migration naming load locks is applied inside
  * `holdLoadLocks`; without it, such a migration stops the run before it changes anything. With `replication`, the
- * same migrations, engines made replicated, are applied to each replica in turn (each keeps its own
- * `schema_migrations`, so a replica added later or down during a deploy catches up at the next run); the names
- * returned are those the first replica applied.
+ * same migrations, engines made replicated, are applied one after another, each to every replica in turn (each keeps
+ * its own `schema_migrations`, so a replica added later or down during a deploy catches up at the next run; its
+ * ALTERs arrive through ZooKeeper); the names returned are those the first replica applied.
  */
 export async function migrateClickHouse(
   options: ClickHouseOptions,
@@ -81,12 +81,61 @@ export async function migrateClickHouse(
   const migrations = readMigrations(directory);
   if (replication === undefined) return migrateOne(options, database, migrations, holdLoadLocks);
   if (replication.replicaUrls.length === 0) throw new Error('a replicated ClickHouse needs its replica URLs');
-  const replicated = replicatedMigrations(migrations, options.database);
-  const applied: string[][] = [];
-  for (const url of replication.replicaUrls) {
-    applied.push(await migrateOne({ ...options, url }, database, replicated, holdLoadLocks));
+  const [first, ...others] = replication.replicaUrls;
+  const applied: string[] = [];
+  // Migration by migration over the replicas, not all of them on one replica first: a replica's CREATE TABLE must
+  // find in ZooKeeper the structure the earlier migrations left, not one a later ALTER already changed.
+  for (const migration of replicatedMigrations(migrations, options.database)) {
+    applied.push(...(await migrateOne({ ...options, url: first }, database, [migration], holdLoadLocks)));
+    for (const url of others) {
+      await migrateOne({ ...options, url }, database, [withoutAlters(migration)], holdLoadLocks, async (client) =>
+        awaitAlteredColumns(migration, { ...options, url: first }, client),
+      );
+    }
   }
-  return applied[0] ?? [];
+  return applied;
+}
+
+const ALTER_TABLE = /^ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_]*)\s/i;
+
+/**
+ * An ALTER of a replicated table is itself replicated (ZooKeeper carries it to every replica): the other replicas
+ * run the migration without its ALTERs, after their tables have taken them.
+ */
+function withoutAlters(migration: ClickHouseMigration): ClickHouseMigration {
+  return { ...migration, statements: migration.statements.filter((statement) => !ALTER_TABLE.test(statement)) };
+}
+
+/** Waits until each table the migration alters has, on `replica`, the columns it has on the first replica. */
+async function awaitAlteredColumns(
+  migration: ClickHouseMigration,
+  firstOptions: ClickHouseOptions,
+  replica: ClickHouseClient,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const tables = [...new Set(migration.statements.flatMap((statement) => ALTER_TABLE.exec(statement)?.[1] ?? []))];
+  if (tables.length === 0) return;
+  const first = createClient({ ...firstOptions });
+  try {
+    for (const table of tables) {
+      const wanted = await columnsOf(first, table);
+      const deadline = Date.now() + timeoutMs;
+      while ((await columnsOf(replica, table)) !== wanted) {
+        if (Date.now() > deadline) throw new Error(`${migration.name}: ${table} did not take its ALTER on a replica`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  } finally {
+    await first.close();
+  }
+}
+
+async function columnsOf(client: ClickHouseClient, table: string): Promise<string> {
+  const result = await client.query({
+    query: sql`SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = ${table} ORDER BY name`,
+    format: 'JSONEachRow',
+  });
+  return JSON.stringify(await result.json());
 }
 
 async function migrateOne(
@@ -94,6 +143,7 @@ async function migrateOne(
   database: ReturnType<typeof identifier>,
   migrations: ClickHouseMigration[],
   holdLoadLocks?: HoldLoadLocks,
+  beforeEach?: (client: ClickHouseClient) => Promise<void>,
 ): Promise<string[]> {
   const admin = createClient({ url: options.url, username: options.username, password: options.password });
   try {
@@ -113,6 +163,7 @@ async function migrateOne(
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       const apply = async (): Promise<void> => {
+        await beforeEach?.(client);
         for (const statement of migration.statements) {
           await client.command({ query: statement });
         }

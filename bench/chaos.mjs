@@ -119,6 +119,11 @@ async function campaign() {
       SANDBOX_PSP_WEBHOOK_SECRET: PSP_SECRET,
       SANDBOX_PSP_WEBHOOK_URL: `http://127.0.0.1:${gatewayPort}/api/v1/payments/webhooks/sandbox`,
       SANDBOX_PSP_WEBHOOK_DELAY_MS: '20',
+      // Stripe's retries compressed: 0.5 s, 1 s, 2 s, then every 2 s for 30 minutes (so "delivered nothing for 3 s"
+      // means no webhook is waiting for a retry).
+      SANDBOX_PSP_WEBHOOK_RETRY_FIRST_MS: '500',
+      SANDBOX_PSP_WEBHOOK_RETRY_MAX_MS: '2000',
+      SANDBOX_PSP_WEBHOOK_RETRY_WINDOW_MS: '1800000',
       SANDBOX_PSP_PAYOUT_MODE: 'auto',
       SANDBOX_PSP_PAYOUT_DELAY_MS: '1000',
       STRIPE_API_KEY: '',

@@ -32,8 +32,8 @@ export class PaymentController {
     @Body() body: CreatePaymentDto,
   ): Promise<PaymentIntentDto> {
     const hash = requestHash({ operation: 'deposit', ...body });
-    const { body: result } = await this.idempotency.run(user.userId, idempotencyKeyOf(key), hash, async () =>
-      toPaymentIntentDto(await this.payments.createDeposit(user, toNewPayment(body))),
+    const { body: result } = await this.idempotency.run(user.userId, idempotencyKeyOf(key), hash, async (claim) =>
+      toPaymentIntentDto(await this.payments.createDeposit(user, { id: claim.resourceId, ...toNewPayment(body) })),
     );
     return result;
   }
@@ -48,8 +48,8 @@ export class PaymentController {
     @Body() body: CreatePaymentDto,
   ): Promise<PaymentIntentDto> {
     const hash = requestHash({ operation: 'withdrawal', ...body });
-    const { body: result } = await this.idempotency.run(user.userId, idempotencyKeyOf(key), hash, async () =>
-      toPaymentIntentDto(await this.payments.createWithdrawal(user, toNewPayment(body))),
+    const { body: result } = await this.idempotency.run(user.userId, idempotencyKeyOf(key), hash, async (claim) =>
+      toPaymentIntentDto(await this.payments.createWithdrawal(user, { id: claim.resourceId, ...toNewPayment(body) })),
     );
     return result;
   }

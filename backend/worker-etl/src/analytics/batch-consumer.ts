@@ -82,8 +82,8 @@ export class BatchConsumer {
             // The next batch is fetched while earlier ones load, and up to LOADS_IN_FLIGHT batches load at once:
             // one decodes and builds its rows while another's INSERT runs (the load lock still lets one batch at a
             // time look up and insert per table, ADR 0015). Each row is keyed, so the order batches load and are
-            // acknowledged in changes nothing; a batch fetched when the worker stops is delivered again after the
-            // ack wait.
+            // acknowledged in changes nothing; a batch fetched when the loop stops is nak'ed (delivered again at
+            // once), or after the ack wait when the worker died with it.
             next = collect();
             if (messages.length > 0) {
               const load = this.deliver(messages).finally(() => loading.delete(load));
@@ -93,7 +93,11 @@ export class BatchConsumer {
             await this.observePending(consumer);
           }
         } finally {
-          next.catch(() => undefined);
+          // The batch fetched ahead goes back at once (not after the ack wait) when the loop is interrupted.
+          void next.then(
+            (messages) => messages.forEach((message) => message.nak()),
+            () => undefined,
+          );
           await Promise.all(loading);
         }
       } catch (error) {

@@ -30,6 +30,8 @@ export async function startSandbox(options: {
   secret: string;
   webhookUrl?: string;
   payoutMode?: 'auto' | 'manual';
+  /** Undelivered webhooks given up after this long (the suites' default, ~6 s, keeps a lost webhook lost). */
+  webhookRetryWindowMs?: number;
 }): Promise<{ psp: SandboxPsp; url: string }> {
   const port = await freePort();
   const config = loadSandboxConfig({
@@ -38,6 +40,9 @@ export async function startSandbox(options: {
     SANDBOX_PSP_WEBHOOK_SECRET: options.secret,
     SANDBOX_PSP_WEBHOOK_URL: options.webhookUrl ?? 'http://127.0.0.1:9/unused',
     SANDBOX_PSP_WEBHOOK_DELAY_MS: '10',
+    SANDBOX_PSP_WEBHOOK_RETRY_FIRST_MS: '200',
+    SANDBOX_PSP_WEBHOOK_RETRY_MAX_MS: '2000',
+    SANDBOX_PSP_WEBHOOK_RETRY_WINDOW_MS: String(options.webhookRetryWindowMs ?? 6000),
     SANDBOX_PSP_PAYOUT_MODE: options.payoutMode ?? 'manual',
   });
   const psp = buildSandboxPsp(config);
@@ -286,8 +291,12 @@ export interface PaymentSuite {
 }
 
 /** A payment suite's world: both PSPs, its own environment, nest-app listening and receiving webhooks. */
-export async function startPaymentSuite(name: string, extra: Record<string, string> = {}): Promise<PaymentSuite> {
-  const sandbox = await startSandbox({ apiKey: SANDBOX_KEY, secret: SANDBOX_SECRET });
+export async function startPaymentSuite(
+  name: string,
+  extra: Record<string, string> = {},
+  sandboxOptions: { webhookRetryWindowMs?: number } = {},
+): Promise<PaymentSuite> {
+  const sandbox = await startSandbox({ apiKey: SANDBOX_KEY, secret: SANDBOX_SECRET, ...sandboxOptions });
   const stripeStandIn = await startSandbox({ apiKey: STRIPE_KEY, secret: STRIPE_SECRET });
   const environment = await createTestEnvironment(name, paymentSettings(sandbox.url, stripeStandIn.url, extra));
   const { app, url } = await startListeningApp(environment.config);

@@ -1,3 +1,5 @@
+import type { RetrySchedule } from './webhook-sender';
+
 /** The sandbox PSP's settings, from the environment (the same names nest-app uses for its side). */
 export interface SandboxConfig {
   host: string;
@@ -11,10 +13,14 @@ export interface SandboxConfig {
   webhookUrl: string;
   /** Pause before each webhook delivery, in milliseconds (asynchronous, as a real PSP). */
   webhookDelayMs: number;
+  /** When an undelivered webhook is sent again: Stripe's exponential backoff over 3 days, compressible for local use. */
+  webhookRetry: RetrySchedule;
   /** `auto`: payouts settle after payoutDelayMs (amounts ending in 13 fail); `manual`: only the control endpoints settle them. */
   payoutMode: 'auto' | 'manual';
   payoutDelayMs: number;
 }
+
+const THREE_DAYS_MS = 3 * 24 * 3600 * 1000;
 
 export class SandboxConfigError extends Error {}
 
@@ -59,6 +65,11 @@ export function loadSandboxConfig(env: NodeJS.ProcessEnv = process.env): Sandbox
       /^https?:\/\/\S+$/,
     ),
     webhookDelayMs: integer(env, 'SANDBOX_PSP_WEBHOOK_DELAY_MS', 200, 0, 60000),
+    webhookRetry: {
+      firstDelayMs: integer(env, 'SANDBOX_PSP_WEBHOOK_RETRY_FIRST_MS', 1000, 1, 3_600_000),
+      maxDelayMs: integer(env, 'SANDBOX_PSP_WEBHOOK_RETRY_MAX_MS', 60_000, 1, 86_400_000),
+      windowMs: integer(env, 'SANDBOX_PSP_WEBHOOK_RETRY_WINDOW_MS', THREE_DAYS_MS, 0, THREE_DAYS_MS),
+    },
     payoutMode: text(env, 'SANDBOX_PSP_PAYOUT_MODE', 'auto', /^(auto|manual)$/) as 'auto' | 'manual',
     payoutDelayMs: integer(env, 'SANDBOX_PSP_PAYOUT_DELAY_MS', 1000, 0, 600000),
   };

@@ -28,6 +28,7 @@ export function buildSandboxPsp(config: SandboxConfig): SandboxPsp {
     webhookUrl: config.webhookUrl,
     webhookSecrets: config.webhookSecrets,
     webhookDelayMs: config.webhookDelayMs,
+    retry: config.webhookRetry,
   });
   const autoPayout = config.payoutMode === 'auto' ? config.payoutDelayMs : null;
   const payments = new SandboxPayments(store, webhooks, config.publicUrl, autoPayout);

@@ -35,8 +35,8 @@ export class PaymentController {
     @Body() body: CreatePaymentDto,
   ): Promise<PaymentIntentDto> {
     const hash = requestHash({ operation: 'deposit', ...body });
-    const { body: result } = await this.idempotency.run(user.userId, idempotencyKeyOf(key), hash, async () =>
-      toPaymentIntentDto(await this.payments.createDeposit(user, toNewPayment(body))),
+    const { body: result } = await this.idempotency.run(user.userId, idempotencyKeyOf(key), hash, async (claim) =>
+      toPaymentIntentDto(await this.payments.createDeposit(user, { id: claim.resourceId, ...toNewPayment(body) })),
     );
     return result;
   }
@@ -54,8 +54,14 @@ export class PaymentController {
     // Asked before the key is claimed, so that the confirmed request may reuse the Idempotency-Key.
     await this.bonusWithdrawals.assertConfirmed(user.userId, body.currency, forfeitActiveBonus);
     const hash = requestHash({ operation: 'withdrawal', ...toPaymentBody(body) });
-    const { body: result } = await this.idempotency.run(user.userId, idempotencyKeyOf(key), hash, async () =>
-      toPaymentIntentDto(await this.payments.createWithdrawal(user, toNewPayment(body), { forfeitActiveBonus })),
+    const { body: result } = await this.idempotency.run(user.userId, idempotencyKeyOf(key), hash, async (claim) =>
+      toPaymentIntentDto(
+        await this.payments.createWithdrawal(
+          user,
+          { id: claim.resourceId, ...toNewPayment(body) },
+          { forfeitActiveBonus },
+        ),
+      ),
     );
     return result;
   }

@@ -5,8 +5,24 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
 
-/** How long a request holds its key before another may take over (the first one crashed). */
-const LEASE_MS = 60_000;
+/**
+ * A request holds its key by a short lease that it renews while it works: a request whose process died (a kill, a
+ * crash) stops renewing, and the next request with the key takes over within LEASE_MS, not a minute later.
+ */
+const LEASE_MS = 5_000;
+const RENEW_EVERY_MS = 1_500;
+
+/** The claim of a key: `resourceId` is the same for every request that holds it, a takeover included. */
+export interface IdempotencyClaim {
+  resourceId: string;
+}
+
+/** A UUID derived from the key's row (user, key, when it was first claimed): what a takeover resumes, not a new one. */
+function resourceIdOf(userId: string, key: string, createdAt: string): string {
+  const hex = createHash('sha256').update(`${userId}\n${key}\n${createdAt}`).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 type StoredOutcome =
   | { kind: 'ok'; status: number; body: unknown }
@@ -47,15 +63,17 @@ export class PaymentIdempotency {
     userId: string,
     key: string,
     hash: string,
-    execute: () => Promise<T>,
+    execute: (claim: IdempotencyClaim) => Promise<T>,
   ): Promise<{ body: T; replayed: boolean }> {
     const claimed = await this.claim(userId, key, hash);
     if (!claimed) return { body: this.replay<T>(await this.load(userId, key, hash)), replayed: true };
+    const lease = this.keepLease(userId, key, claimed.lockedUntil);
     let outcome: StoredOutcome;
     try {
-      const body = await execute();
+      const body = await execute({ resourceId: resourceIdOf(userId, key, claimed.createdAt) });
       outcome = { kind: 'ok', status: 200, body };
     } catch (error) {
+      lease.stop();
       outcome =
         error instanceof DomainError
           ? { kind: 'error', code: error.code, message: error.message, details: error.details }
@@ -63,6 +81,7 @@ export class PaymentIdempotency {
       await this.store(userId, key, outcome);
       throw error;
     }
+    lease.stop();
     await this.store(userId, key, outcome);
     return { body: outcome.body as T, replayed: false };
   }
@@ -75,23 +94,55 @@ export class PaymentIdempotency {
     );
   }
 
-  private async claim(userId: string, key: string, hash: string): Promise<boolean> {
+  private async claim(
+    userId: string,
+    key: string,
+    hash: string,
+  ): Promise<{ createdAt: string; lockedUntil: Date } | null> {
     const now = this.clock.now();
     const lease = new Date(now.getTime() + LEASE_MS);
     const inserted = (await this.dataSource.query(
       `INSERT INTO payment_idempotency_keys (user_id, key, request_hash, locked_until) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (user_id, key) DO NOTHING RETURNING 1`,
+       ON CONFLICT (user_id, key) DO NOTHING RETURNING (extract(epoch FROM created_at) * 1000000)::bigint::text AS created`,
       [userId, key, hash, lease],
-    )) as unknown[];
-    if (inserted.length === 1) return true;
-    // A first request that crashed mid-way leaves its lease to expire; the next one with the same parameters takes over.
-    const takenOver = (await this.dataSource.query(
+    )) as { created: string }[];
+    if (inserted[0]) return { createdAt: inserted[0].created, lockedUntil: lease };
+    // A request that died mid-way stops renewing its lease; the next one with the same parameters takes over.
+    const [takenOver] = (await this.dataSource.query(
       `UPDATE payment_idempotency_keys SET locked_until = $4
         WHERE user_id = $1 AND key = $2 AND request_hash = $3 AND completed_at IS NULL AND locked_until < $5
-        RETURNING 1`,
+        RETURNING (extract(epoch FROM created_at) * 1000000)::bigint::text AS created`,
       [userId, key, hash, lease, now],
-    )) as [unknown[], number];
-    return takenOver[1] === 1;
+    )) as [{ created: string }[], number];
+    return takenOver[0] ? { createdAt: takenOver[0].created, lockedUntil: lease } : null;
+  }
+
+  /**
+   * Renews the lease while the request works. The lease it last set is its fence: once another request took over
+   * (this one was too slow to renew), it renews no more.
+   */
+  private keepLease(userId: string, key: string, lockedUntil: Date): { stop(): void } {
+    let current = lockedUntil;
+    let renewing = false;
+    const timer = setInterval(() => {
+      if (renewing) return;
+      renewing = true;
+      const next = new Date(this.clock.now().getTime() + LEASE_MS);
+      this.dataSource
+        .query(
+          `UPDATE payment_idempotency_keys SET locked_until = $4
+            WHERE user_id = $1 AND key = $2 AND completed_at IS NULL AND locked_until = $3`,
+          [userId, key, current, next],
+        )
+        .then(([, renewed]: [unknown, number]) => {
+          if (renewed === 1) current = next;
+          else clearInterval(timer);
+        })
+        .catch((error: unknown) => this.logger.warn({ err: error, key }, 'could not renew an idempotency lease'))
+        .finally(() => (renewing = false));
+    }, RENEW_EVERY_MS);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
   }
 
   private async load(userId: string, key: string, hash: string): Promise<StoredOutcome> {
@@ -121,7 +172,7 @@ export class PaymentIdempotency {
     try {
       await this.dataSource.query(
         `UPDATE payment_idempotency_keys SET response_status = $3, response_body = $4::jsonb, completed_at = now(), locked_until = NULL
-          WHERE user_id = $1 AND key = $2`,
+          WHERE user_id = $1 AND key = $2 AND completed_at IS NULL`,
         [
           userId,
           key,

@@ -18,6 +18,11 @@ import { PaymentPayouts, providerKeys } from './payment-payouts';
 import { PaymentSettlement } from './payment-settlement';
 
 export interface NewPayment {
+  /**
+   * The intent's id when the request names it (its Idempotency-Key's claim): a request that takes over the key of
+   * one that died resumes the intent that one may have left, with the same provider and wallet keys, never a second.
+   */
+  id?: string;
   amount: bigint;
   currency: string;
   provider: ProviderName;
@@ -54,9 +59,13 @@ export class PaymentIntentsService {
   public async createDeposit(user: AuthenticatedUser, input: NewPayment): Promise<PaymentIntent> {
     const provider = this.providers.get(input.provider);
     await this.gates.assertHasWallet(user.userId, input.currency);
-    const intent = await this.insert(user.userId, 'deposit', input, false, (manager) =>
-      this.gates.assertCanDeposit(manager, user.userId, input.amount, input.currency),
-    );
+    const left = await this.leftBy(user.userId, input.id);
+    if (left && (left.status !== 'requires_payment_method' || left.providerReference)) return left;
+    const intent =
+      left ??
+      (await this.insert(user.userId, 'deposit', input, false, (manager) =>
+        this.gates.assertCanDeposit(manager, user.userId, input.amount, input.currency),
+      ));
     let payment: ProviderPayment;
     try {
       payment = await provider.createPayment({
@@ -96,9 +105,12 @@ export class PaymentIntentsService {
   ): Promise<PaymentIntent> {
     this.providers.get(input.provider);
     await this.gates.assertCanWithdraw(user, input.currency);
+    const left = await this.leftBy(user.userId, input.id);
+    if (left && left.status !== 'requires_payment_method') return left;
     await this.bonusWithdrawals.settleBeforeWithdrawal(user.userId, input.currency, bonus.forfeitActiveBonus);
-    const approvalRequired = input.amount > this.config.withdrawalApprovalThreshold;
-    const intent = await this.insert(user.userId, 'withdrawal', input, approvalRequired);
+    const approvalRequired = left?.approvalRequired ?? input.amount > this.config.withdrawalApprovalThreshold;
+    // The hold's wallet key is the intent's: resuming one that a dead request left finds its hold, never a second.
+    const intent = left ?? (await this.insert(user.userId, 'withdrawal', input, approvalRequired));
     let holdId: string;
     try {
       holdId = await this.settlement.holdForWithdrawal(intent);
@@ -172,6 +184,13 @@ export class PaymentIntentsService {
     });
   }
 
+  /** The intent a dead request with the same Idempotency-Key created, if it got that far. */
+  private async leftBy(userId: string, id: string | undefined): Promise<PaymentIntent | null> {
+    if (!id) return null;
+    const intent = await this.intents.findById(id);
+    return intent?.userId === userId ? intent : null;
+  }
+
   /** The new intent, after `gate` (when given) passed in the same transaction. */
   private insert(
     userId: string,
@@ -182,7 +201,8 @@ export class PaymentIntentsService {
   ): Promise<PaymentIntent> {
     return this.dataSource.transaction(async (manager) => {
       await gate?.(manager);
-      return this.writer.create(manager, { id: randomUUID(), userId, kind, approvalRequired, ...input });
+      const { id = randomUUID(), amount, currency, provider, method } = input;
+      return this.writer.create(manager, { id, userId, kind, approvalRequired, amount, currency, provider, method });
     });
   }
 

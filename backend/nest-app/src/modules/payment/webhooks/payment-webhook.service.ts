@@ -67,7 +67,12 @@ export class PaymentWebhookService {
   ): Promise<WebhookAck> {
     const provider = this.providers.get(providerName);
     const event = await this.verify(provider, rawBody ?? Buffer.alloc(0), signature, origin);
-    const processed = await this.dataSource.transaction((manager) => this.process(manager, provider.name, event));
+    // Looked up before the transaction: a pool read inside it would hold one connection while waiting for a second,
+    // and a burst of webhooks as large as the pool would wait on each other forever. `apply` locks the intent.
+    const found = await this.findIntent(event, provider.name);
+    const processed = await this.dataSource.transaction((manager) =>
+      this.process(manager, provider.name, event, found),
+    );
     this.metrics.webhookEvents.inc({ provider: provider.name, outcome: processed.outcome });
     if (processed.alert)
       await this.securityEvents.record({ ...processed.alert, ip: origin.ip, requestId: origin.requestId });
@@ -99,8 +104,12 @@ export class PaymentWebhookService {
     }
   }
 
-  private async process(manager: EntityManager, provider: string, event: ProviderEvent): Promise<Processed> {
-    const found = await this.findIntent(event, provider);
+  private async process(
+    manager: EntityManager,
+    provider: string,
+    event: ProviderEvent,
+    found: PaymentIntent | null,
+  ): Promise<Processed> {
     const fresh = await this.events.recordOnce(manager, {
       provider,
       eventId: event.eventId,

@@ -74,6 +74,17 @@ describe('withdrawal while a bonus is live (e2e)', () => {
     expect(await intents(player.userId)).toBe(1);
   });
 
+  it('a confirmed withdrawal the cash cannot cover is refused and leaves the bonus active', async () => {
+    const player = await newPlayer(app, 5000n);
+    await verifyKyc(app, player.userId);
+    const bonusId = await bonusOf(player.userId);
+    const response = await create(app, player, 'withdrawals', { ...EUR('6000'), forfeitActiveBonus: true });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ error: { code: 'INSUFFICIENT_FUNDS' } });
+    expect(await kit.transitions(bonusId)).toEqual(['->offered:staff_grant', 'offered>active:staff_grant']);
+    expect(await kit.balances(player.userId)).toEqual({ cash: 5000n, bonus: 1000n });
+  });
+
   it('a bonus whose wagering is complete is converted first, without asking', async () => {
     const player = await newPlayer(app, 5000n);
     await verifyKyc(app, player.userId);

@@ -9,7 +9,7 @@ import { PlayerBonusesRepository } from './player-bonuses.repository';
  * A withdrawal while a bonus is live (issue 21: forfeit only after the player confirms, the API says so before).
  * A bonus whose wagering is complete is converted first (the player earned it); an active one refuses the withdrawal
  * with 409 BONUS_FORFEIT_CONFIRMATION_REQUIRED (the bonus in `details`) unless the player confirmed, in which case it
- * is forfeited (cause `player_forfeit`: the whole bonus balance back, cash stays) before the money is held.
+ * is forfeited (cause `player_forfeit`: the whole bonus balance back, cash stays) once the money is held.
  */
 @Injectable()
 export class BonusWithdrawals {
@@ -25,16 +25,31 @@ export class BonusWithdrawals {
     if (live?.status === 'active' && !forfeitConfirmed) throw await this.confirmationRequired(live);
   }
 
-  /** Before the withdrawal's hold: converts a completed bonus, forfeits a confirmed active one, refuses otherwise. */
-  public async settleBeforeWithdrawal(userId: string, currency: string, forfeitConfirmed: boolean): Promise<void> {
+  /**
+   * Before the withdrawal's hold: converts a completed bonus (its cash may be what is withdrawn), refuses an active
+   * one the player did not confirm, and answers the active one to forfeit once the hold is placed.
+   */
+  public async settleBeforeHold(
+    userId: string,
+    currency: string,
+    forfeitConfirmed: boolean,
+  ): Promise<PlayerBonus | null> {
     const live = await this.liveBonusOf(userId, currency);
-    if (!live) return;
+    if (!live) return null;
     if (live.status === 'wagering_complete') {
       await this.endings.convertIfComplete(live.id);
-      return;
+      return null;
     }
     if (!forfeitConfirmed) throw await this.confirmationRequired(live);
-    await this.endings.forfeit(userId, live);
+    return live;
+  }
+
+  /**
+   * After the hold: the confirmed forfeit. A hold refused (not enough cash) leaves the bonus as it was; a forfeit
+   * that fails here leaves the withdrawal at its first status, which a retry with the same Idempotency-Key resumes.
+   */
+  public async forfeitForWithdrawal(userId: string, bonus: PlayerBonus): Promise<void> {
+    await this.endings.forfeit(userId, bonus);
   }
 
   private async liveBonusOf(userId: string, currency: string): Promise<PlayerBonus | null> {

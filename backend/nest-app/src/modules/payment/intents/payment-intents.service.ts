@@ -107,7 +107,11 @@ export class PaymentIntentsService {
     await this.gates.assertCanWithdraw(user, input.currency);
     const left = await this.leftBy(user.userId, input.id);
     if (left && left.status !== 'requires_payment_method') return left;
-    await this.bonusWithdrawals.settleBeforeWithdrawal(user.userId, input.currency, bonus.forfeitActiveBonus);
+    const toForfeit = await this.bonusWithdrawals.settleBeforeHold(
+      user.userId,
+      input.currency,
+      bonus.forfeitActiveBonus,
+    );
     const approvalRequired = left?.approvalRequired ?? input.amount > this.config.withdrawalApprovalThreshold;
     // The hold's wallet key is the intent's: resuming one that a dead request left finds its hold, never a second.
     const intent = left ?? (await this.insert(user.userId, 'withdrawal', input, approvalRequired));
@@ -118,6 +122,7 @@ export class PaymentIntentsService {
       await this.failAtCreation(intent.id, error);
       throw error;
     }
+    if (toForfeit) await this.bonusWithdrawals.forfeitForWithdrawal(user.userId, toForfeit);
     const accepted = await this.acceptWithdrawal(intent.id, holdId, approvalRequired);
     if (!accepted) return (await this.settlement.releaseLateHold(intent.id, holdId)) ?? intent;
     if (accepted.status === 'processing') await this.payouts.send(accepted.id);

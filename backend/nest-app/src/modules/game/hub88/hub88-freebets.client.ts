@@ -3,9 +3,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { FreeSpinsOrder } from '../../bonus';
 import type { ProviderRuntime } from '../providers/provider.types';
 import { minorToHub88 } from './hub88-amount';
-import { HUB88_SIGNATURE_HEADER, signHub88 } from './hub88-signature';
+import { postToHub88 } from './hub88-operator-api';
 
-const TIMEOUT_MS = 10_000;
+const UNAVAILABLE = 'The game provider did not create the free spins';
 
 /**
  * Hub88's Operator Freebets API (docs/bonuses.md "Free spins"): `POST /operator/generic/v2/freebet/prepaids/list`
@@ -49,31 +49,8 @@ export class Hub88FreebetsClient {
     return { rewardUuid };
   }
 
-  private async post(provider: ProviderRuntime, path: string, payload: Record<string, unknown>): Promise<unknown> {
-    if (!provider.apiBaseUrl || !provider.operatorPrivateKey) {
-      throw unavailable(provider, 'API URL or operator key missing');
-    }
-    const raw = JSON.stringify(payload);
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, provider.apiBaseUrl), {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [HUB88_SIGNATURE_HEADER]: signHub88(raw, provider.operatorPrivateKey),
-        },
-        body: raw,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch (error) {
-      this.logger.warn({ provider: provider.code, path, err: error }, 'freebets API call failed');
-      throw unavailable(provider, 'no answer');
-    }
-    if (response.status !== 200) {
-      this.logger.warn({ provider: provider.code, path, status: response.status }, 'freebets API refused the call');
-      throw unavailable(provider, `HTTP ${response.status}`);
-    }
-    return response.json().catch(() => null);
+  private post(provider: ProviderRuntime, path: string, payload: Record<string, unknown>): Promise<unknown> {
+    return postToHub88(provider, path, payload, { api: 'freebets API', failure: UNAVAILABLE, logger: this.logger });
   }
 }
 
@@ -83,7 +60,7 @@ function hub88Time(at: Date): string {
 }
 
 function unavailable(provider: ProviderRuntime, reason: string): DomainError {
-  return new DomainError('GAME_PROVIDER_UNAVAILABLE', 'The game provider did not create the free spins', {
+  return new DomainError('GAME_PROVIDER_UNAVAILABLE', UNAVAILABLE, {
     provider: provider.code,
     reason,
   });

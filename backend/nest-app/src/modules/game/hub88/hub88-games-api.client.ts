@@ -3,9 +3,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ProviderGame, Volatility } from '../catalog/game.types';
 import type { GamesApiClient, LaunchRequest } from '../providers/games-api';
 import type { ProviderRuntime } from '../providers/provider.types';
-import { HUB88_SIGNATURE_HEADER, signHub88 } from './hub88-signature';
+import { postToHub88 } from './hub88-operator-api';
 
-const TIMEOUT_MS = 10_000;
+const UNAVAILABLE = 'The game provider did not answer as expected';
 const VOLATILITY_BY_NUMBER: Record<number, Volatility> = { 1: 'low', 2: 'low', 3: 'medium', 4: 'high', 5: 'very_high' };
 
 /**
@@ -45,30 +45,8 @@ export class Hub88GamesApiClient implements GamesApiClient {
     return url;
   }
 
-  private async post(provider: ProviderRuntime, path: string, payload: Record<string, unknown>): Promise<unknown> {
-    if (!provider.apiBaseUrl || !provider.operatorPrivateKey)
-      throw unavailable(provider, 'API URL or operator key missing');
-    const raw = JSON.stringify(payload);
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, provider.apiBaseUrl), {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [HUB88_SIGNATURE_HEADER]: signHub88(raw, provider.operatorPrivateKey),
-        },
-        body: raw,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch (error) {
-      this.logger.warn({ provider: provider.code, path, err: error }, 'games API call failed');
-      throw unavailable(provider, 'no answer');
-    }
-    if (response.status !== 200) {
-      this.logger.warn({ provider: provider.code, path, status: response.status }, 'games API refused the call');
-      throw unavailable(provider, `HTTP ${response.status}`);
-    }
-    return response.json().catch(() => null);
+  private post(provider: ProviderRuntime, path: string, payload: Record<string, unknown>): Promise<unknown> {
+    return postToHub88(provider, path, payload, { api: 'games API', failure: UNAVAILABLE, logger: this.logger });
   }
 }
 
@@ -77,7 +55,7 @@ function operatorIdOf(provider: ProviderRuntime): number {
 }
 
 function unavailable(provider: ProviderRuntime, reason: string): DomainError {
-  return new DomainError('GAME_PROVIDER_UNAVAILABLE', 'The game provider did not answer as expected', {
+  return new DomainError('GAME_PROVIDER_UNAVAILABLE', UNAVAILABLE, {
     provider: provider.code,
     reason,
   });

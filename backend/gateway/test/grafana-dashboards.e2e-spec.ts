@@ -12,9 +12,8 @@ import { buildSandboxPsp, type SandboxPsp } from '../../sandbox-psp/src/sandbox-
 import { FakeHub88 } from '../../nest-app/test/game/support/fake-hub88';
 import { uniqueEmail } from '../../nest-app/test/support/sign-in';
 import { loadGatewayConfig } from '../src/config/load-gateway-config';
-import { CompiledGateway } from './support/compiled-gateway';
+import { CompiledApp, GATEWAY, WORKER_ETL } from './support/compiled-app';
 import { CompiledNestApp } from './support/compiled-nest-app';
-import { CompiledWorker } from './support/compiled-worker';
 import { loadDashboards, panelsOf, queriesOf, type PanelQuery } from './support/dashboard-queries';
 import {
   DemoClient,
@@ -50,8 +49,8 @@ describe('Grafana dashboards against a real Prometheus scraping the apps (e2e)',
   const hub88 = new FakeHub88();
   let sandbox: SandboxPsp;
   let nestApp: CompiledNestApp;
-  let worker: CompiledWorker;
-  let gateway: CompiledGateway;
+  let worker: CompiledApp;
+  let gateway: CompiledApp;
   let prometheus: DisposablePrometheus;
   let seeded: { gameCode: string; userIds: string[]; paymentPlayers: { email: string }[] };
 
@@ -83,23 +82,23 @@ describe('Grafana dashboards against a real Prometheus scraping the apps (e2e)',
       ADMIN_EMAIL: uniqueEmail('admin'),
     });
     const [started, output] = await Promise.all([
-      CompiledWorker.start(id, { ETL_BATCH_MAX_WAIT_MS: '1000', REPORT_EXPORTS_ENABLED: 'false' }),
+      CompiledApp.start(WORKER_ETL, id, { ETL_BATCH_MAX_WAIT_MS: '1000', REPORT_EXPORTS_ENABLED: 'false' }),
       nestApp.runCli('wallet-bench-seed', ['--players', '1', '--payment-players', '1']),
     ]);
     worker = started;
     const line = output.split('\n').find((candidate) => candidate.startsWith('{"seeded"')) ?? '{}';
     seeded = (JSON.parse(line) as { seeded: typeof seeded }).seeded;
-    gateway = await CompiledGateway.start(id, {
+    gateway = await CompiledApp.start(GATEWAY, id, {
       GATEWAY_UPSTREAMS: nestApp.origin,
       GATEWAY_LIMIT_SIGN_IN_PER_IP: `${SIGN_IN_PER_IP}/60`,
     });
-    sandbox.webhooks.setWebhookUrl(`${gateway.url}/api/v1/payments/webhooks/sandbox`);
+    sandbox.webhooks.setWebhookUrl(`${gateway.origin}/api/v1/payments/webhooks/sandbox`);
     const [nestJob, workerJob, gatewayJob] = shippedJobs();
     prometheus = await DisposablePrometheus.start(
       [
         { job: nestJob ?? '', targets: [new URL(nestApp.origin).host] },
         { job: workerJob ?? '', targets: [new URL(worker.origin).host] },
-        { job: gatewayJob ?? '', targets: [new URL(gateway.url).host] },
+        { job: gatewayJob ?? '', targets: [new URL(gateway.origin).host] },
       ],
       SCRAPE_SECONDS,
     );
@@ -135,12 +134,12 @@ describe('Grafana dashboards against a real Prometheus scraping the apps (e2e)',
   });
 
   it('every panel query of every dashboard answers a series after the demo load', async () => {
-    const player = new DemoClient(gateway.url);
+    const player = new DemoClient(gateway.origin);
     const token = await signInByEmail(player, seeded.paymentPlayers[0]?.email ?? '');
-    await depositThroughSandbox(player, token, gateway.url);
+    await depositThroughSandbox(player, token, gateway.origin);
     await forgedSandboxWebhook(player);
     await hub88Round(player, hub88, { userId: seeded.userIds[0] ?? '', gameCode: seeded.gameCode });
-    await abuse(new DemoClient(gateway.url, '127.0.0.2'), CODE_REQUESTS_PER_IP, SIGN_IN_PER_IP);
+    await abuse(new DemoClient(gateway.origin, '127.0.0.2'), CODE_REQUESTS_PER_IP, SIGN_IN_PER_IP);
 
     const dashboards = loadDashboards();
     expect(dashboards.map((dashboard) => dashboard.file)).toEqual([

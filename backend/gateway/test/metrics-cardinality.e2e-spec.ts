@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { loadGatewayConfig } from '../src/config/load-gateway-config';
 import { alertMetricNames } from './support/alert-metric-names';
 import { CompiledNestApp } from './support/compiled-nest-app';
-import { CompiledWorker } from './support/compiled-worker';
+import { CompiledApp, WORKER_ETL } from './support/compiled-app';
 import { GatewayUnderTest } from './support/gateway-under-test';
 
 async function metricsOf(origin: string): Promise<string> {
@@ -22,13 +22,13 @@ async function metricsOf(origin: string): Promise<string> {
 describe('metrics of nest-app, worker-etl and the gateway carry no high-cardinality label (e2e)', () => {
   const id = uniqueTestId('metricscard');
   let nestApp: CompiledNestApp;
-  let worker: CompiledWorker;
+  let worker: CompiledApp;
   let gateway: GatewayUnderTest;
   let scraped: Record<'nest-app' | 'worker-etl' | 'gateway', string>;
 
   beforeAll(async () => {
     nestApp = await CompiledNestApp.start(id, { API_TRUSTED_PROXIES: '127.0.0.1' });
-    worker = await CompiledWorker.start(id);
+    worker = await CompiledApp.start(WORKER_ETL, id);
     gateway = await GatewayUnderTest.start(id, { GATEWAY_UPSTREAMS: nestApp.origin });
   }, 120_000);
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../../../common/time/clock';
+import { PeriodicTask } from '../../../common/time/periodic-task';
 import { AppConfig } from '../../../config/app-config';
 import { PlayerBonusGrants } from '../player-bonuses/player-bonus-grants.service';
 import type { BonusTemplate } from '../templates/bonus-template.types';
@@ -42,8 +43,7 @@ export function lastCompletePeriod(now: Date, periodDays: number): CashbackPerio
 @Injectable()
 export class CashbackJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CashbackJob.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly periodic = new PeriodicTask('cashback run', this.logger, () => this.run());
 
   public constructor(
     private readonly templates: BonusTemplatesService,
@@ -54,20 +54,11 @@ export class CashbackJob implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   public onApplicationBootstrap(): void {
-    const seconds = this.config.BONUS_CASHBACK_INTERVAL_SECONDS;
-    if (seconds <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.run()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'cashback run failed'))
-        .finally(() => (this.running = null));
-    }, seconds * 1000);
-    this.timer.unref();
+    this.periodic.start(this.config.BONUS_CASHBACK_INTERVAL_SECONDS);
   }
 
   public async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 
   public async run(now: Date = this.clock.now()): Promise<CashbackRun[]> {

@@ -1,6 +1,7 @@
 import { DomainError } from '@casino/contracts';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../../../common/time/clock';
+import { PeriodicTask } from '../../../common/time/periodic-task';
 import { AppConfig } from '../../../config/app-config';
 import { PlayerBonusEndings } from './player-bonus-endings.service';
 import { PlayerBonusesRepository } from './player-bonuses.repository';
@@ -25,8 +26,7 @@ export interface BonusSweepResult {
 @Injectable()
 export class BonusLifeCycleSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(BonusLifeCycleSweeper.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private readonly periodic = new PeriodicTask('bonus sweep', this.logger, () => this.sweep());
 
   public constructor(
     private readonly bonuses: PlayerBonusesRepository,
@@ -36,15 +36,11 @@ export class BonusLifeCycleSweeper implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   public onApplicationBootstrap(): void {
-    const seconds = this.config.BONUS_SWEEP_INTERVAL_SECONDS;
-    if (seconds === 0) return;
-    this.timer = setInterval(() => void this.tick(), seconds * 1000);
-    this.timer.unref();
+    this.periodic.start(this.config.BONUS_SWEEP_INTERVAL_SECONDS);
   }
 
-  public onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  public async onApplicationShutdown(): Promise<void> {
+    await this.periodic.stop();
   }
 
   /** One pass: every bonus due now; answers what this call ended (a concurrent sweep's share is not counted). */
@@ -91,18 +87,6 @@ export class BonusLifeCycleSweeper implements OnApplicationBootstrap, OnApplicat
         if (await this.endings.convertIfComplete(id)) converted += 1;
       }
       if (ids.length < SWEEP_BATCH) return converted;
-    }
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.sweep();
-    } catch (error) {
-      this.logger.error({ err: error }, 'bonus sweep failed; the next run retries');
-    } finally {
-      this.running = false;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/time/clock';
+import { PeriodicTask } from '../../../common/time/periodic-task';
 import { AppConfig } from '../../../config/app-config';
 import { OutboxWriter } from '../../../infra/outbox/outbox.writer';
 import { GameSessionsRepository } from './game-sessions.repository';
@@ -20,8 +21,7 @@ const SWEEP_BATCH = 500;
 @Injectable()
 export class GameSessionSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(GameSessionSweeper.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private readonly periodic = new PeriodicTask('game session sweep', this.logger, () => this.closeIdle());
 
   public constructor(
     private readonly dataSource: DataSource,
@@ -32,15 +32,11 @@ export class GameSessionSweeper implements OnApplicationBootstrap, OnApplication
   ) {}
 
   public onApplicationBootstrap(): void {
-    const seconds = this.config.GAME_SESSION_SWEEP_INTERVAL_SECONDS;
-    if (seconds === 0) return;
-    this.timer = setInterval(() => void this.tick(), seconds * 1000);
-    this.timer.unref();
+    this.periodic.start(this.config.GAME_SESSION_SWEEP_INTERVAL_SECONDS);
   }
 
-  public onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  public async onApplicationShutdown(): Promise<void> {
+    await this.periodic.stop();
   }
 
   /** Closes every session idle past the TTL now; answers how many this call closed. */
@@ -62,17 +58,5 @@ export class GameSessionSweeper implements OnApplicationBootstrap, OnApplication
     }
     if (closed > 0) this.logger.log({ closed }, 'idle game sessions closed');
     return closed;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.closeIdle();
-    } catch (error) {
-      this.logger.error({ err: error }, 'game session sweep failed; the next run retries');
-    } finally {
-      this.running = false;
-    }
   }
 }

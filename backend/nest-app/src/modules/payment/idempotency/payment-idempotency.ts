@@ -34,9 +34,15 @@ function answeredAs(error: unknown): StoredOutcome {
   return { kind: 'error', code, message };
 }
 
-export function requestHash(parameters: Record<string, string>): string {
+/**
+ * The request's parameters as the key's claim records them, keys sorted; a parameter left out and one present as
+ * `undefined` are the same request (a DTO compiled with define-semantics class fields carries every optional field
+ * as an own `undefined` property, one compiled without does not).
+ */
+export function requestHash(parameters: Record<string, string | undefined>): string {
   const canonical = JSON.stringify(
     Object.keys(parameters)
+      .filter((key) => parameters[key] !== undefined)
       .sort()
       .map((key) => [key, parameters[key]]),
   );

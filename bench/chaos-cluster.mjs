@@ -125,9 +125,7 @@ const allFaults = [
     },
   },
 ];
-const faults = allFaults.filter(
-  (fault) => fault.enabled !== false && (ONLY.length === 0 || ONLY.includes(fault.key)),
-);
+const faults = allFaults.filter((fault) => fault.enabled !== false && (ONLY.length === 0 || ONLY.includes(fault.key)));
 
 async function checkInvariants(env, calls, since, stats, apiPort, signer) {
   const result = {};

@@ -72,15 +72,18 @@ export async function readStream(
     const consumer = await connection.jetstream().consumers.get(name);
     const events: DomainEventEnvelope[] = [];
     const decoder = new TextDecoder();
-    while (events.length < total) {
+    // An empty or short fetch is not the end: on a loaded machine (or a cluster catching up) a fetch can expire
+    // before the server's messages arrive. Read until the stream's count, or until nothing came for 30 s.
+    let idleSince = Date.now();
+    while (events.length < total && Date.now() - idleSince < 30_000) {
       const batch = await consumer.fetch({ max_messages: 1000, expires: 2000 });
-      let received = 0;
       for await (const message of batch) {
         events.push(JSON.parse(decoder.decode(message.data)) as DomainEventEnvelope);
-        received += 1;
+        idleSince = Date.now();
       }
-      if (received === 0) break;
     }
+    // A short read is the reader's failure, not the stream's: say which, so that a loss is never mistaken for it.
+    if (events.length < total) throw new Error(`read ${events.length} of the ${total} messages ${name} holds`);
     return events;
   } finally {
     await connection.close();

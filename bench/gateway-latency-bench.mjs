@@ -246,7 +246,9 @@ async function main() {
   const upstream = spawnNode(join(ROOT, 'bench/lib/stub-upstream.mjs'), [], env);
   // BENCH_GATEWAY_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/gw-prof`): V8 flags of the gateway alone.
   const gatewayEnv = { ...env, NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '' };
-  const gateway = spawnNode(join(ROOT, 'backend/gateway/dist/main.js'), [], gatewayEnv);
+  // BENCH_GATEWAY_NODE_FLAGS (e.g. `--single-threaded-gc`): node flags NODE_OPTIONS does not accept.
+  const gatewayFlags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const gateway = spawnNode(join(ROOT, 'backend/gateway/dist/main.js'), [], gatewayEnv, gatewayFlags);
   try {
     await upstream.waitFor(/listening/);
     pin({ [process.pid]: 0, [upstream.pid]: 0, [gateway.pid]: 1 });
@@ -281,6 +283,7 @@ async function main() {
       route: `GET ${PATH} (a stand-in upstream answering at once)`,
       requests: WITH_TOKEN ? "half anonymous, half with a player's access token" : 'anonymous',
       pinning: process.env.BENCH_GATEWAY_PINNING ?? 'none',
+      gatewayNodeFlags: gatewayFlags.join(' '),
       ratePerSecond: RATE,
       slices: `${SLICES} x ${SLICE_SECONDS} s per path, alternating`,
       direct,

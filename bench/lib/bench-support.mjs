@@ -64,10 +64,11 @@ export async function withScratchDatabase(name, body) {
 
 /**
  * A node child process: `finished` resolves with its stdout when it exits 0; `waitFor(pattern)` resolves
- * once its output matches; `stop()` sends SIGTERM and waits; `peakRssMb()` reads its high-water RSS.
+ * once its output matches; `stop()` sends SIGTERM and waits; `peakRssMb()` reads its high-water RSS. `nodeFlags` go
+ * before the script (V8 flags NODE_OPTIONS refuses, e.g. `--single-threaded-gc`).
  */
-export function spawnNode(script, args, env) {
-  const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnNode(script, args, env, nodeFlags = []) {
+  const child = spawn(process.execPath, [...nodeFlags, script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let errors = '';
   const waiters = [];

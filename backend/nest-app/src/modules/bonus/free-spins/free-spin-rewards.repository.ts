@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { NewPlayerBonus } from '../player-bonuses/player-bonus.types';
+import { PlayerBonusesRepository } from '../player-bonuses/player-bonuses.repository';
 import type { FreeSpinPlay, FreeSpinReward } from './free-spins.types';
 
 interface RewardRow {
@@ -28,7 +29,10 @@ const SELECT = `SELECT id, player_bonus_id, user_id, provider_code, game_code, c
 /** Free-spin rewards and the free-spins bonus row each belongs to. */
 @Injectable()
 export class FreeSpinRewardsRepository {
-  public constructor(private readonly dataSource: DataSource) {}
+  public constructor(
+    private readonly dataSource: DataSource,
+    private readonly bonuses: PlayerBonusesRepository,
+  ) {}
 
   /**
    * The free-spins bonus (offered, no money: its amount is what the spins will win) with its log row, and its
@@ -39,34 +43,7 @@ export class FreeSpinRewardsRepository {
     bonus: NewPlayerBonus,
     reward: Omit<FreeSpinReward, 'status' | 'rewardUuid' | 'spinsPlayed' | 'winnings'>,
   ): Promise<boolean> {
-    const inserted = (await manager.query(
-      `INSERT INTO player_bonuses (id, user_id, template_id, grant_key, currency, status, amount, wagering_required,
-         game_weights, default_weight, max_bet, max_conversion, expires_at, granted_by, reason, created_at, updated_at,
-         free_spins)
-       VALUES ($1, $2, $3, $4, $5, 'offered', 0, 0, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $13, true)
-       ON CONFLICT (grant_key) DO NOTHING RETURNING id`,
-      [
-        bonus.id,
-        bonus.userId,
-        bonus.templateId,
-        bonus.grantKey,
-        bonus.currency,
-        JSON.stringify(bonus.gameWeights),
-        bonus.defaultWeight,
-        bonus.maxBet.toString(),
-        bonus.maxConversion?.toString() ?? null,
-        bonus.expiresAt,
-        bonus.grantedBy,
-        bonus.reason,
-        bonus.createdAt,
-      ],
-    )) as unknown[];
-    if (inserted.length === 0) return false;
-    await manager.query(
-      `INSERT INTO player_bonus_transitions (player_bonus_id, from_status, to_status, cause, actor_id)
-       VALUES ($1, NULL, 'offered', 'staff_grant', $2)`,
-      [bonus.id, bonus.grantedBy],
-    );
+    if (!(await this.bonuses.insertOffered(manager, bonus, 'staff_grant', { freeSpins: true }))) return false;
     await manager.query(
       `INSERT INTO free_spin_rewards (id, player_bonus_id, user_id, provider_code, game_code, currency, spin_count,
          spin_value, wagering_multiplier, status, starts_at, ends_at)

@@ -65,12 +65,21 @@ export class PlayerBonusesRepository {
     private readonly hotPath: HotPathDatabase,
   ) {}
 
-  /** Inserts the bonus as offered (with its log row) unless its grant key exists; false: it did. */
-  public async insertOffered(manager: EntityManager, bonus: NewPlayerBonus, cause: string): Promise<boolean> {
+  /**
+   * Inserts the bonus as offered (with its log row) unless its grant key exists; false: it did. `freeSpins`: a
+   * free-spins bonus, whose amount is what its spins will win.
+   */
+  public async insertOffered(
+    manager: EntityManager,
+    bonus: NewPlayerBonus,
+    cause: string,
+    { freeSpins = false }: { freeSpins?: boolean } = {},
+  ): Promise<boolean> {
     const rows = (await manager.query(
       `INSERT INTO player_bonuses (id, user_id, template_id, grant_key, currency, status, amount, wagering_required,
-         game_weights, default_weight, max_bet, max_conversion, expires_at, granted_by, reason, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'offered', $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $15)
+         game_weights, default_weight, max_bet, max_conversion, expires_at, granted_by, reason, created_at, updated_at,
+         free_spins)
+       VALUES ($1, $2, $3, $4, $5, 'offered', $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $15, $16)
        ON CONFLICT (grant_key) DO NOTHING RETURNING id`,
       [
         bonus.id,
@@ -88,6 +97,7 @@ export class PlayerBonusesRepository {
         bonus.grantedBy,
         bonus.reason,
         bonus.createdAt,
+        freeSpins,
       ],
     )) as unknown[];
     if (rows.length === 0) return false;
